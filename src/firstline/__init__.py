@@ -1,0 +1,1 @@
+"""firstline: the operations platform for a neighbourhood's epidemic response."""

@@ -1,0 +1,5 @@
+"""API: areas."""
+
+from ninja import Router
+
+router = Router(tags=["areas"])

@@ -1,0 +1,5 @@
+"""API: registration."""
+
+from ninja import Router
+
+router = Router(tags=["registration"])

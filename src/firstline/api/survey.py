@@ -1,0 +1,5 @@
+"""API: survey."""
+
+from ninja import Router
+
+router = Router(tags=["survey"])

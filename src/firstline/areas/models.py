@@ -1,0 +1,101 @@
+"""The area tree: street → community → compound → building → unit → household.
+
+Every node carries a materialised path: the path of its parent followed by a fixed-width decimal
+segment. A subtree is then one index range scan (`path >= p AND path < next(p)`) on SQLite and on
+PostgreSQL alike, in any collation, because paths hold digits only.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from firstline.common.paths import SEGMENT_WIDTH, ancestor_paths
+
+
+class AreaKind(models.TextChoices):
+    STREET = "street", _("Street")
+    COMMUNITY = "community", _("Community")
+    COMPOUND = "compound", _("Compound")
+    BUILDING = "building", _("Building")
+    UNIT = "unit", _("Unit")
+    HOUSEHOLD = "household", _("Household")
+
+
+KIND_ORDER = [k.value for k in AreaKind]
+CHILD_KINDS = {
+    AreaKind.STREET: {AreaKind.COMMUNITY},
+    AreaKind.COMMUNITY: {AreaKind.COMPOUND},
+    AreaKind.COMPOUND: {AreaKind.BUILDING},
+    # A building without units holds its households directly.
+    AreaKind.BUILDING: {AreaKind.UNIT, AreaKind.HOUSEHOLD},
+    AreaKind.UNIT: {AreaKind.HOUSEHOLD},
+    AreaKind.HOUSEHOLD: set(),
+}
+
+
+class RiskStatus(models.TextChoices):
+    SEALED = "sealed", _("Sealed")
+    CONTROLLED = "controlled", _("Controlled")
+    PRECAUTION = "precaution", _("Precaution")
+    NORMAL = "normal", _("Normal")
+
+
+RISK_SEVERITY = {RiskStatus.SEALED: 3, RiskStatus.CONTROLLED: 2, RiskStatus.PRECAUTION: 1, RiskStatus.NORMAL: 0}
+
+
+class Area(models.Model):
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    kind = models.CharField(_("kind"), max_length=16, choices=AreaKind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    path = models.CharField(max_length=64, unique=True)
+    # Next free path segment for a child; reserved with an F() update, so concurrent inserts never collide.
+    next_child_seq = models.PositiveIntegerField(default=1)
+    sort_key = models.PositiveIntegerField(_("order"), default=0)
+    risk_status = models.CharField(
+        _("risk status"), max_length=16, choices=RiskStatus.choices, default=RiskStatus.NORMAL
+    )
+    # Buildings.
+    has_lift = models.BooleanField(_("has a lift"), null=True, blank=True)
+    floors = models.PositiveSmallIntegerField(_("floors"), null=True, blank=True)
+    # Households: the door.
+    floor = models.SmallIntegerField(_("floor"), null=True, blank=True)
+    door = models.CharField(_("door"), max_length=20, blank=True, default="")
+    # Compounds: the token printed in the self-registration QR code.
+    public_token = models.CharField(max_length=32, null=True, blank=True, unique=True)
+    note = models.CharField(_("note"), max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["path"]
+        indexes = [models.Index(fields=["kind", "path"]), models.Index(fields=["parent", "sort_key"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return len(self.path) // SEGMENT_WIDTH
+
+    @property
+    def ancestor_paths(self) -> list[str]:
+        """Paths of the ancestors, root first, without this node."""
+        return ancestor_paths(self.path)
+
+    @property
+    def is_household(self) -> bool:
+        return self.kind == AreaKind.HOUSEHOLD
+
+
+class RiskStatusChange(models.Model):
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="risk_history")
+    old_status = models.CharField(max_length=16, choices=RiskStatus.choices)
+    new_status = models.CharField(max_length=16, choices=RiskStatus.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.area_id}: {self.old_status} → {self.new_status}"

@@ -1,0 +1,55 @@
+"""Reads on the area tree, always narrowed to the acting user's scope."""
+
+from django.db.models import QuerySet
+
+from firstline.accounts.roles import Perm
+from firstline.accounts.scope import scope_filter, scope_paths
+from firstline.areas.models import RISK_SEVERITY, Area, AreaKind, RiskStatus
+from firstline.common.errors import NotFound
+from firstline.common.paths import ancestor_paths, subtree_q
+
+
+def areas_visible(*, user, perm: str = Perm.LEDGER_VIEW) -> QuerySet[Area]:
+    return scope_filter(Area.objects.all(), user, perm)
+
+
+def area_get(*, user, pk: int, perm: str = Perm.LEDGER_VIEW, kind: str | None = None) -> Area:
+    queryset = areas_visible(user=user, perm=perm)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    try:
+        return queryset.get(pk=pk)
+    except (Area.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None
+
+
+def area_roots_for(*, user, perm: str = Perm.LEDGER_VIEW) -> list[Area]:
+    """The top nodes of the user's scope: where their pages start."""
+    return list(Area.objects.filter(path__in=scope_paths(user, perm)).order_by("path"))
+
+
+def area_children(*, user, area: Area) -> QuerySet[Area]:
+    return areas_visible(user=user).filter(parent=area).order_by("sort_key", "path")
+
+
+def area_ancestors(*, area: Area) -> list[Area]:
+    """Ancestors, root first (names only are shown for those outside scope)."""
+    return list(Area.objects.filter(path__in=ancestor_paths(area.path)).order_by("path"))
+
+
+def area_descendants(*, area: Area, kind: str | None = None) -> QuerySet[Area]:
+    queryset = Area.objects.filter(subtree_q(area.path))
+    return queryset.filter(kind=kind) if kind else queryset
+
+
+def area_effective_risk(*, area: Area, ancestors: list[Area] | None = None) -> str:
+    """The most severe status of the area and its ancestors: a sealed building seals its doors."""
+    chain = (ancestors if ancestors is not None else area_ancestors(area=area)) + [area]
+    return max((a.risk_status for a in chain), key=lambda s: RISK_SEVERITY[RiskStatus(s)])
+
+
+def compound_by_public_token(*, token: str) -> Area:
+    try:
+        return Area.objects.get(public_token=token, kind=AreaKind.COMPOUND)
+    except Area.DoesNotExist:
+        raise NotFound from None

@@ -1,0 +1,191 @@
+"""Writes on the area tree. Each takes the acting user, checks scope and writes an audit row."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from firstline.accounts.roles import Perm
+from firstline.accounts.scope import require
+from firstline.areas.models import CHILD_KINDS, Area, AreaKind, RiskStatus, RiskStatusChange
+from firstline.common.audit import audit_record, diff_fields
+from firstline.common.paths import segment
+
+
+def _reserve_segments(parent: Area | None, count: int) -> int:
+    """Reserve `count` consecutive child segments under `parent`; returns the first.
+
+    A conditional F() update takes the row lock on both databases, so two concurrent inserts under
+    the same parent can never be handed the same segment.
+    """
+    if parent is None:
+        last = Area.objects.filter(parent__isnull=True).order_by("-path").values_list("path", flat=True).first()
+        return (int(last) + 1) if last else 1
+    Area.objects.filter(pk=parent.pk).update(next_child_seq=F("next_child_seq") + count)
+    return Area.objects.values_list("next_child_seq", flat=True).get(pk=parent.pk) - count
+
+
+@dataclass(frozen=True)
+class AreaSpec:
+    kind: str
+    name: str
+    sort_key: int = 0
+    has_lift: bool | None = None
+    floors: int | None = None
+    floor: int | None = None
+    door: str = ""
+
+
+def areas_bulk_create(*, parent: Area, specs: list[AreaSpec], batch_size: int = 2000) -> list[Area]:
+    """Create many children of one parent in one reservation and a few INSERTs. Callers check scope."""
+    allowed = CHILD_KINDS[AreaKind(parent.kind)]
+    for spec in specs:
+        if spec.kind not in allowed:
+            raise ValidationError(
+                _("A %(child)s cannot be placed under a %(parent)s.") % {"child": spec.kind, "parent": parent.kind}
+            )
+    first = _reserve_segments(parent, len(specs))
+    rows = [
+        Area(
+            parent=parent,
+            kind=spec.kind,
+            name=spec.name,
+            path=parent.path + segment(first + i),
+            sort_key=spec.sort_key or (first + i),
+            has_lift=spec.has_lift,
+            floors=spec.floors,
+            floor=spec.floor,
+            door=spec.door,
+        )
+        for i, spec in enumerate(specs)
+    ]
+    return Area.objects.bulk_create(rows, batch_size=batch_size)
+
+
+@transaction.atomic
+def area_create_root(*, name: str, kind: str = AreaKind.STREET) -> Area:
+    """A new street (a root). Only the command line makes roots; it is audited as the system."""
+    area = Area.objects.create(kind=kind, name=name, path=segment(_reserve_segments(None, 1)))
+    audit_record(actor=None, action="area.create", target=area, area_path=area.path, changes={"name": name})
+    return area
+
+
+@transaction.atomic
+def area_create(*, acting_user, parent: Area, kind: str, name: str, **fields) -> Area:
+    require(acting_user, Perm.AREA_EDIT, parent.path)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("The name is missing.")})
+    if Area.objects.filter(parent=parent, name=name).exists():
+        raise ValidationError({"name": _("%(name)s already exists here.") % {"name": name}})
+    (area,) = areas_bulk_create(parent=parent, specs=[AreaSpec(kind=kind, name=name, **fields)])
+    audit_record(
+        actor=acting_user, action="area.create", target=area, area_path=area.path,
+        changes={"name": name, "kind": kind, "parent": parent.pk},
+    )
+    return area
+
+
+def household_door_name(floor: int, number: int) -> str:
+    return f"{floor}{number:02d}"
+
+
+@transaction.atomic
+def building_create(
+    *,
+    acting_user,
+    compound: Area,
+    name: str,
+    units: int,
+    floors: int,
+    doors_per_floor: int,
+    has_lift: bool,
+) -> Area:
+    """A building with its units and every household door, as a community sets one up."""
+    require(acting_user, Perm.AREA_EDIT, compound.path)
+    if compound.kind != AreaKind.COMPOUND:
+        raise ValidationError(_("Buildings belong to a compound."))
+    if not (0 <= units <= 20 and 1 <= floors <= 60 and 1 <= doors_per_floor <= 20):
+        raise ValidationError(_("Units 0–20, floors 1–60, doors per floor 1–20."))
+    building = area_create(
+        acting_user=acting_user, parent=compound, kind=AreaKind.BUILDING, name=name,
+        has_lift=has_lift, floors=floors,
+    )
+    stairwells = (
+        areas_bulk_create(
+            parent=building,
+            specs=[AreaSpec(kind=AreaKind.UNIT, name=_("Unit %(n)d") % {"n": n}) for n in range(1, units + 1)],
+        )
+        if units
+        else [building]
+    )
+    for stairwell in stairwells:
+        doors = [
+            AreaSpec(kind=AreaKind.HOUSEHOLD, name=household_door_name(f, d), floor=f, door=household_door_name(f, d))
+            for f in range(1, floors + 1)
+            for d in range(1, doors_per_floor + 1)
+        ]
+        areas_bulk_create(parent=stairwell, specs=doors)
+    audit_record(
+        actor=acting_user, action="building.layout", target=building, area_path=building.path,
+        changes={"units": units, "floors": floors, "doors_per_floor": doors_per_floor},
+    )
+    return building
+
+
+@transaction.atomic
+def area_update(*, acting_user, area: Area, **values) -> Area:
+    require(acting_user, Perm.AREA_EDIT, area.path)
+    editable = {"name", "sort_key", "has_lift", "floors", "floor", "door", "note"}
+    unknown = set(values) - editable
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    changes = diff_fields(area, values)
+    if not changes:
+        return area
+    for field, (_old, new) in changes.items():
+        setattr(area, field, new)
+    area.save(update_fields=list(changes))
+    audit_record(actor=acting_user, action="area.update", target=area, area_path=area.path, changes=changes)
+    return area
+
+
+@transaction.atomic
+def area_set_risk(*, acting_user, area: Area, status: str, reason: str) -> Area:
+    """Change the risk status; the history keeps who, when and why."""
+    require(acting_user, Perm.AREA_RISK, area.path)
+    status = RiskStatus(status)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the status changes.")})
+    old = Area.objects.values_list("risk_status", flat=True).get(pk=area.pk)
+    if old == status:
+        return area
+    # Conditional update: a concurrent change of the same area loses instead of writing a false history.
+    if not Area.objects.filter(pk=area.pk, risk_status=old).update(risk_status=status):
+        raise ValidationError(_("The status was changed by someone else just now; reload and try again."))
+    RiskStatusChange.objects.create(area=area, old_status=old, new_status=status, reason=reason, changed_by=acting_user)
+    audit_record(
+        actor=acting_user, action="area.risk", target=area, area_path=area.path,
+        changes={"risk_status": (old, status), "reason": reason},
+    )
+    area.risk_status = status
+    return area
+
+
+def area_public_token_ensure(*, acting_user, compound: Area) -> str:
+    """The token for the compound's self-registration QR code, made on first request."""
+    import secrets
+
+    require(acting_user, Perm.AREA_EDIT, compound.path)
+    if compound.public_token:
+        return compound.public_token
+    token = secrets.token_urlsafe(12)
+    with transaction.atomic():
+        updated = Area.objects.filter(pk=compound.pk, public_token__isnull=True).update(public_token=token)
+        if updated:
+            audit_record(actor=acting_user, action="area.public_token", target=compound, area_path=compound.path)
+    compound.refresh_from_db(fields=["public_token"])
+    return compound.public_token

@@ -1,0 +1,57 @@
+"""Writing the audit trail. Services call `audit_record` inside their own transaction."""
+
+from typing import Any
+
+from django.db import models
+
+from firstline.common.models import AuditEntry
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: Any = "",
+    area_path: str = "",
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Record one action. `changes` maps a field to (old, new) or holds a summary for bulk actions."""
+    if target is not None:
+        target_type = target_type or target._meta.label_lower
+        target_id = target_id or target.pk
+    plain = {}
+    for key, value in (changes or {}).items():
+        if isinstance(value, tuple) and len(value) == 2:
+            plain[key] = [_plain(value[0]), _plain(value[1])]
+        else:
+            plain[key] = _plain(value)
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        area_path=area_path,
+        changes=plain,
+    )
+
+
+def diff_fields(instance: models.Model, new_values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """The (old, new) pairs of the fields that `new_values` would change on `instance`."""
+    changed = {}
+    for field, new in new_values.items():
+        old = getattr(instance, field)
+        if old != new:
+            changed[field] = (old, new)
+    return changed

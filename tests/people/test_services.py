@@ -1,0 +1,70 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from firstline.common.audit import AuditEntry
+from firstline.common.errors import Conflict, PermissionDenied
+from firstline.people import services
+from firstline.people.models import DuplicateCandidate, Person, Residence
+from tests.conftest import household
+
+ID = "11010519491231002X"
+
+
+def test_register_seals_the_id_and_audits(world):
+    door = household(world.b1, "501", "Unit 2")
+    person = services.person_register(
+        acting_user=world.staff, household=door,
+        data={"name": " 王 芳 ", "id_number": "11010519491231002x", "phone": "+86 13800138000", "relation": "户主"},
+    )
+    assert person.name == "王 芳"
+    assert person.id_masked == "110***********002X"
+    assert ID.encode() not in bytes(person.id_sealed)
+    assert person.sex == "F" and person.birth_date.isoformat() == "1949-12-31"
+    assert Residence.objects.get(person=person, is_current=True).household == door
+    entry = AuditEntry.objects.get(action="person.register")
+    assert entry.actor == world.staff and entry.changes["id_number"] == "110***********002X"
+
+
+def test_same_id_number_cannot_be_registered_twice(world):
+    services.person_register(acting_user=world.staff, household=household(world.b1, "101"), data={"name": "甲", "id_number": ID})
+    with pytest.raises(Conflict) as caught:
+        services.person_register(acting_user=world.staff, household=household(world.b2, "101"), data={"name": "乙", "id_number": ID.lower()})
+    assert caught.value.code == "id_number_taken"
+    assert Person.objects.count() == 1
+
+
+def test_leader_cannot_register_outside_their_buildings(world):
+    before = AuditEntry.objects.count()
+    with pytest.raises(PermissionDenied):
+        services.person_register(acting_user=world.leader, household=household(world.b3, "101", None), data={"name": "丙"})
+    assert Person.objects.count() == 0 and AuditEntry.objects.count() == before
+
+
+def test_bad_fields_are_named(world):
+    with pytest.raises(ValidationError) as caught:
+        services.person_register(acting_user=world.staff, household=household(world.b1, "101"),
+                                 data={"name": "", "id_number": "110105194912310021", "phone": "123"})
+    assert set(caught.value.message_dict) == {"name", "id_number", "phone"}
+
+
+def test_possible_duplicates_without_id_are_flagged_and_merge_keeps_references(world):
+    door = household(world.b1, "102")
+    first = services.person_register(acting_user=world.staff, household=door, data={"name": "李娜", "phone": "13900139000"})
+    second = services.person_register(acting_user=world.staff, household=door, data={"name": "李娜", "phone": "13900139000", "vulnerabilities": "孕妇"})
+    candidate = DuplicateCandidate.objects.get()
+    assert (candidate.person, candidate.other) == (second, first)
+    kept = services.person_merge(acting_user=world.staff, keep=first, merge=second)
+    second.refresh_from_db()
+    assert second.merged_into == kept
+    assert list(kept.vulnerabilities.values_list("tag", flat=True)) == ["pregnant"]
+    assert Residence.objects.filter(person=kept, is_current=True).count() == 1
+    assert Residence.objects.filter(person=second).count() == 0
+
+
+def test_reveal_is_audited_and_refused_to_leaders(world):
+    person = services.person_register(acting_user=world.staff, household=household(world.b1, "101"), data={"name": "甲", "id_number": ID})
+    assert services.person_reveal_id(acting_user=world.staff, person=person, reason="核对") == ID
+    assert AuditEntry.objects.filter(action="person.reveal_id", actor=world.staff).count() == 1
+    with pytest.raises(PermissionDenied):
+        services.person_reveal_id(acting_user=world.leader, person=person)
+    assert AuditEntry.objects.filter(action="person.reveal_id").count() == 1
