@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as SchemaValidationError
 
 from firstline.api.auth import SessionAuth, TokenAuth
 from firstline.common.errors import Conflict, NotFound, PermissionDenied
@@ -41,6 +42,28 @@ def _invalid(request, exc: ValidationError):
         errors = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
     else:
         errors = {"__all__": [str(m) for m in exc.messages]}
+    return api.create_response(request, {"detail": "Invalid input.", "code": "invalid", "errors": errors}, status=422)
+
+
+_SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
+
+
+@api.exception_handler(SchemaValidationError)
+def _invalid_schema(request, exc: SchemaValidationError):
+    """Input that does not fit the schema: the same shape as a domain ValidationError.
+
+    Ninja's default answer echoes the rejected input back, which could put an ID number in clear
+    into an error; only the field and the message are kept.
+    """
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        # loc is ("body", <parameter>, field, ...) or ("query", field, ...); list indexes are dropped.
+        loc = [part for part in error.get("loc", ()) if isinstance(part, str)]
+        if loc and loc[0] == "body" and len(loc) > 2:
+            loc = loc[2:]
+        elif loc and loc[0] in _SOURCES:
+            loc = loc[1:]
+        errors.setdefault(loc[0] if loc else "__all__", []).append(str(error.get("msg", "")))
     return api.create_response(request, {"detail": "Invalid input.", "code": "invalid", "errors": errors}, status=422)
 
 

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import scope_filter, scope_paths
-from firstline.areas.models import RISK_SEVERITY, Area, AreaKind, RiskStatus
+from firstline.areas.models import RISK_SEVERITY, Area, AreaKind, RiskStatus, RiskStatusChange
 from firstline.common.errors import NotFound
 from firstline.common.paths import ancestor_paths, subtree_q
 
@@ -46,6 +46,12 @@ def area_effective_risk(*, area: Area, ancestors: list[Area] | None = None) -> s
     """The most severe status of the area and its ancestors: a sealed building seals its doors."""
     chain = (ancestors if ancestors is not None else area_ancestors(area=area)) + [area]
     return max((a.risk_status for a in chain), key=lambda s: RISK_SEVERITY[RiskStatus(s)])
+
+
+def area_risk_history(*, user, area: Area) -> QuerySet[RiskStatusChange]:
+    """Who changed the area's risk status, when and why, newest first."""
+    area_get(user=user, pk=area.pk)
+    return RiskStatusChange.objects.filter(area=area).select_related("changed_by").order_by("-changed_at", "-id")
 
 
 def compound_by_public_token(*, token: str) -> Area:

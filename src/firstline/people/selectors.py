@@ -3,7 +3,7 @@
 import re
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Substr
 
 from firstline.accounts.roles import Perm
@@ -13,7 +13,23 @@ from firstline.common import crypto
 from firstline.common.errors import NotFound
 from firstline.common.identity import IdType, fold, normalise_id_number, normalise_phone
 from firstline.common.paths import any_subtree_q, subtree_q
-from firstline.people.models import DuplicateCandidate, DuplicateStatus, Person, Residence, Vulnerability
+from firstline.people.models import (
+    DuplicateCandidate,
+    DuplicateStatus,
+    Person,
+    Relation,
+    Residence,
+    Vulnerability,
+)
+
+# Household members are listed as a family reads them: head first, then spouse, parents, children.
+_RELATION_ORDER = Case(
+    *[When(relation=r, then=Value(i)) for i, r in enumerate(
+        [Relation.HEAD, Relation.SPOUSE, Relation.GRANDPARENT, Relation.PARENT, Relation.CHILD,
+         Relation.GRANDCHILD, Relation.SIBLING, Relation.RELATIVE, Relation.OTHER]
+    )],
+    default=Value(99),
+)
 
 
 def people_visible(*, user, perm: str = Perm.LEDGER_VIEW, current_only: bool = False) -> QuerySet[Person]:
@@ -36,7 +52,9 @@ def person_get(*, user, pk: int, perm: str = Perm.LEDGER_VIEW) -> Person:
 def person_detail(*, user, pk: int) -> Person:
     """A person with residences (and their households) and vulnerable groups, in three queries."""
     person = person_get(user=user, pk=pk)
-    residences = Residence.objects.select_related("household").order_by("-is_current", "-moved_in", "-id")
+    residences = Residence.objects.select_related("household").order_by(
+        "-is_current", F("moved_in").desc(nulls_last=True), "-id"
+    )
     return (
         Person.objects.filter(pk=person.pk)
         .prefetch_related(Prefetch("residences", queryset=residences), "vulnerabilities")
@@ -52,7 +70,7 @@ def household_members(*, user, household: Area) -> QuerySet[Residence]:
         Residence.objects.filter(household=household, is_current=True)
         .select_related("person")
         .prefetch_related("person__vulnerabilities")
-        .order_by("relation", "person__birth_date", "person_id")
+        .order_by(_RELATION_ORDER, F("person__birth_date").asc(nulls_last=True), "person_id")
     )
 
 

@@ -1,0 +1,96 @@
+"""Writes on accounts: API tokens and role grants. Each is audited in its own transaction.
+
+`acting_user=None` stands for the command line (`manage.py api_token`), which runs as the system,
+the same way `areas.services.area_create_root` does.
+"""
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from firstline.accounts.models import ApiToken, Grant
+from firstline.accounts.roles import Perm, Role
+from firstline.accounts.scope import forget_grants, require, scope_paths, user_grants
+from firstline.common.audit import audit_record
+from firstline.common.errors import Conflict, PermissionDenied
+from firstline.common.paths import is_within
+
+TOKEN_BYTES = 32
+
+
+def _manages(acting_user, user) -> bool:
+    """Whether every grant of `user` lies where `acting_user` may manage users."""
+    paths = [path for _role, path in user_grants(user)]
+    managed = scope_paths(acting_user, Perm.USER_MANAGE)
+    return bool(paths) and all(is_within(path, managed) for path in paths)
+
+
+@transaction.atomic
+def api_token_create(*, acting_user, user, name: str) -> tuple[ApiToken, str]:
+    """A new bearer token for `user`; returns (token, key). The key is shown once and never stored."""
+    if acting_user is not None and acting_user.pk != user.pk:
+        raise PermissionDenied(_("People make their own API tokens."), code="api_token.create")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Name the token after what will use it.")})
+    if len(name) > 100:
+        raise ValidationError({"name": _("The name is longer than 100 characters.")})
+    key = secrets.token_urlsafe(TOKEN_BYTES)
+    token = ApiToken.objects.create(user=user, name=name, key_hash=ApiToken.hash_key(key), prefix=key[:8])
+    audit_record(
+        actor=acting_user, action="api_token.create", target=token,
+        changes={"user": user.pk, "name": name, "prefix": token.prefix},
+    )
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, acting_user, token: ApiToken) -> ApiToken:
+    """Revoke a token: by its owner, by whoever manages all of the owner's areas, or by the system."""
+    if acting_user is not None and acting_user.pk != token.user_id and not _manages(acting_user, token.user):
+        raise PermissionDenied(code="api_token.revoke")
+    now = timezone.now()
+    # Conditional update: revoking twice keeps the first time and writes one audit row.
+    if ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now):
+        audit_record(
+            actor=acting_user, action="api_token.revoke", target=token,
+            changes={"user": token.user_id, "name": token.name, "prefix": token.prefix},
+        )
+    token.refresh_from_db(fields=["revoked_at"])
+    return token
+
+
+@transaction.atomic
+def grant_create(*, acting_user, user, role: str, area) -> Grant:
+    """Give `user` a role on `area` (and its subtree). Needs user management on that area."""
+    require(acting_user, Perm.USER_MANAGE, area.path)
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    try:
+        with transaction.atomic():
+            grant = Grant.objects.create(user=user, role=role, area=area, granted_by=acting_user)
+    except IntegrityError:
+        raise Conflict(_("This person already holds this role here."), code="grant_exists") from None
+    forget_grants(user)
+    audit_record(
+        actor=acting_user, action="grant.create", target=grant, area_path=area.path,
+        changes={"user": user.pk, "role": role, "area": area.pk},
+    )
+    return grant
+
+
+@transaction.atomic
+def grant_revoke(*, acting_user, grant: Grant) -> None:
+    require(acting_user, Perm.USER_MANAGE, grant.area.path)
+    changes = {"user": grant.user_id, "role": grant.role, "area": grant.area_id}
+    area_path = grant.area.path
+    grant_pk = grant.pk
+    Grant.objects.filter(pk=grant_pk).delete()
+    forget_grants(grant.user)
+    audit_record(
+        actor=acting_user, action="grant.revoke", target_type="accounts.grant", target_id=grant_pk,
+        area_path=area_path, changes=changes,
+    )

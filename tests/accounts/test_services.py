@@ -1,0 +1,62 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from firstline.accounts.models import ApiToken, Grant
+from firstline.accounts.roles import Role
+from firstline.accounts.scope import can
+from firstline.accounts.services import api_token_create, api_token_revoke, grant_create, grant_revoke
+from firstline.common.errors import Conflict, PermissionDenied
+from firstline.common.models import AuditEntry
+
+
+def test_a_token_is_stored_hashed_and_shown_once(world):
+    token, key = api_token_create(acting_user=world.leader, user=world.leader, name=" phone app ")
+    assert token.name == "phone app" and token.prefix == key[:8]
+    assert ApiToken.objects.filter(key_hash=ApiToken.hash_key(key)).count() == 1
+    assert key not in str(list(ApiToken.objects.values()))
+    assert AuditEntry.objects.get(action="api_token.create").actor == world.leader
+
+
+def test_nobody_makes_a_token_for_someone_else(world):
+    with pytest.raises(PermissionDenied):
+        api_token_create(acting_user=world.coordinator, user=world.leader, name="x")
+    with pytest.raises(ValidationError):
+        api_token_create(acting_user=world.leader, user=world.leader, name="  ")
+    assert ApiToken.objects.count() == 0 and AuditEntry.objects.filter(action="api_token.create").count() == 0
+
+
+def test_a_manager_of_every_area_of_the_owner_may_revoke_others_may_not(world):
+    token, _key = api_token_create(acting_user=world.leader, user=world.leader, name="x")
+    with pytest.raises(PermissionDenied):
+        api_token_revoke(acting_user=world.outsider, token=token)
+    with pytest.raises(PermissionDenied):
+        api_token_revoke(acting_user=world.volunteer, token=token)
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    api_token_revoke(acting_user=world.staff, token=token)
+    api_token_revoke(acting_user=world.staff, token=token)  # twice: one audit row
+    assert token.revoked_at is not None
+    assert AuditEntry.objects.filter(action="api_token.revoke", actor=world.staff).count() == 1
+
+
+def test_grants_are_given_and_taken_inside_the_subtree_only(world):
+    grant = grant_create(acting_user=world.staff, user=world.volunteer, role=Role.BUILDING_LEADER, area=world.b3)
+    assert can(world.volunteer, "ledger.edit", world.b3.path)
+    assert AuditEntry.objects.get(action="grant.create").changes == {
+        "user": world.volunteer.pk, "role": "building_leader", "area": world.b3.pk}
+    with pytest.raises(Conflict):
+        grant_create(acting_user=world.staff, user=world.volunteer, role=Role.BUILDING_LEADER, area=world.b3)
+    before = (Grant.objects.count(), AuditEntry.objects.count())
+    with pytest.raises(PermissionDenied):
+        grant_create(acting_user=world.leader, user=world.volunteer, role=Role.VOLUNTEER, area=world.b1)
+    with pytest.raises(PermissionDenied):
+        grant_create(acting_user=world.outsider, user=world.volunteer, role=Role.VOLUNTEER, area=world.b1)
+    with pytest.raises(PermissionDenied):
+        grant_revoke(acting_user=world.outsider, grant=grant)
+    with pytest.raises(ValidationError):
+        grant_create(acting_user=world.staff, user=world.volunteer, role="king", area=world.b1)
+    assert (Grant.objects.count(), AuditEntry.objects.count()) == before
+    grant_revoke(acting_user=world.staff, grant=grant)
+    assert not Grant.objects.filter(pk=grant.pk).exists()
+    assert not can(world.volunteer, "ledger.edit", world.b3.path)
+    assert AuditEntry.objects.filter(action="grant.revoke", actor=world.staff).count() == 1
