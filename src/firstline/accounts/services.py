@@ -94,3 +94,36 @@ def grant_revoke(*, acting_user, grant: Grant) -> None:
         actor=acting_user, action="grant.revoke", target_type="accounts.grant", target_id=grant_pk,
         area_path=area_path, changes=changes,
     )
+
+
+@transaction.atomic
+def user_create(
+    *, acting_user, username: str, password: str, full_name: str, phone: str = "", role: str, area
+) -> Grant:
+    """A new account with its first grant: how staff sign up a building leader or a volunteer."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+
+    require(acting_user, Perm.USER_MANAGE, area.path)
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    username = (username or "").strip()
+    errors = {}
+    if not username or len(username) > 150:
+        errors["username"] = _("Choose a username of 1 to 150 characters.")
+    users = get_user_model()
+    if username and users.objects.filter(username__iexact=username).exists():
+        errors["username"] = _("This username is taken.")
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        errors["password"] = " ".join(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    user = users.objects.create_user(username=username, password=password, first_name=(full_name or "").strip()[:150])
+    grant = Grant.objects.create(user=user, role=role, area=area, granted_by=acting_user)
+    audit_record(
+        actor=acting_user, action="user.create", target=user, area_path=area.path,
+        changes={"username": username, "role": role, "area": area.pk, "phone": phone[:20]},
+    )
+    return grant

@@ -1,0 +1,18 @@
+"""Template context for every page: which parts of the navigation the user may use."""
+
+from firstline.accounts.roles import Perm
+from firstline.accounts.scope import scope_paths
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav": {
+            "ledger": bool(scope_paths(user, Perm.LEDGER_VIEW)),
+            "team": bool(scope_paths(user, Perm.USER_MANAGE)),
+            "review": bool(scope_paths(user, Perm.REGISTRATION_REVIEW)),
+            "merge": bool(scope_paths(user, Perm.PERSON_MERGE)),
+        }
+    }
