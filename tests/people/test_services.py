@@ -68,3 +68,46 @@ def test_reveal_is_audited_and_refused_to_leaders(world):
     with pytest.raises(PermissionDenied):
         services.person_reveal_id(acting_user=world.leader, person=person)
     assert AuditEntry.objects.filter(action="person.reveal_id").count() == 1
+
+
+def test_update_changes_only_given_fields_and_audits_masked_ids(world):
+    person = services.person_register(acting_user=world.staff, household=household(world.b1, "101"), data={"name": "甲", "id_number": ID, "phone": "13800138000"})
+    services.person_update(acting_user=world.leader, person=person, data={"phone": "139 0013 9000"})
+    person.refresh_from_db()
+    assert (person.phone, person.id_masked, person.name) == ("13900139000", "110***********002X", "甲")
+    entry = AuditEntry.objects.get(action="person.update")
+    assert entry.changes == {"phone": ["13800138000", "13900139000"]}
+    services.person_update(acting_user=world.staff, person=person, data={"id_type": "passport", "id_number": "e1234567"})
+    entry = AuditEntry.objects.filter(action="person.update").first()
+    assert entry.changes["id_number"] == ["110***********002X", "E***4567"]
+
+
+def test_move_keeps_history_and_checks_both_households(world):
+    person = services.person_register(acting_user=world.staff, household=household(world.b1, "101"), data={"name": "甲"})
+    import datetime as dt
+
+    services.residence_move(acting_user=world.staff, person=person, to_household=household(world.b2, "301"),
+                            relation="head", status="tenant", date=dt.date(2022, 4, 1))
+    rows = list(Residence.objects.filter(person=person).order_by("id").values_list("household__door", "is_current", "moved_out", "status"))
+    assert rows == [("101", False, dt.date(2022, 4, 1), "resident"), ("301", True, None, "tenant")]
+    with pytest.raises(PermissionDenied):
+        services.residence_move(acting_user=world.leader, person=person, to_household=household(world.b3, "101", None),
+                                relation="head", status="resident", date=dt.date(2022, 4, 2))
+    assert Residence.objects.filter(person=person).count() == 2
+
+
+def test_vulnerabilities_replace_and_validate(world):
+    import datetime as dt
+
+    person = services.person_register(acting_user=world.staff, household=household(world.b1, "101"), data={"name": "甲", "vulnerabilities": "独居老人,慢病"})
+    assert sorted(person.vulnerabilities.values_list("tag", flat=True)) == ["chronic_medication", "elderly_alone"]
+    services.person_set_vulnerabilities(acting_user=world.staff, person=person, tags={"pregnant": {"due_date": dt.date(2022, 5, 1)}})
+    assert list(person.vulnerabilities.values_list("tag", "due_date")) == [("pregnant", dt.date(2022, 5, 1))]
+    with pytest.raises(ValidationError):
+        services.person_set_vulnerabilities(acting_user=world.staff, person=person, tags={"astronaut": {}})
+    assert person.vulnerabilities.count() == 1
+
+
+def test_age_without_birth_date_is_estimated(world):
+    person = services.person_register(acting_user=world.staff, household=household(world.b1, "101"), data={"name": "乙", "age": "８０岁", "id_type": "无"})
+    assert person.birth_date_estimated is True and person.age in (79, 80)

@@ -96,9 +96,10 @@ def mask_id_number(value: str) -> str:
     """'110105199003071234' -> '110***********1234'. Empty stays empty."""
     if not value:
         return ""
-    if len(value) <= 7:
+    if len(value) <= 6:
         return value[0] + "*" * (len(value) - 1)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    head = 3 if len(value) >= 15 else 1  # short documents would show almost every character
+    return value[:head] + "*" * (len(value) - head - 4) + value[-4:]
 
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
