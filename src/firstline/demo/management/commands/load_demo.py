@@ -1,0 +1,118 @@
+"""Load the demo community: 睿和新城 shaped like seed 000, users for every role, then print logins."""
+
+import time
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from firstline.accounts.models import Grant
+from firstline.accounts.roles import Role
+from firstline.areas.models import Area, AreaKind, RiskStatus
+from firstline.areas.services import AreaSpec, area_create_root, areas_bulk_create
+from firstline.common.audit import audit_record
+from firstline.common.identity import IdType
+from firstline.demo.builder import DEMO_COMPOUND, SMALL_COMPOUND, StreetBuilder, set_risk
+from firstline.people.models import DuplicateCandidate, Person, Residence
+
+STREET = "大庆路街道"
+PASSWORD = "demo-pass-2022"
+
+
+class Command(BaseCommand):
+    help = "Load the demo street (30 buildings, 71 units, 3,500+ households, 7,800+ residents) and print logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--small", action="store_true", help="two buildings only (for tests)")
+        parser.add_argument("--reset", action="store_true", help="empty the database first")
+        parser.add_argument("--seed", type=int, default=2022)
+
+    def handle(self, *args, small=False, reset=False, seed=2022, **options):
+        if reset:
+            call_command("flush", interactive=False, verbosity=0)
+        if Area.objects.filter(parent__isnull=True, name=STREET).exists():
+            self.stdout.write("The demo community is already loaded.")
+        else:
+            started = time.perf_counter()
+            counts = self.build(small=small, seed=seed)
+            self.stdout.write(
+                f"Loaded {counts['buildings']} buildings, {counts['units']} units, {counts['households']} households, "
+                f"{counts['residents']} residents in {time.perf_counter() - started:.1f} s."
+            )
+        self.print_logins()
+
+    @transaction.atomic
+    def build(self, *, small: bool, seed: int) -> dict:
+        builder = StreetBuilder(seed=seed)
+        street = area_create_root(name=STREET)
+        ruihe, lvyuan = areas_bulk_create(parent=street, specs=[
+            AreaSpec(kind=AreaKind.COMMUNITY, name="睿和社区"), AreaSpec(kind=AreaKind.COMMUNITY, name="绿园社区"),
+        ])
+        built = builder.build_compound(parent=ruihe, name="睿和新城", shapes=SMALL_COMPOUND if small else DEMO_COMPOUND)
+        other = builder.build_compound(parent=lvyuan, name="绿园小区", shapes=SMALL_COMPOUND)
+        buildings = {b.name: b for b in built.buildings}
+        units = {(u.parent_id, u.name): u for u in built.units}
+        sealed = buildings["2号楼"] if small else buildings["7号楼"]
+        set_risk(sealed, RiskStatus.SEALED, "楼内发现阳性病例，封控管理")
+        controlled_unit = units[(buildings["1号楼"].pk, "2单元")] if small else units[(buildings["12号楼"].pk, "2单元")]
+        set_risk(controlled_unit, RiskStatus.CONTROLLED, "密接人员居住单元")
+        set_risk(built.compound, RiskStatus.PRECAUTION, "全员核酸期间")
+        self.make_duplicate_pair(builder, built)
+        users = self.make_users(street, ruihe, lvyuan, built, buildings, small)
+        audit_record(actor=None, action="demo.load", target=street, area_path=street.path, changes={
+            "households": len(built.households) + len(other.households), "residents": built.residents + other.residents,
+            "users": len(users),
+        })
+        return {"buildings": len(built.buildings), "units": len(built.units),
+                "households": len(built.households), "residents": built.residents}
+
+    def make_duplicate_pair(self, builder: StreetBuilder, built) -> None:
+        """Two records of one person without ID, as a phone call and a paper form produce them."""
+        residence = Residence.objects.filter(household__in=built.households[:50], person__id_hash__isnull=True).select_related("person", "household").first()
+        if residence is None:
+            residence = Residence.objects.filter(household__in=built.households[:50]).select_related("person", "household").first()
+        original = residence.person
+        twin = Person.objects.create(
+            name=original.name, phone=original.phone, birth_date=original.birth_date, sex=original.sex,
+            id_type=IdType.NONE, source="visit",
+        )
+        Residence.objects.create(person=twin, household=residence.household, relation=residence.relation, status=residence.status)
+        DuplicateCandidate.objects.create(person=twin, other=original, reason="同户同名同电话，无证件号码")
+
+    def make_users(self, street, ruihe, lvyuan, built, buildings, small) -> list:
+        users_model = get_user_model()
+        leader_buildings = [buildings["1号楼"], buildings["2号楼"]] if small else [buildings["3号楼"], buildings["5号楼"]]
+        unit = next(u for u in built.units if u.parent_id == (buildings["1号楼"] if small else buildings["12号楼"]).pk)
+        resident_home = Residence.objects.filter(household__in=built.households, is_current=True).order_by("id").first().household
+        plan = [
+            ("jiedao", "街道 赵主任", Role.STREET_COORDINATOR, [street]),
+            ("shequ", "社区 麻书记", Role.COMMUNITY_STAFF, [ruihe]),
+            ("louzhang", "楼长 王鹏", Role.BUILDING_LEADER, leader_buildings),
+            ("danyuan", "单元长 李磊", Role.BUILDING_LEADER, [unit]),
+            ("zhiyuan", "志愿者 贾令君", Role.VOLUNTEER, [built.compound]),
+            ("jiance", "检测机构", Role.LAB, [street]),
+            ("jumin", "居民 刘女士", Role.RESIDENT, [resident_home]),
+            ("lvyuan", "绿园社区 王书记", Role.COMMUNITY_STAFF, [lvyuan]),
+        ]
+        made = []
+        for username, full_name, role, areas in plan:
+            user = users_model.objects.create_user(username=username, password=PASSWORD, first_name=full_name)
+            Grant.objects.bulk_create([Grant(user=user, role=role, area=area) for area in areas])
+            made.append(user)
+        return made
+
+    def print_logins(self) -> None:
+        rows = (
+            Grant.objects.filter(user__username__in=["jiedao", "shequ", "louzhang", "danyuan", "zhiyuan", "jiance", "jumin", "lvyuan"])
+            .select_related("user", "area", "area__parent").order_by("user__date_joined", "user__id", "area__path")
+        )
+        by_user: dict[str, tuple[str, list[str]]] = {}
+        for grant in rows:
+            entry = by_user.setdefault(grant.user.username, (grant.get_role_display(), []))
+            label = grant.area.name if grant.area.kind != "unit" else f"{grant.area.parent.name} {grant.area.name}"
+            entry[1].append(label)
+        self.stdout.write("\nSign in at http://127.0.0.1:8000/ with any of these (password for all: %s):\n" % PASSWORD)
+        self.stdout.write(f"  {'username':<10} {'role':<26} area")
+        for username, (role, areas) in by_user.items():
+            self.stdout.write(f"  {username:<10} {str(role):<26} {', '.join(areas)}")

@@ -1,0 +1,39 @@
+import pytest
+from django.core.management import call_command
+
+from firstline.accounts.models import Grant
+from firstline.areas.models import Area, AreaKind, RiskStatus
+from firstline.common import crypto
+from firstline.common.identity import IdType, normalise_id_number
+from firstline.demo.builder import DEMO_COMPOUND
+from firstline.people.models import DuplicateCandidate, Person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_shape_matches_seed_000():
+    assert len(DEMO_COMPOUND) == 30
+    assert sum(shape.units for shape in DEMO_COMPOUND) == 71
+    assert sum(shape.units * shape.floors * shape.doors_per_floor for shape in DEMO_COMPOUND) == 3654
+
+
+def test_small_demo_loads_once_with_valid_people_and_scoped_logins(capsys):
+    call_command("load_demo", "--small")
+    compound = Area.objects.get(name="睿和新城")
+    assert Area.objects.filter(parent=compound, kind=AreaKind.BUILDING).count() == 2
+    assert Area.objects.filter(parent__parent=compound, kind=AreaKind.UNIT).count() == 3
+    assert Area.objects.filter(kind=AreaKind.HOUSEHOLD, path__startswith=compound.path).count() == 2 * 6 * 2 + 11 * 2
+    for person in Person.objects.filter(id_type=IdType.RESIDENT_ID, id_sealed__isnull=False):
+        number = crypto.unseal(person.id_sealed)
+        assert normalise_id_number(IdType.RESIDENT_ID, number) == number
+        assert person.id_hash == crypto.lookup_hash(number)
+    leader_grants = Grant.objects.filter(user__username="louzhang")
+    assert sorted(g.area.name for g in leader_grants) == ["1号楼", "2号楼"]
+    assert Area.objects.get(name="2号楼", parent=compound).risk_status == RiskStatus.SEALED
+    assert DuplicateCandidate.objects.count() == 1
+    people = Person.objects.count()
+    out = capsys.readouterr().out
+    assert "louzhang" in out and "demo-pass-2022" in out
+    call_command("load_demo", "--small")
+    assert Person.objects.count() == people
+    assert "already loaded" in capsys.readouterr().out
