@@ -17,7 +17,7 @@ from firstline.demo.builder import DEMO_COMPOUND, SMALL_COMPOUND, StreetBuilder,
 from firstline.people.models import DuplicateCandidate, Person, Residence
 
 STREET = "大庆路街道"
-PASSWORD = "demo-pass-2022"
+PASSWORD = "demo-pass-2022"  # noqa: S105 (the demo's published password, printed for every login)
 
 
 class Command(BaseCommand):
@@ -112,7 +112,7 @@ class Command(BaseCommand):
             entry = by_user.setdefault(grant.user.username, (grant.get_role_display(), []))
             label = grant.area.name if grant.area.kind != "unit" else f"{grant.area.parent.name} {grant.area.name}"
             entry[1].append(label)
-        self.stdout.write("\nSign in at http://127.0.0.1:8000/ with any of these (password for all: %s):\n" % PASSWORD)
+        self.stdout.write(f"\nSign in at http://127.0.0.1:8000/ with any of these (password for all: {PASSWORD}):\n")
         self.stdout.write(f"  {'username':<10} {'role':<26} area")
         for username, (role, areas) in by_user.items():
             self.stdout.write(f"  {username:<10} {str(role):<26} {', '.join(areas)}")
