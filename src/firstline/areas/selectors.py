@@ -1,12 +1,13 @@
 """Reads on the area tree, always narrowed to the acting user's scope."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.db.models.functions import Substr
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import scope_filter, scope_paths
 from firstline.areas.models import RISK_SEVERITY, Area, AreaKind, RiskStatus, RiskStatusChange
 from firstline.common.errors import NotFound
-from firstline.common.paths import ancestor_paths, subtree_q
+from firstline.common.paths import SEGMENT_WIDTH, ancestor_paths, subtree_q
 
 
 def areas_visible(*, user, perm: str = Perm.LEDGER_VIEW) -> QuerySet[Area]:
@@ -52,6 +53,19 @@ def area_risk_history(*, user, area: Area) -> QuerySet[RiskStatusChange]:
     """Who changed the area's risk status, when and why, newest first."""
     area_get(user=user, pk=area.pk)
     return RiskStatusChange.objects.filter(area=area).select_related("changed_by").order_by("-changed_at", "-id")
+
+
+def child_household_counts(*, parent: Area) -> dict[int, int]:
+    """Households under each child of `parent`, in one grouped query."""
+    width = len(parent.path) + SEGMENT_WIDTH
+    rows = (
+        Area.objects.filter(subtree_q(parent.path), kind=AreaKind.HOUSEHOLD)
+        .annotate(prefix=Substr("path", 1, width))
+        .values("prefix")
+        .annotate(n=Count("id"))
+    )
+    by_path = dict(Area.objects.filter(parent=parent).values_list("path", "pk"))
+    return {by_path[row["prefix"]]: row["n"] for row in rows if row["prefix"] in by_path}
 
 
 def compound_by_public_token(*, token: str) -> Area:

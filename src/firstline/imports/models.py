@@ -11,6 +11,7 @@ class ImportMode(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    DRAFT = "draft", _("Waiting for the column mapping")
     QUEUED = "queued", _("Queued")
     VALIDATING = "validating", _("Checking rows")
     SAVING = "saving", _("Saving")
@@ -44,7 +45,7 @@ class ImportJob(models.Model):
     file_sealed = models.BinaryField(null=True, editable=False)
     mapping = models.JSONField(default=dict, blank=True)
     mode = models.CharField(_("mode"), max_length=16, choices=ImportMode.choices, default=ImportMode.KEEP_VALID)
-    status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.DRAFT)
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)

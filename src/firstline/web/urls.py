@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from firstline.web.views import areas, home, team
+from firstline.web.views import areas, home, households, imports, people, registration, search, survey, team
 
 app_name = "web"
 
@@ -15,6 +15,37 @@ urlpatterns = [
     path("team/grants/<int:pk>/withdraw/", team.grant_revoke, name="grant_revoke"),
     path("me/", team.profile, name="profile"),
     path("me/tokens/<int:pk>/revoke/", team.token_revoke, name="token_revoke"),
+    # The area tree and the building map.
     path("areas/<int:pk>/", areas.area_detail, name="area"),
-    path("search/", areas.area_detail, name="search"),
+    path("areas/<int:pk>/risk/", areas.area_set_risk, name="area_risk"),
+    path("areas/<int:pk>/buildings/", areas.building_add, name="building_add"),
+    path("areas/<int:pk>/map/", areas.building_map_page, name="building_map"),
+    path("areas/<int:pk>/survey/", survey.survey_list, name="survey_list"),
+    # Households and people.
+    path("households/<int:pk>/", households.household_detail, name="household"),
+    path("households/<int:pk>/members/", households.member_add, name="member_add"),
+    path("households/<int:pk>/visits/", households.visit_add, name="visit_add"),
+    path("people/<int:pk>/", people.person_detail, name="person"),
+    path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
+    path("people/<int:pk>/reveal/", people.person_reveal, name="person_reveal"),
+    path("people/<int:pk>/needs/", people.person_vulnerabilities, name="person_vulnerabilities"),
+    path("people/<int:pk>/move/", people.person_move, name="person_move"),
+    path("people/<int:pk>/leave/", people.person_leave, name="person_leave"),
+    path("people/duplicates/", people.duplicates, name="duplicates"),
+    path("people/duplicates/<int:pk>/", people.duplicate_resolve, name="duplicate_resolve"),
+    path("search/", search.search, name="search"),
+    # Imports and exports.
+    path("areas/<int:pk>/import/", imports.import_start, name="import_start"),
+    path("areas/<int:pk>/export/", imports.area_export, name="area_export"),
+    path("imports/<int:pk>/", imports.import_job, name="import_job"),
+    path("imports/<int:pk>/columns/", imports.import_columns, name="import_columns"),
+    path("imports/<int:pk>/report.csv", imports.import_report, name="import_report"),
+    # Self-registration (public) and its review queue; personal codes.
+    path("r/<str:token>/", registration.public_form, name="registration_public"),
+    path("r/<str:token>/doors/", registration.public_doors, name="registration_doors"),
+    path("areas/<int:pk>/registration-poster/", registration.poster, name="registration_poster"),
+    path("registrations/", registration.queue, name="registration_queue"),
+    path("registrations/<int:pk>/", registration.review, name="registration_review"),
+    path("people/<int:pk>/card/", registration.person_card, name="person_card"),
+    path("households/<int:pk>/family-card/", registration.family_card, name="family_card"),
 ]

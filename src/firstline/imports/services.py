@@ -1,0 +1,295 @@
+"""Importing resident lists: upload (sealed), map the columns, then validate every row and write once.
+
+Phase 1 reads and checks all rows on sets (hash look-ups in chunks) and reports progress with
+plain UPDATEs; phase 2 writes every accepted row with bulk inserts inside one transaction, so a
+crash leaves nothing half-written (ADR 0004). The report names row, field and reason, and never
+holds an ID number in clear.
+"""
+
+import datetime as dt
+import logging
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from firstline.accounts.roles import Perm
+from firstline.accounts.scope import require
+from firstline.areas.models import Area, AreaKind
+from firstline.areas.services import AreaSpec, areas_bulk_create
+from firstline.common import crypto
+from firstline.common.audit import audit_record
+from firstline.common.identity import mask_id_number
+from firstline.common.paths import subtree_q
+from firstline.imports import parsing
+from firstline.imports.models import ColumnMapping, ImportJob, ImportMode, ImportStatus
+from firstline.people.cleaning import CleanPerson, clean_person
+from firstline.people.models import Person, Residence, Source, Vulnerability
+
+logger = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = 40 * 1024 * 1024
+MAX_ROWS = 200_000
+PROGRESS_EVERY = 2000
+LOOKUP_CHUNK = 900
+
+
+@transaction.atomic
+def import_upload(*, acting_user, area: Area, filename: str, data: bytes, mode: str = ImportMode.KEEP_VALID,
+                  mapping_name: str = "") -> ImportJob:
+    """Keep the uploaded list (sealed) and detect its columns; the import starts after the mapping."""
+    require(acting_user, Perm.LEDGER_IMPORT, area.path)
+    if area.kind not in (AreaKind.COMMUNITY, AreaKind.COMPOUND, AreaKind.BUILDING):
+        raise ValidationError(_("Import into a community, a compound or a building."))
+    if mode not in ImportMode.values:
+        raise ValidationError({"mode": _("Unknown mode.")})
+    if len(data) > MAX_FILE_BYTES:
+        raise ValidationError({"file": _("The file is larger than 40 MB.")})
+    file_format = parsing.file_format_of(filename)
+    table = parsing.read_table(data, file_format)
+    saved = {}
+    if mapping_name:
+        saved = ColumnMapping.objects.filter(area__in=_mapping_areas(area), name=mapping_name).values_list("mapping", flat=True).first() or {}
+    job = ImportJob.objects.create(
+        area=area, created_by=acting_user, filename=filename[:200], file_format=file_format,
+        file_sealed=crypto.seal_bytes(data), mode=mode, mapping=parsing.detect_mapping(table.headers, saved),
+        total_rows=len(table.rows), status=ImportStatus.DRAFT,
+    )
+    audit_record(actor=acting_user, action="import.upload", target=job, area_path=area.path,
+                 changes={"file": job.filename, "rows": job.total_rows, "mode": mode})
+    return job
+
+
+def _mapping_areas(area: Area) -> list[Area]:
+    return list(Area.objects.filter(path__in=[area.path[:i] for i in range(6, len(area.path) + 1, 6)]))
+
+
+def import_headers(*, job: ImportJob) -> list[str]:
+    """The header row of the job's file (decrypted in memory only)."""
+    table = parsing.read_table(crypto.unseal_bytes(job.file_sealed), job.file_format)
+    return [h for h in table.headers if h]
+
+
+@transaction.atomic
+def import_start(*, acting_user, job: ImportJob, mapping: dict[str, str], save_as: str = "") -> ImportJob:
+    """Confirm the column mapping and queue the job."""
+    require(acting_user, Perm.LEDGER_IMPORT, job.area.path)
+    mapping = {header: field for header, field in mapping.items() if field in parsing.FIELDS}
+    fields = list(mapping.values())
+    if len(fields) != len(set(fields)):
+        raise ValidationError({"mapping": _("Two columns are mapped to the same field.")})
+    if "name" not in fields:
+        raise ValidationError({"mapping": _("One column must hold the name.")})
+    if not ({"building", "door"} <= set(fields) or "address" in fields or job.area.kind == AreaKind.HOUSEHOLD):
+        raise ValidationError({"mapping": _("Map the building and door columns, or one address column.")})
+    if not ImportJob.objects.filter(pk=job.pk, status=ImportStatus.DRAFT).update(mapping=mapping, status=ImportStatus.QUEUED):
+        raise ValidationError(_("This import has already started."))
+    if save_as.strip():
+        ColumnMapping.objects.update_or_create(area=job.area, name=save_as.strip()[:100],
+                                               defaults={"mapping": mapping, "created_by": acting_user})
+    audit_record(actor=acting_user, action="import.start", target=job, area_path=job.area.path, changes={"mapping": mapping})
+    job.refresh_from_db()
+    from firstline.imports.tasks import run_import
+
+    transaction.on_commit(lambda: run_import.enqueue(job.pk))
+    return job
+
+
+# -- running --------------------------------------------------------------------------------------
+
+class _Places:
+    """Buildings, units and doors under the job's area, loaded once, matched by loose names."""
+
+    def __init__(self, area: Area):
+        nodes = list(Area.objects.filter(subtree_q(area.path)).exclude(kind=AreaKind.HOUSEHOLD).order_by("path"))
+        self.area = area
+        self.buildings: dict[str, Area] = {}
+        self.units: dict[tuple[int, str], Area] = {}
+        for node in nodes:
+            if node.kind == AreaKind.BUILDING:
+                self.buildings.setdefault(parsing.building_key(node.name), node)
+            elif node.kind == AreaKind.UNIT:
+                self.units.setdefault((node.parent_id, parsing.unit_key(node.name)), node)
+        self.doors: dict[tuple[int, str], Area] = {
+            (h.parent_id, parsing.door_key(h.door or h.name)): h
+            for h in Area.objects.filter(subtree_q(area.path), kind=AreaKind.HOUSEHOLD).only("pk", "parent_id", "door", "name", "path")
+        }
+        self.new_doors: dict[tuple[int, str], Area] = {}
+
+    def locate(self, values: dict) -> tuple[tuple[Area, str] | None, dict[str, str]]:
+        """((stairwell, door key), {}) or (None, {field: reason})."""
+        building_name, unit_name, door = values.get("building"), values.get("unit"), values.get("door")
+        if values.get("address") and not (building_name and door):
+            parts = parsing.split_address(values["address"])
+            if parts is None:
+                return None, {"address": _("'%(value)s' is not an address like 3号楼2单元501 or 3-2-501.") % {"value": values["address"]}}
+            building_name, unit_name, door = parts
+        if self.area.kind == AreaKind.BUILDING:
+            building = self.area
+        else:
+            if not building_name:
+                return None, {"building": _("The building is missing.")}
+            building = self.buildings.get(parsing.building_key(building_name))
+            if building is None:
+                return None, {"building": _("There is no building '%(value)s' in %(area)s.") % {"value": building_name, "area": self.area.name}}
+        if not door:
+            return None, {"door": _("The door (room number) is missing.")}
+        has_units = any(key[0] == building.pk for key in self.units)
+        if has_units:
+            if not unit_name:
+                return None, {"unit": _("%(building)s has units: say which one.") % {"building": building.name}}
+            stairwell = self.units.get((building.pk, parsing.unit_key(unit_name)))
+            if stairwell is None:
+                return None, {"unit": _("%(building)s has no unit '%(value)s'.") % {"building": building.name, "value": unit_name}}
+        else:
+            stairwell = building
+        return (stairwell, parsing.door_key(door)), {}
+
+    def household(self, stairwell: Area, door: str) -> Area | None:
+        return self.doors.get((stairwell.pk, door)) or self.new_doors.get((stairwell.pk, door))
+
+    def plan_door(self, stairwell: Area, door: str) -> None:
+        self.new_doors.setdefault((stairwell.pk, door), None)
+
+
+def _progress(job: ImportJob, **fields) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def _mask_in(message: str, number: str) -> str:
+    return message.replace(number, mask_id_number(number)) if number else message
+
+
+def import_run(job_id: int) -> ImportJob:
+    """Validate every row, then write the accepted ones in one transaction. Runs in the worker."""
+    job = ImportJob.objects.select_related("area", "created_by").get(pk=job_id)
+    if job.status != ImportStatus.QUEUED:
+        return job
+    _progress(job, status=ImportStatus.VALIDATING, started_at=timezone.now(), processed_rows=0)
+    try:
+        accepted, errors, duplicates, places = _validate(job)
+        refused = job.mode == ImportMode.ALL_OR_NOTHING and errors
+        rejected_rows = len({e["row"] for e in errors})
+        if refused:
+            _progress(job, status=ImportStatus.REFUSED, errors=errors[:5000], rejected_count=rejected_rows,
+                      duplicate_count=duplicates, processed_rows=job.total_rows, finished_at=timezone.now(), file_sealed=None)
+            with transaction.atomic():
+                audit_record(actor=job.created_by, action="import.refused", target=job, area_path=job.area.path,
+                             changes={"rejected_rows": rejected_rows})
+            return ImportJob.objects.get(pk=job.pk)
+        _progress(job, status=ImportStatus.SAVING, processed_rows=job.total_rows)
+        created, households_created = _write(job, accepted, places)
+        _progress(job, status=ImportStatus.DONE, errors=errors[:5000], rejected_count=rejected_rows,
+                  duplicate_count=duplicates, created_count=created, households_created=households_created,
+                  finished_at=timezone.now(), file_sealed=None)
+    except ValidationError as exc:
+        _progress(job, status=ImportStatus.FAILED, failure=" ".join(exc.messages)[:2000], finished_at=timezone.now(), file_sealed=None)
+    except Exception as exc:
+        logger.exception("import %s failed", job.pk)
+        _progress(job, status=ImportStatus.FAILED, failure=_("The import stopped on an unexpected error (%(error)s); nothing was saved.")
+                  % {"error": type(exc).__name__}, finished_at=timezone.now(), file_sealed=None)
+    return ImportJob.objects.get(pk=job.pk)
+
+
+def _validate(job: ImportJob):
+    table = parsing.read_table(crypto.unseal_bytes(job.file_sealed), job.file_format)
+    if len(table.rows) > MAX_ROWS:
+        raise ValidationError(_("The file has more than %(n)d rows; split it.") % {"n": MAX_ROWS})
+    places = _Places(job.area)
+    today = timezone.localdate()
+    errors: list[dict] = []
+    accepted: list[tuple[int, CleanPerson, Area, str]] = []
+    seen_ids: dict[str, int] = {}
+    seen_rows: dict[tuple, int] = {}
+    duplicates = 0
+    processed = 0
+    for number, values in parsing.records(table, job.mapping):
+        processed += 1
+        if processed % PROGRESS_EVERY == 0:
+            _progress(job, processed_rows=processed)
+        raw_id = str(values.get("id_number") or "")
+        clean, field_errors = clean_person(values, today=today)
+        where, place_errors = places.locate(values)
+        field_errors.update(place_errors)
+        if not field_errors:
+            if clean.id_number:
+                digest = clean.id_hash
+                if digest in seen_ids:
+                    field_errors["id_number"] = _("Same ID number as row %(row)d.") % {"row": seen_ids[digest]}
+                    duplicates += 1
+                else:
+                    seen_ids[digest] = number
+            else:
+                key = (clean.name, clean.phone, clean.birth_date, where[0].pk, where[1])
+                if key in seen_rows:
+                    field_errors["name"] = _("Same person as row %(row)d (name, phone, birth date and door).") % {"row": seen_rows[key]}
+                    duplicates += 1
+                else:
+                    seen_rows[key] = number
+        if field_errors:
+            for field, message in field_errors.items():
+                errors.append({"row": number, "field": field, "message": _mask_in(message, raw_id)})
+            continue
+        places.plan_door(*where)
+        accepted.append((number, clean, where[0], where[1]))
+    # The registry: one query per chunk of hashes.
+    by_hash = {clean.id_hash: number for number, clean, _s, _d in accepted if clean.id_hash}
+    hashes = list(by_hash)
+    taken: dict[str, str] = {}
+    for start in range(0, len(hashes), LOOKUP_CHUNK):
+        for digest, masked in Person.objects.filter(id_hash__in=hashes[start:start + LOOKUP_CHUNK]).values_list("id_hash", "id_masked"):
+            taken[digest] = masked
+    if taken:
+        kept = []
+        for number, clean, stairwell, door in accepted:
+            if clean.id_hash in taken:
+                duplicates += 1
+                errors.append({"row": number, "field": "id_number",
+                               "message": _("Already registered (%(masked)s).") % {"masked": taken[clean.id_hash]}})
+            else:
+                kept.append((number, clean, stairwell, door))
+        accepted = kept
+    errors.sort(key=lambda e: (e["row"], e["field"]))
+    _progress(job, processed_rows=processed)
+    return accepted, errors, duplicates, places
+
+
+def _write(job: ImportJob, accepted, places: _Places) -> tuple[int, int]:
+    with transaction.atomic():
+        missing: dict[int, list[str]] = defaultdict(list)
+        stairwells = {}
+        for _n, _c, stairwell, door in accepted:
+            if places.household(stairwell, door) is None and door not in missing[stairwell.pk]:
+                missing[stairwell.pk].append(door)
+                stairwells[stairwell.pk] = stairwell
+        households_created = 0
+        for stairwell_pk, doors in missing.items():
+            made = areas_bulk_create(parent=stairwells[stairwell_pk], specs=[
+                AreaSpec(kind=AreaKind.HOUSEHOLD, name=door, door=door, floor=parsing.floor_of_door(door)) for door in doors
+            ])
+            for household in made:
+                places.new_doors[(stairwell_pk, household.door)] = household
+            households_created += len(made)
+        people = []
+        for _n, clean, _s, _d in accepted:
+            people.append(Person(
+                name=clean.name, id_type=clean.id_type, phone=clean.phone, birth_date=clean.birth_date,
+                birth_date_estimated=clean.birth_date_estimated, sex=clean.sex, vaccination=clean.vaccination,
+                returned_from=clean.returned_from, returned_on=clean.returned_on, note=clean.note,
+                source=Source.IMPORT, import_job=job, **clean.sealed_fields(),
+            ))
+        created = Person.objects.bulk_create(people, batch_size=2000)
+        Residence.objects.bulk_create([
+            Residence(person=person, household=places.household(stairwell, door), relation=clean.relation, status=clean.status)
+            for person, (_n, clean, stairwell, door) in zip(created, accepted, strict=True)
+        ], batch_size=2000)
+        Vulnerability.objects.bulk_create([
+            Vulnerability(person=person, tag=tag, due_date=detail.get("due_date") if isinstance(detail.get("due_date"), dt.date) else None)
+            for person, (_n, clean, _s, _d) in zip(created, accepted, strict=True)
+            for tag, detail in clean.vulnerabilities.items()
+        ], batch_size=2000)
+        audit_record(actor=job.created_by, action="import.done", target=job, area_path=job.area.path,
+                     changes={"people": len(created), "households_created": households_created, "file": job.filename})
+    return len(created), households_created

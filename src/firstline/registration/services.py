@@ -1,0 +1,205 @@
+"""Self-registration (网上征集信息): the public submission, its review, and personal codes.
+
+A resident's submission is stored sealed (ID numbers included) and waits for community staff, who
+accept it (people are registered through people.services, so every rule and audit applies) or
+reject it. Accepted people get personal codes.
+"""
+
+import json
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from firstline.accounts.roles import Perm
+from firstline.accounts.scope import require
+from firstline.areas.models import Area, AreaKind
+from firstline.common import crypto
+from firstline.common.audit import audit_record
+from firstline.common.errors import Conflict
+from firstline.common.identity import normalise_phone
+from firstline.people.cleaning import clean_person
+from firstline.people.models import Person, Residence, Source
+from firstline.people.services import person_register
+from firstline.registration import codes
+from firstline.registration.models import CodeKind, PersonalCode, SelfRegistration, SubmissionStatus
+from firstline.survey.models import Channel, Outcome
+from firstline.survey.services import visit_record
+
+MAX_MEMBERS = 15
+PER_CLIENT_PER_HOUR = 10
+PER_COMPOUND_PER_HOUR = 500
+MEMBER_FIELDS = ("name", "id_type", "id_number", "phone", "birth_date", "age", "sex", "relation", "vaccination",
+                 "vulnerabilities", "due_date")
+
+
+class RateLimited(Exception):
+    """Too many submissions from one place: nothing was stored."""
+
+
+def client_fingerprint(ip_address: str) -> str:
+    return crypto.lookup_hash("ip:" + (ip_address or "unknown"))
+
+
+def _clean_members(members: list[dict]) -> tuple[list[dict], dict[str, str]]:
+    errors: dict[str, str] = {}
+    kept = []
+    if not members:
+        errors["members"] = _("Enter at least one person.")
+    if len(members) > MAX_MEMBERS:
+        errors["members"] = _("At most %(n)d people in one household form.") % {"n": MAX_MEMBERS}
+    for index, raw in enumerate(members[:MAX_MEMBERS]):
+        values = {k: v for k, v in raw.items() if k in MEMBER_FIELDS and v not in (None, "", [])}
+        _clean, member_errors = clean_person(values)
+        for field, message in member_errors.items():
+            errors[f"member-{index}-{field}"] = message
+        kept.append({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items()})
+    return kept, errors
+
+
+def registration_submit(
+    *, compound: Area, household: Area | None, address_text: str, contact_phone: str, members: list[dict],
+    submission_key: str, client_ip: str,
+) -> SelfRegistration:
+    """Store a resident's submission for review. The same form sent twice is stored once."""
+    existing = SelfRegistration.objects.filter(submission_key=submission_key).first()
+    if existing is not None:
+        return existing
+    if len(submission_key or "") < 16:
+        raise ValidationError(_("The form has expired; reload the page."))
+    if household is not None and not (household.kind == AreaKind.HOUSEHOLD and household.path.startswith(compound.path)):
+        raise ValidationError({"household": _("Choose a door of this compound.")})
+    if household is None and not address_text.strip():
+        raise ValidationError({"household": _("Choose your door, or write your address.")})
+    errors: dict[str, str] = {}
+    try:
+        phone = normalise_phone(contact_phone)
+    except ValidationError as exc:
+        errors["contact_phone"] = " ".join(exc.messages)
+        phone = ""
+    if not phone and "contact_phone" not in errors:
+        errors["contact_phone"] = _("Leave a phone number so that the community can call you back.")
+    kept, member_errors = _clean_members(members)
+    errors.update(member_errors)
+    if errors:
+        raise ValidationError(errors)
+    fingerprint = client_fingerprint(client_ip)
+    hour_ago = timezone.now() - timezone.timedelta(hours=1)
+    recent = SelfRegistration.objects.filter(created_at__gte=hour_ago)
+    if recent.filter(client_hash=fingerprint).count() >= PER_CLIENT_PER_HOUR or \
+            recent.filter(compound=compound).count() >= PER_COMPOUND_PER_HOUR:
+        raise RateLimited
+    try:
+        with transaction.atomic():
+            return SelfRegistration.objects.create(
+                compound=compound, household=household, address_text=address_text.strip()[:100],
+                contact_phone=phone, payload_sealed=crypto.seal(json.dumps(kept, ensure_ascii=False)),
+                member_count=len(kept), submission_key=submission_key[:64], client_hash=fingerprint,
+            )
+    except IntegrityError:
+        return SelfRegistration.objects.get(submission_key=submission_key[:64])
+
+
+def registration_members(submission: SelfRegistration) -> list[dict]:
+    """The submitted members, decrypted in memory (callers mask before showing)."""
+    return json.loads(crypto.unseal(submission.payload_sealed))
+
+
+@transaction.atomic
+def registration_accept(*, acting_user, submission: SelfRegistration, household: Area,
+                        members: list[dict] | None = None) -> list[Person]:
+    """Register the household's members (correcting them first if given), issue their codes."""
+    require(acting_user, Perm.REGISTRATION_REVIEW, submission.compound.path)
+    require(acting_user, Perm.LEDGER_EDIT, household.path)
+    if household.kind != AreaKind.HOUSEHOLD or not household.path.startswith(submission.compound.path):
+        raise ValidationError({"household": _("Choose a door of this compound.")})
+    members = members if members is not None else registration_members(submission)
+    kept, errors = _clean_members(members)
+    if errors:
+        raise ValidationError(errors)
+    # Conditional update: a second reviewer accepting the same submission changes nothing.
+    claimed = SelfRegistration.objects.filter(pk=submission.pk, status=SubmissionStatus.PENDING).update(
+        status=SubmissionStatus.ACCEPTED, reviewed_by=acting_user, reviewed_at=timezone.now(), household=household,
+    )
+    if not claimed:
+        raise Conflict(_("Someone has already reviewed this submission."), code="already_reviewed")
+    people = []
+    linked = 0
+    for values in kept:
+        clean, _errors = clean_person(values)
+        existing = Person.objects.filter(id_hash=clean.id_hash).first() if clean.id_hash else None
+        if existing is not None:
+            # Already registered: link the submission to the record instead of making a second one.
+            if not Residence.objects.filter(person=existing, is_current=True).exists():
+                Residence.objects.create(person=existing, household=household, relation=clean.relation, status=clean.status)
+            people.append(existing)
+            linked += 1
+            continue
+        people.append(person_register(acting_user=acting_user, household=household, data=values, source=Source.SELF_REGISTRATION))
+    for person in people:
+        code_issue_for_person(acting_user=acting_user, person=person, audited=False)
+    visit_record(acting_user=acting_user, household=household, outcome=Outcome.REGISTERED, channel=Channel.ONLINE,
+                 note=_("Self-registration #%(n)d") % {"n": submission.pk})
+    audit_record(actor=acting_user, action="registration.accept", target=submission, area_path=household.path,
+                 changes={"people": [p.pk for p in people], "linked_existing": linked})
+    submission.refresh_from_db()
+    return people
+
+
+@transaction.atomic
+def registration_reject(*, acting_user, submission: SelfRegistration, reason: str) -> None:
+    require(acting_user, Perm.REGISTRATION_REVIEW, submission.compound.path)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why, so that the resident can be told.")})
+    if not SelfRegistration.objects.filter(pk=submission.pk, status=SubmissionStatus.PENDING).update(
+        status=SubmissionStatus.REJECTED, reviewed_by=acting_user, reviewed_at=timezone.now(), review_note=reason.strip()[:300],
+    ):
+        raise Conflict(_("Someone has already reviewed this submission."), code="already_reviewed")
+    audit_record(actor=acting_user, action="registration.reject", target=submission, area_path=submission.compound.path,
+                 changes={"reason": reason.strip()[:300]})
+
+
+def _person_path(person: Person) -> str:
+    residence = person.residences.filter(is_current=True).select_related("household").first()
+    return residence.household.path if residence else ""
+
+
+def code_issue_for_person(*, acting_user, person: Person, audited: bool = True) -> PersonalCode:
+    """The person's live code (made if there is none)."""
+    path = _person_path(person)
+    require(acting_user, Perm.LEDGER_EDIT, path)
+    live = PersonalCode.objects.filter(person=person, kind=CodeKind.PERSON, revoked_at__isnull=True).first()
+    if live:
+        return live
+    try:
+        with transaction.atomic():
+            code = PersonalCode.objects.create(code=codes.new_code(), kind=CodeKind.PERSON, person=person, created_by=acting_user)
+    except IntegrityError:
+        return PersonalCode.objects.get(person=person, kind=CodeKind.PERSON, revoked_at__isnull=True)
+    if audited:
+        audit_record(actor=acting_user, action="code.issue", target=code, area_path=path, changes={"person": person.pk})
+    return code
+
+
+@transaction.atomic
+def code_issue_family(*, acting_user, household: Area, members: list[Person]) -> PersonalCode:
+    """One family code that carries several members (the elderly, children) of one household."""
+    require(acting_user, Perm.LEDGER_EDIT, household.path)
+    living_here = set(Residence.objects.filter(household=household, is_current=True).values_list("person_id", flat=True))
+    if not members or any(m.pk not in living_here for m in members):
+        raise ValidationError(_("A family code carries members of this household only."))
+    code = PersonalCode.objects.create(code=codes.new_code(), kind=CodeKind.FAMILY, household=household, created_by=acting_user)
+    code.members.set(members)
+    audit_record(actor=acting_user, action="code.issue_family", target=code, area_path=household.path,
+                 changes={"members": [m.pk for m in members]})
+    return code
+
+
+@transaction.atomic
+def code_revoke(*, acting_user, code: PersonalCode) -> None:
+    path = code.household.path if code.household_id else _person_path(code.person)
+    require(acting_user, Perm.LEDGER_EDIT, path)
+    if PersonalCode.objects.filter(pk=code.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()):
+        audit_record(actor=acting_user, action="code.revoke", target=code, area_path=path)
+

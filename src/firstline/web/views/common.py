@@ -1,0 +1,34 @@
+"""Small pieces the page views share: turning domain errors into page answers, breadcrumbs."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from firstline.accounts.roles import Perm
+from firstline.accounts.scope import can
+from firstline.areas.models import Area
+from firstline.areas.selectors import area_ancestors, area_get
+from firstline.common.errors import NotFound
+
+
+def visible_area(request, pk: int, *, kind: str | None = None) -> Area:
+    try:
+        return area_get(user=request.user, pk=pk, kind=kind)
+    except NotFound:
+        raise Http404 from None
+
+
+def breadcrumbs(user, area: Area) -> list[dict]:
+    """Ancestors root first; those outside the user's scope are named but not linked."""
+    return [
+        {"area": a, "link": can(user, Perm.LEDGER_VIEW, a.path)} for a in area_ancestors(area=area)
+    ]
+
+
+def error_dict(exc: ValidationError) -> dict[str, list[str]]:
+    """A ValidationError as {field: [messages]}, with general messages under 'general'."""
+    if hasattr(exc, "error_dict"):
+        errors = {field: list(messages) for field, messages in exc.message_dict.items()}
+        if "__all__" in errors:
+            errors["general"] = errors.pop("__all__")
+        return errors
+    return {"general": list(exc.messages)}
