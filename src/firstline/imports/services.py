@@ -241,13 +241,26 @@ def _validate(job: ImportJob):
     for start in range(0, len(hashes), LOOKUP_CHUNK):
         for digest, masked in Person.objects.filter(id_hash__in=hashes[start:start + LOOKUP_CHUNK]).values_list("id_hash", "id_masked"):
             taken[digest] = masked
-    if taken:
+    # Without an ID number: the same name and phone already living at the same door is the same person.
+    names = {clean.name for _n, clean, _s, _d in accepted if not clean.id_hash}
+    at_door = set()
+    if names:
+        for household_id, name, phone in Residence.objects.filter(
+            subtree_q(job.area.path, "household__path"), is_current=True, person__name__in=list(names)
+        ).values_list("household_id", "person__name", "person__phone"):
+            at_door.add((household_id, name, phone))
+    if taken or at_door:
         kept = []
         for number, clean, stairwell, door in accepted:
+            household = places.household(stairwell, door)
             if clean.id_hash in taken:
                 duplicates += 1
                 errors.append({"row": number, "field": "id_number",
                                "message": _("Already registered (%(masked)s).") % {"masked": taken[clean.id_hash]}})
+            elif not clean.id_hash and household is not None and (household.pk, clean.name, clean.phone) in at_door:
+                duplicates += 1
+                errors.append({"row": number, "field": "name",
+                               "message": _("Already registered at this door (same name and phone).")})
             else:
                 kept.append((number, clean, stairwell, door))
         accepted = kept
