@@ -1,5 +1,94 @@
-"""API: imports."""
+"""API: resident list imports (upload, map, start, follow) and ledger exports."""
 
-from ninja import Router
+import datetime as dt
+import json
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, File, Form, Router, Schema
+from ninja.files import UploadedFile
+
+from firstline.api.schemas import READ_ERRORS, WRITE_ERRORS
+from firstline.areas.selectors import area_get
+from firstline.imports import export, selectors, services
+from firstline.imports.models import ImportMode, ImportStatus
 
 router = Router(tags=["imports"])
+
+
+class ImportErrorOut(Schema):
+    row: int = Field(description="Row number as the spreadsheet shows it (the header row counts).")
+    field: str
+    message: str
+
+
+class ImportJobOut(Schema):
+    id: int
+    area_id: int
+    filename: str
+    status: ImportStatus
+    mode: ImportMode
+    mapping: dict[str, str] = Field(description="Column header → field.")
+    total_rows: int
+    processed_rows: int
+    progress_percent: int
+    created_count: int
+    households_created: int
+    duplicate_count: int
+    rejected_count: int
+    errors: list[ImportErrorOut] = Field(description="Rejected rows; values masked, never an ID number in clear.")
+    failure: str
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+class ImportUploadIn(Schema):
+    area_id: int
+    mode: ImportMode = ImportMode.KEEP_VALID
+    mapping: str = Field("", description="Optional JSON object {header: field}; detected when empty.")
+    mapping_name: str = Field("", description="Name of a saved mapping to start from.")
+    start: bool = Field(True, description="Start at once with the (detected or given) mapping.")
+
+
+class ImportStartIn(Schema):
+    mapping: dict[str, str]
+    save_as: str = ""
+
+
+@router.post("", response={201: ImportJobOut, **WRITE_ERRORS}, summary="Upload a resident list (CSV or XLSX)")
+def import_upload(request: HttpRequest, payload: Form[ImportUploadIn], file: File[UploadedFile]):
+    area = area_get(user=request.user, pk=payload.area_id)
+    job = services.import_upload(acting_user=request.user, area=area, filename=file.name, data=file.read(),
+                                 mode=payload.mode, mapping_name=payload.mapping_name)
+    if payload.start:
+        mapping = job.mapping
+        if payload.mapping:
+            try:
+                mapping = json.loads(payload.mapping)
+            except ValueError:
+                raise ValidationError({"mapping": ["Not a JSON object."]}) from None
+        job = services.import_start(acting_user=request.user, job=job, mapping=mapping)
+    return 201, selectors.import_job_get(user=request.user, pk=job.pk)
+
+
+@router.post("/{int:job_id}/start", response={200: ImportJobOut, **WRITE_ERRORS}, summary="Confirm the mapping and start")
+def import_start(request: HttpRequest, job_id: int, payload: ImportStartIn):
+    job = selectors.import_job_get(user=request.user, pk=job_id)
+    from firstline.imports.models import ImportJob
+
+    services.import_start(acting_user=request.user, job=ImportJob.objects.get(pk=job.pk), mapping=payload.mapping, save_as=payload.save_as)
+    return selectors.import_job_get(user=request.user, pk=job_id)
+
+
+@router.get("/{int:job_id}", response={200: ImportJobOut, **READ_ERRORS}, summary="Status, progress and report")
+def import_status(request: HttpRequest, job_id: int):
+    return selectors.import_job_get(user=request.user, pk=job_id)
+
+
+@router.get("/export", response={200: None, **WRITE_ERRORS}, summary="The ledger of an area as XLSX (masked unless asked)")
+def ledger_export(request: HttpRequest, area_id: int, unmasked: bool = False):
+    area = area_get(user=request.user, pk=area_id)
+    data, _rows = export.ledger_export(acting_user=request.user, area=area, unmasked=unmasked)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="ledger-{area.pk}.xlsx"'
+    return response

@@ -1,0 +1,126 @@
+"""The ledger pages: what each role sees, what it may not, and how many queries a page costs."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from firstline.areas.models import RiskStatusChange
+from firstline.areas.services import building_create
+from firstline.common.audit import AuditEntry
+from firstline.people import services
+from firstline.people.models import Person
+from tests.conftest import household
+
+pytestmark = pytest.mark.django_db
+ID = "11010519491231002X"
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_building_map_shows_every_door_coloured_by_status(client, world):
+    services.person_register(acting_user=world.staff, household=household(world.b1, "501", "Unit 2"),
+                             data={"name": "孕妇甲", "vulnerabilities": "孕妇"})
+    client.force_login(world.leader)
+    page = client.get(f"/areas/{world.b1.pk}/map/").content.decode()
+    assert page.count('class="door map-') == 24
+    assert page.count('class="door map-vulnerable"') == 1
+    assert page.count('class="door map-not_reached"') == 23
+    assert 'data-testid="count-vulnerable">1<' in page
+
+
+def test_building_map_costs_the_same_queries_for_a_bigger_building(client, world):
+    client.force_login(world.staff)
+    small = _queries(client, f"/areas/{world.b1.pk}/map/")  # 24 doors
+    big = building_create(acting_user=world.staff, compound=world.p1, name="大楼", units=4, floors=12, doors_per_floor=4, has_lift=True)
+    for door in ("101", "1204"):
+        services.person_register(acting_user=world.staff, household=household(big, door, "Unit 3"), data={"name": f"住户{door}"})
+    assert _queries(client, f"/areas/{big.pk}/map/") == small  # 192 doors
+
+
+def test_household_page_costs_the_same_for_two_or_six_members(client, world):
+    client.force_login(world.staff)
+    two, six = household(world.b1, "101"), household(world.b1, "102")
+    for i in range(2):
+        services.person_register(acting_user=world.staff, household=two, data={"name": f"甲{i}", "vulnerabilities": "慢病"})
+    for i in range(6):
+        services.person_register(acting_user=world.staff, household=six, data={"name": f"乙{i}", "vulnerabilities": "慢病"})
+    assert _queries(client, f"/households/{two.pk}/") == _queries(client, f"/households/{six.pk}/")
+
+
+def test_scope_refusals_answer_404(client, world):
+    person = services.person_register(acting_user=world.staff, household=household(world.b1, "101"), data={"name": "甲"})
+    cases = [
+        (world.leader, f"/areas/{world.b3.pk}/"), (world.leader, f"/areas/{world.b9.pk}/map/"),
+        (world.leader, f"/households/{household(world.b3, '101', None).pk}/"),
+        (world.outsider, f"/areas/{world.p1.pk}/"), (world.outsider, f"/people/{person.pk}/"),
+        (world.resident, f"/households/{household(world.b1, '102').pk}/"), (world.lab, f"/areas/{world.b1.pk}/map/"),
+    ]
+    for user, url in cases:
+        client.force_login(user)
+        assert client.get(url).status_code == 404, (user.username, url)
+    client.force_login(world.resident)
+    assert client.get(f"/households/{household(world.b1, '101').pk}/").status_code == 200
+
+
+def test_add_member_with_messy_id_then_a_bad_one(client, world):
+    door = household(world.b1, "201")
+    client.force_login(world.staff)
+    response = client.post(f"/households/{door.pk}/members/", {"name": "王芳", "id_type": "resident_id",
+                                                                "id_number": "１１０１０５１９４９１２３１００２ｘ", "relation": "head", "status": "resident"})
+    assert response.status_code == 302
+    page = client.get(f"/households/{door.pk}/").content.decode()
+    assert "110***********002X" in page and ID not in page
+    response = client.post(f"/households/{door.pk}/members/", {"name": "李", "id_type": "resident_id", "id_number": "110105194912310021"})
+    assert response.status_code == 422
+    assert 'data-field="id_number">The check digit is wrong' in response.content.decode()
+    assert Person.objects.count() == 1
+
+
+def test_reveal_only_for_allowed_roles_and_audited(client, world):
+    person = services.person_register(acting_user=world.staff, household=household(world.b1, "101"), data={"name": "甲", "id_number": ID})
+    client.force_login(world.leader)
+    assert "Reveal" not in client.get(f"/people/{person.pk}/").content.decode()
+    assert client.post(f"/people/{person.pk}/reveal/").status_code == 403
+    assert AuditEntry.objects.filter(action="person.reveal_id").count() == 0
+    client.force_login(world.staff)
+    response = client.post(f"/people/{person.pk}/reveal/", {"reason": "核对"})
+    assert response.content.decode() == f'<code class="revealed" data-testid="revealed">{ID}</code>'
+    assert AuditEntry.objects.filter(action="person.reveal_id", actor=world.staff).count() == 1
+
+
+def test_risk_change_by_staff_and_refused_to_leader(client, world):
+    client.force_login(world.leader)
+    client.post(f"/areas/{world.b1.pk}/risk/", {"status": "sealed", "reason": "x"})
+    assert RiskStatusChange.objects.count() == 0
+    client.force_login(world.staff)
+    client.post(f"/areas/{world.b1.pk}/risk/", {"status": "sealed", "reason": "阳性"})
+    assert list(RiskStatusChange.objects.values_list("new_status", "reason")) == [("sealed", "阳性")]
+    page = client.get(f"/areas/{world.b1.pk}/map/").content.decode()
+    assert page.count('class="door map-sealed"') == 24
+
+
+def test_search_by_name_id_phone_and_door(client, world):
+    services.person_register(acting_user=world.staff, household=household(world.b1, "501", "Unit 2"),
+                             data={"name": "王芳", "id_number": ID, "phone": "13800138000"})
+    client.force_login(world.leader)
+    for query, taken in [("王", "a name"), ("11010519491231002x", "an ID number (exact)"), ("138 0013 8000", "a phone number"), ("1-2-501", "a door")]:
+        page = client.get("/search/", {"q": query}).content.decode()
+        assert f"Looked for {taken}." in page and "1 person found" in page, query
+    client.force_login(world.outsider)
+    assert "0 people found" in client.get("/search/", {"q": "王"}).content.decode()
+
+
+def test_survey_lists(client, world):
+    from firstline.survey.services import visit_record
+
+    visit_record(acting_user=world.staff, household=household(world.b1, "101"), outcome="not_home")
+    visit_record(acting_user=world.staff, household=household(world.b1, "102"), outcome="registered")
+    client.force_login(world.volunteer)
+    never = client.get(f"/areas/{world.b1.pk}/survey/", {"list": "never"}).content.decode()
+    assert 'data-testid="total">23 entries' in never
+    second = client.get(f"/areas/{world.b1.pk}/survey/", {"list": "second"}).content.decode()
+    assert 'data-testid="total">1 entry' in second
