@@ -105,7 +105,7 @@ def test_the_same_file_twice_adds_nothing_the_second_time(world):
 
 
 def test_gbk_csv_with_one_address_column_and_new_doors(world):
-    text = "姓名,证件号码,手机,住址\n张三,%s,13800138000,2号楼1单元105\n李四,,13900139000,1-2-602\n" % _fix("14021319700101001")
+    text = "姓名,证件号码,手机,住址\n张三,{},13800138000,2号楼1单元105\n李四,,13900139000,1-2-602\n".format(_fix("14021319700101001"))
     job = _run(world, text.encode("gb18030"), filename="名单.csv")
     assert job.errors == []
     assert job.created_count == 2 and job.households_created == 1
