@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
+from ninja.responses import Status
 
 from firstline.api.schemas import READ_ERRORS, WRITE_ERRORS
 from firstline.areas.selectors import area_get
@@ -68,7 +69,7 @@ def import_upload(request: HttpRequest, payload: Form[ImportUploadIn], file: Fil
             except ValueError:
                 raise ValidationError({"mapping": ["Not a JSON object."]}) from None
         job = services.import_start(acting_user=request.user, job=job, mapping=mapping)
-    return 201, selectors.import_job_get(user=request.user, pk=job.pk)
+    return Status(201, selectors.import_job_get(user=request.user, pk=job.pk))
 
 
 @router.post("/{int:job_id}/start", response={200: ImportJobOut, **WRITE_ERRORS}, summary="Confirm the mapping and start")

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
+from ninja.responses import Status
 
 from firstline.api.schemas import READ_ERRORS, WRITE_ERRORS, PersonSummaryOut
 from firstline.areas.models import Area, AreaKind
@@ -74,7 +75,7 @@ def accept(request: HttpRequest, submission_id: int, payload: AcceptIn):
 def reject(request: HttpRequest, submission_id: int, payload: RejectIn):
     submission = selectors.registration_get(user=request.user, pk=submission_id)
     services.registration_reject(acting_user=request.user, submission=submission, reason=payload.reason)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/codes/resolve", response={200: list[PersonSummaryOut], **READ_ERRORS}, summary="Who a scanned code is")

@@ -1,0 +1,25 @@
+"""Run every benchmark (`make bench`) and print their figures; results also go to bench/out/results.json."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCHES = [
+    ["bench_import.py", "--rows", os.environ.get("BENCH_IMPORT_ROWS", "100000")],
+    ["bench_pages.py", "--residents", os.environ.get("BENCH_RESIDENTS", "1000000")],
+]
+
+
+def main() -> int:
+    failed = 0
+    for script, *args in BENCHES:
+        print(f"== {script} {' '.join(args)}", flush=True)
+        failed += subprocess.call([sys.executable, str(HERE / script), *args]) != 0
+    print(f"Figures in {HERE / 'out' / 'results.json'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
