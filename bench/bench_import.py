@@ -104,7 +104,7 @@ def main() -> None:
                 areas_bulk_create(parent=unit, specs=[
                     AreaSpec(kind=AreaKind.HOUSEHOLD, name=household_door_name(f, d), floor=f, door=household_door_name(f, d))
                     for f in range(1, 19) for d in range(1, 6)])
-    staff = get_user_model().objects.create_user(username="bench-staff", password="bench-pass-2022")
+    staff = get_user_model().objects.create_user(username="bench-staff")  # signs in through the services only
     Grant.objects.create(user=staff, role=Role.COMMUNITY_STAFF, area=community)
 
     rows = make_rows(args.rows, buildings_count)
