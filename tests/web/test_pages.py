@@ -124,3 +124,12 @@ def test_survey_lists(client, world):
     assert 'data-testid="total">23 entries' in never
     second = client.get(f"/areas/{world.b1.pk}/survey/", {"list": "second"}).content.decode()
     assert 'data-testid="total">1 entry' in second
+
+
+def test_area_page_with_a_history_written_by_the_system(client, world):
+    from firstline.demo.builder import set_risk
+
+    set_risk(world.p1, "precaution", "全员核酸期间")  # as the demo loader writes it: no user
+    client.force_login(world.staff)
+    page = client.get(f"/areas/{world.p1.pk}/").content.decode()
+    assert "全员核酸期间" in page and "<td>—</td>" in page

@@ -105,12 +105,18 @@ class Command(BaseCommand):
     def print_logins(self) -> None:
         rows = (
             Grant.objects.filter(user__username__in=["jiedao", "shequ", "louzhang", "danyuan", "zhiyuan", "jiance", "jumin", "lvyuan"])
-            .select_related("user", "area", "area__parent").order_by("user__date_joined", "user__id", "area__path")
+            .select_related("user", "area", "area__parent", "area__parent__parent").order_by("user__date_joined", "user__id", "area__path")
         )
         by_user: dict[str, tuple[str, list[str]]] = {}
         for grant in rows:
             entry = by_user.setdefault(grant.user.username, (grant.get_role_display(), []))
-            label = grant.area.name if grant.area.kind != "unit" else f"{grant.area.parent.name} {grant.area.name}"
+            area = grant.area
+            if area.kind == "unit":
+                label = f"{area.parent.name} {area.name}"
+            elif area.kind == "household":
+                label = f"{area.parent.parent.name} {area.parent.name} {area.name}"
+            else:
+                label = area.name
             entry[1].append(label)
         self.stdout.write(f"\nSign in at http://127.0.0.1:8000/ with any of these (password for all: {PASSWORD}):\n")
         self.stdout.write(f"  {'username':<10} {'role':<26} area")
