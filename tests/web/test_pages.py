@@ -133,3 +133,20 @@ def test_area_page_with_a_history_written_by_the_system(client, world):
     client.force_login(world.staff)
     page = client.get(f"/areas/{world.p1.pk}/").content.decode()
     assert "全员核酸期间" in page and "<td>—</td>" in page
+
+
+def test_list_pages_cost_the_same_queries_for_more_rows(client, world):
+    from firstline.survey.services import visit_record
+
+    client.force_login(world.staff)
+    for door in ("101", "102"):
+        services.person_register(acting_user=world.staff, household=household(world.b1, door), data={"name": f"王{door}", "vulnerabilities": "独居老人"})
+    visit_record(acting_user=world.staff, household=household(world.b1, "101"), outcome="refused")
+    few = [_queries(client, f"/areas/{world.b1.pk}/survey/?list={name}") for name in ("never", "second", "vulnerable")]
+    few_search = _queries(client, "/search/?q=王")
+    for door in ("201", "202", "301", "302", "401", "402"):
+        services.person_register(acting_user=world.staff, household=household(world.b1, door), data={"name": f"王{door}", "vulnerabilities": "独居老人"})
+        visit_record(acting_user=world.staff, household=household(world.b1, door), outcome="not_home")
+    many = [_queries(client, f"/areas/{world.b1.pk}/survey/?list={name}") for name in ("never", "second", "vulnerable")]
+    assert many == few
+    assert _queries(client, "/search/?q=王") == few_search

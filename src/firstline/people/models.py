@@ -51,8 +51,10 @@ class Person(models.Model):
     import_job = models.ForeignKey(
         "imports.ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
     )
+    # No index: almost every row is NULL here, and an index on it lures SQLite's planner into
+    # scanning the whole registry for "merged_into IS NULL" instead of using the name index.
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from", db_index=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
