@@ -63,6 +63,20 @@ def person_detail(request, pk: int):
     return _render(request, _person(request, pk))
 
 
+def _write(request, person, write, success: str):
+    """Run one service write from the person page: faults go back onto the page, success redirects."""
+    try:
+        write()
+    except PermissionDenied:
+        return _render(request, person, errors={"general": [_("You may not edit this person.")]}, status=403)
+    except ValidationError as exc:
+        return _render(request, person, errors=error_dict(exc), status=422)
+    except Conflict as exc:
+        return _render(request, person, errors={"id_number": [str(exc)]}, status=409)
+    messages.success(request, success)
+    return redirect("web:person", pk=person.pk)
+
+
 @login_required
 @require_POST
 def person_edit(request, pk: int):
@@ -73,16 +87,7 @@ def person_edit(request, pk: int):
     if not data.get("id_number"):
         data.pop("id_number", None)  # the masked number is not sent back: keep the stored one
         data.pop("id_type", None)
-    try:
-        services.person_update(acting_user=request.user, person=person, data=data)
-    except PermissionDenied:
-        return _render(request, person, errors={"general": [_("You may not edit this person.")]}, status=403)
-    except ValidationError as exc:
-        return _render(request, person, errors=error_dict(exc), status=422)
-    except Conflict as exc:
-        return _render(request, person, errors={"id_number": [str(exc)]}, status=409)
-    messages.success(request, _("Saved."))
-    return redirect("web:person", pk=person.pk)
+    return _write(request, person, lambda: services.person_update(acting_user=request.user, person=person, data=data), _("Saved."))
 
 
 @login_required
@@ -110,14 +115,8 @@ def person_vulnerabilities(request, pk: int):
             except ValidationError as exc:
                 return _render(request, person, errors={"due_date": exc.messages}, status=422)
         tags[tag] = detail
-    try:
-        services.person_set_vulnerabilities(acting_user=request.user, person=person, tags=tags)
-    except PermissionDenied:
-        return _render(request, person, errors={"general": [_("You may not edit this person.")]}, status=403)
-    except ValidationError as exc:
-        return _render(request, person, errors=error_dict(exc), status=422)
-    messages.success(request, _("Saved."))
-    return redirect("web:person", pk=person.pk)
+    return _write(request, person, lambda: services.person_set_vulnerabilities(acting_user=request.user, person=person, tags=tags),
+                  _("Saved."))
 
 
 @login_required
@@ -127,16 +126,12 @@ def person_move(request, pk: int):
     try:
         target = Area.objects.get(pk=int(request.POST.get("household") or 0), kind=AreaKind.HOUSEHOLD)
         date = parse_date(request.POST.get("date")) or dt.date.today()  # noqa: DTZ011
-        services.residence_move(acting_user=request.user, person=person, to_household=target,
-                                relation=request.POST.get("relation", "other"), status=request.POST.get("status", "resident"), date=date)
-    except (Area.DoesNotExist, ValueError):
+    except (Area.DoesNotExist, ValueError, ValidationError):
         return _render(request, person, errors={"household": [_("Choose the new household.")]}, status=422)
-    except PermissionDenied:
-        return _render(request, person, errors={"household": [_("You may not move people there.")]}, status=403)
-    except ValidationError as exc:
-        return _render(request, person, errors=error_dict(exc), status=422)
-    messages.success(request, _("%(name)s has moved.") % {"name": person.name})
-    return redirect("web:person", pk=person.pk)
+    return _write(request, person, lambda: services.residence_move(
+        acting_user=request.user, person=person, to_household=target, relation=request.POST.get("relation", "other"),
+        status=request.POST.get("status", "resident"), date=date,
+    ), _("%(name)s has moved.") % {"name": person.name})
 
 
 @login_required
@@ -145,13 +140,11 @@ def person_leave(request, pk: int):
     person = _person(request, pk)
     try:
         date = parse_date(request.POST.get("date")) or dt.date.today()  # noqa: DTZ011
-        services.residence_end(acting_user=request.user, person=person, date=date, reason=request.POST.get("reason", ""))
-    except PermissionDenied:
-        return _render(request, person, errors={"general": [_("You may not edit this person.")]}, status=403)
     except ValidationError as exc:
-        return _render(request, person, errors=error_dict(exc), status=422)
-    messages.success(request, _("%(name)s has left the household.") % {"name": person.name})
-    return redirect("web:person", pk=person.pk)
+        return _render(request, person, errors={"date": exc.messages}, status=422)
+    return _write(request, person, lambda: services.residence_end(
+        acting_user=request.user, person=person, date=date, reason=request.POST.get("reason", "")
+    ), _("%(name)s has left the household.") % {"name": person.name})
 
 
 @login_required
