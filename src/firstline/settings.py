@@ -121,11 +121,18 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 
+# Background work: the database backend by default (nothing else to run); at scale, Redis through
+# RQ: FIRSTLINE_TASK_BACKEND=django_tasks_rq.RQBackend and FIRSTLINE_REDIS_URL, with workers run
+# by `manage.py rqworker default --job-class django_tasks_rq.Job`.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("FIRSTLINE_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+FIRSTLINE_REDIS_URL = os.environ.get("FIRSTLINE_REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": FIRSTLINE_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+if "django_tasks_rq" in TASKS["default"]["BACKEND"]:
+    INSTALLED_APPS.append("django_rq")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
