@@ -28,7 +28,7 @@ def test_resident_registers_and_staff_accepts(page, live_server, world):
     sign_in(page, live_server, "staff")
     page.click("text=Review")
     page.click("table a")
-    assert page.locator("table code").all_inner_texts() == ["110***********002X", "—"]
+    assert page.locator("fieldset.member code").all_inner_texts() == ["110***********002X", "—"]
     page.click("button:has-text('Accept and register')")
     page.wait_for_url(f"**/households/{door.pk}/")
     assert sorted(page.locator("table.members td a").all_inner_texts()) == ["刘小宝", "刘芳"]

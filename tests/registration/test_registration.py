@@ -124,3 +124,24 @@ def test_public_page(client, world):
     assert SelfRegistration.objects.count() == 1
     Area.objects.filter(pk=world.p1.pk).update(public_token=None)
     assert client.get(f"/r/{token}/").status_code == 404
+
+
+def test_reviewer_corrects_a_number_and_leaves_a_member_out(world):
+    submitted = [{"name": "刘芳", "id_number": ID, "relation": "head"}, {"name": "路人", "age": "30"}]
+    submission = _submit(world, members=submitted)
+    people = services.registration_accept(
+        acting_user=world.staff, submission=submission, household=household(world.b1, "301"),
+        corrections=[{"name": "刘 芳", "id_number": "", "phone": "13900139000"}, {"drop": True}],
+    )
+    assert [(p.name, p.id_masked, p.phone) for p in people] == [("刘 芳", "110***********002X", "13900139000")]
+    assert Person.objects.count() == 1
+
+
+def test_a_correction_that_is_wrong_is_refused_and_nothing_changes(world):
+    submission = _submit(world)
+    with pytest.raises(ValidationError) as caught:
+        services.registration_accept(acting_user=world.staff, submission=submission, household=household(world.b1, "301"),
+                                     corrections=[{"id_number": "110105194912310021"}])
+    assert list(caught.value.message_dict) == ["member-0-id_number"]
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.PENDING and Person.objects.count() == 0

@@ -40,6 +40,11 @@ class SubmissionDetailOut(SubmissionOut):
 
 class AcceptIn(Schema):
     household_id: int
+    corrections: list[dict[str, str | bool]] = Field(
+        default_factory=list,
+        description="Per submitted member, in order: fields to replace (an empty value keeps the submitted one); "
+        '{"drop": true} leaves the member out.',
+    )
 
 
 class RejectIn(Schema):
@@ -68,7 +73,9 @@ def accept(request: HttpRequest, submission_id: int, payload: AcceptIn):
     household = Area.objects.filter(pk=payload.household_id, kind=AreaKind.HOUSEHOLD).first()
     if household is None:
         raise NotFound
-    return services.registration_accept(acting_user=request.user, submission=submission, household=household)
+    return services.registration_accept(
+        acting_user=request.user, submission=submission, household=household, corrections=payload.corrections
+    )
 
 
 @router.post("/{int:submission_id}/reject", response={204: None, **WRITE_ERRORS})

@@ -106,15 +106,27 @@ def registration_members(submission: SelfRegistration) -> list[dict]:
     return json.loads(crypto.unseal(submission.payload_sealed))
 
 
+def apply_corrections(members: list[dict], corrections: list[dict]) -> list[dict]:
+    """The submitted members with the reviewer's corrections: a filled field replaces the submitted
+    one (an empty ID number field keeps the submitted number), and `drop` leaves a member out."""
+    corrected = []
+    for index, member in enumerate(members):
+        change = corrections[index] if index < len(corrections) else {}
+        if change.get("drop"):
+            continue
+        corrected.append({**member, **{k: v for k, v in change.items() if k in MEMBER_FIELDS and v not in ("", None)}})
+    return corrected
+
+
 @transaction.atomic
 def registration_accept(*, acting_user, submission: SelfRegistration, household: Area,
-                        members: list[dict] | None = None) -> list[Person]:
-    """Register the household's members (correcting them first if given), issue their codes."""
+                        corrections: list[dict] | None = None) -> list[Person]:
+    """Register the household's members (with the reviewer's corrections), issue their codes."""
     require(acting_user, Perm.REGISTRATION_REVIEW, submission.compound.path)
     require(acting_user, Perm.LEDGER_EDIT, household.path)
     if household.kind != AreaKind.HOUSEHOLD or not household.path.startswith(submission.compound.path):
         raise ValidationError({"household": _("Choose a door of this compound.")})
-    members = members if members is not None else registration_members(submission)
+    members = apply_corrections(registration_members(submission), corrections or [])
     kept, errors = _clean_members(members)
     if errors:
         raise ValidationError(errors)

@@ -123,7 +123,14 @@ def review(request, pk: int):
             household = Area.objects.filter(pk=request.POST.get("household") or 0, kind=AreaKind.HOUSEHOLD).first()
             if household is None:
                 raise ValidationError({"household": _("Choose the household.")})
-            people = services.registration_accept(acting_user=request.user, submission=submission, household=household)
+            corrections = [
+                {**{field: request.POST.get(f"m-{i}-{field}", "").strip() for field in ("name", "id_type", "id_number", "phone", "relation")},
+                 "drop": request.POST.get(f"m-{i}-drop") == "1"}
+                for i in range(submission.member_count)
+            ]
+            people = services.registration_accept(
+                acting_user=request.user, submission=submission, household=household, corrections=corrections
+            )
             messages.success(request, _("Accepted: %(n)d people registered, their codes are ready.") % {"n": len(people)})
             return redirect("web:household", pk=household.pk)
         except (PermissionDenied, Conflict) as exc:
@@ -134,6 +141,7 @@ def review(request, pk: int):
     return render(request, "web/registration/review.html", {
         "submission": submission, "members": selectors.registration_members_masked(submission=submission),
         "doors": doors, "errors": errors, "crumbs": breadcrumbs(request.user, submission.compound),
+        **person_form_choices(),
     }, status=422 if errors else 200)
 
 
