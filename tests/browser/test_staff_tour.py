@@ -53,3 +53,8 @@ def test_search_reveal_visit_merge_and_team(page, live_server, world):
     page.click("button:has-text('Grant')")
     assert page.locator(".messages li").inner_text() == "new-volunteer now holds the role."
     assert get_user_model().objects.get(username="new-volunteer").grants.get().area == world.b2
+
+    page.click("nav >> text=Audit")
+    page.click("a.button:has-text('person.reveal_id')")
+    assert page.locator("table.audit tbody tr").count() == 1
+    assert "11010519491231002X" not in page.content()

@@ -111,3 +111,11 @@ def test_vulnerabilities_replace_and_validate(world):
 def test_age_without_birth_date_is_estimated(world):
     person = services.person_register(acting_user=world.staff, household=household(world.b1, "101"), data={"name": "乙", "age": "８０岁", "id_type": "无"})
     assert person.birth_date_estimated is True and person.age in (79, 80)
+
+
+def test_update_of_a_person_of_unknown_sex_without_id(world):
+    person = services.person_register(acting_user=world.staff, household=household(world.b1, "101"), data={"name": "无证"})
+    assert person.sex == "U"
+    services.person_update(acting_user=world.staff, person=person, data={"phone": "13800138000"})
+    person.refresh_from_db()
+    assert (person.sex, person.phone) == ("U", "13800138000")

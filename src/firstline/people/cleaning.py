@@ -74,8 +74,9 @@ def _choice(raw, words: dict, choices, field_label: str, default=None):
         return default
     if value in words:
         return words[value]
-    if value in choices.values:
-        return choices(value)
+    by_value = {v.lower(): v for v in choices.values}
+    if value in by_value:
+        return choices(by_value[value])
     raise ValidationError(_("'%(value)s' is not a known %(field)s.") % {"value": raw, "field": field_label})
 
 

@@ -14,5 +14,6 @@ def navigation(request) -> dict:
             "team": bool(scope_paths(user, Perm.USER_MANAGE)),
             "review": bool(scope_paths(user, Perm.REGISTRATION_REVIEW)),
             "merge": bool(scope_paths(user, Perm.PERSON_MERGE)),
+            "audit": bool(scope_paths(user, Perm.AUDIT_VIEW)),
         }
     }

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from firstline.web.views import areas, home, households, imports, people, registration, search, survey, team
+from firstline.web.views import areas, audit, home, households, imports, people, registration, search, survey, team
 
 app_name = "web"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("team/", team.team, name="team"),
     path("team/grants/<int:pk>/withdraw/", team.grant_revoke, name="grant_revoke"),
     path("me/", team.profile, name="profile"),
+    path("audit/", audit.audit, name="audit"),
     path("me/tokens/<int:pk>/revoke/", team.token_revoke, name="token_revoke"),
     # The area tree and the building map.
     path("areas/<int:pk>/", areas.area_detail, name="area"),
