@@ -3,7 +3,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from firstline.web.views import areas, audit, home, households, imports, people, registration, search, survey, team
+from firstline.web.views import (
+    areas,
+    audit,
+    home,
+    households,
+    imports,
+    people,
+    registration,
+    search,
+    survey,
+    team,
+)
 
 app_name = "web"
 
