@@ -16,7 +16,7 @@ from firstline.accounts.scope import can
 from firstline.areas.models import Area, AreaKind
 from firstline.common.errors import Conflict, NotFound, PermissionDenied
 from firstline.common.identity import mask_phone
-from firstline.common.paths import subtree_q
+from firstline.common.paths import ancestor_paths, subtree_q
 from firstline.people import selectors, services
 from firstline.people.cleaning import parse_date
 from firstline.people.models import VulnerabilityTag
@@ -37,7 +37,7 @@ def _render(request, person, *, errors=None, status=200):
     path = (current or residences[0]).household.path if residences else ""
     compound_doors = []
     if current and can(request.user, Perm.LEDGER_EDIT, path):
-        compound_path = current.household.path[:18]
+        compound_path = ancestor_paths(current.household.path)[2]  # street, community, compound
         compound_doors = (
             Area.objects.filter(subtree_q(compound_path), kind=AreaKind.HOUSEHOLD)
             .select_related("parent", "parent__parent").order_by("path")[:3000]
