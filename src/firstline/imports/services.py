@@ -11,7 +11,7 @@ import logging
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +34,7 @@ MAX_FILE_BYTES = 40 * 1024 * 1024
 MAX_ROWS = 200_000
 PROGRESS_EVERY = 2000
 LOOKUP_CHUNK = 900
+ANALYZE_AFTER = 10_000
 
 
 @transaction.atomic
@@ -305,4 +306,9 @@ def _write(job: ImportJob, accepted, places: _Places) -> tuple[int, int]:
         ], batch_size=2000)
         audit_record(actor=job.created_by, action="import.done", target=job, area_path=job.area.path,
                      changes={"people": len(created), "households_created": households_created, "file": job.filename})
+    if len(created) >= ANALYZE_AFTER and connection.vendor == "postgresql":
+        # A big import changes the tables' statistics at once; without fresh ones PostgreSQL plans
+        # the next searches as if the tables were small until autovacuum comes round.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE people_person, people_residence, areas_area")
     return len(created), households_created
