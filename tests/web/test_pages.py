@@ -150,3 +150,13 @@ def test_list_pages_cost_the_same_queries_for_more_rows(client, world):
     many = [_queries(client, f"/areas/{world.b1.pk}/survey/?list={name}") for name in ("never", "second", "vulnerable")]
     assert many == few
     assert _queries(client, "/search/?q=王") == few_search
+
+
+def test_door_search_does_not_confuse_building_1_with_building_11(client, world):
+    big = building_create(acting_user=world.staff, compound=world.p1, name="11号楼", units=1, floors=2, doors_per_floor=2, has_lift=False)
+    services.person_register(acting_user=world.staff, household=household(big, "101"), data={"name": "十一楼住户"})
+    services.person_register(acting_user=world.staff, household=household(world.b1, "101"), data={"name": "一楼住户"})
+    client.force_login(world.staff)
+    page = client.get("/search/", {"q": "1-1-101"}).content.decode()
+    assert "一楼住户" in page and "十一楼住户" not in page
+    assert "十一楼住户" in client.get("/search/", {"q": "11号楼1单元101"}).content.decode()

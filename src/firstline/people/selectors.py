@@ -115,10 +115,12 @@ def person_search(*, user, query: str, limit: int = 50) -> tuple[str, QuerySet[P
         households = Area.objects.filter(kind=AreaKind.HOUSEHOLD, door=door).filter(
             scope_q(user, Perm.LEDGER_VIEW)
         )
+        buildings = [f"{building}号楼", f"{building}栋", f"{building}幢", f"{building}号", building, f"Building {building}"]
+        units = [f"{unit}单元", f"Unit {unit}", unit]
         households = households.filter(
-            Q(parent__name__in=[f"{unit}单元", f"Unit {unit}"], parent__parent__name__startswith=building)
+            Q(parent__name__in=units, parent__parent__name__in=buildings)
             if unit
-            else Q(parent__name__startswith=building) | Q(parent__parent__name__startswith=building)
+            else Q(parent__name__in=buildings) | Q(parent__parent__name__in=buildings)
         )
         residents = Residence.objects.filter(household__in=households, is_current=True).values("person_id")
         return "door", base.filter(pk__in=residents)[:limit]
