@@ -51,6 +51,3 @@ def require(user, perm: str, path: str) -> None:
     if not can(user, perm, path):
         raise PermissionDenied(code=perm)
 
-
-def roles_of(user) -> set[str]:
-    return {role for role, _ in user_grants(user)}

@@ -81,10 +81,6 @@ class Area(models.Model):
         """Paths of the ancestors, root first, without this node."""
         return ancestor_paths(self.path)
 
-    @property
-    def is_household(self) -> bool:
-        return self.kind == AreaKind.HOUSEHOLD
-
 
 class RiskStatusChange(models.Model):
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="risk_history")

@@ -38,9 +38,6 @@ def area_ancestors(*, area: Area) -> list[Area]:
     return list(Area.objects.filter(path__in=ancestor_paths(area.path)).order_by("path"))
 
 
-def area_descendants(*, area: Area, kind: str | None = None) -> QuerySet[Area]:
-    queryset = Area.objects.filter(subtree_q(area.path))
-    return queryset.filter(kind=kind) if kind else queryset
 
 
 def area_effective_risk(*, area: Area, ancestors: list[Area] | None = None) -> str:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import require
 from firstline.areas.models import CHILD_KINDS, Area, AreaKind, RiskStatus, RiskStatusChange
-from firstline.common.audit import audit_record, diff_fields
+from firstline.common.audit import audit_record
 from firstline.common.paths import segment
 
 
@@ -135,21 +135,6 @@ def building_create(
     return building
 
 
-@transaction.atomic
-def area_update(*, acting_user, area: Area, **values) -> Area:
-    require(acting_user, Perm.AREA_EDIT, area.path)
-    editable = {"name", "sort_key", "has_lift", "floors", "floor", "door", "note"}
-    unknown = set(values) - editable
-    if unknown:
-        raise ValidationError(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))})
-    changes = diff_fields(area, values)
-    if not changes:
-        return area
-    for field, (_old, new) in changes.items():
-        setattr(area, field, new)
-    area.save(update_fields=list(changes))
-    audit_record(actor=acting_user, action="area.update", target=area, area_path=area.path, changes=changes)
-    return area
 
 
 @transaction.atomic

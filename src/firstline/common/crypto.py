@@ -44,9 +44,6 @@ def _keys() -> tuple[AESGCM, bytes]:
     return AESGCM(enc), mac
 
 
-def reset_key_cache() -> None:
-    _master_key.cache_clear()
-    _keys.cache_clear()
 
 
 def seal(plaintext: str) -> bytes:

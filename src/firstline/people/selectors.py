@@ -143,9 +143,6 @@ def vulnerable_people(*, user, area: Area, tag: str | None = None) -> QuerySet[V
     return queryset.select_related("person").order_by("tag", "person__name")
 
 
-def household_of(*, person: Person) -> Area | None:
-    residence = person.residences.filter(is_current=True).select_related("household").first()
-    return residence.household if residence else None
 
 
 def child_resident_counts(*, parent: Area) -> dict[int, int]:

@@ -64,6 +64,3 @@ def code_resolve(*, user, payload: str) -> list[Person]:
         raise NotFound
     return visible
 
-
-def codes_of_person(*, person: Person) -> QuerySet[PersonalCode]:
-    return PersonalCode.objects.filter(person=person, revoked_at__isnull=True)

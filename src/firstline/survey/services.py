@@ -45,15 +45,3 @@ def visit_record(
                  changes={"outcome": outcome, "channel": channel})
     return visit
 
-
-def visits_bulk_record_system(
-    *, households: list[Area], outcome: str, channel: str, visited_by=None, note: str = ""
-) -> int:
-    """Visits recorded on behalf of an import or an accepted registration (the caller audits)."""
-    now = timezone.now()
-    rows = [
-        SurveyVisit(household=h, outcome=outcome, channel=channel, note=note, visited_at=now, visited_by=visited_by)
-        for h in households
-    ]
-    SurveyVisit.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
