@@ -45,13 +45,3 @@ def audit_record(
         area_path=area_path,
         changes=plain,
     )
-
-
-def diff_fields(instance: models.Model, new_values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
-    """The (old, new) pairs of the fields that `new_values` would change on `instance`."""
-    changed = {}
-    for field, new in new_values.items():
-        old = getattr(instance, field)
-        if old != new:
-            changed[field] = (old, new)
-    return changed
