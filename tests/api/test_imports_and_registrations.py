@@ -80,3 +80,14 @@ def _named(data: bytes, name: str):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data)
+
+
+def test_patch_an_area(api_client, world):
+    response = api_client.call(world.staff, "patch", f"/areas/{world.b1.pk}", {"floors": 7, "has_lift": True})
+    assert response.status_code == 200 and (response.json()["floors"], response.json()["has_lift"]) == (7, True)
+    assert api_client.call(world.leader, "patch", f"/areas/{world.b1.pk}", {"name": "x"}).status_code == 403
+    assert api_client.call(world.outsider, "patch", f"/areas/{world.b1.pk}", {"name": "x"}).status_code == 404
+    refused = api_client.call(world.staff, "patch", f"/areas/{world.b1.pk}", {"door": "1"})
+    assert refused.status_code == 422
+    world.b1.refresh_from_db()
+    assert (world.b1.name, world.b1.floors) == ("1号楼", 7)

@@ -62,3 +62,19 @@ def test_scoped_reads(world):
         with pytest.raises(NotFound):
             selectors.area_get(user=user, pk=area.pk)
     assert selectors.areas_visible(user=world.resident).count() == 1
+
+
+def test_staff_correct_a_building_and_the_leader_may_not(world):
+    services.area_update(acting_user=world.staff, area=world.b1, values={"has_lift": True, "floors": 7, "note": "加装电梯"})
+    world.b1.refresh_from_db()
+    assert (world.b1.has_lift, world.b1.floors, world.b1.note) == (True, 7, "加装电梯")
+    entry = AuditEntry.objects.get(action="area.update")
+    assert entry.changes == {"has_lift": [False, True], "floors": [6, 7], "note": ["", "加装电梯"]}
+    with pytest.raises(PermissionDenied):
+        services.area_update(acting_user=world.leader, area=world.b1, values={"name": "别名"})
+    with pytest.raises(ValidationError):
+        services.area_update(acting_user=world.staff, area=world.b1, values={"name": "2号楼"})
+    with pytest.raises(ValidationError):
+        services.area_update(acting_user=world.staff, area=world.b1, values={"door": "x"})
+    world.b1.refresh_from_db()
+    assert world.b1.name == "1号楼" and AuditEntry.objects.filter(action="area.update").count() == 1

@@ -160,3 +160,15 @@ def test_door_search_does_not_confuse_building_1_with_building_11(client, world)
     page = client.get("/search/", {"q": "1-1-101"}).content.decode()
     assert "一楼住户" in page and "十一楼住户" not in page
     assert "十一楼住户" in client.get("/search/", {"q": "11号楼1单元101"}).content.decode()
+
+
+def test_area_correction_form(client, world):
+    client.force_login(world.staff)
+    client.post(f"/areas/{world.b2.pk}/edit/", {"name": "2号楼", "note": "", "floors": "4", "has_lift": "1"})
+    world.b2.refresh_from_db()
+    assert (world.b2.floors, world.b2.has_lift) == (4, True)
+    client.force_login(world.leader)
+    assert 'id="edit-area"' not in client.get(f"/areas/{world.b2.pk}/").content.decode()
+    client.post(f"/areas/{world.b2.pk}/edit/", {"name": "改名"})
+    world.b2.refresh_from_db()
+    assert world.b2.name == "2号楼"

@@ -12,6 +12,7 @@ from firstline.api.schemas import (
     AreaCreateIn,
     AreaDetailOut,
     AreaOut,
+    AreaUpdateIn,
     BuildingCreateIn,
     BuildingMapOut,
     RiskChangePage,
@@ -56,6 +57,12 @@ def area_child_create(request: HttpRequest, area_id: int, payload: AreaCreateIn)
         acting_user=request.user, parent=parent, kind=payload.kind, name=payload.name, **fields
     )
     return Status(201, area)
+
+
+@router.patch("/{int:area_id}", response={200: AreaOut, **WRITE_ERRORS}, summary="Correct an area (only the fields sent)")
+def area_update(request: HttpRequest, area_id: int, payload: AreaUpdateIn):
+    area = selectors.area_get(user=request.user, pk=area_id)
+    return services.area_update(acting_user=request.user, area=area, values=payload.dict(exclude_unset=True))
 
 
 @router.post("/{int:area_id}/buildings", response={201: AreaOut, **WRITE_ERRORS},

@@ -91,6 +91,15 @@ class AreaCreateIn(Schema):
     door: str = ""
 
 
+class AreaUpdateIn(Schema):
+    name: str | None = None
+    note: str | None = None
+    has_lift: bool | None = Field(None, description="Buildings only.")
+    floors: int | None = Field(None, description="Buildings only.")
+    floor: int | None = Field(None, description="Households only.")
+    door: str | None = Field(None, description="Households only.")
+
+
 class BuildingCreateIn(Schema):
     name: str
     units: int = Field(description="Stairwells (0 to 20); 0 puts the doors directly under the building.")

@@ -174,3 +174,35 @@ def area_public_token_ensure(*, acting_user, compound: Area) -> str:
             audit_record(actor=acting_user, action="area.public_token", target=compound, area_path=compound.path)
     compound.refresh_from_db(fields=["public_token"])
     return compound.public_token
+
+
+_EDITABLE_BY_KIND = {
+    AreaKind.BUILDING: {"name", "has_lift", "floors", "note"},
+    AreaKind.HOUSEHOLD: {"name", "floor", "door", "note"},
+}
+
+
+@transaction.atomic
+def area_update(*, acting_user, area: Area, values: dict) -> Area:
+    """Correct an area: its name and note; a building's lift and floors; a door's floor and number."""
+    require(acting_user, Perm.AREA_EDIT, area.path)
+    editable = _EDITABLE_BY_KIND.get(AreaKind(area.kind), {"name", "note"})
+    unknown = set(values) - editable
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    if "name" in values:
+        values["name"] = (values["name"] or "").strip()
+        if not values["name"]:
+            raise ValidationError({"name": _("The name is missing.")})
+        if Area.objects.filter(parent_id=area.parent_id, name=values["name"]).exclude(pk=area.pk).exists():
+            raise ValidationError({"name": _("%(name)s already exists here.") % {"name": values["name"]}})
+    if values.get("floors") is not None and not 1 <= int(values["floors"]) <= 60:
+        raise ValidationError({"floors": _("Units 0–20, floors 1–60, doors per floor 1–20.")})
+    changes = {field: (getattr(area, field), new) for field, new in values.items() if getattr(area, field) != new}
+    if not changes:
+        return area
+    for field, (_old, new) in changes.items():
+        setattr(area, field, new)
+    area.save(update_fields=list(changes))
+    audit_record(actor=acting_user, action="area.update", target=area, area_path=area.path, changes=changes)
+    return area

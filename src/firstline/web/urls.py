@@ -30,6 +30,7 @@ urlpatterns = [
     # The area tree and the building map.
     path("areas/<int:pk>/", areas.area_detail, name="area"),
     path("areas/<int:pk>/risk/", areas.area_set_risk, name="area_risk"),
+    path("areas/<int:pk>/edit/", areas.area_edit, name="area_edit"),
     path("areas/<int:pk>/buildings/", areas.building_add, name="building_add"),
     path("areas/<int:pk>/map/", areas.building_map_page, name="building_map"),
     path("areas/<int:pk>/survey/", survey.survey_list, name="survey_list"),

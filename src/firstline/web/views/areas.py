@@ -39,6 +39,7 @@ def area_detail(request, pk: int):
         "total_households": sum(households.values()),
         "can_risk": can(request.user, Perm.AREA_RISK, area.path),
         "can_add_building": area.kind == AreaKind.COMPOUND and can(request.user, Perm.AREA_EDIT, area.path),
+        "can_edit": can(request.user, Perm.AREA_EDIT, area.path),
         "can_import": area.kind in (AreaKind.COMPOUND, AreaKind.COMMUNITY) and can(request.user, Perm.LEDGER_IMPORT, area.path),
         "can_export": can(request.user, Perm.LEDGER_EXPORT, area.path),
         "risk_choices": RiskStatus.choices,
@@ -61,6 +62,27 @@ def area_set_risk(request, pk: int):
     except (ValidationError, ValueError) as exc:
         errors = error_dict(exc) if isinstance(exc, ValidationError) else {"status": [_("Unknown status.")]}
         messages.error(request, " ".join(m for ms in errors.values() for m in ms))
+    return redirect("web:area", pk=area.pk)
+
+
+@login_required
+@require_POST
+def area_edit(request, pk: int):
+    area = visible_area(request, pk)
+    values = {"name": request.POST.get("name", ""), "note": request.POST.get("note", "")}
+    if area.kind == AreaKind.BUILDING:
+        values["has_lift"] = request.POST.get("has_lift") == "1"
+        try:
+            values["floors"] = int(request.POST.get("floors") or 0) or None
+        except ValueError:
+            values["floors"] = None
+    try:
+        services.area_update(acting_user=request.user, area=area, values=values)
+        messages.success(request, _("Saved."))
+    except PermissionDenied:
+        messages.error(request, _("You may not change this area."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(m for ms in error_dict(exc).values() for m in ms))
     return redirect("web:area", pk=area.pk)
 
 
