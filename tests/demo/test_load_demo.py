@@ -7,6 +7,8 @@ from firstline.common import crypto
 from firstline.common.identity import IdType, normalise_id_number
 from firstline.demo.builder import DEMO_COMPOUND
 from firstline.people.models import DuplicateCandidate, Person
+from firstline.registration.models import SelfRegistration, SubmissionStatus
+from firstline.registration.services import registration_members
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +29,25 @@ def test_small_demo_loads_once_with_valid_people_and_scoped_logins(capsys):
         number = crypto.unseal(person.id_sealed)
         assert normalise_id_number(IdType.RESIDENT_ID, number) == number
         assert person.id_hash == crypto.lookup_hash(number)
-    leader_grants = Grant.objects.filter(user__username="louzhang")
-    assert sorted(g.area.name for g in leader_grants) == ["1号楼", "2号楼"]
+    grants = sorted((g.user.username, g.role, g.area.kind, g.area.name) for g in Grant.objects.select_related("user", "area"))
+    assert grants == [
+        ("danyuan", "building_leader", "unit", "1单元"),
+        ("jiance", "lab", "street", "大庆路街道"),
+        ("jiedao", "street_coordinator", "street", "大庆路街道"),
+        ("jumin", "resident", "household", "101"),
+        ("louzhang", "building_leader", "building", "1号楼"),
+        ("louzhang", "building_leader", "building", "2号楼"),
+        ("lvyuan", "community_staff", "community", "绿园社区"),
+        ("shequ", "community_staff", "community", "睿和社区"),
+        ("zhiyuan", "volunteer", "compound", "睿和新城"),
+    ]
     assert Area.objects.get(name="2号楼", parent=compound).risk_status == RiskStatus.SEALED
-    assert DuplicateCandidate.objects.count() == 1
+    assert DuplicateCandidate.objects.count() == 2
+    pending = SelfRegistration.objects.filter(status=SubmissionStatus.PENDING, compound=compound).order_by("id")
+    assert [s.member_count for s in pending] == [3, 2, 1]
+    for submission in pending:
+        for member in registration_members(submission):
+            assert normalise_id_number(IdType.RESIDENT_ID, member["id_number"]) == member["id_number"]
     people = Person.objects.count()
     out = capsys.readouterr().out
     assert "louzhang" in out and "demo-pass-2022" in out

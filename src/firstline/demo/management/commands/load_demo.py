@@ -1,6 +1,7 @@
 """Load the demo community: 睿和新城 shaped like seed 000, users for every role, then print logins."""
 
 import time
+import unicodedata
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -14,7 +15,9 @@ from firstline.areas.services import AreaSpec, area_create_root, areas_bulk_crea
 from firstline.common.audit import audit_record
 from firstline.common.identity import IdType
 from firstline.demo.builder import DEMO_COMPOUND, SMALL_COMPOUND, StreetBuilder, set_risk
-from firstline.people.models import DuplicateCandidate, Person, Residence
+from firstline.people.models import DuplicateCandidate, Person, Relation, Residence
+from firstline.registration.services import registration_submit
+from firstline.survey.models import Outcome, SurveyVisit
 
 STREET = "大庆路街道"
 PASSWORD = "demo-pass-2022"  # noqa: S105 (the demo's published password, printed for every login)
@@ -58,7 +61,8 @@ class Command(BaseCommand):
         controlled_unit = units[(buildings["1号楼"].pk, "2单元")] if small else units[(buildings["12号楼"].pk, "2单元")]
         set_risk(controlled_unit, RiskStatus.CONTROLLED, "密接人员居住单元")
         set_risk(built.compound, RiskStatus.PRECAUTION, "全员核酸期间")
-        self.make_duplicate_pair(builder, built)
+        self.make_duplicate_pairs(built)
+        self.make_pending_registrations(builder, built)
         users = self.make_users(street, ruihe, lvyuan, built, buildings, small)
         audit_record(actor=None, action="demo.load", target=street, area_path=street.path, changes={
             "households": len(built.households) + len(other.households), "residents": built.residents + other.residents,
@@ -67,18 +71,53 @@ class Command(BaseCommand):
         return {"buildings": len(built.buildings), "units": len(built.units),
                 "households": len(built.households), "residents": built.residents}
 
-    def make_duplicate_pair(self, builder: StreetBuilder, built) -> None:
-        """Two records of one person without ID, as a phone call and a paper form produce them."""
-        residence = Residence.objects.filter(household__in=built.households[:50], person__id_hash__isnull=True).select_related("person", "household").first()
-        if residence is None:
-            residence = Residence.objects.filter(household__in=built.households[:50]).select_related("person", "household").first()
-        original = residence.person
-        twin = Person.objects.create(
-            name=original.name, phone=original.phone, birth_date=original.birth_date, sex=original.sex,
-            id_type=IdType.NONE, source="visit",
+    def make_duplicate_pairs(self, built) -> None:
+        """Two pairs of records that may be one person without an ID number, as a phone call and a
+        paper form produce them: one in the same household, one an elder also listed at a child's door."""
+        no_id = (
+            Residence.objects.filter(household__path__startswith=built.compound.path, person__id_hash__isnull=True, person__birth_date__isnull=False)
+            .select_related("person", "household").order_by("id")
         )
-        Residence.objects.create(person=twin, household=residence.household, relation=residence.relation, status=residence.status)
-        DuplicateCandidate.objects.create(person=twin, other=original, reason="同户同名同电话，无证件号码")
+        same_door = no_id.first()
+        if same_door is None:
+            same_door = Residence.objects.filter(household__path__startswith=built.compound.path).select_related("person", "household").order_by("id").first()
+        elder = (
+            Residence.objects.filter(household__path__startswith=built.compound.path, relation=Relation.HEAD, person__birth_date__lte="1950-01-01")
+            .exclude(household=same_door.household).select_related("person", "household").order_by("-id").first()
+        )
+        elsewhere = next(h for h in reversed(built.households) if h.pk not in (same_door.household_id, elder.household_id))
+        for residence, household, relation, reason in [
+            (same_door, same_door.household, same_door.relation, "同户同名同电话，无证件号码"),
+            (elder, elsewhere, Relation.PARENT, "同名同出生日期，另一户登记为父母"),
+        ]:
+            original = residence.person
+            twin = Person.objects.create(
+                name=original.name, phone=original.phone, birth_date=original.birth_date, sex=original.sex,
+                id_type=IdType.NONE, source="visit",
+            )
+            Residence.objects.create(person=twin, household=household, relation=relation, status=residence.status)
+            DuplicateCandidate.objects.create(person=twin, other=original, reason=reason)
+
+    def make_pending_registrations(self, builder: StreetBuilder, built) -> None:
+        """Three households never reached by a visit sent the online form; they wait for review."""
+        reached = SurveyVisit.objects.filter(outcome__in=[Outcome.REGISTERED, Outcome.VACANT]).values("household_id")
+        doors = (
+            Area.objects.filter(kind=AreaKind.HOUSEHOLD, path__startswith=built.compound.path)
+            .exclude(pk__in=reached).order_by("id")[:3]
+        )
+        for index, household in enumerate(doors):
+            members = []
+            for age, sex, relation in [(41, "M", "head"), (38, "F", "spouse"), (9, "F", "child")][: 3 - index]:
+                birth = builder.birth_for_age(age)
+                members.append({
+                    "name": builder.name(sex, age), "id_type": IdType.RESIDENT_ID, "id_number": builder.resident_id(birth, sex),
+                    "birth_date": birth.isoformat(), "sex": sex, "relation": relation,
+                    "phone": builder.phone() if age >= 14 else "",
+                })
+            registration_submit(
+                compound=built.compound, household=household, address_text="", contact_phone=members[0]["phone"],
+                members=members, submission_key=f"demo-self-registration-{household.pk:08d}", client_ip=f"10.0.0.{index + 1}",
+            )
 
     def make_users(self, street, ruihe, lvyuan, built, buildings, small) -> list:
         users_model = get_user_model()
@@ -119,6 +158,12 @@ class Command(BaseCommand):
                 label = area.name
             entry[1].append(label)
         self.stdout.write(f"\nSign in at http://127.0.0.1:8000/ with any of these (password for all: {PASSWORD}):\n")
-        self.stdout.write(f"  {'username':<10} {'role':<26} area")
+        self.stdout.write(f"  {'username':<10} {pad('role', 26)} area")
         for username, (role, areas) in by_user.items():
-            self.stdout.write(f"  {username:<10} {str(role):<26} {', '.join(areas)}")
+            self.stdout.write(f"  {username:<10} {pad(str(role), 26)} {', '.join(areas)}")
+
+
+def pad(text: str, width: int) -> str:
+    """Left-align in a terminal column; Chinese characters take two cells."""
+    cells = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - cells)
