@@ -48,10 +48,12 @@ INSTALLED_APPS = [
     "firstline.common",
     "firstline.areas",
     "firstline.accounts",
+    "firstline.notices",
     "firstline.people",
     "firstline.survey",
     "firstline.imports",
     "firstline.registration",
+    "firstline.testing",
     "firstline.web",
     "firstline.demo",
 ]

@@ -30,12 +30,24 @@ class Perm:
     VISIT_RECORD = "visit.record"  # record a survey visit (摸排)
     USER_MANAGE = "user.manage"  # grant roles inside the subtree
     AUDIT_VIEW = "audit.view"
+    # Mass testing (全员核酸).
+    TESTING_VIEW = "testing.view"  # rounds, coverage, missing lists, tubes and boxes of the subtree
+    TESTING_MANAGE = "testing.manage"  # rounds, pooling rules, sampling points, call-downs
+    TESTING_SAMPLE = "testing.sample"  # register samples at a desk or door to door
+    TESTING_EXEMPT = "testing.exempt"  # record why a person is not sampled in a round
+    TESTING_TRANSPORT = "testing.transport"  # pack boxes of tubes and hand them over
+    TESTING_LAB = "testing.lab"  # receive boxes at the lab and report results per tube (no personal data)
+    TESTING_EXPORT = "testing.export"  # a round's list for the health authority (audited)
+    ANTIGEN_REPORT = "antigen.report"  # report a household's antigen self-test
+    FOLLOWUP_MANAGE = "followup.manage"  # work and close the follow-ups that positives open
 
 
 _STAFF = {
     Perm.LEDGER_VIEW, Perm.LEDGER_EDIT, Perm.AREA_EDIT, Perm.AREA_RISK, Perm.ID_REVEAL,
     Perm.LEDGER_EXPORT, Perm.LEDGER_IMPORT, Perm.REGISTRATION_REVIEW, Perm.PERSON_MERGE,
     Perm.VISIT_RECORD, Perm.USER_MANAGE, Perm.AUDIT_VIEW,
+    Perm.TESTING_VIEW, Perm.TESTING_MANAGE, Perm.TESTING_SAMPLE, Perm.TESTING_EXEMPT, Perm.TESTING_TRANSPORT,
+    Perm.TESTING_EXPORT, Perm.ANTIGEN_REPORT, Perm.FOLLOWUP_MANAGE,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -43,10 +55,19 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.COMMUNITY_STAFF: frozenset(_STAFF),
     # Leaders know their households: they see and correct them and record visits, but never see a
     # full ID number, export or import.
-    Role.BUILDING_LEADER: frozenset({Perm.LEDGER_VIEW, Perm.LEDGER_EDIT, Perm.VISIT_RECORD}),
-    Role.VOLUNTEER: frozenset({Perm.LEDGER_VIEW, Perm.VISIT_RECORD}),
-    Role.LAB: frozenset(),
-    Role.RESIDENT: frozenset({Perm.LEDGER_VIEW}),
+    # At testing time they register samples door to door, say who is away, and chase the missing.
+    Role.BUILDING_LEADER: frozenset({
+        Perm.LEDGER_VIEW, Perm.LEDGER_EDIT, Perm.VISIT_RECORD,
+        Perm.TESTING_VIEW, Perm.TESTING_SAMPLE, Perm.TESTING_EXEMPT, Perm.ANTIGEN_REPORT,
+    }),
+    # Volunteers register at the desk, carry boxes, and see the coverage they work on.
+    Role.VOLUNTEER: frozenset({
+        Perm.LEDGER_VIEW, Perm.VISIT_RECORD, Perm.TESTING_VIEW, Perm.TESTING_SAMPLE, Perm.TESTING_TRANSPORT,
+    }),
+    # A lab sees tubes and boxes, never people.
+    Role.LAB: frozenset({Perm.TESTING_LAB}),
+    # A resident reads their household and reports its antigen self-tests.
+    Role.RESIDENT: frozenset({Perm.LEDGER_VIEW, Perm.ANTIGEN_REPORT}),
 }
 
 

@@ -70,3 +70,19 @@ def compound_by_public_token(*, token: str) -> Area:
         return Area.objects.get(public_token=token, kind=AreaKind.COMPOUND)
     except Area.DoesNotExist:
         raise NotFound from None
+
+
+def door_label(household: Area) -> str:
+    """'3号楼2单元501' (or '3号楼501' without units), from a household whose parents are loaded."""
+    from django.utils import translation
+
+    parent = household.parent
+    parts = [parent.parent.name, parent.name] if parent.kind == AreaKind.UNIT else [parent.name]
+    sep = "" if (translation.get_language() or "").startswith("zh") else " "
+    return sep.join([*parts, household.door or household.name])
+
+
+def door_labels(*, household_ids) -> dict[int, str]:
+    """Labels of many doors in one query."""
+    households = Area.objects.filter(pk__in=set(household_ids), kind=AreaKind.HOUSEHOLD).select_related("parent", "parent__parent")
+    return {h.pk: door_label(h) for h in households}

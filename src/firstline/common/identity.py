@@ -147,3 +147,12 @@ def normalise_name(raw: str | None) -> str:
     if len(value) > 60:
         raise ValidationError(_("The name is longer than 60 characters."), code="name_length")
     return value
+
+
+def mask_name(value: str) -> str:
+    """'王小芳' -> '王*芳', '王芳' -> '王*': enough to confirm a person at a desk, not to list them."""
+    if len(value) <= 1:
+        return value
+    if len(value) == 2:
+        return value[0] + "*"
+    return value[0] + "*" * (len(value) - 2) + value[-1]

@@ -47,3 +47,27 @@ def is_within(path: str, ancestors: list[str]) -> bool:
 def ancestor_paths(path: str) -> list[str]:
     """Paths of the ancestors of `path`, root first, without `path` itself."""
     return [path[:i] for i in range(SEGMENT_WIDTH, len(path), SEGMENT_WIDTH)]
+
+
+def intersect_paths(first: list[str], second: list[str]) -> list[str]:
+    """The subtrees inside both unions: where a round's areas and a user's scope overlap."""
+    kept = []
+    for a in collapse_paths(first):
+        for b in collapse_paths(second):
+            if a.startswith(b):
+                kept.append(a)
+            elif b.startswith(a):
+                kept.append(b)
+    return collapse_paths(kept)
+
+
+def subtree_sql(paths: list[str], column: str) -> tuple[str, list[str]]:
+    """A SQL condition (and its parameters) for `column` lying in any of the subtrees at `paths`."""
+    paths = collapse_paths(paths)
+    if not paths:
+        return "1 = 0", []
+    parts, params = [], []
+    for path in paths:
+        parts.append(f"({column} >= %s AND {column} < %s)")
+        params += [path, subtree_upper_bound(path)]
+    return "(" + " OR ".join(parts) + ")", params

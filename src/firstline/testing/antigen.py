@@ -1,0 +1,96 @@
+"""Antigen self-tests reported by a household (or its building leader), and the follow-ups that a
+positive, antigen or single-tube, opens for staff."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from firstline.accounts.roles import Perm
+from firstline.accounts.scope import require
+from firstline.areas.models import Area, AreaKind
+from firstline.areas.selectors import door_labels
+from firstline.common.audit import audit_record
+from firstline.common.errors import Conflict
+from firstline.notices.models import NoticeKind
+from firstline.notices.services import notice_send, recipients_for
+from firstline.people.models import Person, Residence
+from firstline.testing.messages import positive_message
+from firstline.testing.models import AntigenReport, FollowUp
+from firstline.testing.results import POSITIVE_AUDIENCE
+
+
+@transaction.atomic
+def antigen_report(
+    *,
+    acting_user,
+    household: Area,
+    result: str,
+    client_key: str,
+    person: Person | None = None,
+    taken_at: dt.datetime | None = None,
+    note: str = "",
+) -> AntigenReport:
+    """Record a household's antigen result. The same form sent twice (same key) is stored once; a
+    positive opens a follow-up and tells the leaders and staff of that door."""
+    require(acting_user, Perm.ANTIGEN_REPORT, household.path)
+    if household.kind != AreaKind.HOUSEHOLD:
+        raise ValidationError(_("Antigen results are reported per household."))
+    if result not in AntigenReport.Result.values:
+        raise ValidationError({"result": _("Choose negative, positive or invalid.")})
+    client_key = (client_key or "").strip()[:64]
+    if len(client_key) < 8:
+        raise ValidationError({"client_key": _("The form has no key; reload it and send again.")})
+    existing = AntigenReport.objects.filter(client_key=client_key).first()
+    if existing is not None:
+        if existing.household_id != household.pk:
+            raise Conflict(_("This form was already used for another household."), code="key_used")
+        return existing
+    if person is not None and not Residence.objects.filter(person=person, household=household, is_current=True).exists():
+        raise ValidationError({"person": _("%(name)s does not live in this household.") % {"name": person.name}})
+    now = timezone.now()
+    taken_at = taken_at or now
+    if timezone.is_naive(taken_at):
+        raise ValidationError({"taken_at": _("The time must carry a time zone.")})
+    if taken_at > now + dt.timedelta(minutes=5):
+        raise ValidationError({"taken_at": _("A test cannot be in the future.")})
+    if taken_at < now - dt.timedelta(days=3):
+        raise ValidationError({"taken_at": _("Report a test within three days of taking it.")})
+    try:
+        with transaction.atomic():
+            report = AntigenReport.objects.create(
+                household=household, person=person, result=result, taken_at=taken_at, note=(note or "").strip()[:200],
+                client_key=client_key, reported_by=acting_user,
+            )
+    except IntegrityError:  # the same form, sent twice at once
+        return AntigenReport.objects.get(client_key=client_key)
+    audit_record(actor=acting_user, action="testing.antigen", target=report, area_path=household.path,
+                 changes={"result": result, "person": person.pk if person else None})
+    if result == AntigenReport.Result.POSITIVE:
+        FollowUp.objects.create(household=household, household_path=household.path, person=person,
+                                reason=FollowUp.Reason.ANTIGEN_POSITIVE, antigen_report=report)
+        where = door_labels(household_ids=[household.pk]).get(household.pk, household.name)
+        title, body = positive_message(where=where, source=_("A positive antigen self-test was reported"))
+        notice_send(acting_user=acting_user, area=household, kind=NoticeKind.ANTIGEN_POSITIVE, title=title, body=body,
+                    recipient_ids=recipients_for(paths=[household.path], roles=POSITIVE_AUDIENCE),
+                    ref=f"testing.antigen:{report.pk}")
+    return report
+
+
+@transaction.atomic
+def follow_up_close(*, acting_user, follow_up: FollowUp, note: str) -> FollowUp:
+    """Close a follow-up, saying how it ended (negative PCR, moved to quarantine, ...)."""
+    require(acting_user, Perm.FOLLOWUP_MANAGE, follow_up.household_path)
+    note = (note or "").strip()[:300]
+    if not note:
+        raise ValidationError({"note": _("Say how the follow-up ended.")})
+    if not FollowUp.objects.filter(pk=follow_up.pk, status=FollowUp.Status.OPEN).update(
+        status=FollowUp.Status.CLOSED, closed_by=acting_user, closed_at=timezone.now(), closing_note=note
+    ):
+        raise Conflict(_("This follow-up is already closed."), code="already_closed")
+    audit_record(actor=acting_user, action="testing.followup.close", target=follow_up, area_path=follow_up.household_path,
+                 changes={"note": note})
+    follow_up.refresh_from_db()
+    return follow_up

@@ -1,0 +1,761 @@
+"""Reads for mass testing, always narrowed to the acting user's areas.
+
+Coverage is the heart of it: for any area and round, who was expected, who was sampled, who is
+exempt and who is still missing, live while the round runs. It is counted in one grouped query
+over the residents under the area (an index range scan by path), each checked against the round's
+samples and exemptions by index.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from firstline.accounts.roles import Perm
+from firstline.accounts.scope import can, scope_paths
+from firstline.areas.models import RISK_SEVERITY, Area, AreaKind, RiskStatus
+from firstline.areas.selectors import area_ancestors, area_effective_risk, door_labels
+from firstline.common.errors import NotFound
+from firstline.common.paths import (
+    SEGMENT_WIDTH,
+    ancestor_paths,
+    any_subtree_q,
+    intersect_paths,
+    is_within,
+    subtree_q,
+    subtree_sql,
+)
+from firstline.people.models import Person, Residence, Vulnerability, VulnerabilityTag
+from firstline.testing.messages import call_down_message, stairwell_labels
+from firstline.testing.models import (
+    AntigenReport,
+    Box,
+    CallDown,
+    Exemption,
+    FollowUp,
+    ResampleTask,
+    ResultKind,
+    Round,
+    RoundArea,
+    Sample,
+    SamplePurpose,
+    SampleState,
+    SamplingPoint,
+    Tube,
+    TubeStatus,
+)
+from firstline.testing.rules import RoundRules
+
+# --------------------------------------------------------------------------------------------
+# Rounds and points
+
+
+def rounds_visible(*, user, perm: str = Perm.TESTING_VIEW) -> QuerySet[Round]:
+    """Rounds over any part of the user's areas: owned inside them, or owned above them."""
+    roots = scope_paths(user, perm)
+    if not roots:
+        return Round.objects.none()
+    above = set(roots) | {a for root in roots for a in ancestor_paths(root)}
+    return Round.objects.filter(any_subtree_q(roots, "area__path") | Q(area__path__in=above)).select_related("area")
+
+
+def round_get(*, user, pk, perm: str = Perm.TESTING_VIEW) -> Round:
+    try:
+        return rounds_visible(user=user, perm=perm).get(pk=pk)
+    except (Round.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None
+
+
+def round_scope_paths(round: Round) -> list[str]:
+    return list(RoundArea.objects.filter(round=round).values_list("area__path", flat=True))
+
+
+def round_scope_areas(round: Round) -> list[Area]:
+    return [ra.area for ra in RoundArea.objects.filter(round=round).select_related("area").order_by("area__path")]
+
+
+def visible_paths(*, user, round: Round, perm: str = Perm.TESTING_VIEW) -> list[str]:
+    """The parts of the round's areas that the user may see."""
+    return intersect_paths(round_scope_paths(round), scope_paths(user, perm))
+
+
+def points_visible(*, user, perm: str = Perm.TESTING_VIEW) -> QuerySet[SamplingPoint]:
+    """Sampling points of compounds inside the user's areas (or above them: a leader sees the
+    points their buildings are called down to)."""
+    roots = scope_paths(user, perm)
+    above = {a for root in roots for a in ancestor_paths(root)}
+    return SamplingPoint.objects.filter(
+        any_subtree_q(roots, "compound__path") | Q(compound__path__in=above)
+    ).select_related("compound")
+
+
+def points_for_round(*, user, round: Round, perm: str = Perm.TESTING_VIEW) -> QuerySet[SamplingPoint]:
+    """The active points that serve the round's areas and that the user may see."""
+    scope = round_scope_paths(round)
+    above = {a for path in scope for a in ancestor_paths(path)}
+    return (
+        points_visible(user=user, perm=perm)
+        .filter(is_active=True)
+        .filter(any_subtree_q(scope, "compound__path") | Q(compound__path__in=above))
+        .order_by("compound__path", "name")
+    )
+
+
+def point_get(*, user, pk, perm: str = Perm.TESTING_VIEW) -> SamplingPoint:
+    try:
+        return points_visible(user=user, perm=perm).get(pk=pk)
+    except (SamplingPoint.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None
+
+
+# --------------------------------------------------------------------------------------------
+# Coverage
+
+
+@dataclass
+class CoverageRow:
+    area: Area
+    expected: int = 0
+    sampled: int = 0
+    exempt: int = 0
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.expected - self.sampled - self.exempt)
+
+    @property
+    def done(self) -> int:
+        return self.sampled + self.exempt
+
+    @property
+    def percent(self) -> float:
+        """Sampled or exempt, of those expected (100 when nobody is expected)."""
+        return 100.0 if not self.expected else round(100.0 * self.done / self.expected, 1)
+
+
+@dataclass
+class Coverage:
+    round: Round
+    area: Area
+    total: CoverageRow
+    children: list[CoverageRow]
+    # Samples taken from people who live outside the round's areas, at points under this area.
+    outside: int = 0
+
+
+def _require_area(user, area: Area, perm: str = Perm.TESTING_VIEW) -> None:
+    if not can(user, perm, area.path):
+        raise NotFound
+
+
+_LIVE_SCREENING = (
+    "SELECT 1 FROM testing_sample s WHERE s.round_id = %s AND s.person_id = r.person_id "
+    "AND s.purpose = 'screening' AND NOT (s.state = 'invalid')"
+)
+_EXEMPT = "SELECT 1 FROM testing_exemption e WHERE e.round_id = %s AND e.person_id = r.person_id"
+
+
+def _resident_flags_sql(round: Round, paths: list[str], prefix_width: int) -> tuple[str, list]:
+    """Per current resident under `paths`: the path prefix to group by, sampled, exempt."""
+    where, params = subtree_sql(paths, "h.path")
+    sql = (
+        f"SELECT substr(h.path, 1, {int(prefix_width)}) AS prefix, "
+        f"CASE WHEN EXISTS ({_LIVE_SCREENING}) THEN 1 ELSE 0 END AS sampled, "
+        f"CASE WHEN EXISTS ({_EXEMPT}) THEN 1 ELSE 0 END AS exempt "
+        "FROM people_residence r JOIN areas_area h ON h.id = r.household_id "
+        f"WHERE r.is_current AND {where}"
+    )
+    return sql, [round.pk, round.pk, *params]
+
+
+def round_coverage(*, user, round: Round, area: Area) -> Coverage:
+    """Expected, sampled, exempt and missing under `area` (and for each of its children) in `round`."""
+    _require_area(user, area)
+    paths = intersect_paths(round_scope_paths(round), [area.path])
+    children = [] if area.kind == AreaKind.HOUSEHOLD else list(Area.objects.filter(parent=area).order_by("sort_key", "path"))
+    width = len(area.path) + (SEGMENT_WIDTH if children else 0)
+    counts: dict[str, list[int]] = {}
+    if paths:
+        inner, params = _resident_flags_sql(round, paths, width)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT prefix, COUNT(*), SUM(sampled), SUM(CASE WHEN sampled = 0 THEN exempt ELSE 0 END) "  # noqa: S608
+                f"FROM ({inner}) AS t GROUP BY prefix",
+                params,
+            )
+            counts = {prefix: [n, int(s or 0), int(e or 0)] for prefix, n, s, e in cursor.fetchall()}
+    rows = []
+    for child in children:
+        expected, sampled, exempt = counts.get(child.path, [0, 0, 0])
+        rows.append(CoverageRow(child, expected, sampled, exempt))
+    total = CoverageRow(area, *[sum(c[i] for c in counts.values()) for i in range(3)])
+    outside = Sample.objects.filter(round=round, out_of_scope=True, tube__area_path__gte=area.path,
+                                    tube__area_path__lt=area.path + "\uffff").count() if paths or children else 0
+    return Coverage(round=round, area=area, total=total, children=rows, outside=outside)
+
+
+def round_totals(*, user, round: Round) -> CoverageRow:
+    """Coverage of everything of the round the user may see (the round's page header)."""
+    paths = visible_paths(user=user, round=round)
+    row = CoverageRow(round.area)
+    if not paths:
+        return row
+    inner, params = _resident_flags_sql(round, paths, 0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*), SUM(sampled), SUM(CASE WHEN sampled = 0 THEN exempt ELSE 0 END) FROM ({inner}) AS t",  # noqa: S608
+            params,
+        )
+        n, s, e = cursor.fetchone()
+    return CoverageRow(round.area, n or 0, int(s or 0), int(e or 0))
+
+
+@dataclass
+class RoundCounts:
+    samples: int = 0
+    tubes_open: int = 0
+    tubes_closed: int = 0
+    tubes_received: int = 0
+    results: dict[str, int] = field(default_factory=dict)
+    boxes: dict[str, int] = field(default_factory=dict)
+    resample_open: int = 0
+    resample_done: int = 0
+    exemptions: int = 0
+
+
+def round_counts(*, user, round: Round) -> RoundCounts:
+    """Samples, tubes by state and result, boxes, re-samples: what the round's page and the daily
+    report show, limited to where the user may look."""
+    paths = visible_paths(user=user, round=round)
+    counts = RoundCounts()
+    if not paths:
+        return counts
+    tube_scope = any_subtree_q(scope_paths(user, Perm.TESTING_VIEW), "area_path")
+    counts.samples = Sample.objects.filter(round=round).filter(any_subtree_q(paths, "household_path")).count()
+    rows = (
+        Tube.objects.filter(round=round).filter(tube_scope)
+        .annotate(received=Case(When(received_at__isnull=False, then=Value(1)), default=Value(0)))
+        .values_list("status", "received", "result").annotate(n=Count("id"))
+    )
+    for status, received, result, n in rows:
+        if status == TubeStatus.OPEN:
+            counts.tubes_open += n
+        else:
+            counts.tubes_closed += n
+        counts.tubes_received += n if received else 0
+        counts.results[result] = counts.results.get(result, 0) + n
+    counts.boxes = dict(Box.objects.filter(round=round).filter(tube_scope).values_list("status").annotate(n=Count("id")))
+    tasks = dict(ResampleTask.objects.filter(round=round).filter(any_subtree_q(paths, "household_path"))
+                 .values_list("status").annotate(n=Count("id")))
+    counts.resample_open = tasks.get(ResampleTask.Status.OPEN, 0)
+    counts.resample_done = tasks.get(ResampleTask.Status.DONE, 0)
+    counts.exemptions = Exemption.objects.filter(round=round).filter(any_subtree_q(paths, "household_path")).count()
+    return counts
+
+
+# --------------------------------------------------------------------------------------------
+# Who is missing, who is exempt
+
+
+def _live_screening_q(round: Round) -> Exists:
+    return Exists(Sample.objects.filter(round=round, person=OuterRef("person"), purpose=SamplePurpose.SCREENING)
+                  .exclude(state=SampleState.INVALID))
+
+
+def _exempt_q(round: Round) -> Exists:
+    return Exists(Exemption.objects.filter(round=round, person=OuterRef("person")))
+
+
+def round_missing(*, user, round: Round, area: Area) -> QuerySet[Residence]:
+    """Residents under `area` not yet sampled in `round` and not exempt, by building, unit and door."""
+    _require_area(user, area)
+    paths = intersect_paths(round_scope_paths(round), [area.path])
+    return (
+        Residence.objects.filter(is_current=True)
+        .filter(any_subtree_q(paths, "household__path"))
+        .filter(~_live_screening_q(round), ~_exempt_q(round))
+        .select_related("person", "household", "household__parent", "household__parent__parent")
+        .prefetch_related(Prefetch("person__vulnerabilities", queryset=Vulnerability.objects.order_by("tag")))
+        .order_by("household__path", "person_id")
+    )
+
+
+def round_exempt(*, user, round: Round, area: Area) -> QuerySet[Exemption]:
+    """Exemptions of people living under `area`, by door."""
+    _require_area(user, area)
+    paths = intersect_paths(round_scope_paths(round), [area.path])
+    return (
+        Exemption.objects.filter(round=round).filter(any_subtree_q(paths, "household_path"))
+        .select_related("person", "created_by").order_by("household_path", "person_id")
+    )
+
+
+def exemption_get(*, user, pk) -> Exemption:
+    try:
+        exemption = Exemption.objects.select_related("person", "round").get(pk=pk)
+    except (Exemption.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None
+    if not can(user, Perm.TESTING_VIEW, exemption.household_path):
+        raise NotFound
+    return exemption
+
+
+# --------------------------------------------------------------------------------------------
+# A building, door by door: the door-to-door list and the round's building map
+
+
+class PersonState:
+    MISSING = "missing"
+    EXEMPT = "exempt"
+    PENDING = "pending"  # sampled, waiting for the lab
+    NEGATIVE = "negative"
+    RESAMPLE = "resample"  # pool positive, waiting for the single re-sample
+    RESAMPLED = "resampled"  # re-sampled, waiting for the lab
+    POSITIVE = "positive"
+
+
+# Which colour a door takes on the round's map: the worst state of its people wins.
+_DOOR_ORDER = [PersonState.POSITIVE, PersonState.RESAMPLE, PersonState.RESAMPLED, PersonState.MISSING,
+               PersonState.PENDING, PersonState.EXEMPT, PersonState.NEGATIVE]
+
+
+@dataclass
+class DoorPerson:
+    person_id: int
+    name: str
+    age: int | None
+    tags: list[str]
+    state: str
+    tube: str = ""
+    exemption: str = ""
+
+    @property
+    def immobile(self) -> bool:
+        return VulnerabilityTag.MOBILITY_IMPAIRED in self.tags
+
+    @property
+    def to_sample(self) -> bool:
+        return self.state in (PersonState.MISSING, PersonState.RESAMPLE)
+
+
+@dataclass
+class Door:
+    household: Area
+    label: str
+    risk: str
+    capacity: int
+    per_household: bool
+    people: list[DoorPerson] = field(default_factory=list)
+
+    @property
+    def sealed(self) -> bool:
+        return self.risk == RiskStatus.SEALED
+
+    @property
+    def to_sample(self) -> list[DoorPerson]:
+        return [p for p in self.people if p.to_sample]
+
+    @property
+    def needs_visit(self) -> bool:
+        """Someone here is owed a swab at the door: sealed, immobile, or a re-sample."""
+        pending = self.to_sample
+        return bool(pending) and (self.sealed or any(p.immobile or p.state == PersonState.RESAMPLE for p in pending))
+
+    @property
+    def status(self) -> str:
+        if not self.people:
+            return "empty"
+        states = {p.state for p in self.people}
+        if states <= {PersonState.NEGATIVE, PersonState.EXEMPT, PersonState.PENDING}:
+            return "done"
+        for state in _DOOR_ORDER:
+            if state in states:
+                return "partial" if state == PersonState.MISSING and len(states) > 1 else state
+        return "done"
+
+
+@dataclass
+class Stairwell:
+    area: Area
+    floors: list[tuple[int, list[Door]]]
+
+
+@dataclass
+class BuildingRound:
+    building: Area
+    stairwells: list[Stairwell]
+    totals: dict[str, int]
+
+    @property
+    def doors(self) -> list[Door]:
+        return [door for well in self.stairwells for _floor, doors in well.floors for door in doors]
+
+
+def round_building(*, user, round: Round, building: Area, top_down: bool = True) -> BuildingRound:
+    """Every door of a building with each resident's state in the round: the door-to-door list and
+    the round's building map are both read from this, in eight queries whatever the building's size."""
+    _require_area(user, building)
+    if building.kind != AreaKind.BUILDING:
+        raise NotFound
+    ancestors = area_ancestors(area=building)
+    building_risk = area_effective_risk(area=building, ancestors=ancestors)
+    nodes = list(Area.objects.filter(subtree_q(building.path)).exclude(pk=building.pk).order_by("sort_key", "path"))
+    units = [n for n in nodes if n.kind == AreaKind.UNIT]
+    households = [n for n in nodes if n.kind == AreaKind.HOUSEHOLD]
+    in_round = intersect_paths(round_scope_paths(round), [building.path])
+    residences = list(
+        Residence.objects.filter(is_current=True, household__in=households).filter(any_subtree_q(in_round, "household__path"))
+        .select_related("person").order_by("household_id", "person__birth_date", "person_id")
+    ) if in_round else []
+    person_ids = [r.person_id for r in residences]
+    samples: dict[int, dict[str, tuple]] = defaultdict(dict)
+    for person_id, purpose, state, tube in Sample.objects.filter(round=round, person_id__in=person_ids).exclude(
+        state=SampleState.INVALID
+    ).values_list("person_id", "purpose", "state", "tube__code"):
+        samples[person_id][purpose] = (state, tube)
+    exempt = dict(Exemption.objects.filter(round=round, person_id__in=person_ids).values_list("person_id", "reason"))
+    open_tasks = set(ResampleTask.objects.filter(round=round, person_id__in=person_ids, status=ResampleTask.Status.OPEN)
+                     .values_list("person_id", flat=True))
+    tags: dict[int, list[str]] = defaultdict(list)
+    for person_id, tag in Vulnerability.objects.filter(person_id__in=person_ids).order_by("tag").values_list("person_id", "tag"):
+        tags[person_id].append(tag)
+    rules = RoundRules(round)
+    rules.load_risks([h.path for h in households])
+    labels = door_labels(household_ids=[h.pk for h in households])
+    by_household: dict[int, list[Residence]] = defaultdict(list)
+    for residence in residences:
+        by_household[residence.household_id].append(residence)
+    unit_risk = {u.pk: u.risk_status for u in units}
+    severity = lambda s: RISK_SEVERITY[RiskStatus(s)]  # noqa: E731
+    by_parent: dict[int, dict[int, list[Door]]] = defaultdict(lambda: defaultdict(list))
+    totals: dict[str, int] = defaultdict(int)
+    for household in households:
+        risk = max([building_risk, unit_risk.get(household.parent_id, RiskStatus.NORMAL), household.risk_status], key=severity)
+        pooling = rules.for_path(household.path)
+        door = Door(household=household, label=labels.get(household.pk, household.door), risk=risk,
+                    capacity=pooling.capacity, per_household=pooling.per_household)
+        for residence in by_household.get(household.pk, []):
+            person = residence.person
+            door.people.append(_door_person(person, samples.get(person.pk, {}), exempt.get(person.pk), person.pk in open_tasks,
+                                            tags.get(person.pk, [])))
+        totals[door.status] += 1
+        by_parent[household.parent_id][household.floor or 0].append(door)
+    stairwells = [
+        Stairwell(area=well, floors=sorted(by_parent[well.pk].items(), reverse=top_down))
+        for well in (units or [building])
+    ]
+    return BuildingRound(building=building, stairwells=stairwells, totals=dict(totals))
+
+
+def _door_person(person: Person, samples: dict[str, tuple], exemption: str | None, resample_open: bool, tags: list[str]) -> DoorPerson:
+    screening = samples.get(SamplePurpose.SCREENING)
+    resample = samples.get(SamplePurpose.RESAMPLE)
+    tube = ""
+    if resample and resample[0] == SampleState.POSITIVE or screening and screening[0] == SampleState.POSITIVE:
+        state = PersonState.POSITIVE
+    elif resample:
+        state = {SampleState.NEGATIVE: PersonState.NEGATIVE}.get(resample[0], PersonState.RESAMPLED)
+        tube = resample[1]
+    elif resample_open or (screening and screening[0] == SampleState.POOL_POSITIVE):
+        state = PersonState.RESAMPLE
+    elif screening:
+        state = PersonState.NEGATIVE if screening[0] == SampleState.NEGATIVE else PersonState.PENDING
+        tube = screening[1]
+    elif exemption:
+        state = PersonState.EXEMPT
+    else:
+        state = PersonState.MISSING
+    return DoorPerson(person_id=person.pk, name=person.name, age=person.age, tags=tags, state=state, tube=tube,
+                      exemption=exemption or "")
+
+
+def door_to_door_list(*, user, round: Round, building: Area, everyone: bool = False) -> BuildingRound:
+    """The building floor by floor, bottom up, keeping the doors where someone is owed a swab
+    (all of them with `everyone`; else those that need a visit: sealed, immobile, re-sample)."""
+    plan = round_building(user=user, round=round, building=building, top_down=False)
+    for well in plan.stairwells:
+        well.floors = [
+            (floor, kept) for floor, doors in well.floors
+            if (kept := [d for d in doors if d.to_sample and (everyone or d.needs_visit)])
+        ]
+    return plan
+
+
+# --------------------------------------------------------------------------------------------
+# Call-downs: waves of stairwells per sampling point
+
+
+@dataclass
+class Wave:
+    number: int
+    stairwells: list[Area]
+    labels: list[str]
+    people: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    message: str
+    recall: bool = False
+
+
+@dataclass
+class CalledWave:
+    call: CallDown
+    labels: list[str]
+    remaining: int
+
+
+@dataclass
+class CallDownPlan:
+    point: SamplingPoint
+    planned_rate: int
+    measured_rate: int | None
+    waves: list[Wave]
+    called: list[CalledWave]
+    door_to_door: list[str]
+
+    @property
+    def rate(self) -> int:
+        return self.measured_rate or self.planned_rate
+
+
+def _served_stairwells(point: SamplingPoint) -> list[Area]:
+    served = list(point.serves.all())
+    if not served:
+        served = list(Area.objects.filter(parent=point.compound, kind=AreaKind.BUILDING))
+    buildings = [a for a in served if a.kind == AreaKind.BUILDING]
+    units: dict[int, list[Area]] = {b.pk: [] for b in buildings}
+    for unit in Area.objects.filter(parent__in=buildings, kind=AreaKind.UNIT).order_by("sort_key", "path"):
+        units[unit.parent_id].append(unit)
+    stairwells = [a for a in served if a.kind == AreaKind.UNIT]
+    for building in buildings:
+        stairwells += units.get(building.pk) or [building]
+    parents = {a.parent_id for a in stairwells if a.kind == AreaKind.UNIT}
+    order = {b.pk: (b.sort_key, b.path) for b in Area.objects.filter(pk__in=parents | {b.pk for b in buildings})}
+    return sorted(stairwells, key=lambda a: (order.get(a.pk if a.kind == AreaKind.BUILDING else a.parent_id, (0, "")), a.sort_key, a.path))
+
+
+def call_down_plan(*, user, round: Round, point: SamplingPoint, now: dt.datetime | None = None) -> CallDownPlan:
+    """Waves of stairwells for a point, sized so the queue stays under its cap and timed from the
+    desks' throughput (measured over the last half hour once sampling has started). Stairwells
+    already called are shown with what is left of them; sealed ones go to the door-to-door list."""
+    _require_area(user, point.compound)
+    now = now or timezone.now()
+    stairwells = [s for s in _served_stairwells(point) if is_within(s.path, round_scope_paths(round))]
+    missing = _missing_by_stairwell(round, stairwells)
+    rules = RoundRules(round)
+    rules.load_risks([s.path for s in stairwells])
+    building_ids = {s.pk if s.kind == AreaKind.BUILDING else s.parent_id for s in stairwells}
+    buildings = {b.pk: b for b in Area.objects.filter(pk__in=building_ids)}
+    planned = point.desks * point.per_desk_hour
+    recent = Sample.objects.filter(round=round, point=point, stored_at__gte=now - dt.timedelta(minutes=30)).count()
+    measured = recent * 2 if recent >= 10 else None
+    rate = measured or planned
+    called_calls = list(CallDown.objects.filter(round=round, point=point).prefetch_related("stairwells").order_by("called_at", "id"))
+    called_ids = {s.pk for call in called_calls for s in call.stairwells.all()}
+    called = [CalledWave(call=c, labels=stairwell_labels(list(c.stairwells.all()), buildings | {
+        b.pk: b for b in Area.objects.filter(pk__in={s.parent_id for s in c.stairwells.all() if s.kind == AreaKind.UNIT} - set(buildings))}),
+        remaining=sum(missing.get(s.pk, 0) for s in c.stairwells.all())) for c in called_calls]
+    busy_until = now
+    for call in called_calls:
+        busy_until = max(busy_until, call.called_at + dt.timedelta(hours=call.people_expected / rate))
+    sealed = [s for s in stairwells if rules.effective_risk(s.path) == RiskStatus.SEALED and missing.get(s.pk)]
+    sealed_ids = {s.pk for s in sealed}
+    fresh = [s for s in stairwells if s.pk not in called_ids and s.pk not in sealed_ids and missing.get(s.pk)]
+    # Called at least half an hour ago and still not all down: call again, after the fresh ones.
+    last_call = {}
+    for call in called_calls:
+        for s in call.stairwells.all():
+            last_call[s.pk] = call.called_at
+    recall = [s for s in stairwells if s.pk in called_ids and s.pk not in sealed_ids and missing.get(s.pk)
+              and last_call[s.pk] <= now - dt.timedelta(minutes=30)]
+    opening = timezone.make_aware(dt.datetime.combine(round.date, point.opens_at))
+    start = max(busy_until, opening)
+    waves: list[Wave] = []
+    for group, is_recall in ((fresh, False), (recall, True)):
+        current: list[Area] = []
+        people = 0
+        for stairwell in group + [None]:
+            n = missing.get(stairwell.pk, 0) if stairwell else 0
+            if current and (stairwell is None or people + n > point.queue_cap):
+                ends = start + dt.timedelta(hours=people / rate)
+                waves.append(Wave(number=len(waves) + 1, stairwells=current, labels=stairwell_labels(current, buildings),
+                                  people=people, starts_at=start, ends_at=ends,
+                                  message=call_down_message(point=point, stairwells=current), recall=is_recall))
+                start, current, people = ends, [], 0
+            if stairwell is not None:
+                current.append(stairwell)
+                people += n
+    return CallDownPlan(point=point, planned_rate=planned, measured_rate=measured, waves=waves, called=called,
+                        door_to_door=stairwell_labels(sealed, buildings))
+
+
+def _missing_by_stairwell(round: Round, stairwells: list[Area]) -> dict[int, int]:
+    """People not yet sampled nor exempt, per stairwell (a unit, or a building without units)."""
+    if not stairwells:
+        return {}
+    rows = (
+        Residence.objects.filter(is_current=True).filter(any_subtree_q([s.path for s in stairwells], "household__path"))
+        .filter(~_live_screening_q(round), ~_exempt_q(round))
+        .values("household__parent_id").annotate(n=Count("id"))
+    )
+    return {row["household__parent_id"]: row["n"] for row in rows}
+
+
+# --------------------------------------------------------------------------------------------
+# Tubes, boxes, positives
+
+
+def tubes_visible(*, user, perm: str = Perm.TESTING_VIEW) -> QuerySet[Tube]:
+    return Tube.objects.filter(any_subtree_q(scope_paths(user, perm), "area_path"))
+
+
+def round_tubes(*, user, round: Round, status: str = "", result: str = "") -> QuerySet[Tube]:
+    queryset = tubes_visible(user=user).filter(round=round).select_related("point", "box")
+    if status:
+        queryset = queryset.filter(status=status)
+    if result:
+        queryset = queryset.filter(result=result)
+    return queryset.order_by("-opened_at", "-id")
+
+
+def tube_get(*, user, code: str, perm: str = Perm.TESTING_VIEW) -> Tube:
+    try:
+        return tubes_visible(user=user, perm=perm).select_related("round", "point", "box").get(code=code)
+    except Tube.DoesNotExist:
+        raise NotFound from None
+
+
+def tube_samples(*, user, tube: Tube) -> QuerySet[Sample]:
+    """The people in a tube (for those who may see the ledger where the tube was filled)."""
+    if not can(user, Perm.TESTING_VIEW, tube.area_path):
+        raise NotFound
+    return Sample.objects.filter(tube=tube).select_related("person", "household").order_by("scanned_at", "pk")
+
+
+def boxes_visible(*, user, perm: str = Perm.TESTING_VIEW) -> QuerySet[Box]:
+    return Box.objects.filter(any_subtree_q(scope_paths(user, perm), "area_path")).select_related("point", "round")
+
+
+def round_boxes(*, user, round: Round, perm: str = Perm.TESTING_VIEW) -> QuerySet[Box]:
+    return (boxes_visible(user=user, perm=perm).filter(round=round)
+            .annotate(tubes_in=Count("tubes")).prefetch_related("events").order_by("-created_at", "-id"))
+
+
+def box_get(*, user, code: str = "", pk=None, perm: str = Perm.TESTING_VIEW) -> Box:
+    try:
+        queryset = boxes_visible(user=user, perm=perm)
+        return queryset.get(pk=pk) if pk is not None else queryset.get(code=code)
+    except (Box.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None
+
+
+def box_tubes(*, box: Box) -> QuerySet[Tube]:
+    return Tube.objects.filter(box=box).order_by("boxed_at", "id")
+
+
+def lab_boxes(*, user, status: str = "") -> QuerySet[Box]:
+    """Boxes a lab may receive (or has received), newest first, with their tube counts."""
+    queryset = boxes_visible(user=user, perm=Perm.TESTING_LAB).exclude(status=Box.Status.PACKING)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.annotate(
+        tubes_in=Count("tubes"), tubes_resulted=Count("tubes", filter=~Q(tubes__result=ResultKind.PENDING))
+    ).order_by("-created_at", "-id")
+
+
+@dataclass
+class PositiveTube:
+    tube: Tube
+    people: list[dict]
+    doors: list[Door] = field(default_factory=list)
+
+
+def round_positives(*, user, round: Round) -> list[PositiveTube]:
+    """Positive tubes of the round with each person's re-sample state and their doors' risk status."""
+    paths = scope_paths(user, Perm.TESTING_VIEW)
+    tubes = list(Tube.objects.filter(round=round, result=ResultKind.POSITIVE).filter(any_subtree_q(paths, "area_path"))
+                 .select_related("point").order_by("-id"))
+    samples = list(Sample.objects.filter(tube__in=tubes).select_related("person").order_by("household_path", "person_id"))
+    person_ids = [s.person_id for s in samples]
+    tasks = {t.person_id: t for t in ResampleTask.objects.filter(round=round, person_id__in=person_ids)
+             .select_related("resample__tube").order_by("id")}
+    labels = door_labels(household_ids={s.household_id for s in samples if s.household_id})
+    risk = dict(Area.objects.filter(pk__in={s.household_id for s in samples if s.household_id}).values_list("pk", "risk_status"))
+    rules = RoundRules(round)
+    rules.load_risks([s.household_path for s in samples])
+    by_tube = defaultdict(list)
+    for sample in samples:
+        task = tasks.get(sample.person_id)
+        by_tube[sample.tube_id].append({
+            "sample": sample, "person": sample.person, "door": labels.get(sample.household_id, ""),
+            "household_id": sample.household_id, "task": task,
+            "resample_state": task.resample.state if task and task.resample else "",
+            "risk": rules.effective_risk(sample.household_path) if sample.household_path else risk.get(sample.household_id, ""),
+        })
+    return [PositiveTube(tube=t, people=by_tube.get(t.pk, [])) for t in tubes]
+
+
+def resample_tasks(*, user, round: Round, status: str = ResampleTask.Status.OPEN) -> QuerySet[ResampleTask]:
+    paths = visible_paths(user=user, round=round)
+    queryset = ResampleTask.objects.filter(round=round).filter(any_subtree_q(paths, "household_path"))
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.select_related("person", "household", "pool_sample__tube").order_by("household_path", "id")
+
+
+# --------------------------------------------------------------------------------------------
+# A person's and a household's testing
+
+
+def person_samples(*, user, person: Person) -> QuerySet[Sample]:
+    """Every sample of a person the user may see in the ledger, newest round first."""
+    home = Residence.objects.filter(person=person).order_by("-is_current", "-id").values_list("household__path", flat=True).first()
+    if not home or not can(user, Perm.LEDGER_VIEW, home):
+        raise NotFound
+    return Sample.objects.filter(person=person).select_related("round", "tube", "point").order_by("-round__date", "-scanned_at")
+
+
+def household_testing(*, user, household: Area, round: Round) -> list[DoorPerson]:
+    """Each resident's state in the round (the household page)."""
+    if not can(user, Perm.LEDGER_VIEW, household.path):
+        raise NotFound
+    residences = list(Residence.objects.filter(household=household, is_current=True).select_related("person"))
+    ids = [r.person_id for r in residences]
+    samples: dict[int, dict[str, tuple]] = defaultdict(dict)
+    for person_id, purpose, state, tube in Sample.objects.filter(round=round, person_id__in=ids).exclude(
+            state=SampleState.INVALID).values_list("person_id", "purpose", "state", "tube__code"):
+        samples[person_id][purpose] = (state, tube)
+    exempt = dict(Exemption.objects.filter(round=round, person_id__in=ids).values_list("person_id", "reason"))
+    tasks = set(ResampleTask.objects.filter(round=round, person_id__in=ids, status=ResampleTask.Status.OPEN)
+                .values_list("person_id", flat=True))
+    return [_door_person(r.person, samples.get(r.person_id, {}), exempt.get(r.person_id), r.person_id in tasks, [])
+            for r in residences]
+
+
+# --------------------------------------------------------------------------------------------
+# Antigen self-tests and follow-ups
+
+
+def antigen_reports(*, user, area: Area) -> QuerySet[AntigenReport]:
+    if not can(user, Perm.LEDGER_VIEW, area.path):
+        raise NotFound
+    return (AntigenReport.objects.filter(subtree_q(area.path, "household__path"))
+            .select_related("household", "person", "reported_by").order_by("-taken_at", "-id"))
+
+
+def follow_ups(*, user, status: str = FollowUp.Status.OPEN) -> QuerySet[FollowUp]:
+    queryset = FollowUp.objects.filter(any_subtree_q(scope_paths(user, Perm.FOLLOWUP_MANAGE), "household_path"))
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.select_related("household", "person", "antigen_report", "sample__tube").order_by("-created_at", "-id")
+
+
+def follow_up_get(*, user, pk) -> FollowUp:
+    try:
+        return follow_ups(user=user, status="").get(pk=pk)
+    except (FollowUp.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None
+

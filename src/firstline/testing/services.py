@@ -1,0 +1,371 @@
+"""Writes for mass testing: rounds and their scope, pooling rules, sampling points, exemptions and
+call-downs. Scan registration lives in `scanning`, boxes in `transport`, lab results in `results`,
+antigen self-tests and follow-ups in `antigen`.
+
+Each function takes `acting_user`, checks the right on the area it touches, writes in one
+transaction and records an audit row.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from firstline.accounts.roles import Perm, Role
+from firstline.accounts.scope import require
+from firstline.areas.models import Area, AreaKind, RiskStatus
+from firstline.common.audit import audit_record
+from firstline.common.errors import Conflict
+from firstline.common.paths import is_within
+from firstline.notices.models import NoticeKind
+from firstline.notices.services import notice_send, recipients_for
+from firstline.people.models import Person, Residence
+from firstline.testing.messages import call_down_message
+from firstline.testing.models import (
+    TUBE_CAPACITIES,
+    CallDown,
+    Exemption,
+    ExemptionReason,
+    PoolingRule,
+    Round,
+    RoundArea,
+    RoundStatus,
+    SamplingPoint,
+)
+from firstline.testing.rules import DEFAULT_RULES
+
+
+def _check_scope_areas(area: Area, scope: list[Area]) -> list[Area]:
+    scope = scope or [area]
+    for item in scope:
+        if not is_within(item.path, [area.path]):
+            raise ValidationError({"scope": _("%(name)s is not inside %(area)s.") % {"name": item.name, "area": area.name}})
+    # Keep only the top areas: a building inside a listed compound adds nothing.
+    kept = []
+    for item in sorted(scope, key=lambda a: a.path):
+        if not any(item.path.startswith(k.path) for k in kept):
+            kept.append(item)
+    return kept
+
+
+@transaction.atomic
+def round_create(
+    *,
+    acting_user,
+    area: Area,
+    name: str,
+    date: dt.date,
+    scope: list[Area] | None = None,
+    starts_at: dt.datetime | None = None,
+    ends_at: dt.datetime | None = None,
+    note: str = "",
+) -> Round:
+    """A new round (planned) owned by `area`, testing everyone under the `scope` areas (default: all of it)."""
+    require(acting_user, Perm.TESTING_MANAGE, area.path)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("The name is missing.")})
+    if area.kind == AreaKind.HOUSEHOLD:
+        raise ValidationError({"area": _("A round covers at least a building.")})
+    if starts_at and ends_at and ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The round must end after it starts.")})
+    kept = _check_scope_areas(area, scope or [])
+    round = Round.objects.create(
+        area=area, name=name[:100], date=date, starts_at=starts_at, ends_at=ends_at, note=(note or "").strip()[:300],
+        created_by=acting_user,
+    )
+    RoundArea.objects.bulk_create([RoundArea(round=round, area=item) for item in kept])
+    PoolingRule.objects.bulk_create([
+        PoolingRule(round=round, risk_status=risk, capacity=capacity, per_household=per_household)
+        for risk, (capacity, per_household) in DEFAULT_RULES.items()
+    ])
+    audit_record(actor=acting_user, action="testing.round.create", target=round, area_path=area.path,
+                 changes={"name": round.name, "date": date, "scope": [a.pk for a in kept]})
+    return round
+
+
+@transaction.atomic
+def round_update(*, acting_user, round: Round, values: dict, scope: list[Area] | None = None) -> Round:
+    """Correct a round: name, date, window, note; its scope while it is not closed."""
+    require(acting_user, Perm.TESTING_MANAGE, round.area.path)
+    allowed = {"name", "date", "starts_at", "ends_at", "note"}
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    if "name" in values:
+        values["name"] = (values["name"] or "").strip()[:100]
+        if not values["name"]:
+            raise ValidationError({"name": _("The name is missing.")})
+    changes = {field: (getattr(round, field), new) for field, new in values.items() if getattr(round, field) != new}
+    for field, (_old, new) in changes.items():
+        setattr(round, field, new)
+    if round.starts_at and round.ends_at and round.ends_at <= round.starts_at:
+        raise ValidationError({"ends_at": _("The round must end after it starts.")})
+    if changes:
+        round.save(update_fields=list(changes))
+    if scope is not None:
+        if round.status == RoundStatus.CLOSED:
+            raise Conflict(_("The round is closed; its areas can no longer change."), code="round_closed")
+        kept = _check_scope_areas(round.area, scope)
+        before = sorted(RoundArea.objects.filter(round=round).values_list("area_id", flat=True))
+        after = sorted(a.pk for a in kept)
+        if before != after:
+            RoundArea.objects.filter(round=round).delete()
+            RoundArea.objects.bulk_create([RoundArea(round=round, area=item) for item in kept])
+            changes["scope"] = (before, after)
+    if changes:
+        audit_record(actor=acting_user, action="testing.round.update", target=round, area_path=round.area.path, changes=changes)
+    return round
+
+
+_NEXT_STATUS = {RoundStatus.OPEN: RoundStatus.PLANNED, RoundStatus.CLOSED: RoundStatus.OPEN}
+
+
+@transaction.atomic
+def round_set_status(*, acting_user, round: Round, status: str) -> Round:
+    """Open a planned round (sampling may start) or close an open one (late uploads of scans made
+    while it was open are still accepted)."""
+    require(acting_user, Perm.TESTING_MANAGE, round.area.path)
+    if status not in _NEXT_STATUS:
+        raise ValidationError({"status": _("A round can only be opened or closed.")})
+    now = timezone.now()
+    stamp = {"opened_at": now} if status == RoundStatus.OPEN else {"closed_at": now}
+    if not Round.objects.filter(pk=round.pk, status=_NEXT_STATUS[status]).update(status=status, **stamp):
+        current = Round.objects.values_list("status", flat=True).get(pk=round.pk)
+        if current == status:
+            return round
+        raise Conflict(
+            _("The round is %(status)s; it cannot be %(action)s.") % {
+                "status": RoundStatus(current).label, "action": _("opened") if status == RoundStatus.OPEN else _("closed")},
+            code="round_status",
+        )
+    old = round.status
+    round.refresh_from_db()
+    audit_record(actor=acting_user, action=f"testing.round.{'open' if status == RoundStatus.OPEN else 'close'}",
+                 target=round, area_path=round.area.path, changes={"status": (old, status)})
+    return round
+
+
+def _check_capacity(capacity, field: str) -> int:
+    try:
+        capacity = int(capacity)
+    except (TypeError, ValueError):
+        capacity = 0
+    if capacity not in TUBE_CAPACITIES:
+        raise ValidationError({field: _("A tube takes 1, 5, 10 or 20 people.")})
+    return capacity
+
+
+@transaction.atomic
+def pooling_rules_set(
+    *,
+    acting_user,
+    round: Round,
+    by_risk: dict[str, tuple[int, bool]],
+    by_area: list[tuple[Area, int, bool]] | None = None,
+) -> list[PoolingRule]:
+    """Replace the round's pooling rules. New tubes follow them; tubes already opened keep theirs."""
+    require(acting_user, Perm.TESTING_MANAGE, round.area.path)
+    if round.status == RoundStatus.CLOSED:
+        raise Conflict(_("The round is closed; its rules can no longer change."), code="round_closed")
+    rows = []
+    for risk, (capacity, per_household) in by_risk.items():
+        if risk not in RiskStatus.values:
+            raise ValidationError({"risk_status": _("Unknown risk status: %(s)s") % {"s": risk}})
+        rows.append(PoolingRule(round=round, risk_status=risk,
+                                capacity=_check_capacity(capacity, f"capacity_{risk}"), per_household=bool(per_household)))
+    seen = set()
+    for area, capacity, per_household in by_area or []:
+        if not is_within(area.path, [round.area.path]):
+            raise ValidationError({"area": _("%(name)s is not inside %(area)s.") % {"name": area.name, "area": round.area.name}})
+        if area.pk in seen:
+            raise ValidationError({"area": _("%(name)s has two rules.") % {"name": area.name}})
+        seen.add(area.pk)
+        rows.append(PoolingRule(round=round, area=area, capacity=_check_capacity(capacity, "capacity"),
+                                per_household=bool(per_household)))
+    before = {
+        (r.area_id or r.risk_status): [r.capacity, r.per_household] for r in PoolingRule.objects.filter(round=round)
+    }
+    PoolingRule.objects.filter(round=round).delete()
+    # Risk statuses not given keep their default.
+    given = {r.risk_status for r in rows if not r.area_id}
+    rows += [PoolingRule(round=round, risk_status=risk, capacity=c, per_household=h)
+             for risk, (c, h) in DEFAULT_RULES.items() if risk not in given]
+    created = PoolingRule.objects.bulk_create(rows)
+    after = {(r.area_id or r.risk_status): [r.capacity, r.per_household] for r in created}
+    audit_record(actor=acting_user, action="testing.pooling", target=round, area_path=round.area.path,
+                 changes={"rules": (before, after)} if before != after else {})
+    return created
+
+
+_POINT_FIELDS = ("name", "location", "desks", "opens_at", "closes_at", "per_desk_hour", "queue_cap", "is_active")
+
+
+def _clean_point(values: dict) -> dict:
+    clean = {}
+    errors = {}
+    for field in _POINT_FIELDS:
+        if field not in values:
+            continue
+        value = values[field]
+        if field in ("name", "location"):
+            value = (value or "").strip()[: 100 if field == "name" else 200]
+            if field == "name" and not value:
+                errors[field] = _("The name is missing.")
+        elif field in ("desks", "per_desk_hour", "queue_cap"):
+            limits = {"desks": (1, 50), "per_desk_hour": (10, 600), "queue_cap": (5, 1000)}[field]
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                value = -1
+            if not limits[0] <= value <= limits[1]:
+                errors[field] = _("A whole number from %(low)d to %(high)d.") % {"low": limits[0], "high": limits[1]}
+        elif field in ("opens_at", "closes_at"):
+            if isinstance(value, str):
+                try:
+                    value = dt.time.fromisoformat(value.strip())
+                except ValueError:
+                    errors[field] = _("A time such as 06:00.")
+        elif field == "is_active":
+            value = bool(value)
+        clean[field] = value
+    if not errors and clean.get("opens_at") and clean.get("closes_at") and clean["closes_at"] <= clean["opens_at"]:
+        errors["closes_at"] = _("The point must close after it opens.")
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _check_served(compound: Area, serves: list[Area]) -> None:
+    for area in serves:
+        if area.kind not in (AreaKind.BUILDING, AreaKind.UNIT) or not is_within(area.path, [compound.path]):
+            raise ValidationError({"serves": _("%(name)s is not a building or unit of %(compound)s.") % {
+                "name": area.name, "compound": compound.name}})
+
+
+@transaction.atomic
+def sampling_point_create(*, acting_user, compound: Area, values: dict, serves: list[Area] | None = None) -> SamplingPoint:
+    require(acting_user, Perm.TESTING_MANAGE, compound.path)
+    if compound.kind != AreaKind.COMPOUND:
+        raise ValidationError({"compound": _("A sampling point belongs to a compound.")})
+    clean = _clean_point({"name": "", **values})
+    _check_served(compound, serves or [])
+    try:
+        with transaction.atomic():
+            point = SamplingPoint.objects.create(compound=compound, **clean)
+    except IntegrityError:
+        raise ValidationError({"name": _("%(name)s already exists here.") % {"name": clean["name"]}}) from None
+    if serves:
+        point.serves.set(serves)
+    audit_record(actor=acting_user, action="testing.point.create", target=point, area_path=compound.path,
+                 changes={**clean, "serves": [a.pk for a in serves or []]})
+    return point
+
+
+@transaction.atomic
+def sampling_point_update(
+    *, acting_user, point: SamplingPoint, values: dict, serves: list[Area] | None = None
+) -> SamplingPoint:
+    require(acting_user, Perm.TESTING_MANAGE, point.compound.path)
+    clean = _clean_point(values)
+    merged = {f: clean.get(f, getattr(point, f)) for f in ("opens_at", "closes_at")}
+    if merged["closes_at"] <= merged["opens_at"]:
+        raise ValidationError({"closes_at": _("The point must close after it opens.")})
+    changes = {f: (getattr(point, f), v) for f, v in clean.items() if getattr(point, f) != v}
+    for field, (_old, new) in changes.items():
+        setattr(point, field, new)
+    if changes:
+        try:
+            with transaction.atomic():
+                point.save(update_fields=list(changes))
+        except IntegrityError:
+            raise ValidationError({"name": _("%(name)s already exists here.") % {"name": clean["name"]}}) from None
+    if serves is not None:
+        _check_served(point.compound, serves)
+        before = sorted(point.serves.values_list("pk", flat=True))
+        if before != sorted(a.pk for a in serves):
+            point.serves.set(serves)
+            changes["serves"] = (before, sorted(a.pk for a in serves))
+    if changes:
+        audit_record(actor=acting_user, action="testing.point.update", target=point, area_path=point.compound.path,
+                     changes=changes)
+    return point
+
+
+def _current_home(person: Person) -> Area | None:
+    residence = Residence.objects.filter(person=person, is_current=True).select_related("household").first()
+    return residence.household if residence else None
+
+
+@transaction.atomic
+def exemption_set(*, acting_user, round: Round, person: Person, reason: str, note: str = "") -> Exemption:
+    """Say why a person is not sampled in this round (away, in hospital, an infant, tested elsewhere)."""
+    home = _current_home(person)
+    if home is None:
+        raise ValidationError(_("%(name)s has no current household.") % {"name": person.name})
+    require(acting_user, Perm.TESTING_EXEMPT, home.path)
+    if reason not in ExemptionReason.values:
+        raise ValidationError({"reason": _("Choose a reason.")})
+    note = (note or "").strip()[:200]
+    if reason == ExemptionReason.OTHER and not note:
+        raise ValidationError({"note": _("Say what the other reason is.")})
+    if round.status == RoundStatus.CLOSED:
+        raise Conflict(_("The round is closed."), code="round_closed")
+    existing = Exemption.objects.filter(round=round, person=person).first()
+    if existing:
+        old = (existing.reason, existing.note)
+        Exemption.objects.filter(pk=existing.pk).update(reason=reason, note=note, household_path=home.path)
+        existing.refresh_from_db()
+        if old != (reason, note):
+            audit_record(actor=acting_user, action="testing.exemption.update", target=existing, area_path=home.path,
+                         changes={"reason": (old[0], reason), "note": (old[1], note), "person": person.pk})
+        return existing
+    try:
+        with transaction.atomic():
+            exemption = Exemption.objects.create(round=round, person=person, reason=reason, note=note,
+                                                 household_path=home.path, created_by=acting_user)
+    except IntegrityError:  # recorded by someone else a moment ago
+        return Exemption.objects.get(round=round, person=person)
+    audit_record(actor=acting_user, action="testing.exemption.create", target=exemption, area_path=home.path,
+                 changes={"reason": reason, "person": person.pk})
+    return exemption
+
+
+@transaction.atomic
+def exemption_remove(*, acting_user, exemption: Exemption) -> None:
+    require(acting_user, Perm.TESTING_EXEMPT, exemption.household_path)
+    if Exemption.objects.filter(pk=exemption.pk).delete()[0]:
+        audit_record(actor=acting_user, action="testing.exemption.remove", target_type="testing.exemption",
+                     target_id=exemption.pk, area_path=exemption.household_path,
+                     changes={"person": exemption.person_id, "reason": exemption.reason})
+
+
+@transaction.atomic
+def call_down_issue(
+    *, acting_user, round: Round, point: SamplingPoint, stairwells: list[Area], people_expected: int = 0
+) -> CallDown:
+    """Call a wave of stairwells down to a point: the message to read out or paste into the building
+    groups is written, kept, and sent to the building and unit leaders of those stairwells."""
+    require(acting_user, Perm.TESTING_MANAGE, point.compound.path)
+    if round.status != RoundStatus.OPEN:
+        raise Conflict(_("Call-downs are for an open round."), code="round_not_open")
+    if not stairwells:
+        raise ValidationError({"stairwells": _("Choose at least one building or unit.")})
+    for area in stairwells:
+        if area.kind not in (AreaKind.BUILDING, AreaKind.UNIT) or not is_within(area.path, [point.compound.path]):
+            raise ValidationError({"stairwells": _("%(name)s is not a building or unit of %(compound)s.") % {
+                "name": area.name, "compound": point.compound.name}})
+    message = call_down_message(point=point, stairwells=stairwells)
+    call = CallDown.objects.create(round=round, point=point, message=message, people_expected=max(0, int(people_expected)),
+                                   called_by=acting_user, called_at=timezone.now())
+    call.stairwells.set(stairwells)
+    notice_send(
+        acting_user=acting_user, area=point.compound, kind=NoticeKind.CALL_DOWN, title=message.split("\n")[0][:200],
+        body=message, recipient_ids=recipients_for(paths=[a.path for a in stairwells], roles=[Role.BUILDING_LEADER]),
+        ref=f"testing.calldown:{call.pk}",
+    )
+    audit_record(actor=acting_user, action="testing.calldown", target=call, area_path=point.compound.path,
+                 changes={"stairwells": [a.pk for a in stairwells], "people": call.people_expected})
+    return call
