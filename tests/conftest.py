@@ -88,3 +88,7 @@ def household(building: Area, door: str, unit_name: str | None = "Unit 1") -> Ar
     if unit_name is None:
         return Area.objects.get(kind=AreaKind.HOUSEHOLD, door=door, parent=building)
     return Area.objects.get(kind=AreaKind.HOUSEHOLD, door=door, parent__parent=building, parent__name=unit_name)
+
+
+# Mass-testing fixtures (residents with personal codes, an open round, a sampling point), for every folder.
+from tests.testing.fixtures import point, residents, round_  # noqa: E402, F401

@@ -17,7 +17,7 @@ from firstline.people.models import Vulnerability
 from firstline.testing import selectors, services
 from firstline.testing.models import Exemption, ExemptionReason
 from firstline.testing.scanning import ScanIn, scans_record
-from tests.testing.conftest import desk_scan
+from tests.testing.fixtures import desk_scan
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from firstline.testing import services
 from firstline.testing.models import Round, RoundStatus, Sample, Tube, TubeStatus
 from firstline.testing.scanning import DUPLICATE, REFUSED, STORED, ScanIn, scans_record, tube_close
 from tests.conftest import household
-from tests.testing.conftest import DAY, desk_scan
+from tests.testing.fixtures import DAY, desk_scan
 
 pytestmark = pytest.mark.django_db
 

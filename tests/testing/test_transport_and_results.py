@@ -22,7 +22,7 @@ from firstline.testing.models import (
 from firstline.testing.results import ResultIn, positive_seal, results_report
 from firstline.testing.scanning import DUPLICATE, REFUSED, STORED, ScanIn, scans_record
 from tests.conftest import make_user
-from tests.testing.conftest import desk_scan
+from tests.testing.fixtures import desk_scan
 
 pytestmark = pytest.mark.django_db
 

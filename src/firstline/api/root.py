@@ -11,7 +11,7 @@ api = NinjaAPI(
     title="firstline API",
     version="1",
     description=(
-        "The household ledger, survey visits, imports and self-registration of firstline. "
+        "The household ledger, survey visits, imports, self-registration and mass testing of firstline. "
         "Authenticate with `Authorization: Bearer <token>` (tokens are made on the profile page or "
         "with `manage.py api_token`). ID numbers are masked in every answer; revealing one is a "
         "separate, audited call."
@@ -68,13 +68,14 @@ def _invalid_schema(request, exc: SchemaValidationError):
 
 
 def _register_routers() -> None:
-    from firstline.api import areas, imports, people, registration, survey
+    from firstline.api import areas, imports, people, registration, survey, testing
 
     api.add_router("/areas", areas.router)
     api.add_router("/people", people.router)
     api.add_router("/visits", survey.router)
     api.add_router("/imports", imports.router)
     api.add_router("/registrations", registration.router)
+    api.add_router("/testing", testing.router)
 
 
 _register_routers()

@@ -15,5 +15,10 @@ def navigation(request) -> dict:
             "review": bool(scope_paths(user, Perm.REGISTRATION_REVIEW)),
             "merge": bool(scope_paths(user, Perm.PERSON_MERGE)),
             "audit": bool(scope_paths(user, Perm.AUDIT_VIEW)),
+            "testing": bool(scope_paths(user, Perm.TESTING_VIEW)),
+            "lab": bool(scope_paths(user, Perm.TESTING_LAB)),
+            "transport": bool(scope_paths(user, Perm.TESTING_TRANSPORT)),
+            "followups": bool(scope_paths(user, Perm.FOLLOWUP_MANAGE)),
+            "antigen": bool(scope_paths(user, Perm.ANTIGEN_REPORT)),
         }
     }

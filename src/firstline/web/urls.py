@@ -1,7 +1,7 @@
 """Page URLs. Each feature keeps its own views module."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from firstline.web.views import (
     areas,
@@ -61,4 +61,9 @@ urlpatterns = [
     path("registrations/<int:pk>/", registration.review, name="registration_review"),
     path("people/<int:pk>/card/", registration.person_card, name="person_card"),
     path("households/<int:pk>/family-card/", registration.family_card, name="family_card"),
+    # Mass testing: rounds, coverage, call-downs, positives (testing_urls); the desk and door-to-door
+    # capture pages (capture_urls); boxes, the lab, antigen self-tests, follow-ups, notices (lab_urls).
+    path("testing/", include("firstline.web.testing_urls")),
+    path("testing/", include("firstline.web.capture_urls")),
+    path("", include("firstline.web.lab_urls")),
 ]

@@ -1,5 +1,6 @@
-"""Fixtures for mass testing: residents with personal codes in the test world, an open round over
-compound P1, and a sampling point with two desks."""
+"""Fixtures for mass testing, imported by tests/conftest.py so that every test folder has them:
+residents with personal codes in the test world, an open round over compound P1, and a sampling
+point with two desks."""
 
 import datetime as dt
 import uuid
