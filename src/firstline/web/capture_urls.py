@@ -1,3 +1,13 @@
-"""Page URLs of mass testing (see web/urls.py, which includes this module inside the "web" namespace)."""
+"""Page URLs of mass testing (included by web/urls.py inside the "web" namespace)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from firstline.web.views import capture
+
+urlpatterns = [
+    path("rounds/<int:pk>/desk/", capture.desk, name="testing_desk"),
+    path("rounds/<int:pk>/door/", capture.door_buildings, name="testing_door_buildings"),
+    path("rounds/<int:pk>/door/<int:building_pk>/", capture.door, name="testing_door"),
+    path("rounds/<int:pk>/find/", capture.find_person, name="testing_find"),
+    path("sw.js", capture.service_worker, name="testing_sw"),
+]
