@@ -175,3 +175,19 @@ def test_scans_made_while_open_are_accepted_after_the_round_closes(world, reside
     assert [o.status for o in late] == [STORED, REFUSED]
     assert late[1].code == "round_not_open"
     assert Sample.objects.get().scanned_at == made_at
+
+
+def test_merging_two_records_both_sampled_in_the_round_keeps_one_sample_each_way(world, residents, round_, point):
+    from firstline.people.models import Person
+    from firstline.people.services import person_merge
+
+    a, b = residents.b1[0], residents.b1[1]
+    scans_record(acting_user=world.volunteer, round=round_, scans=[desk_scan(point, "TG0000001", residents.codes[a.pk]),
+                                                                  desk_scan(point, "TG0000001", residents.codes[b.pk])])
+    kept = person_merge(acting_user=world.staff, keep=a, merge=b)
+    assert list(Sample.objects.filter(person=kept).values_list("tube__code", flat=True)) == ["TG0000001"]
+    assert Sample.objects.filter(person=b).count() == 1  # left on the merged record: nothing is lost
+    assert Person.objects.get(pk=b.pk).merged_into_id == a.pk
+    entry = AuditEntry.objects.get(action="person.merge")
+    assert entry.changes["references_left"] == {
+        "testing.sample.person": 1, "registration.personalcode.person": 1, "registration.personalcode_members.person": 1}

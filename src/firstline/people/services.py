@@ -258,6 +258,28 @@ def _fk_references(model) -> list[tuple[type[models.Model], str]]:
     return references
 
 
+def _move_references(model, field: str, merge: Person, keep: Person) -> tuple[int, int]:
+    """Point `model.field` from `merge` to `keep`: (rows moved, rows left on the merged record).
+
+    A row that would break a unique rule once moved (both records sampled in the same round, both
+    holding a live personal code) stays with the merged record, which remains as a pointer: nothing
+    is lost, and the kept person is not given two of what they may hold only once."""
+    manager = model._default_manager
+    try:
+        with transaction.atomic():
+            return manager.filter(**{field: merge}).update(**{field: keep}), 0
+    except IntegrityError:
+        pass
+    moved = stayed = 0
+    for pk in manager.filter(**{field: merge}).values_list("pk", flat=True):
+        try:
+            with transaction.atomic():
+                moved += manager.filter(pk=pk).update(**{field: keep})
+        except IntegrityError:
+            stayed += 1
+    return moved, stayed
+
+
 @transaction.atomic
 def person_merge(*, acting_user, keep: Person, merge: Person) -> Person:
     """Merge `merge` into `keep`: every reference moves to `keep`; `merge` stays as a pointer."""
@@ -274,15 +296,18 @@ def person_merge(*, acting_user, keep: Person, merge: Person) -> Person:
     DuplicateCandidate.objects.filter(
         models.Q(person=keep, other=merge) | models.Q(person=merge, other=keep)
     ).update(status=DuplicateStatus.MERGED, resolved_by=acting_user, resolved_at=timezone.now())
-    moved = {}
+    moved, left = {}, {}
     for model, field in _fk_references(Person):
         if model is Person and field == "merged_into":
             continue
         if model is DuplicateCandidate:
             continue
-        count = model._default_manager.filter(**{field: merge}).update(**{field: keep})
+        label = f"{model._meta.label_lower}.{field}"
+        count, stayed = _move_references(model, field, merge, keep)
         if count:
-            moved[f"{model._meta.label_lower}.{field}"] = count
+            moved[label] = count
+        if stayed:
+            left[label] = stayed
     fill = {}
     for field in ("phone", "birth_date", "returned_from", "returned_on"):
         if not getattr(keep, field) and getattr(merge, field):
@@ -295,7 +320,7 @@ def person_merge(*, acting_user, keep: Person, merge: Person) -> Person:
         Person.objects.filter(pk=keep.pk).update(**fill)
     audit_record(
         actor=acting_user, action="person.merge", target=keep, area_path=keep_path,
-        changes={"merged": merge.pk, "references_moved": moved, "filled": sorted(fill)},
+        changes={"merged": merge.pk, "references_moved": moved, "references_left": left, "filled": sorted(fill)},
     )
     keep.refresh_from_db()
     return keep
