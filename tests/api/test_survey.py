@@ -72,10 +72,10 @@ def test_lists_take_the_same_queries_for_any_page_size(world, api, limit, django
     for door in ("101", "102", "201"):
         person_register(acting_user=world.staff, household=household(world.b2, door),
                         data={"name": f"{door}号", "vulnerabilities": "低保"})
-    api.key_for(world.staff)
-    with django_assert_num_queries(5):
+    api.get(world.staff, f"/areas/{world.b2.pk}")  # the token's first use is noted (then once a minute)
+    with django_assert_num_queries(4):
         never = api.get(world.staff, "/visits/never-reached", area=world.b2.pk, limit=limit)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         vulnerable = api.get(world.staff, "/visits/vulnerable", area=world.b2.pk, limit=limit)
     assert len(never.json()["items"]) == min(limit, 12)
     assert len(vulnerable.json()["items"]) == min(limit, 3)

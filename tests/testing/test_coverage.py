@@ -127,3 +127,29 @@ def test_a_resample_tube_refuses_screening_and_ids_from_a_family_retry_are_stabl
     b = scans_record(acting_user=world.volunteer, round=round_, scans=[first])[0]
     assert [p.sample_id for p in a.people] == [p.sample_id for p in b.people]
     assert len({p.sample_id for p in a.people}) == 2
+
+
+def test_leaders_see_the_positive_pools_and_tubes_of_their_residents_sampled_at_the_point(world, residents, round_, point):
+    from firstline.testing import transport
+    from firstline.testing.results import ResultIn, results_report
+
+    scans_record(acting_user=world.volunteer, round=round_, scans=[
+        desk_scan(point, "TG0000001", residents.codes[p.pk]) for p in (residents.b1[0], residents.outside)])
+    box = transport.box_open(acting_user=world.volunteer, round=round_, code="BOX-001", point=point)
+    transport.box_add_tubes(acting_user=world.volunteer, box=box, tube_codes=["TG0000001"])
+    transport.box_pack(acting_user=world.volunteer, box=box, counted=1)
+    transport.box_receive(acting_user=world.lab, box=box, counted=1)
+    results_report(acting_user=world.lab, source="api", results=[ResultIn("TG0000001", "positive")])
+    (tube,) = selectors.round_positives(user=world.leader, round=round_)
+    assert [(p["person"].name, p["door"]) for p in tube.people] == [("居民11甲", "1号楼 Unit 1 101"), ("外**人", "")]
+    counts = selectors.round_counts(user=world.leader, round=round_)
+    assert (counts.samples, counts.tubes_closed, counts.results) == (1, 1, {"positive": 1})
+    # The other community's staff see the tube too: one of their residents is in it (the other is masked).
+    (theirs,) = selectors.round_positives(user=world.outsider, round=round_)
+    assert [(p["person"].name, p["door"]) for p in theirs.people] == [("居***甲", ""), ("外小区人", "9号楼 Unit 1 101")]
+
+
+def test_an_exemption_is_for_someone_living_in_the_round(world, residents, round_):
+    with pytest.raises(ValidationError) as error:
+        services.exemption_set(acting_user=world.coordinator, round=round_, person=residents.outside, reason=ExemptionReason.AWAY)
+    assert error.value.messages == ["外小区人 does not live in the areas of 第一轮全员核酸."]

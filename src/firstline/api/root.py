@@ -68,7 +68,7 @@ def _invalid_schema(request, exc: SchemaValidationError):
 
 
 def _register_routers() -> None:
-    from firstline.api import areas, imports, people, registration, survey, testing
+    from firstline.api import areas, imports, notices, people, registration, survey, testing
 
     api.add_router("/areas", areas.router)
     api.add_router("/people", people.router)
@@ -76,6 +76,7 @@ def _register_routers() -> None:
     api.add_router("/imports", imports.router)
     api.add_router("/registrations", registration.router)
     api.add_router("/testing", testing.router)
+    api.add_router("/notices", notices.router)
 
 
 _register_routers()

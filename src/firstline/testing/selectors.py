@@ -7,6 +7,7 @@ samples and exemptions by index.
 """
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ from firstline.accounts.scope import can, scope_paths
 from firstline.areas.models import RISK_SEVERITY, Area, AreaKind, RiskStatus
 from firstline.areas.selectors import area_ancestors, area_effective_risk, door_labels
 from firstline.common.errors import NotFound
+from firstline.common.identity import mask_name
 from firstline.common.paths import (
     SEGMENT_WIDTH,
     ancestor_paths,
@@ -29,17 +31,23 @@ from firstline.common.paths import (
     subtree_sql,
 )
 from firstline.people.models import Person, Residence, Vulnerability, VulnerabilityTag
+from firstline.people.selectors import person_search
 from firstline.testing.messages import call_down_message, stairwell_labels
 from firstline.testing.models import (
     AntigenReport,
     Box,
+    BoxEvent,
     CallDown,
     Exemption,
     FollowUp,
+    LabMapping,
+    PoolingRule,
     ResampleTask,
     ResultKind,
+    ResultUpload,
     Round,
     RoundArea,
+    RoundStatus,
     Sample,
     SamplePurpose,
     SampleState,
@@ -159,13 +167,21 @@ _EXEMPT = "SELECT 1 FROM testing_exemption e WHERE e.round_id = %s AND e.person_
 
 
 def _resident_flags_sql(round: Round, paths: list[str], prefix_width: int) -> tuple[str, list]:
-    """Per current resident under `paths`: the path prefix to group by, sampled, exempt."""
+    """Per current resident under `paths`: the path prefix to group by, sampled, exempt.
+
+    Outer joins rather than EXISTS per resident: a person has at most one live screening sample and
+    one exemption per round (both are unique constraints), so no resident is counted twice, and
+    PostgreSQL plans hash joins at a cost it does not JIT-compile (with EXISTS it estimated millions
+    and spent ~0.9 s compiling a query that runs in 0.1 s, at 100,000 residents; bench_testing.py)."""
     where, params = subtree_sql(paths, "h.path")
     sql = (
         f"SELECT substr(h.path, 1, {int(prefix_width)}) AS prefix, "
-        f"CASE WHEN EXISTS ({_LIVE_SCREENING}) THEN 1 ELSE 0 END AS sampled, "
-        f"CASE WHEN EXISTS ({_EXEMPT}) THEN 1 ELSE 0 END AS exempt "
+        "CASE WHEN s.id IS NULL THEN 0 ELSE 1 END AS sampled, "
+        "CASE WHEN e.id IS NULL THEN 0 ELSE 1 END AS exempt "
         "FROM people_residence r JOIN areas_area h ON h.id = r.household_id "
+        "LEFT JOIN testing_sample s ON s.round_id = %s AND s.person_id = r.person_id "
+        "AND s.purpose = 'screening' AND NOT (s.state = 'invalid') "
+        "LEFT JOIN testing_exemption e ON e.round_id = %s AND e.person_id = r.person_id "
         f"WHERE r.is_current AND {where}"
     )
     return sql, [round.pk, round.pk, *params]
@@ -233,7 +249,10 @@ def round_counts(*, user, round: Round) -> RoundCounts:
     counts = RoundCounts()
     if not paths:
         return counts
-    tube_scope = any_subtree_q(scope_paths(user, Perm.TESTING_VIEW), "area_path")
+    # Tubes filled in the user's areas, or holding someone who lives there (a leader's residents
+    # sampled at the compound's point).
+    tube_scope = any_subtree_q(scope_paths(user, Perm.TESTING_VIEW), "area_path") | Q(
+        Exists(Sample.objects.filter(tube=OuterRef("pk")).filter(any_subtree_q(paths, "household_path"))))
     counts.samples = Sample.objects.filter(round=round).filter(any_subtree_q(paths, "household_path")).count()
     rows = (
         Tube.objects.filter(round=round).filter(tube_scope)
@@ -247,7 +266,8 @@ def round_counts(*, user, round: Round) -> RoundCounts:
             counts.tubes_closed += n
         counts.tubes_received += n if received else 0
         counts.results[result] = counts.results.get(result, 0) + n
-    counts.boxes = dict(Box.objects.filter(round=round).filter(tube_scope).values_list("status").annotate(n=Count("id")))
+    counts.boxes = dict(Box.objects.filter(round=round).filter(any_subtree_q(scope_paths(user, Perm.TESTING_VIEW), "area_path"))
+                        .values_list("status").annotate(n=Count("id")))
     tasks = dict(ResampleTask.objects.filter(round=round).filter(any_subtree_q(paths, "household_path"))
                  .values_list("status").annotate(n=Count("id")))
     counts.resample_open = tasks.get(ResampleTask.Status.OPEN, 0)
@@ -369,8 +389,10 @@ class Door:
         if not self.people:
             return "empty"
         states = {p.state for p in self.people}
-        if states <= {PersonState.NEGATIVE, PersonState.EXEMPT, PersonState.PENDING}:
+        if states <= {PersonState.NEGATIVE, PersonState.EXEMPT}:
             return "done"
+        if states <= {PersonState.NEGATIVE, PersonState.EXEMPT, PersonState.PENDING}:
+            return "pending"  # everyone sampled, results still to come
         for state in _DOOR_ORDER:
             if state in states:
                 return "partial" if state == PersonState.MISSING and len(states) > 1 else state
@@ -676,9 +698,13 @@ class PositiveTube:
 def round_positives(*, user, round: Round) -> list[PositiveTube]:
     """Positive tubes of the round with each person's re-sample state and their doors' risk status."""
     paths = scope_paths(user, Perm.TESTING_VIEW)
-    tubes = list(Tube.objects.filter(round=round, result=ResultKind.POSITIVE).filter(any_subtree_q(paths, "area_path"))
+    # A tube is shown where it was filled, and to the leaders of the doors of the people in it.
+    holds_ours = Exists(Sample.objects.filter(tube=OuterRef("pk")).filter(any_subtree_q(paths, "household_path")))
+    tubes = list(Tube.objects.filter(round=round, result=ResultKind.POSITIVE)
+                 .filter(any_subtree_q(paths, "area_path") | Q(holds_ours))
                  .select_related("point").order_by("-id"))
     samples = list(Sample.objects.filter(tube__in=tubes).select_related("person").order_by("household_path", "person_id"))
+    ledger = scope_paths(user, Perm.LEDGER_VIEW)
     person_ids = [s.person_id for s in samples]
     tasks = {t.person_id: t for t in ResampleTask.objects.filter(round=round, person_id__in=person_ids)
              .select_related("resample__tube").order_by("id")}
@@ -689,6 +715,10 @@ def round_positives(*, user, round: Round) -> list[PositiveTube]:
     by_tube = defaultdict(list)
     for sample in samples:
         task = tasks.get(sample.person_id)
+        if not (sample.household_path and is_within(sample.household_path, ledger)):
+            # Someone from a door the user does not look after: counted, not named.
+            sample.person.name = mask_name(sample.person.name)
+            sample.household_id = None
         by_tube[sample.tube_id].append({
             "sample": sample, "person": sample.person, "door": labels.get(sample.household_id, ""),
             "household_id": sample.household_id, "task": task,
@@ -759,3 +789,320 @@ def follow_up_get(*, user, pk) -> FollowUp:
     except (FollowUp.DoesNotExist, ValueError, TypeError):
         raise NotFound from None
 
+
+
+# --------------------------------------------------------------------------------------------
+# The staff pages of a round: the rounds list, pooling rules, area pickers, re-samples by building
+
+
+@dataclass
+class RoundSummary:
+    round: Round
+    totals: CoverageRow
+    # The round's areas (all of them, not only the user's part): to tell which rounds touch an area.
+    scope_paths: list[str]
+
+
+def round_summaries(*, user, limit: int = 20) -> list[RoundSummary]:
+    """The newest rounds the user sees, each with its coverage of the user's part: three queries
+    whatever the number of rounds (the coverage of every round is one UNION ALL)."""
+    rounds = list(rounds_visible(user=user).order_by("-date", "-id")[:limit])
+    if not rounds:
+        return []
+    scope: dict[int, list[str]] = defaultdict(list)
+    for round_id, path in RoundArea.objects.filter(round__in=rounds).values_list("round_id", "area__path"):
+        scope[round_id].append(path)
+    user_paths = scope_paths(user, Perm.TESTING_VIEW)
+    parts, params = [], []
+    for round in rounds:
+        paths = intersect_paths(scope[round.pk], user_paths)
+        if paths:
+            inner, inner_params = _resident_flags_sql(round, paths, 0)
+            parts.append(f"SELECT {int(round.pk)} AS round_id, sampled, exempt FROM ({inner}) AS t{int(round.pk)}")  # noqa: S608
+            params += inner_params
+    counts: dict[int, tuple[int, int, int]] = {}
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT round_id, COUNT(*), SUM(sampled), SUM(CASE WHEN sampled = 0 THEN exempt ELSE 0 END) "  # noqa: S608
+                f"FROM ({' UNION ALL '.join(parts)}) AS u GROUP BY round_id",
+                params,
+            )
+            counts = {round_id: (n, int(s or 0), int(e or 0)) for round_id, n, s, e in cursor.fetchall()}
+    return [RoundSummary(round=r, totals=CoverageRow(r.area, *counts.get(r.pk, (0, 0, 0))), scope_paths=sorted(scope[r.pk]))
+            for r in rounds]
+
+
+def round_pooling_rules(*, round: Round) -> list[PoolingRule]:
+    """The round's pooling rules: by risk status first, then those set for an area, by path."""
+    return list(PoolingRule.objects.filter(round=round).select_related("area").order_by("area__path", "risk_status"))
+
+
+def round_areas_of_kind(
+    *, user, round: Round, kinds: list[str], perm: str = Perm.TESTING_VIEW, above: bool = False, limit: int = 2000
+) -> list[Area]:
+    """Areas of these kinds inside the round's areas (and, with `above`, their ancestors: the compound
+    of a tested building) where the user holds `perm`, by path: the pickers of the round's page."""
+    roots = scope_paths(user, perm)
+    scope = round_scope_paths(round)
+    if not roots or not scope:
+        return []
+    where = any_subtree_q(scope)
+    if above:
+        where |= Q(path__in={a for path in scope for a in ancestor_paths(path)})
+    return list(Area.objects.filter(where).filter(any_subtree_q(roots)).filter(kind__in=kinds)
+                .select_related("parent").order_by("path")[:limit])
+
+
+@dataclass
+class BuildingTasks:
+    building: Area | None
+    tasks: list[ResampleTask]
+
+
+def resample_tasks_by_building(*, user, round: Round) -> list[BuildingTasks]:
+    """The open re-sample tasks the user sees, grouped by building (two queries after the scope)."""
+    tasks = list(resample_tasks(user=user, round=round))
+    prefixes = {p for t in tasks if t.household_path for p in ancestor_paths(t.household_path)}
+    buildings = {b.path: b for b in Area.objects.filter(path__in=prefixes, kind=AreaKind.BUILDING)} if prefixes else {}
+    grouped: dict[str, BuildingTasks] = {}
+    for task in tasks:
+        path = next((p for p in ancestor_paths(task.household_path or "") if p in buildings), "")
+        grouped.setdefault(path, BuildingTasks(building=buildings.get(path), tasks=[])).tasks.append(task)
+    return [grouped[path] for path in sorted(grouped)]
+
+
+# --------------------------------------------------------------------------------------------
+# The transport, lab, antigen and notices pages
+
+
+def round_boxes_trail(*, user, round: Round, perm: str = Perm.TESTING_VIEW) -> QuerySet[Box]:
+    """The round's boxes with their tube counts and hand-offs (who and when), in three queries."""
+    events = BoxEvent.objects.select_related("by").order_by("at", "id")
+    return round_boxes(user=user, round=round, perm=perm).prefetch_related(None).prefetch_related(
+        Prefetch("events", queryset=events))
+
+
+def box_events(*, box: Box) -> QuerySet[BoxEvent]:
+    """A box's hand-offs, oldest first, with who did each."""
+    return BoxEvent.objects.filter(box=box).select_related("by").order_by("at", "id")
+
+
+def result_uploads(*, user, limit: int = 20) -> QuerySet[ResultUpload]:
+    """The lab files this user uploaded, newest first (an upload belongs to no area: only its uploader reads it)."""
+    if not scope_paths(user, Perm.TESTING_LAB):
+        return ResultUpload.objects.none()
+    return ResultUpload.objects.filter(uploaded_by=user).order_by("-uploaded_at", "-id")[:limit]
+
+
+def result_upload_get(*, user, pk) -> ResultUpload:
+    if not scope_paths(user, Perm.TESTING_LAB):
+        raise NotFound
+    try:
+        return ResultUpload.objects.get(pk=pk, uploaded_by=user)
+    except (ResultUpload.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None
+
+
+def lab_mapping_names(*, user) -> list[str]:
+    """Names of the saved lab column mappings (labs' names), for a lab user to pick from."""
+    if not scope_paths(user, Perm.TESTING_LAB):
+        return []
+    return list(LabMapping.objects.order_by("name").values_list("name", flat=True))
+
+
+def household_open_rounds(*, user, household: Area) -> list[Round]:
+    """The open rounds whose areas include this household (its page shows each resident's state in them)."""
+    if not can(user, Perm.LEDGER_VIEW, household.path):
+        raise NotFound
+    paths = [*ancestor_paths(household.path), household.path]
+    ids = RoundArea.objects.filter(area__path__in=paths, round__status=RoundStatus.OPEN).values("round_id")
+    return list(Round.objects.filter(pk__in=ids).order_by("-date", "-id"))
+
+
+def antigen_households(*, user) -> list[Area]:
+    """The households the user reports antigen results for by a grant on the door itself (a resident)."""
+    paths = scope_paths(user, Perm.ANTIGEN_REPORT)
+    households = Area.objects.filter(path__in=paths, kind=AreaKind.HOUSEHOLD).select_related("parent", "parent__parent")
+    return sorted(households, key=lambda h: h.path)
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def antigen_household_find(*, user, query: str, limit: int = 20) -> list[Area]:
+    """Doors under the user's antigen scope matching '1-2-501', '1号楼2单元501', '3号楼101' or '501'."""
+    numbers = _DIGITS.findall(query or "")
+    if not numbers or len(numbers) > 3:
+        return []
+    queryset = (Area.objects.filter(kind=AreaKind.HOUSEHOLD, door=numbers[-1])
+                .filter(any_subtree_q(scope_paths(user, Perm.ANTIGEN_REPORT), "path")))
+    if len(numbers) >= 2:
+        building = numbers[0]
+        buildings = [f"{building}号楼", f"{building}栋", f"{building}幢", f"{building}号", building, f"Building {building}"]
+        if len(numbers) == 3:
+            unit = numbers[1]
+            queryset = queryset.filter(parent__name__in=[f"{unit}单元", f"Unit {unit}", unit],
+                                       parent__parent__name__in=buildings)
+        else:
+            queryset = queryset.filter(Q(parent__name__in=buildings, parent__kind=AreaKind.BUILDING)
+                                       | Q(parent__parent__name__in=buildings))
+    return list(queryset.select_related("parent", "parent__parent").order_by("path")[:limit])
+
+
+
+# --------------------------------------------------------------------------------------------
+# A tube and its people (the JSON API's tube page)
+
+
+@dataclass
+class TubePerson:
+    sample_id: str
+    person_id: int
+    name: str
+    door: str
+    purpose: str
+    state: str
+    scanned_at: dt.datetime
+    out_of_scope: bool
+
+
+def tube_with_people(*, user, code: str) -> tuple[Tube, list[TubePerson]]:
+    """A tube by its code and who is in it. Names and doors are shown where the user may read the
+    household's ledger and masked elsewhere; a lab sees the tube alone, never its people."""
+    from firstline.common.identity import mask_name  # only here: the rest of the module never masks
+
+    try:
+        tube = tube_get(user=user, code=code)
+    except NotFound:
+        return tube_get(user=user, code=code, perm=Perm.TESTING_LAB), []
+    samples = list(tube_samples(user=user, tube=tube))
+    ledger = scope_paths(user, Perm.LEDGER_VIEW)
+    labels = door_labels(household_ids={s.household_id for s in samples if s.household_id})
+    people = []
+    for sample in samples:
+        visible = bool(sample.household_path) and is_within(sample.household_path, ledger)
+        people.append(TubePerson(
+            sample_id=str(sample.pk), person_id=sample.person_id,
+            name=sample.person.name if visible else mask_name(sample.person.name),
+            door=labels.get(sample.household_id, "") if visible else "", purpose=sample.purpose, state=sample.state,
+            scanned_at=sample.scanned_at, out_of_scope=sample.out_of_scope,
+        ))
+    return tube, people
+
+
+# --------------------------------------------------------------------------------------------
+# Capture: the buildings of the door-to-door list, and finding a person at the desk
+
+
+@dataclass
+class BuildingOwed:
+    """A building where the user registers door to door, with who is owed a swab there."""
+
+    building: Area
+    doors: int = 0  # doors where someone is missing or waits for a re-sample
+    people: int = 0
+    visit_doors: int = 0  # of those, the doors of the door-to-door list (sealed, immobile, re-sample)
+    visit_people: int = 0
+    resample: int = 0  # people waiting for their single-tube re-sample
+
+
+def door_to_door_buildings(*, user, round: Round) -> list[BuildingOwed]:
+    """Every building of the round where the user may register samples, each with the doors and
+    people owed a swab, counted exactly as `door_to_door_list` counts them, in seven queries
+    whatever the number of buildings."""
+    paths = intersect_paths(round_scope_paths(round), scope_paths(user, Perm.TESTING_SAMPLE))
+    if not paths:
+        return []
+    buildings = sorted(Area.objects.filter(any_subtree_q(paths), kind=AreaKind.BUILDING),
+                       key=lambda b: (b.path[:-SEGMENT_WIDTH], b.sort_key, b.path))
+    if not buildings:
+        return []
+    rows = {b.path: BuildingOwed(building=b) for b in buildings}
+    building_depths = sorted({len(b.path) for b in buildings})
+    residents = Residence.objects.filter(is_current=True).filter(any_subtree_q(paths, "household__path"))
+    residences = list(residents.select_related("person", "household").only(
+        "household__path", "person__name", "person__birth_date").order_by("household_id", "person_id"))
+    person_ids = residents.values("person_id")
+    samples: dict[int, dict[str, tuple]] = defaultdict(dict)
+    for person_id, purpose, state, tube in Sample.objects.filter(round=round, person_id__in=person_ids).exclude(
+        state=SampleState.INVALID
+    ).values_list("person_id", "purpose", "state", "tube__code"):
+        samples[person_id][purpose] = (state, tube)
+    exempt = dict(Exemption.objects.filter(round=round, person_id__in=person_ids).values_list("person_id", "reason"))
+    open_tasks = set(ResampleTask.objects.filter(round=round, person_id__in=person_ids, status=ResampleTask.Status.OPEN)
+                     .values_list("person_id", flat=True))
+    immobile = set(Vulnerability.objects.filter(person_id__in=person_ids, tag=VulnerabilityTag.MOBILITY_IMPAIRED)
+                   .values_list("person_id", flat=True))
+    # The areas above or inside these buildings that are not of normal risk: few, so read them all.
+    above = {a for path in paths for a in ancestor_paths(path)}
+    risks = dict(Area.objects.filter(any_subtree_q(paths) | Q(path__in=above)).exclude(risk_status=RiskStatus.NORMAL)
+                 .values_list("path", "risk_status"))
+    doors: dict[int, tuple[BuildingOwed, Door]] = {}
+    for residence in residences:
+        home = residence.household.path
+        building = next((rows[home[:depth]] for depth in building_depths if home[:depth] in rows), None)
+        if building is None:
+            continue
+        if residence.household_id not in doors:
+            chain = [*ancestor_paths(home), home]
+            risk = max((risks.get(p, RiskStatus.NORMAL) for p in chain), key=lambda s: RISK_SEVERITY[RiskStatus(s)])
+            doors[residence.household_id] = (building, Door(household=residence.household, label="", risk=risk, capacity=0,
+                                                            per_household=False))
+        door = doors[residence.household_id][1]
+        person = residence.person
+        tags = [VulnerabilityTag.MOBILITY_IMPAIRED] if person.pk in immobile else []
+        door.people.append(_door_person(person, samples.get(person.pk, {}), exempt.get(person.pk), person.pk in open_tasks, tags))
+    for row, door in doors.values():
+        owed = door.to_sample
+        if not owed:
+            continue
+        row.doors += 1
+        row.people += len(owed)
+        row.resample += sum(1 for p in owed if p.state == PersonState.RESAMPLE)
+        if door.needs_visit:
+            row.visit_doors += 1
+            row.visit_people += len(owed)
+    return list(rows.values())
+
+
+@dataclass
+class FoundPerson:
+    """A person found at the desk or at the door, with their state in the round."""
+
+    person: Person
+    door: str
+    state: str
+    tube: str
+    in_round: bool  # lives inside the round's areas (others are stored and flagged)
+
+
+def capture_person_search(*, user, round: Round, query: str, limit: int = 10) -> tuple[str, list[FoundPerson]]:
+    """People the user may register in `round`, found by ID number, name or door as the search page
+    finds them, with their state in the round: six queries."""
+    kind, found = person_search(user=user, query=query, limit=limit)
+    people = list(found)
+    if not people:
+        return kind, []
+    sample_paths = scope_paths(user, Perm.TESTING_SAMPLE)
+    homes = {person_id: (household_id, path) for person_id, household_id, path in Residence.objects.filter(
+        person__in=people, is_current=True).values_list("person_id", "household_id", "household__path")}
+    people = [p for p in people if p.pk in homes and is_within(homes[p.pk][1], sample_paths)]
+    ids = [p.pk for p in people]
+    samples: dict[int, dict[str, tuple]] = defaultdict(dict)
+    for person_id, purpose, state, tube in Sample.objects.filter(round=round, person_id__in=ids).exclude(
+        state=SampleState.INVALID
+    ).values_list("person_id", "purpose", "state", "tube__code"):
+        samples[person_id][purpose] = (state, tube)
+    exempt = dict(Exemption.objects.filter(round=round, person_id__in=ids).values_list("person_id", "reason"))
+    open_tasks = set(ResampleTask.objects.filter(round=round, person_id__in=ids, status=ResampleTask.Status.OPEN)
+                     .values_list("person_id", flat=True))
+    labels = door_labels(household_ids={homes[pk][0] for pk in ids})
+    round_paths = round_scope_paths(round)
+    results = []
+    for person in people:
+        state = _door_person(person, samples.get(person.pk, {}), exempt.get(person.pk), person.pk in open_tasks, [])
+        household_id, path = homes[person.pk]
+        results.append(FoundPerson(person=person, door=labels.get(household_id, ""), state=state.state, tube=state.tube,
+                                   in_round=is_within(path, round_paths)))
+    return kind, results

@@ -98,6 +98,8 @@ def round_update(*, acting_user, round: Round, values: dict, scope: list[Area] |
         values["name"] = (values["name"] or "").strip()[:100]
         if not values["name"]:
             raise ValidationError({"name": _("The name is missing.")})
+    if "date" in values and not values["date"]:
+        raise ValidationError({"date": _("The date is missing.")})
     changes = {field: (getattr(round, field), new) for field, new in values.items() if getattr(round, field) != new}
     for field, (_old, new) in changes.items():
         setattr(round, field, new)
@@ -313,6 +315,8 @@ def exemption_set(*, acting_user, round: Round, person: Person, reason: str, not
         raise ValidationError({"note": _("Say what the other reason is.")})
     if round.status == RoundStatus.CLOSED:
         raise Conflict(_("The round is closed."), code="round_closed")
+    if not is_within(home.path, list(RoundArea.objects.filter(round=round).values_list("area__path", flat=True))):
+        raise ValidationError(_("%(name)s does not live in the areas of %(round)s.") % {"name": person.name, "round": round.name})
     existing = Exemption.objects.filter(round=round, person=person).first()
     if existing:
         old = (existing.reason, existing.note)

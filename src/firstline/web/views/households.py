@@ -18,6 +18,7 @@ from firstline.people.models import Relation, ResidenceStatus, Sex, Vaccination,
 from firstline.people.selectors import household_former_members, household_members
 from firstline.survey import services as survey_services
 from firstline.survey.models import Channel, Outcome, SurveyVisit
+from firstline.web.views.antigen import household_testing_context
 from firstline.web.views.common import breadcrumbs, error_dict, visible_area
 
 PERSON_FIELDS = ("name", "id_type", "id_number", "phone", "birth_date", "age", "sex", "relation", "status",
@@ -59,6 +60,8 @@ def _render(request, household, *, errors=None, values=None, status=200):
         "outcomes": Outcome.choices, "channels": Channel.choices,
         "errors": errors or {}, "values": values or {},
         **person_form_choices(),
+        # Testing: each resident's state in the open rounds, the antigen form and latest reports.
+        **household_testing_context(request, household, members),
     }, status=status)
 
 

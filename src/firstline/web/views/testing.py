@@ -1,65 +1,742 @@
-"""Placeholder views: the URL names exist so that pages can link to each other while they are built.
-Each function is replaced by the real page."""
+"""The staff pages of a testing round: the rounds, a round with its pooling rules and sampling points,
+live coverage down to the round's building map, the missing and exempt lists, call-downs, positives
+and sealing, the export and the tubes.
 
-from django.http import Http404
+Each view parses its input, calls one selector or service with `acting_user=request.user`, and
+renders. Outside the user's areas every page answers 404 (the selectors say NotFound); a write the
+user may not make is refused with a message.
+"""
 
+import datetime as dt
+from collections import OrderedDict
 
-def calldowns(request, **kwargs):
-    raise Http404("not built yet")
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from firstline.accounts.roles import Perm
+from firstline.accounts.scope import can, scope_paths
+from firstline.areas.models import AreaKind, RiskStatus
+from firstline.areas.selectors import area_ancestors, area_get, areas_visible
+from firstline.common.errors import Conflict, NotFound, PermissionDenied
+from firstline.common.paths import intersect_paths, subtree_q
+from firstline.people.models import VulnerabilityTag
+from firstline.people.selectors import person_get
+from firstline.testing import selectors, services
+from firstline.testing.export import round_export
+from firstline.testing.models import (
+    TUBE_CAPACITIES,
+    Box,
+    ExemptionReason,
+    ResampleTask,
+    ResultKind,
+    RoundStatus,
+    SampleState,
+    TubeStatus,
+)
+from firstline.testing.results import SEAL_LEVELS, positive_seal
+from firstline.web.views.common import error_dict
 
-def coverage(request, **kwargs):
-    raise Http404("not built yet")
-
-
-def exemption_remove(request, **kwargs):
-    raise Http404("not built yet")
-
-
-def exemption_set(request, **kwargs):
-    raise Http404("not built yet")
-
-
-def export(request, **kwargs):
-    raise Http404("not built yet")
-
-
-def missing(request, **kwargs):
-    raise Http404("not built yet")
-
-
-def point_edit(request, **kwargs):
-    raise Http404("not built yet")
-
-
-def points(request, **kwargs):
-    raise Http404("not built yet")
-
-
-def pooling(request, **kwargs):
-    raise Http404("not built yet")
-
-
-def positives(request, **kwargs):
-    raise Http404("not built yet")
-
-
-def round_detail(request, **kwargs):
-    raise Http404("not built yet")
-
-
-def round_list(request, **kwargs):
-    raise Http404("not built yet")
-
-
-def round_status(request, **kwargs):
-    raise Http404("not built yet")
-
-
-def seal(request, **kwargs):
-    raise Http404("not built yet")
+ROUNDS_SHOWN = 20
+MISSING_PAGE = 200
+EXEMPT_SHOWN = 500
+TUBES_PAGE = 50
+# The door colours of the round's building map, in the legend's order.
+DOOR_STATUSES = ("done", "pending", "partial", "missing", "resample", "resampled", "positive", "empty")
+CHANGED_EVENT = "exemptions-changed"
 
 
-def tubes(request, **kwargs):
-    raise Http404("not built yet")
+def _door_status_labels() -> dict[str, str]:
+    return {
+        "done": _("Done"), "pending": _("Sampled, waiting for the lab"), "partial": _("Partly sampled"),
+        "missing": _("Nobody sampled"), "resample": _("To re-sample"), "resampled": _("Re-sampled, waiting"),
+        "positive": _("Positive"), "empty": _("Nobody lives here"),
+    }
 
+
+# --------------------------------------------------------------------------------------------
+# Small shared pieces
+
+
+def _round(request, pk, perm: str = Perm.TESTING_VIEW):
+    try:
+        return selectors.round_get(user=request.user, pk=pk, perm=perm)
+    except NotFound:
+        raise Http404 from None
+
+
+def _area(request, pk, perm: str = Perm.TESTING_VIEW, kind: str | None = None):
+    try:
+        return area_get(user=request.user, pk=pk, perm=perm, kind=kind)
+    except NotFound:
+        raise Http404 from None
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _bar(row) -> dict:
+    """Widths (percent, as text with a dot) of the sampled, exempt and missing parts of a row."""
+    if not row.expected:
+        return {"sampled": "0", "exempt": "0", "missing": "0", "done": "", "expected": 0}
+    sampled = 100.0 * row.sampled / row.expected
+    exempt = 100.0 * row.exempt / row.expected
+    missing = max(0.0, 100.0 - sampled - exempt)
+    return {"sampled": f"{sampled:.1f}", "exempt": f"{exempt:.1f}", "missing": f"{missing:.1f}",
+            "done": f"{row.percent:.0f}", "expected": row.expected}
+
+
+def _errors_text(exc: ValidationError) -> str:
+    return " ".join(m for ms in error_dict(exc).values() for m in ms)
+
+
+def _parse_date(raw: str, field: str, errors: dict) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((raw or "").strip())
+    except ValueError:
+        errors[field] = [_("A date such as 2022-04-04.")]
+        return None
+
+
+def _parse_moment(raw: str, field: str, errors: dict) -> dt.datetime | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        errors[field] = [_("A date and time such as 2022-04-04 06:00.")]
+        return None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _testing_crumbs(user, area) -> list[dict]:
+    """The round, then the area's ancestors, each linked to its coverage when the user may see it."""
+    return [{"area": a, "link": can(user, Perm.TESTING_VIEW, a.path)} for a in area_ancestors(area=area)]
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+# --------------------------------------------------------------------------------------------
+# 1. The rounds
+
+
+def _plan_choices(user) -> tuple[list, list]:
+    """(owner areas, areas to test) for the plan form: the user's manage roots and the communities,
+    compounds (and, to test, buildings) under them, in one query."""
+    roots = scope_paths(user, Perm.TESTING_MANAGE)
+    if not roots:
+        return [], []
+    areas = list(
+        areas_visible(user=user, perm=Perm.TESTING_MANAGE)
+        .filter(Q(path__in=roots) | Q(kind__in=[AreaKind.COMMUNITY, AreaKind.COMPOUND, AreaKind.BUILDING]))
+        .order_by("path")[:2000]
+    )
+    top = min((a.depth for a in areas), default=0)
+    options = [(a, "\u00a0\u00a0" * (a.depth - top)) for a in areas]
+    owners = [(a, indent) for a, indent in options if a.kind != AreaKind.BUILDING or a.path in roots]
+    return owners, options
+
+
+def _rounds_page(request, *, errors=None, values=None, status=200):
+    summaries = selectors.round_summaries(user=request.user, limit=ROUNDS_SHOWN)
+    focus = None
+    if request.GET.get("area"):
+        focus = _area(request, request.GET["area"])
+        summaries = [s for s in summaries if any(p.startswith(focus.path) or focus.path.startswith(p) for p in s.scope_paths)]
+    owners, options = _plan_choices(request.user)
+    chosen = set(values.getlist("scope")) if values is not None else set()
+    return render(request, "web/testing/rounds.html", {
+        "rows": [{"summary": s, "bar": _bar(s.totals)} for s in summaries],
+        "focus": focus,
+        "can_plan": bool(owners),
+        "owners": owners,
+        "scope_options": [(a, indent, str(a.pk) in chosen) for a, indent in options],
+        "errors": errors or {},
+        "values": values or {},
+        "shown": ROUNDS_SHOWN,
+    }, status=status)
+
+
+@login_required
+def round_list(request):
+    if request.method != "POST":
+        return _rounds_page(request)
+    errors: dict[str, list[str]] = {}
+    post = request.POST
+    if not scope_paths(request.user, Perm.TESTING_MANAGE):
+        return _rounds_page(request, errors={"general": [_("You may not plan testing rounds.")]}, status=403)
+    try:
+        area = area_get(user=request.user, pk=post.get("area"), perm=Perm.TESTING_MANAGE)
+    except NotFound:
+        area = None
+        errors["area"] = [_("Choose the area the round belongs to.")]
+    date = _parse_date(post.get("date", ""), "date", errors)
+    starts_at = _parse_moment(post.get("starts_at", ""), "starts_at", errors)
+    ends_at = _parse_moment(post.get("ends_at", ""), "ends_at", errors)
+    wanted = [value for value in post.getlist("scope") if value.isdigit()]
+    scope = list(areas_visible(user=request.user, perm=Perm.TESTING_MANAGE).filter(pk__in=wanted))
+    if len(scope) != len(set(wanted)):
+        errors["scope"] = [_("Some of the areas chosen are not yours to test.")]
+    if errors:
+        return _rounds_page(request, errors=errors, values=post, status=422)
+    try:
+        round = services.round_create(acting_user=request.user, area=area, name=post.get("name", ""), date=date,
+                                      scope=scope, starts_at=starts_at, ends_at=ends_at, note=post.get("note", ""))
+    except PermissionDenied:
+        return _rounds_page(request, errors={"area": [_("You may not plan a round there.")]}, values=post, status=403)
+    except ValidationError as exc:
+        return _rounds_page(request, errors=error_dict(exc), values=post, status=422)
+    messages.success(request, _("%(name)s is planned. Set its rules and points, then open it.") % {"name": round.name})
+    return redirect("web:testing_round", pk=round.pk)
+
+
+# --------------------------------------------------------------------------------------------
+# 2. A round
+
+
+def _rule_rows(rules, values) -> tuple[list[dict], list[dict]]:
+    """The pooling form's rows: one per risk status, then the overrides for areas."""
+    by_risk = {r.risk_status: r for r in rules if not r.area_id}
+    risk_rows = []
+    for risk, label in RiskStatus.choices:
+        rule = by_risk.get(risk)
+        if values is not None:
+            capacity = values.get(f"capacity_{risk}", "")
+            per_household = values.get(f"per_household_{risk}") == "1"
+        else:
+            capacity = str(rule.capacity) if rule else ""
+            per_household = bool(rule and rule.per_household)
+        risk_rows.append({"risk": risk, "label": label, "capacity": capacity, "per_household": per_household})
+    overrides = [{"area_id": str(r.area_id), "area": r.area, "capacity": str(r.capacity), "per_household": r.per_household}
+                 for r in rules if r.area_id]
+    if values is not None:
+        overrides = []
+        for index in range(_override_count(values)):
+            area_id = values.get(f"override-{index}-area", "")
+            if area_id and not values.get(f"override-{index}-remove"):
+                overrides.append({"area_id": area_id, "capacity": values.get(f"override-{index}-capacity", ""),
+                                  "per_household": values.get(f"override-{index}-per_household") == "1"})
+    return risk_rows, overrides
+
+
+def _override_count(post) -> int:
+    try:
+        return max(0, min(500, int(post.get("override_count", "0"))))
+    except ValueError:
+        return 0
+
+
+def _round_page(request, round, *, pooling_errors=None, pooling_values=None, point_errors=None, point_values=None,
+                status=200):
+    user = request.user
+    can_manage = can(user, Perm.TESTING_MANAGE, round.area.path)
+    totals = selectors.round_totals(user=user, round=round)
+    visible = selectors.visible_paths(user=user, round=round)
+    parts = list(areas_visible(user=user, perm=Perm.TESTING_VIEW).filter(path__in=visible).order_by("path")) if visible else []
+    rules = selectors.round_pooling_rules(round=round)
+    risk_rows, overrides = _rule_rows(rules, pooling_values)
+    pooling_errors = pooling_errors or {}
+    for row in risk_rows:
+        row["errors"] = pooling_errors.get(f"capacity_{row['risk']}", [])
+    counts = selectors.round_counts(user=user, round=round)
+    points = list(selectors.points_for_round(user=user, round=round).prefetch_related("serves"))
+    manageable = (selectors.round_areas_of_kind(user=user, round=round, perm=Perm.TESTING_MANAGE, above=True,
+                                                kinds=[AreaKind.COMPOUND, AreaKind.BUILDING, AreaKind.UNIT])
+                  if can_manage else [])
+    chosen_serves = set(point_values.getlist("serves")) if point_values is not None else set()
+    return render(request, "web/testing/round.html", {
+        "round": round,
+        "can_manage": can_manage,
+        "totals": totals,
+        "bar": _bar(totals),
+        "counts": counts,
+        "results": [(value, label, counts.results.get(value, 0)) for value, label in ResultKind.choices],
+        "boxes": [(value, label, counts.boxes.get(value, 0)) for value, label in Box.Status.choices],
+        "parts": parts,
+        "risk_rows": risk_rows,
+        "overrides": overrides,
+        "override_rows": overrides + [{"area_id": "", "capacity": "10", "per_household": False}],
+        "override_areas": [a for a in manageable if a.path.startswith(round.area.path) and any(
+            a.path.startswith(p) for p in visible)],
+        "capacities": TUBE_CAPACITIES,
+        "pooling_errors": pooling_errors,
+        "override_errors": [m for key in ("area", "capacity", "risk_status", "general") for m in pooling_errors.get(key, [])],
+        "points": [{"point": p, "desks": range(1, p.desks + 1), "can_edit": can(user, Perm.TESTING_MANAGE, p.compound.path)}
+                   for p in points],
+        "compounds": [a for a in manageable if a.kind == AreaKind.COMPOUND],
+        "serve_options": [(a, str(a.pk) in chosen_serves) for a in manageable if a.kind in (AreaKind.BUILDING, AreaKind.UNIT)],
+        "point_errors": point_errors or {},
+        "point_values": point_values or {},
+        "exports": [a for a in parts if can(user, Perm.TESTING_EXPORT, a.path)],
+        "can_reveal": any(can(user, Perm.ID_REVEAL, a.path) for a in parts),
+        "statuses": RoundStatus,
+    }, status=status)
+
+
+@login_required
+def round_detail(request, pk: int):
+    return _round_page(request, _round(request, pk))
+
+
+@login_required
+@require_POST
+def round_status(request, pk: int):
+    round = _round(request, pk)
+    status = request.POST.get("status", "")
+    try:
+        services.round_set_status(acting_user=request.user, round=round, status=status)
+        messages.success(request, _("%(name)s is now %(status)s.") % {
+            "name": round.name, "status": RoundStatus(status).label.lower()})
+    except PermissionDenied:
+        messages.error(request, _("You may not open or close this round."))
+    except ValidationError as exc:
+        messages.error(request, _errors_text(exc))
+    except Conflict as exc:
+        messages.error(request, str(exc))
+    return redirect("web:testing_round", pk=round.pk)
+
+
+@login_required
+@require_POST
+def pooling(request, pk: int):
+    round = _round(request, pk)
+    post = request.POST
+    if not can(request.user, Perm.TESTING_MANAGE, round.area.path):
+        return _round_page(request, round, pooling_errors={"general": [_("You may not change the rules of this round.")]},
+                           pooling_values=post, status=403)
+    by_risk = {risk: (post.get(f"capacity_{risk}", ""), post.get(f"per_household_{risk}") == "1") for risk in RiskStatus.values}
+    rows = []
+    for index in range(_override_count(post)):
+        area_id = post.get(f"override-{index}-area", "")
+        if area_id and not post.get(f"override-{index}-remove"):
+            rows.append((area_id, post.get(f"override-{index}-capacity", ""), post.get(f"override-{index}-per_household") == "1"))
+    wanted = [area_id for area_id, _c, _h in rows if area_id.isdigit()]
+    areas = {str(a.pk): a for a in areas_visible(user=request.user, perm=Perm.TESTING_MANAGE).filter(pk__in=wanted)}
+    if any(area_id not in areas for area_id, _c, _h in rows):
+        return _round_page(request, round, pooling_errors={"area": [_("Choose an area of this round.")]},
+                           pooling_values=post, status=422)
+    try:
+        services.pooling_rules_set(acting_user=request.user, round=round, by_risk=by_risk,
+                                   by_area=[(areas[area_id], capacity, per_household) for area_id, capacity, per_household in rows])
+    except PermissionDenied:
+        return _round_page(request, round, pooling_errors={"general": [_("You may not change the rules of this round.")]},
+                           pooling_values=post, status=403)
+    except ValidationError as exc:
+        return _round_page(request, round, pooling_errors=error_dict(exc), pooling_values=post, status=422)
+    except Conflict as exc:
+        return _round_page(request, round, pooling_errors={"general": [str(exc)]}, pooling_values=post, status=409)
+    messages.success(request, _("The pooling rules were saved. New tubes follow them."))
+    return redirect(reverse("web:testing_round", args=[round.pk]) + "#pooling")
+
+
+_POINT_INPUTS = ("name", "location", "desks", "opens_at", "closes_at", "per_desk_hour", "queue_cap")
+
+
+def _point_values(post) -> dict:
+    return {field: post.get(field, "") for field in _POINT_INPUTS if field in post}
+
+
+@login_required
+@require_POST
+def points(request, pk: int):
+    round = _round(request, pk)
+    post = request.POST
+    compound = areas_visible(user=request.user, perm=Perm.TESTING_MANAGE).filter(
+        kind=AreaKind.COMPOUND, pk=post.get("compound") if (post.get("compound") or "").isdigit() else None).first()
+    if compound is None:
+        return _round_page(request, round, point_errors={"compound": [_("Choose the compound of the point.")]},
+                           point_values=post, status=422)
+    serves = list(areas_visible(user=request.user, perm=Perm.TESTING_MANAGE).filter(
+        pk__in=[value for value in post.getlist("serves") if value.isdigit()]))
+    try:
+        point = services.sampling_point_create(acting_user=request.user, compound=compound, values=_point_values(post),
+                                               serves=serves)
+    except PermissionDenied:
+        return _round_page(request, round, point_errors={"compound": [_("You may not add points there.")]},
+                           point_values=post, status=403)
+    except ValidationError as exc:
+        return _round_page(request, round, point_errors=error_dict(exc), point_values=post, status=422)
+    messages.success(request, _("%(name)s was added.") % {"name": point.name})
+    return redirect(reverse("web:testing_round", args=[round.pk]) + "#points")
+
+
+@login_required
+def point_edit(request, pk: int):
+    try:
+        point = selectors.point_get(user=request.user, pk=pk, perm=Perm.TESTING_MANAGE)
+    except NotFound:
+        raise Http404 from None
+    round = None
+    round_pk = request.POST.get("round") or request.GET.get("round") or ""
+    if round_pk.isdigit():
+        try:
+            round = selectors.round_get(user=request.user, pk=round_pk)
+        except NotFound:
+            round = None
+    errors, values, status = {}, None, 200
+    if request.method == "POST":
+        post = request.POST
+        serves = list(areas_visible(user=request.user, perm=Perm.TESTING_MANAGE).filter(
+            pk__in=[value for value in post.getlist("serves") if value.isdigit()]))
+        try:
+            services.sampling_point_update(acting_user=request.user, point=point,
+                                           values={**_point_values(post), "is_active": post.get("is_active") == "1"},
+                                           serves=serves)
+        except PermissionDenied:
+            errors, status = {"general": [_("You may not change this point.")]}, 403
+        except ValidationError as exc:
+            errors, status = error_dict(exc), 422
+        if not errors:
+            messages.success(request, _("%(name)s was saved.") % {"name": point.name})
+            if round is not None:
+                return redirect(reverse("web:testing_round", args=[round.pk]) + "#points")
+            return redirect("web:testing_point_edit", pk=point.pk)
+        values = post
+        point.refresh_from_db()
+    served = {str(a.pk) for a in point.serves.all()} if values is None else set(values.getlist("serves"))
+    options = areas_visible(user=request.user, perm=Perm.TESTING_MANAGE).filter(
+        subtree_q(point.compound.path), kind__in=[AreaKind.BUILDING, AreaKind.UNIT]).select_related("parent").order_by("path")
+    return render(request, "web/testing/point.html", {
+        "point": point, "round": round, "errors": errors, "values": values,
+        "serve_options": [(a, str(a.pk) in served) for a in options[:2000]],
+    }, status=status)
+
+
+# --------------------------------------------------------------------------------------------
+# 3. Coverage, live
+
+
+def _coverage_rows(coverage) -> list[dict]:
+    return [{"row": row, "bar": _bar(row)} for row in coverage.children]
+
+
+def _map_doors(plan) -> dict[str, int]:
+    """Give each door its colour on the map and count them for the legend."""
+    counts = dict.fromkeys(DOOR_STATUSES, 0)
+    for door in plan.doors:
+        status = door.status
+        door.colour = status
+        door.done_count = sum(p.state not in (selectors.PersonState.MISSING, selectors.PersonState.RESAMPLE) for p in door.people)
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+@login_required
+def coverage(request, pk: int, area_pk: int):
+    round = _round(request, pk)
+    area = _area(request, area_pk)
+    if not intersect_paths(selectors.round_scope_paths(round), [area.path]):
+        raise Http404
+    try:
+        cover = selectors.round_coverage(user=request.user, round=round, area=area)
+    except NotFound:
+        raise Http404 from None
+    part = request.GET.get("part", "") if _is_htmx(request) else ""
+    context = {"round": round, "area": area, "coverage": cover, "bar": _bar(cover.total)}
+    if part == "totals":
+        return render(request, "web/testing/_totals.html", context)
+    if area.kind == AreaKind.BUILDING:
+        try:
+            plan = selectors.round_building(user=request.user, round=round, building=area)
+        except NotFound:
+            raise Http404 from None
+        counts = _map_doors(plan)
+        labels = _door_status_labels()
+        context.update({"plan": plan, "legend": [(key, labels[key], counts.get(key, 0)) for key in DOOR_STATUSES]})
+    else:
+        context["rows"] = _coverage_rows(cover)
+    if part == "live":
+        return render(request, "web/testing/_coverage_live.html", context)
+    context.update({
+        "crumbs": _testing_crumbs(request.user, area),
+        "can_export": can(request.user, Perm.TESTING_EXPORT, area.path),
+        "can_reveal": can(request.user, Perm.ID_REVEAL, area.path),
+    })
+    if area.kind == AreaKind.BUILDING:
+        context.update(_missing_context(request, round, area))
+    return render(request, "web/testing/coverage.html", context)
+
+
+# --------------------------------------------------------------------------------------------
+# 4. Who is missing, who is exempt
+
+
+def _tag_labels() -> dict[str, str]:
+    return dict(VulnerabilityTag.choices)
+
+
+def _group_missing(residences, user) -> list[dict]:
+    """Residences (ordered by door) grouped building → unit → household, for the list."""
+    tags = _tag_labels()
+    buildings: OrderedDict[int, dict] = OrderedDict()
+    for residence in residences:
+        household = residence.household
+        parent = household.parent
+        building, unit = (parent.parent, parent) if parent.kind == AreaKind.UNIT else (parent, None)
+        entry = buildings.setdefault(building.pk, {"building": building, "units": OrderedDict()})
+        unit_entry = entry["units"].setdefault(unit.pk if unit else 0, {"unit": unit, "doors": OrderedDict()})
+        door = unit_entry["doors"].setdefault(household.pk, {
+            "household": household, "people": [], "can_exempt": can(user, Perm.TESTING_EXEMPT, household.path)})
+        person = residence.person
+        door["people"].append({"person": person, "tags": [tags.get(v.tag, v.tag) for v in person.vulnerabilities.all()],
+                               "immobile": any(v.tag == VulnerabilityTag.MOBILITY_IMPAIRED for v in person.vulnerabilities.all())})
+    return [
+        {"building": b["building"], "units": [
+            {"unit": u["unit"], "doors": list(u["doors"].values())} for u in b["units"].values()]}
+        for b in buildings.values()
+    ]
+
+
+def _exempt_rows(user, exempt: list) -> list:
+    for exemption in exempt:
+        exemption.can_remove = can(user, Perm.TESTING_EXEMPT, exemption.household_path)
+    return exempt
+
+
+def _missing_context(request, round, area) -> dict:
+    try:
+        residences = selectors.round_missing(user=request.user, round=round, area=area)
+        exempt = list(selectors.round_exempt(user=request.user, round=round, area=area)[:EXEMPT_SHOWN + 1])
+    except NotFound:
+        raise Http404 from None
+    page = Paginator(residences, MISSING_PAGE).get_page(request.GET.get("page"))
+    return {
+        "page": page,
+        "groups": _group_missing(page.object_list, request.user),
+        "exempt": _exempt_rows(request.user, exempt[:EXEMPT_SHOWN]),
+        "exempt_more": len(exempt) > EXEMPT_SHOWN,
+        "can_exempt_any": can(request.user, Perm.TESTING_EXEMPT, area.path),
+        "reasons": ExemptionReason.choices,
+        "round_open": round.status != RoundStatus.CLOSED,
+        "missing_url": reverse("web:testing_missing", args=[round.pk, area.pk]),
+    }
+
+
+def _exempt_list_context(request, round, area) -> dict:
+    try:
+        exempt = list(selectors.round_exempt(user=request.user, round=round, area=area)[:EXEMPT_SHOWN + 1])
+    except NotFound:
+        raise Http404 from None
+    return {"round": round, "area": area, "exempt": _exempt_rows(request.user, exempt[:EXEMPT_SHOWN]), "exempt_more": len(exempt) > EXEMPT_SHOWN,
+            "missing_url": reverse("web:testing_missing", args=[round.pk, area.pk])}
+
+
+@login_required
+def missing(request, pk: int, area_pk: int):
+    round = _round(request, pk)
+    area = _area(request, area_pk)
+    if _is_htmx(request) and request.GET.get("part") == "exempt":
+        return render(request, "web/testing/_exempt_list.html", _exempt_list_context(request, round, area))
+    try:
+        cover = selectors.round_coverage(user=request.user, round=round, area=area)
+    except NotFound:
+        raise Http404 from None
+    return render(request, "web/testing/missing.html", {
+        "round": round, "area": area, "coverage": cover, "bar": _bar(cover.total),
+        "crumbs": _testing_crumbs(request.user, area),
+        **_missing_context(request, round, area),
+    })
+
+
+def _person_row(request, round, person, *, exemption=None, errors=None, values=None, status=200):
+    response = render(request, "web/testing/_missing_person.html", {
+        "round": round, "entry": {"person": person, "tags": [_tag_labels().get(v.tag, v.tag) for v in person.vulnerabilities.all()]},
+        "can_exempt": True, "reasons": ExemptionReason.choices, "round_open": True,
+        "exemption": exemption, "errors": errors or {}, "values": values or {},
+    }, status=status)
+    if exemption is not None:
+        response["HX-Trigger"] = CHANGED_EVENT
+    return response
+
+
+@login_required
+@require_POST
+def exemption_set(request, pk: int):
+    round = _round(request, pk)
+    try:
+        person = person_get(user=request.user, pk=request.POST.get("person"), perm=Perm.TESTING_VIEW)
+    except NotFound:
+        raise Http404 from None
+    back = _safe_next(request, reverse("web:testing_round", args=[round.pk]))
+    reason, note = request.POST.get("reason", ""), request.POST.get("note", "")
+    try:
+        exemption = services.exemption_set(acting_user=request.user, round=round, person=person, reason=reason, note=note)
+    except PermissionDenied:
+        problem, status = {"general": [_("You may not exempt people here.")]}, 403
+    except ValidationError as exc:
+        problem, status = error_dict(exc), 422
+    except Conflict as exc:
+        problem, status = {"general": [str(exc)]}, 409
+    else:
+        if _is_htmx(request):
+            return _person_row(request, round, person, exemption=exemption)
+        messages.success(request, _("%(name)s is exempt: %(reason)s.") % {
+            "name": person.name, "reason": exemption.get_reason_display()})
+        return redirect(back)
+    if _is_htmx(request):
+        return _person_row(request, round, person, errors=problem, values=request.POST, status=status)
+    messages.error(request, " ".join(m for ms in problem.values() for m in ms))
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def exemption_remove(request, pk: int):
+    try:
+        exemption = selectors.exemption_get(user=request.user, pk=pk)
+    except NotFound:
+        raise Http404 from None
+    back = _safe_next(request, reverse("web:testing_round", args=[exemption.round_id]))
+    try:
+        services.exemption_remove(acting_user=request.user, exemption=exemption)
+    except PermissionDenied:
+        if _is_htmx(request):
+            return HttpResponse(_("You may not remove this exemption."), status=403)
+        messages.error(request, _("You may not remove this exemption."))
+        return redirect(back)
+    if _is_htmx(request):
+        response = HttpResponse("")
+        response["HX-Trigger"] = CHANGED_EVENT
+        return response
+    messages.success(request, _("%(name)s is expected again.") % {"name": exemption.person.name})
+    return redirect(back)
+
+
+# --------------------------------------------------------------------------------------------
+# 5. Call-downs
+
+
+@login_required
+def calldowns(request, pk: int, point_pk: int):
+    round = _round(request, pk)
+    try:
+        point = selectors.point_get(user=request.user, pk=point_pk)
+    except NotFound:
+        raise Http404 from None
+    here = reverse("web:testing_calldowns", args=[round.pk, point.pk])
+    if request.method == "POST":
+        ids = [value for value in request.POST.getlist("stairwell") if value.isdigit()]
+        found = {str(a.pk): a for a in areas_visible(user=request.user, perm=Perm.TESTING_MANAGE).filter(pk__in=ids)}
+        try:
+            people = max(0, int(request.POST.get("people") or 0))
+        except ValueError:
+            people = 0
+        try:
+            call = services.call_down_issue(acting_user=request.user, round=round, point=point,
+                                            stairwells=[found[i] for i in ids if i in found], people_expected=people)
+            messages.success(request, _("Called at %(time)s. The building leaders have the message.") % {
+                "time": timezone.localtime(call.called_at).strftime("%H:%M")})
+        except PermissionDenied:
+            messages.error(request, _("You may not call buildings down to this point."))
+        except ValidationError as exc:
+            messages.error(request, _errors_text(exc))
+        except Conflict as exc:
+            messages.error(request, str(exc))
+        return redirect(here)
+    try:
+        plan = selectors.call_down_plan(user=request.user, round=round, point=point)
+    except NotFound:
+        raise Http404 from None
+    context = {
+        "round": round, "point": point, "plan": plan, "here": here,
+        "can_call": can(request.user, Perm.TESTING_MANAGE, point.compound.path) and round.status == RoundStatus.OPEN,
+    }
+    if _is_htmx(request) and request.GET.get("part") == "plan":
+        return render(request, "web/testing/_calldown_plan.html", context)
+    return render(request, "web/testing/calldowns.html", context)
+
+
+# --------------------------------------------------------------------------------------------
+# 6. Positives and sealing
+
+
+@login_required
+def positives(request, pk: int):
+    round = _round(request, pk)
+    tubes = selectors.round_positives(user=request.user, round=round)
+    risks = dict(RiskStatus.choices)
+    states = dict(SampleState.choices)
+    task_states = dict(ResampleTask.Status.choices)
+    rows = []
+    for item in tubes:
+        people = [{
+            **person, "risk_label": risks.get(person["risk"], ""),
+            "task_label": task_states.get(person["task"].status, "") if person["task"] else "",
+            "resample_label": states.get(person["resample_state"], "") if person["resample_state"] else "",
+        } for person in item.people]
+        rows.append({"tube": item.tube, "people": people, "can_seal": can(request.user, Perm.AREA_RISK, item.tube.area_path)})
+    return render(request, "web/testing/positives.html", {
+        "round": round, "rows": rows, "levels": [(level, label) for level, label in (
+            (AreaKind.HOUSEHOLD, _("Seal households")), (AreaKind.UNIT, _("Seal units")), (AreaKind.BUILDING, _("Seal buildings")))
+            if level in SEAL_LEVELS],
+        "by_building": selectors.resample_tasks_by_building(user=request.user, round=round),
+    })
+
+
+@login_required
+@require_POST
+def seal(request, pk: int):
+    tube = selectors.tubes_visible(user=request.user).filter(pk=pk).first()
+    if tube is None:
+        raise Http404
+    try:
+        sealed = positive_seal(acting_user=request.user, tube=tube, level=request.POST.get("level", ""))
+        messages.success(request, _("Sealed: %(areas)s.") % {"areas": ", ".join(a.name for a in sealed)})
+    except PermissionDenied:
+        messages.error(request, _("You may not seal these doors."))
+    except ValidationError as exc:
+        messages.error(request, _errors_text(exc))
+    return redirect("web:testing_positives", pk=tube.round_id)
+
+
+# --------------------------------------------------------------------------------------------
+# 7. Export, 8. tubes
+
+
+@login_required
+def export(request, pk: int, area_pk: int):
+    round = _round(request, pk)
+    area = _area(request, area_pk)
+    unmasked = request.GET.get("unmasked") == "1"
+    try:
+        data, _count = round_export(acting_user=request.user, round=round, area=area, unmasked=unmasked)
+    except PermissionDenied:
+        messages.error(request, _("You may not export this list.") if not unmasked else
+                       _("You may not export this list with full ID numbers."))
+        return redirect("web:testing_coverage", pk=round.pk, area_pk=area.pk)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    suffix = "-unmasked" if unmasked else ""
+    response["Content-Disposition"] = f'attachment; filename="round-{round.pk}-area-{area.pk}{suffix}.xlsx"'
+    return response
+
+
+@login_required
+def tubes(request, pk: int):
+    round = _round(request, pk)
+    status = request.GET.get("status", "")
+    status = status if status in TubeStatus.values else ""
+    result = request.GET.get("result", "")
+    result = result if result in ResultKind.values else ""
+    rows = selectors.round_tubes(user=request.user, round=round, status=status, result=result)
+    page = Paginator(rows, TUBES_PAGE).get_page(request.GET.get("page"))
+    query = "&".join(f"{k}={v}" for k, v in (("status", status), ("result", result)) if v)
+    return render(request, "web/testing/tubes.html", {
+        "round": round, "page": page, "status": status, "result": result, "query": query,
+        "statuses": TubeStatus.choices, "results": ResultKind.choices,
+    })
