@@ -92,6 +92,10 @@ def test_the_call_down_plan_makes_waves_under_the_queue_cap_and_calls_them(world
     assert [(w.labels, w.people, f"{timezone.localtime(w.starts_at):%H:%M}", f"{timezone.localtime(w.ends_at):%H:%M}")
             for w in plan.waves] == [(["1号楼 Unit 1"], 12, "07:00", "07:12")]
     assert plan.door_to_door == ["2号楼 Unit 1"]
+    assert plan.waves[0].after_closing is False
+    late = selectors.call_down_plan(user=world.staff, round=round_, point=point,
+                                    now=timezone.make_aware(dt.datetime.combine(round_.date, dt.time(11, 55))))
+    assert [(f"{timezone.localtime(w.ends_at):%H:%M}", w.after_closing) for w in late.waves] == [("12:07", True)]
     assert plan.waves[0].message.startswith("[Testing] Residents of 1号楼 Unit 1: please come down now to 东门采样点 (东门广场)")
     unit1 = Area.objects.get(parent=world.b1, name="Unit 1")
     call = services.call_down_issue(acting_user=world.staff, round=round_, point=point, stairwells=[unit1], people_expected=12)

@@ -22,7 +22,7 @@ from firstline.people.models import Residence, VulnerabilityTag
 from firstline.registration import codes
 from firstline.registration.models import CodeKind, PersonalCode
 from firstline.testing import antigen, services, transport
-from firstline.testing.models import ExemptionReason, RoundStatus, SamplingPoint, TubeStatus
+from firstline.testing.models import CallDown, ExemptionReason, RoundStatus, SamplingPoint, TubeStatus
 from firstline.testing.results import ResultIn, results_report
 from firstline.testing.rules import RoundRules
 from firstline.testing.scanning import CLOSE, ScanIn, scans_record
@@ -81,6 +81,7 @@ class TestingDemo:
         done_east, done_west = buildings[: max(1, half // 2)], buildings[half: half + max(1, (len(buildings) - half) * 2 // 5)]
         done_buildings = done_east + done_west
         self._sample_round(current, [(east, done_east), (west, done_west)], share=0.93, hours_ago=3)
+        self._called_this_morning(current, [(east, done_east), (west, done_west)], hours_ago=3)
         self._ship_and_result(current, positive=True)
         stairwells = [s for b in buildings[:half] if b not in done_buildings for s in _stairwells(b, self.units)][:2]
         if stairwells:
@@ -157,6 +158,21 @@ class TestingDemo:
         scans_record(acting_user=staff, round=round, scans=door_scans)
         for person, reason, note in exemptions:
             services.exemption_set(acting_user=staff, round=round, person=person, reason=reason, note=note)
+
+    def _called_this_morning(self, round, plan: list[tuple[SamplingPoint, list[Area]]], *, hours_ago: int) -> None:
+        """The waves already called down this morning, a stairwell or two at a time, every ten minutes."""
+        staff = self.users["shequ"]
+        started = timezone.now() - dt.timedelta(hours=hours_ago)
+        rules = RoundRules(round)
+        for point, buildings in plan:
+            stairwells = [s for b in buildings for s in _stairwells(b, self.units)
+                          if rules.effective_risk(s.path) != RiskStatus.SEALED]
+            for index in range(0, len(stairwells), 2):
+                wave = stairwells[index:index + 2]
+                call = services.call_down_issue(acting_user=staff, round=round, point=point, stairwells=wave,
+                                                people_expected=sum(len(self.by_stairwell[s.pk]) for s in wave))
+                # The demo replays the morning: the call happened then, not now.
+                CallDown.objects.filter(pk=call.pk).update(called_at=started + dt.timedelta(minutes=10 * index // 2))
 
     def _ship_and_result(self, round, *, positive: bool) -> None:
         """Pack the closed tubes into boxes of 50 per point, carry them and receive them at the lab;

@@ -520,6 +520,8 @@ class Wave:
     ends_at: dt.datetime
     message: str
     recall: bool = False
+    # The wave would still be queuing when the point closes: more desks, or another day.
+    after_closing: bool = False
 
 
 @dataclass
@@ -572,7 +574,10 @@ def call_down_plan(*, user, round: Round, point: SamplingPoint, now: dt.datetime
     building_ids = {s.pk if s.kind == AreaKind.BUILDING else s.parent_id for s in stairwells}
     buildings = {b.pk: b for b in Area.objects.filter(pk__in=building_ids)}
     planned = point.desks * point.per_desk_hour
-    recent = Sample.objects.filter(round=round, point=point, stored_at__gte=now - dt.timedelta(minutes=30)).count()
+    # Swabs taken in the last half hour (by the device's clock: an upload from a desk that was
+    # offline counts when the swabs were taken, not when they arrived).
+    recent = Sample.objects.filter(round=round, point=point, scanned_at__gte=now - dt.timedelta(minutes=30),
+                                   scanned_at__lte=now).count()
     measured = recent * 2 if recent >= 10 else None
     rate = measured or planned
     called_calls = list(CallDown.objects.filter(round=round, point=point).prefetch_related("stairwells").order_by("called_at", "id"))
@@ -594,6 +599,7 @@ def call_down_plan(*, user, round: Round, point: SamplingPoint, now: dt.datetime
     recall = [s for s in stairwells if s.pk in called_ids and s.pk not in sealed_ids and missing.get(s.pk)
               and last_call[s.pk] <= now - dt.timedelta(minutes=30)]
     opening = timezone.make_aware(dt.datetime.combine(round.date, point.opens_at))
+    closing = timezone.make_aware(dt.datetime.combine(round.date, point.closes_at))
     start = max(busy_until, opening)
     waves: list[Wave] = []
     for group, is_recall in ((fresh, False), (recall, True)):
@@ -605,7 +611,8 @@ def call_down_plan(*, user, round: Round, point: SamplingPoint, now: dt.datetime
                 ends = start + dt.timedelta(hours=people / rate)
                 waves.append(Wave(number=len(waves) + 1, stairwells=current, labels=stairwell_labels(current, buildings),
                                   people=people, starts_at=start, ends_at=ends,
-                                  message=call_down_message(point=point, stairwells=current), recall=is_recall))
+                                  message=call_down_message(point=point, stairwells=current), recall=is_recall,
+                                  after_closing=ends > closing))
                 start, current, people = ends, [], 0
             if stairwell is not None:
                 current.append(stairwell)
