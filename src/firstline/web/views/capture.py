@@ -1,25 +1,264 @@
-"""Placeholder views: the URL names exist so that pages can link to each other while they are built.
-Each function is replaced by the real page."""
+"""The capture pages of mass testing: the registration desk (a barcode scanner or the phone's
+camera) and door-to-door capture, both working with no network.
 
-from django.http import Http404
+These views only read. Every scan is made in the browser (`static/firstline/capture.js`): it gets
+its id there, is kept in IndexedDB, and is sent to the scan API (`POST /api/v1/testing/rounds/
+{id}/scans/batch`), which stores each scan once by that id (ADR 0005). The service worker served
+here (`sw.js`) keeps the capture pages and their assets so that a page reloads with no network.
+"""
+
+import hashlib
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from firstline.accounts.roles import Perm
+from firstline.accounts.scope import can, scope_paths
+from firstline.areas.models import Area, AreaKind, RiskStatus
+from firstline.common.errors import NotFound
+from firstline.common.paths import intersect_paths
+from firstline.testing import selectors
+from firstline.testing.models import Round, RoundStatus
+from firstline.testing.rules import RoundRules
+from firstline.testing.selectors import PersonState
+
+# The files a capture page needs, kept by the service worker for offline reloads.
+CAPTURE_ASSETS = ("firstline/firstline.css", "firstline/htmx.min.js", "firstline/firstline.js",
+                  "firstline/capture.css", "firstline/capture.js")
 
 
-def desk(request, **kwargs):
-    raise Http404("not built yet")
+def _round(request, pk: int) -> Round:
+    try:
+        return selectors.round_get(user=request.user, pk=pk, perm=Perm.TESTING_SAMPLE)
+    except NotFound:
+        raise Http404 from None
 
 
-def door(request, **kwargs):
-    raise Http404("not built yet")
+def _state_labels() -> dict[str, str]:
+    return {
+        PersonState.MISSING: _("Missing"),
+        PersonState.RESAMPLE: _("Re-sample: a tube of their own"),
+        PersonState.PENDING: _("Sampled"),
+        PersonState.NEGATIVE: _("Negative"),
+        PersonState.RESAMPLED: _("Re-sampled"),
+        PersonState.POSITIVE: _("Positive"),
+        PersonState.EXEMPT: _("Exempt"),
+    }
 
 
-def door_buildings(request, **kwargs):
-    raise Http404("not built yet")
+def _js_messages() -> dict[str, str]:
+    """What capture.js says, translated here (placeholders are %(name)s, filled in by the script)."""
+    return {
+        "online": _("Online"),
+        "offline": _("Offline: scans are kept on this device"),
+        "waiting": _("waiting to upload"),
+        "retry": _("Upload failed; trying again in %(s)s s"),
+        "sign_in": _("Sign in again to upload: the scans stay on this device."),
+        "not_visible": _("The server does not let you register in this round any more."),
+        "other_user": _("%(n)s scans made by another account wait on this device: that account must sign in to upload them."),
+        "no_storage": _("This browser cannot keep scans offline: stay online until they are uploaded."),
+        "ready_offline": _("Ready to work offline"),
+        "state_pending": _("Waiting to upload"),
+        "state_stored": _("Stored"),
+        "state_duplicate": _("Already stored"),
+        "state_refused": _("Refused"),
+        "state_local": _("Not sent"),
+        "personal_code": _("Personal or family code"),
+        "id_number": _("ID number %(id)s"),
+        "picked": _("%(name)s (from the list)"),
+        "close_scan": _("Close tube %(tube)s"),
+        "no_tube": _("Scan a tube to start"),
+        "scan_tube_first": _("Scan a tube first, then the people."),
+        "tube_open": _("Tube %(tube)s is open."),
+        "tube_of": _("%(n)s of %(cap)s"),
+        "places_left": _("%(n)s places left"),
+        "tube_full": _("Tube %(tube)s is full. Scan a new tube."),
+        "tube_closed": _("Tube %(tube)s is closed. Scan a new tube."),
+        "tube_used": _("Tube %(tube)s was already used on this device. Take a new tube."),
+        "same_tube": _("Tube %(tube)s is already the open tube."),
+        "confirm_switch": _("Tube %(tube)s has %(n)s of %(cap)s. Scan %(new)s again to close %(tube)s and start %(new)s."),
+        "switched": _("Tube %(old)s closed; tube %(tube)s is open."),
+        "close_confirm": _("Tap again to close tube %(tube)s"),
+        "closed_now": _("Tube %(tube)s closed with %(n)s."),
+        "not_a_code": _("'%(text)s' is not a tube code, a personal code or an ID number."),
+        "scanned_twice": _("Already scanned on this device at %(time)s (tube %(tube)s)."),
+        "send_anyway": _("Send anyway"),
+        "needs_single": _("%(name)s waits for a re-sample: scan a new tube for them alone."),
+        "resample_tube": _("Tube %(tube)s is kept for a re-sample. Scan a new tube."),
+        "other_household": _("Tube %(tube)s is for one household (%(door)s). Scan a new tube for %(name)s."),
+        "needs_household_tube": _("%(name)s's door takes one tube per household. Scan a new tube."),
+        "needs_smaller_tube": _("%(name)s's door takes %(n)s to a tube; this tube takes %(cap)s. Scan a new tube."),
+        "out_of_scope": _("lives outside this round's areas (flagged)"),
+        "camera_no_permission": _("The camera could not be opened: %(error)s"),
+        "search_offline": _("Searching needs the network. Type the ID number into the scan box: it is kept and uploaded later."),
+    }
 
 
-def find_person(request, **kwargs):
-    raise Http404("not built yet")
+def _config(request, round: Round, *, mode: str, context: str, capacity: int, per_household: bool, **extra) -> dict:
+    return {
+        "mode": mode,
+        "context": context,
+        "round_id": round.pk,
+        "round_open": round.status == RoundStatus.OPEN,
+        "user_id": request.user.pk,
+        "batch_url": reverse("api:scan_batch", kwargs={"round_id": round.pk}),
+        "find_url": reverse("web:testing_find", kwargs={"pk": round.pk}),
+        "sw_url": reverse("web:testing_sw"),
+        "sw_scope": reverse("web:testing_sw").rsplit("/", 1)[0] + "/",
+        "capacity": capacity,
+        "per_household": per_household,
+        "messages": _js_messages(),
+        "state_labels": _state_labels(),
+        **extra,
+    }
 
 
-def service_worker(request, **kwargs):
-    raise Http404("not built yet")
+@login_required
+@never_cache
+def desk(request, pk: int):
+    round = _round(request, pk)
+    # A point may be seen by a leader of a building of its compound; registering there needs the compound.
+    points = [p for p in selectors.points_for_round(user=request.user, round=round, perm=Perm.TESTING_SAMPLE)
+              if can(request.user, Perm.TESTING_SAMPLE, p.compound.path)]
+    raw_point = request.GET.get("point", "")
+    if not raw_point:
+        return render(request, "web/capture/desk_points.html", {
+            "round": round,
+            "points": [(p, range(1, p.desks + 1)) for p in points],
+            "door_to_door": bool(intersect_paths(selectors.round_scope_paths(round),
+                                                 scope_paths(request.user, Perm.TESTING_SAMPLE))),
+        })
+    point = next((p for p in points if str(p.pk) == raw_point), None)
+    try:
+        desk_no = int(request.GET.get("desk") or 1)
+    except ValueError:
+        desk_no = 0
+    if point is None:
+        raise Http404
+    if not 1 <= desk_no <= point.desks:
+        return redirect(reverse("web:testing_desk", kwargs={"pk": round.pk}))
+    pooling = RoundRules(round).for_path(point.compound.path)
+    config = _config(request, round, mode="desk", context=f"desk:{point.pk}:{desk_no}", capacity=pooling.capacity,
+                     per_household=pooling.per_household, point_id=point.pk, desk=desk_no)
+    return render(request, "web/capture/desk.html", {
+        "round": round, "point": point, "desk": desk_no, "pooling": pooling, "config": config,
+    })
 
+
+@login_required
+@never_cache
+def door_buildings(request, pk: int):
+    round = _round(request, pk)
+    buildings = selectors.door_to_door_buildings(user=request.user, round=round)
+    return render(request, "web/capture/door_buildings.html", {
+        "round": round,
+        "buildings": buildings,
+        "config": _config(request, round, mode="buildings", context="door", capacity=0, per_household=False),
+        # Kept by the service worker at once, so that a leader can walk into a stairwell with no signal.
+        "offline_urls": [url + suffix for row in buildings[:30]
+                         for url in [reverse("web:testing_door", kwargs={"pk": round.pk, "building_pk": row.building.pk})]
+                         for suffix in ("", "?everyone=1")],
+    })
+
+
+def _door_data(plan, building: Area) -> dict:
+    """The building's doors as the page's script reads them (embedded with json_script)."""
+    doors = []
+    for well in plan.stairwells:
+        for floor, floor_doors in well.floors:
+            for door in floor_doors:
+                doors.append({
+                    "id": door.household.pk, "label": door.label, "floor": floor, "door": door.household.door,
+                    "stairwell": well.area.name if well.area.kind == AreaKind.UNIT else "",
+                    "risk": door.risk, "sealed": door.sealed, "capacity": door.capacity, "per_household": door.per_household,
+                    "people": [{"id": p.person_id, "name": p.name, "age": p.age, "state": p.state, "tube": p.tube,
+                                "immobile": p.immobile, "to_sample": p.to_sample} for p in door.people],
+                })
+    return {"building": {"id": building.pk, "name": building.name}, "doors": doors}
+
+
+@login_required
+@never_cache
+def door(request, pk: int, building_pk: int):
+    round = _round(request, pk)
+    building = Area.objects.filter(pk=building_pk, kind=AreaKind.BUILDING).first()
+    if (building is None or not can(request.user, Perm.TESTING_SAMPLE, building.path)
+            or not intersect_paths(selectors.round_scope_paths(round), [building.path])):
+        raise Http404
+    everyone = request.GET.get("everyone") == "1"
+    try:
+        plan = selectors.door_to_door_list(user=request.user, round=round, building=building, everyone=everyone)
+    except NotFound:
+        raise Http404 from None
+    pooling = RoundRules(round).for_path(building.path)
+    data = _door_data(plan, building)
+    config = _config(request, round, mode="door", context="door", capacity=pooling.capacity,
+                     per_household=pooling.per_household, building_id=building.pk)
+    labels = _state_labels()
+    stairwells = [
+        {"area": well.area, "floors": [(floor, [{"door": d, "people": [{"p": p, "label": labels[p.state]} for p in d.people]}
+                                               for d in doors]) for floor, doors in well.floors]}
+        for well in plan.stairwells if well.floors
+    ]
+    return render(request, "web/capture/door.html", {
+        "round": round, "building": building, "everyone": everyone, "stairwells": stairwells, "data": data,
+        "config": config, "sealed": RiskStatus.SEALED,
+        "owed": sum(p["to_sample"] for d in data["doors"] for p in d["people"]),
+    })
+
+
+@login_required
+@require_GET
+def find_person(request, pk: int):
+    """The fallback finder (htmx): people by ID number, name or door, each with a button that puts
+    them in the current tube."""
+    round = _round(request, pk)
+    query = request.GET.get("q", "").strip()[:60]
+    kind, found = selectors.capture_person_search(user=request.user, round=round, query=query) if query else ("empty", [])
+    labels = _state_labels()
+    return render(request, "web/capture/_found.html", {
+        "query": query, "kind": kind, "takeable": (PersonState.MISSING, PersonState.RESAMPLE),
+        "found": [{"person": f.person, "door": f.door, "state": f.state, "tube": f.tube, "in_round": f.in_round,
+                   "label": labels[f.state]} for f in found],
+    })
+
+
+@require_GET
+def service_worker(request):
+    """The service worker of the capture pages (scope /testing/): network first, the cache when
+    there is no network. It holds no data of its own; it is public like the static files."""
+    texts = {
+        "title": _("No network"),
+        "body": _("This page was not kept on this device. The scans you made are kept and will be uploaded."),
+        "retry": _("Try again"),
+    }
+    body = render_to_string("web/capture/sw.js", {
+        "version": _asset_version(),
+        "assets_json": json.dumps([static(name) for name in CAPTURE_ASSETS]),
+        # Escaped for HTML: the worker writes them into its offline page.
+        "texts_json": json.dumps({key: escape(text) for key, text in texts.items()}, ensure_ascii=False),
+    })
+    response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _asset_version() -> str:
+    """Changes when an asset changes, so that a new worker replaces the old cache."""
+    digest = hashlib.sha256()
+    for name in CAPTURE_ASSETS:
+        found = finders.find(name)
+        if found:
+            with open(found, "rb") as handle:
+                digest.update(handle.read())
+    return digest.hexdigest()[:12]

@@ -1,0 +1,236 @@
+"""Capture in a real browser: the desk with a scanner typing codes, door to door with no network,
+and an upload whose answer is lost. Every case is checked in the database, exactly."""
+
+import pytest
+from django.utils import timezone
+
+from firstline.testing.models import ResampleTask, Sample, Tube
+from firstline.testing.scanning import scans_record
+from tests.browser.conftest import sign_in
+from tests.testing.fixtures import desk_scan
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _scan(page, text: str) -> None:
+    """What a keyboard-wedge scanner does: type the code fast, then Enter."""
+    box = page.locator("#cap-scan")
+    box.press_sequentially(text)
+    box.press("Enter")
+
+
+def _open_desk(page, live_server, round_, point, user="volunteer", desk=1):
+    sign_in(page, live_server, user)
+    page.goto(f"{live_server.url}/testing/rounds/{round_.pk}/desk/?point={point.pk}&desk={desk}")
+    page.wait_for_selector("html[data-capture-ready]")
+
+
+def test_desk_fills_a_tube_of_ten_closes_it_and_starts_a_new_one(page, live_server, world, residents, round_, point):
+    _open_desk(page, live_server, round_, point)
+    _scan(page, "tg0000001")
+    assert page.locator("[data-testid=tube-code]").inner_text() == "TG0000001"
+    for person in residents.b1[:10]:
+        _scan(page, residents.codes[person.pk])
+    page.wait_for_selector("#cap-list .cap-item.is-stored >> nth=9")
+    assert page.locator("#cap-list .cap-item.is-stored").count() == 10
+    assert page.locator("[data-testid=tube-count]").inner_text() == "10 of 10"
+    assert page.locator("#cap-tube").get_attribute("data-state") == "full"
+    assert page.locator("[data-testid=tube-banner]").inner_text() == "Tube TG0000001 is full. Scan a new tube."
+    _scan(page, residents.codes[residents.b1[10].pk])
+    assert page.locator("[data-testid=message]").inner_text() == "Tube TG0000001 is full. Scan a new tube."
+    _scan(page, "TG0000002")
+    _scan(page, residents.codes[residents.b1[10].pk])
+    page.wait_for_selector("#cap-list .cap-item.is-stored >> nth=10")
+    assert page.locator("[data-testid=tube-count]").inner_text() == "1 of 10"
+    assert page.locator("[data-testid=pending-count]").inner_text() == "0"
+    first = page.locator("#cap-list .cap-item").first
+    assert first.locator(".cap-item-people li").inner_text() == "居民32甲 · 1号楼 Unit 1 302"
+    assert list(Tube.objects.order_by("code").values_list("code", "filled", "status")) == [
+        ("TG0000001", 10, "closed"), ("TG0000002", 1, "open")]
+    assert sorted(Sample.objects.values_list("person_id", "tube__code")) == sorted(
+        [(p.pk, "TG0000001") for p in residents.b1[:10]] + [(residents.b1[10].pk, "TG0000002")])
+
+
+def test_door_to_door_offline_taps_and_scans_survive_a_reload_and_upload_once(page, live_server, world, residents, round_):
+    b1 = residents.b1
+    sign_in(page, live_server, "leader")
+    page.goto(f"{live_server.url}/testing/rounds/{round_.pk}/door/{world.b1.pk}/")
+    page.click("[data-testid=toggle]")
+    page.wait_for_url("**/?everyone=1")
+    page.wait_for_selector("html[data-offline-ready]")
+    page.context.set_offline(True)
+    assert page.locator("[data-testid=net]").inner_text() == "Offline: scans are kept on this device"
+    _scan(page, "TD0000001")
+    page.click(f".cap-person[data-person='{b1[0].pk}']")
+    page.click(f".cap-person[data-person='{b1[1].pk}']")
+    _scan(page, residents.codes[b1[2].pk])
+    assert page.locator("[data-testid=pending-count]").inner_text() == "3"
+    assert page.locator("#cap-list .cap-item.is-pending").count() == 3
+    assert page.locator(f".cap-person[data-person='{b1[0].pk}'] .cap-pstate").inner_text() == "Waiting to upload · TD0000001"
+    assert page.locator("[data-testid=tube-count]").inner_text() == "3 of 10"
+    page.wait_for_selector("html[data-unsaved='0']")  # on disk in IndexedDB, a moment after it was shown
+
+    response = page.reload()
+    assert response.headers.get("x-firstline-offline") == "1"
+    page.wait_for_selector("html[data-capture-ready]")
+    assert page.locator("[data-testid=pending-count]").inner_text() == "3"
+    assert page.locator(f".cap-person[data-person='{b1[1].pk}']").is_disabled()
+    assert page.locator("[data-testid=tube-code]").inner_text() == "TD0000001"
+    page.click(f".cap-person[data-person='{b1[3].pk}']")
+    assert page.locator("[data-testid=pending-count]").inner_text() == "4"
+    assert page.locator("[data-testid=tube-mini]").inner_text() == "TD0000001 · 4 of 10"
+    page.click("#cap-find summary")
+    page.fill("[data-testid=find]", "居民")
+    page.press("[data-testid=find]", "Enter")
+    page.wait_for_selector("[data-testid=found]:has-text('Searching needs the network.')")
+    assert Sample.objects.count() == 0
+
+    page.context.set_offline(False)
+    page.wait_for_function("document.querySelector('[data-testid=pending-count]').textContent === '0'")
+    assert page.locator("#cap-list .cap-item.is-stored").count() == 4
+    assert page.locator(f".cap-person[data-person='{b1[3].pk}'] .cap-pstate").inner_text() == "Stored · TD0000001"
+    assert sorted(Sample.objects.values_list("person_id", "tube__code", "door_to_door", "collected_by__username")) == sorted(
+        (p.pk, "TD0000001", True, "leader") for p in b1[:4])
+    assert list(Tube.objects.values_list("code", "filled", "status")) == [("TD0000001", 4, "open")]
+
+
+def test_a_family_code_registers_both_members(page, live_server, world, residents, round_, point):
+    _open_desk(page, live_server, round_, point)
+    _scan(page, "TG0000003")
+    _scan(page, residents.family_code)
+    page.wait_for_selector("#cap-list .cap-item.is-stored")
+    assert page.locator("#cap-list .cap-item.is-stored .cap-item-people li").all_inner_texts() == [
+        "居民11甲 · 1号楼 Unit 1 101", "居民11乙 · 1号楼 Unit 1 101"]
+    assert page.locator("[data-testid=tube-count]").inner_text() == "2 of 10"
+    assert sorted(Sample.objects.values_list("person_id", "tube__code")) == sorted(
+        [(residents.b1[0].pk, "TG0000003"), (residents.b1[1].pk, "TG0000003")])
+
+
+def test_the_same_person_again_is_refused_with_where_and_when(page, live_server, world, residents, round_, point):
+    first, elsewhere = residents.b1[0], residents.b1[1]
+    scans_record(acting_user=world.staff, round=round_, scans=[desk_scan(point, "TG0000009", residents.codes[elsewhere.pk])])
+    at = Sample.objects.get(person=elsewhere).scanned_at
+    _open_desk(page, live_server, round_, point)
+    _scan(page, "TG0000004")
+    _scan(page, residents.codes[first.pk])
+    page.wait_for_selector("#cap-list .cap-item.is-stored")
+    # Twice on this device: told at once, nothing sent.
+    _scan(page, residents.codes[first.pk])
+    assert page.locator("#cap-list .cap-item").first.get_attribute("data-state") == "local"
+    assert page.locator("[data-testid=message]").inner_text().startswith("Already scanned on this device at ")
+    # Sampled at another desk: the server's refusal says where and when.
+    _scan(page, residents.codes[elsewhere.pk])
+    refused = page.locator("#cap-list .cap-item.is-refused")
+    refused.wait_for()
+    message = f"居***乙 was already sampled in this round: tube TG0000009, 东门采样点, {timezone.localtime(at):%H:%M}."
+    assert refused.locator(".cap-item-people li").inner_text() == f"居民11乙 · 1号楼 Unit 1 101: {message}"
+    assert page.locator("[data-testid=message]").inner_text() == message
+    assert page.locator("[data-testid=tube-count]").inner_text() == "1 of 10"
+    assert sorted(Sample.objects.values_list("person_id", "tube__code")) == sorted(
+        [(first.pk, "TG0000004"), (elsewhere.pk, "TG0000009")])
+
+
+def test_an_upload_that_succeeded_but_looked_failed_is_retried_and_stored_once(page, live_server, world, residents, round_, point):
+    lost = []
+
+    def lose_the_first_answer(route):
+        if not lost:
+            lost.append(route.fetch().status)  # the server stores the batch...
+            route.abort()  # ...and the browser sees the connection fail.
+        else:
+            route.continue_()
+
+    page.route("**/scans/batch", lose_the_first_answer)
+    _open_desk(page, live_server, round_, point)
+    _scan(page, "TG0000005")
+    _scan(page, residents.codes[residents.b1[0].pk])
+    page.wait_for_selector("#cap-list .cap-item.is-duplicate", timeout=15_000)
+    assert lost == [200]
+    row = page.locator("#cap-list .cap-item").first
+    assert row.locator(".cap-badge").inner_text() == "Already stored"
+    assert row.locator(".cap-item-people li").inner_text() == "居民11甲 · 1号楼 Unit 1 101"
+    assert page.locator("[data-testid=pending-count]").inner_text() == "0"
+    assert page.locator("[data-testid=tube-count]").inner_text() == "1 of 10"
+    assert list(Sample.objects.values_list("person_id", "tube__code")) == [(residents.b1[0].pk, "TG0000005")]
+    assert list(Tube.objects.values_list("code", "filled")) == [("TG0000005", 1)]
+
+
+def test_desk_fallbacks_switching_and_closing_tubes(page, live_server, world, residents, round_, point):
+    _open_desk(page, live_server, round_, point)
+    # No BarcodeDetector in this Chromium: the camera button stays hidden and a note says why.
+    assert (page.locator("[data-testid=camera]").is_visible(), page.locator("[data-testid=camera-note]").is_visible()) == (False, True)
+    _scan(page, residents.codes[residents.b1[0].pk])
+    assert page.locator("[data-testid=message]").inner_text() == "Scan a tube first, then the people."
+    _scan(page, "TG0000006")
+    # No code: find the person by name and put them in the tube.
+    page.click("#cap-find summary")
+    page.fill("[data-testid=find]", "居民12")
+    page.press("[data-testid=find]", "Enter")
+    page.wait_for_selector("[data-testid=found-person]")
+    assert page.locator("[data-testid=found-person] strong").all_inner_texts() == ["居民12乙", "居民12甲"]
+    page.click("[data-testid=found-person][data-name='居民12甲']")
+    page.wait_for_selector("#cap-list .cap-item.is-stored")
+    # An ID number with a lowercase x is read as an ID number (and nobody has it).
+    _scan(page, "11010519491231002x")
+    page.wait_for_selector("#cap-list .cap-item.is-refused")
+    refused = page.locator("#cap-list .cap-item.is-refused")
+    assert refused.locator(".cap-what").inner_text() == "ID number 110***********002X"
+    assert refused.locator(".cap-item-msg").inner_text() == "No one registered has this code or ID number."
+    # A different tube while this one has people: scan it twice to close the first.
+    _scan(page, "TG0000007")
+    assert page.locator("[data-testid=message]").inner_text() == (
+        "Tube TG0000006 has 1 of 10. Scan TG0000007 again to close TG0000006 and start TG0000007.")
+    assert page.locator("[data-testid=tube-code]").inner_text() == "TG0000006"
+    _scan(page, "TG0000007")
+    assert page.locator("[data-testid=message]").inner_text() == "Tube TG0000006 closed; tube TG0000007 is open."
+    _scan(page, residents.codes[residents.b1[4].pk])
+    page.wait_for_function("document.querySelector('[data-testid=pending-count]').textContent === '0'")
+    page.click("[data-testid=close-tube]")
+    assert page.locator("[data-testid=close-tube]").inner_text() == "Tap again to close tube TG0000007"
+    page.click("[data-testid=close-tube]")
+    assert page.locator("[data-testid=tube-code]").inner_text() == "—"
+    _scan(page, "TG0000006")
+    assert page.locator("[data-testid=message]").inner_text() == "Tube TG0000006 was already used on this device. Take a new tube."
+    page.wait_for_function("document.querySelector('[data-testid=pending-count]').textContent === '0'")
+    assert list(Tube.objects.order_by("code").values_list("code", "filled", "status")) == [
+        ("TG0000006", 1, "closed"), ("TG0000007", 1, "closed")]
+    assert sorted(Sample.objects.values_list("person_id", "tube__code")) == sorted(
+        [(residents.b1[2].pk, "TG0000006"), (residents.b1[4].pk, "TG0000007")])
+
+
+def test_door_to_door_a_re_sample_needs_a_tube_of_its_own(page, live_server, world, residents, round_, point):
+    resample = residents.b1[0]
+    scans_record(acting_user=world.volunteer, round=round_, scans=[desk_scan(point, "TG0000001", residents.codes[resample.pk])])
+    pool = Sample.objects.get(person=resample)
+    ResampleTask.objects.create(round=round_, person=resample, household_id=pool.household_id,
+                                household_path=pool.household_path, pool_sample=pool)
+    sign_in(page, live_server, "leader")
+    page.goto(f"{live_server.url}/testing/rounds/{round_.pk}/door/{world.b1.pk}/")
+    page.wait_for_selector("html[data-capture-ready]")
+    person = page.locator(f".cap-person[data-person='{resample.pk}']")
+    assert person.locator(".cap-pstate").inner_text() == "Re-sample: a tube of their own"
+    _scan(page, "TD0000002")
+    page.goto(f"{live_server.url}/testing/rounds/{round_.pk}/door/{world.b1.pk}/?everyone=1")
+    page.wait_for_selector("html[data-capture-ready]")
+    assert page.locator("[data-testid=tube-code]").inner_text() == "TD0000002"
+    page.click(f".cap-person[data-person='{residents.b1[2].pk}']")
+    page.wait_for_selector(f".cap-person[data-person='{residents.b1[2].pk}'][data-local=stored]")
+    # Tapped: told here at once. Scanned by code: the server refuses, and says so.
+    page.click(f".cap-person[data-person='{resample.pk}']")
+    assert page.locator("[data-testid=message]").inner_text() == "居民11甲 waits for a re-sample: scan a new tube for them alone."
+    _scan(page, residents.codes[resample.pk])
+    page.wait_for_selector("#cap-list .cap-item.is-refused")
+    message = "居***甲 is waiting for a single-tube re-sample: use a new tube for them alone."
+    assert page.locator("[data-testid=message]").inner_text() == message
+    assert person.locator(".cap-pstate").inner_text() == f"Refused · TD0000002 · {message}"
+    _scan(page, "TD0000003")
+    _scan(page, "TD0000003")
+    page.click(f".cap-person[data-person='{resample.pk}']")
+    page.wait_for_selector(f".cap-person[data-person='{resample.pk}'][data-local=stored]")
+    assert page.locator("[data-testid=tube-banner]").inner_text() == "Tube TD0000003 is full. Scan a new tube."
+    page.wait_for_function("document.querySelector('[data-testid=pending-count]').textContent === '0'")
+    assert list(Tube.objects.order_by("code").values_list("code", "capacity", "filled", "status", "for_resample")) == [
+        ("TD0000002", 10, 1, "closed", False), ("TD0000003", 1, 1, "closed", True), ("TG0000001", 10, 1, "open", False)]
+    assert sorted(Sample.objects.values_list("person_id", "tube__code", "purpose")) == sorted(
+        [(resample.pk, "TG0000001", "screening"), (resample.pk, "TD0000003", "resample"), (residents.b1[2].pk, "TD0000002", "screening")])
+    assert ResampleTask.objects.get().status == "done"

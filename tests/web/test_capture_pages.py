@@ -1,0 +1,173 @@
+"""The capture pages read by the Django client: who may open them, what the door page embeds for
+offline work, the finder, the service worker, and what a page costs in queries."""
+
+import json
+import re
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from firstline.areas.models import RiskStatus
+from firstline.areas.services import area_set_risk, building_create
+from firstline.people import services as people_services
+from firstline.people.models import VulnerabilityTag
+from firstline.testing import selectors, services
+from firstline.testing.models import ResampleTask, RoundStatus, Sample
+from firstline.testing.scanning import ScanIn, scans_record
+from tests.conftest import household
+from tests.testing.fixtures import desk_scan
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def _embedded(html: str, element_id: str):
+    match = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', html, re.S)
+    assert match, element_id
+    return json.loads(match.group(1))
+
+
+def test_rights_lab_and_outsider_get_404_on_every_capture_page(client, world, residents, round_, point):
+    pages = [
+        f"/testing/rounds/{round_.pk}/desk/",
+        f"/testing/rounds/{round_.pk}/desk/?point={point.pk}&desk=1",
+        f"/testing/rounds/{round_.pk}/door/",
+        f"/testing/rounds/{round_.pk}/door/{world.b1.pk}/",
+        f"/testing/rounds/{round_.pk}/find/?q=居民",
+    ]
+    for user in (world.lab, world.outsider, world.resident):
+        client.force_login(user)
+        for url in pages:
+            assert client.get(url).status_code == 404, (user.username, url)
+    client.force_login(world.leader)
+    # A leader registers door to door in their buildings only, and never at a point of the compound.
+    assert client.get(f"/testing/rounds/{round_.pk}/door/{world.b3.pk}/").status_code == 404
+    assert client.get(f"/testing/rounds/{round_.pk}/desk/?point={point.pk}&desk=1").status_code == 404
+    page = client.get(f"/testing/rounds/{round_.pk}/desk/").content.decode()
+    assert 'data-testid="no-points"' in page and 'data-testid="point"' not in page
+    client.force_login(world.volunteer)
+    assert client.get(f"/testing/rounds/{round_.pk}/door/{world.b9.pk}/").status_code == 404
+    assert client.get(f"/testing/rounds/{round_.pk}/desk/?point={point.pk}&desk=3").status_code == 302
+    client.logout()
+    assert client.get(f"/testing/rounds/{round_.pk}/desk/").status_code == 302
+    assert Sample.objects.count() == 0
+
+
+def test_desk_lists_the_points_then_opens_a_desk_with_its_settings(client, world, round_, point):
+    client.force_login(world.volunteer)
+    page = client.get(f"/testing/rounds/{round_.pk}/desk/").content.decode()
+    assert page.count('class="button primary cap-desk-link"') == 2
+    assert f'href="/testing/rounds/{round_.pk}/desk/?point={point.pk}&amp;desk=2"' in page
+    response = client.get(f"/testing/rounds/{round_.pk}/desk/?point={point.pk}&desk=2")
+    config = _embedded(response.content.decode(), "capture-config")
+    assert {key: config[key] for key in ("mode", "context", "round_id", "round_open", "user_id", "batch_url", "capacity",
+                                         "per_household", "point_id", "desk", "sw_url", "sw_scope")} == {
+        "mode": "desk", "context": f"desk:{point.pk}:2", "round_id": round_.pk, "round_open": True,
+        "user_id": world.volunteer.pk, "batch_url": f"/api/v1/testing/rounds/{round_.pk}/scans/batch", "capacity": 10,
+        "per_household": False, "point_id": point.pk, "desk": 2, "sw_url": "/testing/sw.js", "sw_scope": "/testing/",
+    }
+    assert response["Cache-Control"].startswith("max-age=0")
+    html = response.content.decode()
+    assert '<input id="cap-scan" name="scan" autofocus' in html
+    assert "firstline/capture.js" in html and "firstline/capture.css" in html
+    services.round_set_status(acting_user=world.staff, round=round_, status=RoundStatus.CLOSED)
+    html = client.get(f"/testing/rounds/{round_.pk}/desk/?point={point.pk}&desk=2").content.decode()
+    assert _embedded(html, "capture-config")["round_open"] is False
+    assert '<p class="cap-alert" role="alert">This round is not open (Closed): new scans are refused.</p>' in html
+
+
+def test_door_page_embeds_the_building_floor_by_floor_for_offline_work(client, world, residents, round_, point):
+    immobile = residents.b1[4]  # 居民21甲, floor 2
+    people_services.person_set_vulnerabilities(acting_user=world.staff, person=immobile, tags={VulnerabilityTag.MOBILITY_IMPAIRED: {}})
+    area_set_risk(acting_user=world.staff, area=household(world.b1, "301"), status=RiskStatus.SEALED, reason="阳性密接")
+    scans_record(acting_user=world.volunteer, round=round_, scans=[desk_scan(point, "TG0000001", residents.codes[residents.b1[5].pk])])
+    client.force_login(world.leader)
+    html = client.get(f"/testing/rounds/{round_.pk}/door/{world.b1.pk}/").content.decode()
+    data = _embedded(html, "capture-doors")
+    assert data["building"] == {"id": world.b1.pk, "name": "1号楼"}
+    # Doors that need a visit: 201 (someone who cannot come down) and 301 (sealed), bottom up.
+    assert [(d["door"], d["floor"], d["sealed"], d["capacity"]) for d in data["doors"]] == [
+        ("201", 2, False, 10), ("301", 3, True, 1)]
+    assert [(p["name"], p["state"], p["immobile"], p["to_sample"], p["tube"]) for p in data["doors"][0]["people"]] == [
+        ("居民21甲", "missing", True, True, ""), ("居民21乙", "pending", False, False, "TG0000001")]
+    assert html.count('data-testid="door"') == 2 and html.count('class="cap-person"') == 4
+    assert html.count(" disabled data-testid=\"person\"") == 1
+    config = _embedded(html, "capture-config")
+    assert (config["mode"], config["context"], config["building_id"], config["capacity"]) == ("door", "door", world.b1.pk, 10)
+    everyone = _embedded(client.get(f"/testing/rounds/{round_.pk}/door/{world.b1.pk}/?everyone=1").content.decode(), "capture-doors")
+    assert [d["door"] for d in everyone["doors"]] == ["101", "102", "201", "202", "301", "302"]
+    assert sum(p["to_sample"] for d in everyone["doors"] for p in d["people"]) == 11
+
+
+def test_door_buildings_count_as_the_door_to_door_list_does(client, world, residents, round_, point):
+    area_set_risk(acting_user=world.staff, area=household(world.b1, "301"), status=RiskStatus.SEALED, reason="阳性密接")
+    first = scans_record(acting_user=world.volunteer, round=round_, scans=[
+        desk_scan(point, "TG0000001", residents.codes[p.pk]) for p in residents.b1[:3]])
+    sample = Sample.objects.get(pk=first[0].people[0].sample_id)
+    ResampleTask.objects.create(round=round_, person=sample.person, household_id=sample.household_id,
+                                household_path=sample.household_path, pool_sample=sample)
+    client.force_login(world.leader)
+    html = client.get(f"/testing/rounds/{round_.pk}/door/").content.decode()
+    rows = selectors.door_to_door_buildings(user=world.leader, round=round_)
+    assert [(r.building.name, r.doors, r.people, r.visit_doors, r.visit_people, r.resample) for r in rows] == [
+        ("1号楼", 6, 10, 2, 3, 1), ("2号楼", 2, 2, 0, 0, 0)]
+    for row in rows:
+        plan = selectors.door_to_door_list(user=world.leader, round=round_, building=row.building)
+        every = selectors.door_to_door_list(user=world.leader, round=round_, building=row.building, everyone=True)
+        assert (row.visit_doors, row.visit_people) == (len(plan.doors), sum(len(d.to_sample) for d in plan.doors))
+        assert (row.doors, row.people) == (len(every.doors), sum(len(d.to_sample) for d in every.doors))
+    assert html.count('data-testid="building"') == 2
+    assert '<strong data-testid="visit">2 doors to visit (3 people)</strong>' in html
+    assert _embedded(html, "capture-offline-urls") == [
+        f"/testing/rounds/{round_.pk}/door/{world.b1.pk}/", f"/testing/rounds/{round_.pk}/door/{world.b1.pk}/?everyone=1",
+        f"/testing/rounds/{round_.pk}/door/{world.b2.pk}/", f"/testing/rounds/{round_.pk}/door/{world.b2.pk}/?everyone=1"]
+
+
+def test_finder_shows_people_in_scope_with_their_state(client, world, residents, round_, point):
+    scans_record(acting_user=world.volunteer, round=round_, scans=[desk_scan(point, "TG0000001", residents.codes[residents.b1[0].pk])])
+    client.force_login(world.volunteer)
+    html = client.get(f"/testing/rounds/{round_.pk}/find/", {"q": "1-101"}).content.decode()
+    assert re.findall(r'data-name="([^"]+)"', html) == ["居民11乙", "居民11甲"]
+    assert html.count(" disabled data-testid=\"found-person\"") == 1
+    assert "Sampled · TG0000001" in html
+    html = client.get(f"/testing/rounds/{round_.pk}/find/", {"q": "外小区人"}).content.decode()
+    assert "Nobody found in your areas." in html
+    assert client.get(f"/testing/rounds/{round_.pk}/find/", {"q": ""}).content.decode().strip() == ""
+
+
+def test_service_worker_is_javascript_with_the_assets_to_keep(client, world):
+    response = client.get("/testing/sw.js")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/javascript; charset=utf-8"
+    assert response["Cache-Control"] == "no-cache"
+    body = response.content.decode()
+    assert ('const ASSETS = ["/static/firstline/firstline.css", "/static/firstline/htmx.min.js", "/static/firstline/firstline.js", '
+            '"/static/firstline/capture.css", "/static/firstline/capture.js"];') in body
+    assert re.search(r'const ASSET_CACHE = "firstline-capture-assets-[0-9a-f]{12}";', body)
+
+
+def test_capture_pages_cost_the_same_queries_for_a_bigger_building(client, world, residents, round_, point):
+    client.force_login(world.staff)
+    small = _queries(client, f"/testing/rounds/{round_.pk}/door/{world.b1.pk}/?everyone=1")
+    big = building_create(acting_user=world.staff, compound=world.p1, name="大楼", units=4, floors=12, doors_per_floor=4, has_lift=True)
+    for door in ("101", "502", "1204"):
+        for name in ("甲", "乙", "丙"):
+            people_services.person_register(acting_user=world.staff, household=household(big, door, "Unit 3"), data={"name": f"{door}{name}"})
+    assert _queries(client, f"/testing/rounds/{round_.pk}/door/{big.pk}/?everyone=1") == small
+    buildings = _queries(client, f"/testing/rounds/{round_.pk}/door/")
+    building_create(acting_user=world.staff, compound=world.p1, name="新楼", units=1, floors=2, doors_per_floor=2, has_lift=False)
+    assert _queries(client, f"/testing/rounds/{round_.pk}/door/") == buildings
+    desk = _queries(client, f"/testing/rounds/{round_.pk}/desk/?point={point.pk}&desk=1")
+    assert desk == 8  # session, user, grants, round, its areas, points, pooling rules, risks
+    finder = _queries(client, f"/testing/rounds/{round_.pk}/find/?q=居民")
+    scans_record(acting_user=world.staff, round=round_, scans=[
+        ScanIn(client_id=uuid.uuid4(), tube_code="TG0000002", person_code=residents.codes[p.pk], point_id=point.pk, desk=1)
+        for p in residents.b1[:5]])
+    assert _queries(client, f"/testing/rounds/{round_.pk}/find/?q=居民") == finder
