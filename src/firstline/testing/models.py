@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from firstline.areas.models import RiskStatus
 
@@ -19,9 +20,9 @@ TUBE_CAPACITIES = (1, 5, 10, 20)
 
 
 class RoundStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    PLANNED = "planned", pgettext_lazy("round", "Planned")
+    OPEN = "open", pgettext_lazy("round", "Open")
+    CLOSED = "closed", pgettext_lazy("round", "Closed")
 
 
 class Round(models.Model):
@@ -114,8 +115,8 @@ class SamplingPoint(models.Model):
 
 
 class TubeStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("tube", "Open")
+    CLOSED = "closed", pgettext_lazy("tube", "Closed")
 
 
 class ResultKind(models.TextChoices):
@@ -437,8 +438,8 @@ class FollowUp(models.Model):
         POSITIVE = "positive", _("Positive single-tube result")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("follow-up", "Open")
+        CLOSED = "closed", pgettext_lazy("follow-up", "Closed")
 
     household = models.ForeignKey("areas.Area", on_delete=models.CASCADE, related_name="follow_ups")
     household_path = models.CharField(max_length=64)
