@@ -433,14 +433,7 @@ def round_building(*, user, round: Round, building: Area, top_down: bool = True)
         .select_related("person").order_by("household_id", "person__birth_date", "person_id")
     ) if in_round else []
     person_ids = [r.person_id for r in residences]
-    samples: dict[int, dict[str, tuple]] = defaultdict(dict)
-    for person_id, purpose, state, tube in Sample.objects.filter(round=round, person_id__in=person_ids).exclude(
-        state=SampleState.INVALID
-    ).values_list("person_id", "purpose", "state", "tube__code"):
-        samples[person_id][purpose] = (state, tube)
-    exempt = dict(Exemption.objects.filter(round=round, person_id__in=person_ids).values_list("person_id", "reason"))
-    open_tasks = set(ResampleTask.objects.filter(round=round, person_id__in=person_ids, status=ResampleTask.Status.OPEN)
-                     .values_list("person_id", flat=True))
+    samples, exempt, open_tasks = _round_states(round, person_ids)
     tags: dict[int, list[str]] = defaultdict(list)
     for person_id, tag in Vulnerability.objects.filter(person_id__in=person_ids).order_by("tag").values_list("person_id", "tag"):
         tags[person_id].append(tag)
@@ -470,6 +463,20 @@ def round_building(*, user, round: Round, building: Area, top_down: bool = True)
         for well in (units or [building])
     ]
     return BuildingRound(building=building, stairwells=stairwells, totals=dict(totals))
+
+
+def _round_states(round: Round, person_ids) -> tuple[dict[int, dict[str, tuple]], dict[int, str], set[int]]:
+    """For these people in the round, in three queries: their live samples ({person: {purpose:
+    (state, tube code)}}), their exemption reasons, and who awaits a single re-sample."""
+    samples: dict[int, dict[str, tuple]] = defaultdict(dict)
+    for person_id, purpose, state, tube in Sample.objects.filter(round=round, person_id__in=person_ids).exclude(
+        state=SampleState.INVALID
+    ).values_list("person_id", "purpose", "state", "tube__code"):
+        samples[person_id][purpose] = (state, tube)
+    exempt = dict(Exemption.objects.filter(round=round, person_id__in=person_ids).values_list("person_id", "reason"))
+    open_tasks = set(ResampleTask.objects.filter(round=round, person_id__in=person_ids, status=ResampleTask.Status.OPEN)
+                     .values_list("person_id", flat=True))
+    return samples, exempt, open_tasks
 
 
 def _door_person(person: Person, samples: dict[str, tuple], exemption: str | None, resample_open: bool, tags: list[str]) -> DoorPerson:
@@ -761,13 +768,7 @@ def household_testing(*, user, household: Area, round: Round) -> list[DoorPerson
         raise NotFound
     residences = list(Residence.objects.filter(household=household, is_current=True).select_related("person"))
     ids = [r.person_id for r in residences]
-    samples: dict[int, dict[str, tuple]] = defaultdict(dict)
-    for person_id, purpose, state, tube in Sample.objects.filter(round=round, person_id__in=ids).exclude(
-            state=SampleState.INVALID).values_list("person_id", "purpose", "state", "tube__code"):
-        samples[person_id][purpose] = (state, tube)
-    exempt = dict(Exemption.objects.filter(round=round, person_id__in=ids).values_list("person_id", "reason"))
-    tasks = set(ResampleTask.objects.filter(round=round, person_id__in=ids, status=ResampleTask.Status.OPEN)
-                .values_list("person_id", flat=True))
+    samples, exempt, tasks = _round_states(round, ids)
     return [_door_person(r.person, samples.get(r.person_id, {}), exempt.get(r.person_id), r.person_id in tasks, [])
             for r in residences]
 
@@ -1031,14 +1032,7 @@ def door_to_door_buildings(*, user, round: Round) -> list[BuildingOwed]:
     residences = list(residents.select_related("person", "household").only(
         "household__path", "person__name", "person__birth_date").order_by("household_id", "person_id"))
     person_ids = residents.values("person_id")
-    samples: dict[int, dict[str, tuple]] = defaultdict(dict)
-    for person_id, purpose, state, tube in Sample.objects.filter(round=round, person_id__in=person_ids).exclude(
-        state=SampleState.INVALID
-    ).values_list("person_id", "purpose", "state", "tube__code"):
-        samples[person_id][purpose] = (state, tube)
-    exempt = dict(Exemption.objects.filter(round=round, person_id__in=person_ids).values_list("person_id", "reason"))
-    open_tasks = set(ResampleTask.objects.filter(round=round, person_id__in=person_ids, status=ResampleTask.Status.OPEN)
-                     .values_list("person_id", flat=True))
+    samples, exempt, open_tasks = _round_states(round, person_ids)
     immobile = set(Vulnerability.objects.filter(person_id__in=person_ids, tag=VulnerabilityTag.MOBILITY_IMPAIRED)
                    .values_list("person_id", flat=True))
     # The areas above or inside these buildings that are not of normal risk: few, so read them all.
@@ -1096,14 +1090,7 @@ def capture_person_search(*, user, round: Round, query: str, limit: int = 10) ->
         person__in=people, is_current=True).values_list("person_id", "household_id", "household__path")}
     people = [p for p in people if p.pk in homes and is_within(homes[p.pk][1], sample_paths)]
     ids = [p.pk for p in people]
-    samples: dict[int, dict[str, tuple]] = defaultdict(dict)
-    for person_id, purpose, state, tube in Sample.objects.filter(round=round, person_id__in=ids).exclude(
-        state=SampleState.INVALID
-    ).values_list("person_id", "purpose", "state", "tube__code"):
-        samples[person_id][purpose] = (state, tube)
-    exempt = dict(Exemption.objects.filter(round=round, person_id__in=ids).values_list("person_id", "reason"))
-    open_tasks = set(ResampleTask.objects.filter(round=round, person_id__in=ids, status=ResampleTask.Status.OPEN)
-                     .values_list("person_id", flat=True))
+    samples, exempt, open_tasks = _round_states(round, ids)
     labels = door_labels(household_ids={homes[pk][0] for pk in ids})
     round_paths = round_scope_paths(round)
     results = []
