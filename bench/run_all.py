@@ -9,6 +9,7 @@ HERE = Path(__file__).resolve().parent
 BENCHES = [
     ["bench_import.py", "--rows", os.environ.get("BENCH_IMPORT_ROWS", "100000")],
     ["bench_pages.py", "--residents", os.environ.get("BENCH_RESIDENTS", "1000000")],
+    ["bench_testing.py", "--residents", os.environ.get("BENCH_TESTING_RESIDENTS", "100000")],
 ]
 
 

@@ -60,5 +60,6 @@ def sign_in(page, live_server, username: str, password: str = PASSWORD) -> None:
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    with page.expect_navigation():  # the session cookie is set before the next page is asked for
+        page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")

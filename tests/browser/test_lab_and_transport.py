@@ -25,8 +25,14 @@ def sign_in(page, live_server, username: str) -> None:
         page.click("button[type=submit]")
 
 
+def wait_for_focus(page) -> None:
+    """A scanner types into whatever has the focus: wait until the page has put it in its field."""
+    page.wait_for_function("document.readyState === 'complete' && document.activeElement?.tagName === 'INPUT'")
+
+
 def scan(page, code: str) -> None:
     """Type into the focused field as a scanner does, and wait for the page the Enter brings."""
+    wait_for_focus(page)
     with page.expect_navigation():
         page.keyboard.type(code)
         page.keyboard.press("Enter")
@@ -64,6 +70,7 @@ def test_a_box_goes_from_the_point_to_the_lab_and_its_positive_pool_reaches_the_
     page.goto(f"{live_server.url}/lab/")
     assert page.get_by_test_id("lab-box-BOX-001").locator("td").nth(2).inner_text() == "0 of 2 tubes"
     scan(page, "BOX-001")
+    wait_for_focus(page)
     page.keyboard.type("TG0000001")
     page.keyboard.press("Enter")
     assert page.get_by_test_id("scanned-count").inner_text() == "1"

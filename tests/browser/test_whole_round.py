@@ -43,7 +43,8 @@ def sign_in(page, live_server, username: str) -> None:
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    with page.expect_navigation():  # the session cookie is set before the next page is asked for
+        page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
 
 
@@ -65,6 +66,9 @@ def people_of(stairwell: Area) -> list[Residence]:
 
 def test_a_whole_round_on_the_demo_community(phone, live_server):
     page = phone
+    console: list[str] = []
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
     call_command("load_demo", "--small", stdout=io.StringIO())
     community = Area.objects.get(name="睿和社区")
     building = Area.objects.get(name="1号楼", parent__name="睿和新城")
@@ -107,7 +111,11 @@ def test_a_whole_round_on_the_demo_community(phone, live_server):
     point = Area.objects.get(name="睿和新城").sampling_points.get(name="东门采样点")
     sign_in(page, live_server, "zhiyuan")
     page.goto(f"{live_server.url}/testing/rounds/{round_.pk}/desk/?point={point.pk}&desk=1")
-    page.wait_for_selector("html[data-capture-ready]")
+    try:
+        page.wait_for_selector("html[data-capture-ready]")
+    except Exception:
+        pytest.fail(f"The desk page never got ready: {page.url} «{page.title()}»\n{page.inner_text('body')[:500]}\n"
+                    "Browser console:\n" + "\n".join(console))
     scan(page, "yl-0000001")
     scan(page, family_code)
     desk_people = [r.person for r in people_of(unit1) if r.household_id != family_door.pk]

@@ -6,9 +6,12 @@ here: on PostgreSQL one statement over `unnest()` of one array per column (a few
 whatever the number of rows); on SQLite multi-row VALUES in chunks under its parameter limit.
 """
 
+import datetime as dt
+import uuid
 from collections.abc import Sequence
 
 from django.db import connection, models
+from django.db.models.expressions import RawSQL
 
 _SQLITE_MAX_PARAMS = 30000
 
@@ -18,6 +21,40 @@ def _column(model: type[models.Model], attname: str) -> models.Field:
         if field.attname == attname:
             return field
     raise ValueError(f"{model.__name__} has no column {attname}")
+
+
+# Python types that a column's get_db_prep_value returns unchanged on both backends: a column whose
+# values are all of these is sent as it is, without a method call per value (the scan pipeline
+# inserts thousands of rows at once).
+_AS_IS: dict[str, tuple[type, ...]] = {
+    "AutoField": (int,), "BigAutoField": (int,), "SmallAutoField": (int,),
+    "IntegerField": (int,), "BigIntegerField": (int,), "SmallIntegerField": (int,),
+    "PositiveIntegerField": (int,), "PositiveBigIntegerField": (int,), "PositiveSmallIntegerField": (int,),
+    "CharField": (str,), "TextField": (str,), "BooleanField": (bool,),
+}
+
+
+def _as_is_types(field: models.Field) -> tuple[type, ...]:
+    if isinstance(field, models.ForeignKey):
+        field = field.target_field
+    kind = field.get_internal_type()
+    if connection.vendor == "postgresql":
+        # psycopg takes UUIDs and aware datetimes natively; Django's PostgreSQL backend passes them through.
+        if kind == "UUIDField":
+            return (uuid.UUID,)
+        if kind == "DateTimeField":
+            return (dt.datetime,)
+    return _AS_IS.get(kind, ())
+
+
+def _prepared(field: models.Field, values: list) -> list:
+    """The column's values as the database takes them (the same as get_db_prep_value, faster)."""
+    kinds = _as_is_types(field)
+    if kinds:
+        aware = kinds == (dt.datetime,)
+        if all(v is None or (type(v) in kinds and (not aware or v.tzinfo is not None)) for v in values):
+            return values
+    return [field.get_db_prep_value(v, connection) for v in values]
 
 
 def _pg_array_type(field: models.Field) -> str:
@@ -45,13 +82,21 @@ def insert_returning(
     ret = ", ".join(connection.ops.quote_name(f.column) for f in returned)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            arrays = [
-                [f.get_db_prep_value(row[i], connection) for row in rows] for i, f in enumerate(fields)
-            ]
-            casts = ", ".join(f"%s::{_pg_array_type(f)}[]" for f in fields)
+            arrays = [_prepared(f, [row[i] for row in rows]) for i, f in enumerate(fields)]
+            # A column with one value in every row (the round, the user, the time stored) is sent
+            # once rather than as an array: turning arrays into SQL literals is most of the cost.
+            same = [len(rows) > 1 and all(v is values[0] or v == values[0] for v in values) for values in arrays]
+            if all(same):
+                same[0] = False
+            unnested = [i for i in range(len(fields)) if not same[i]]
+            select = ", ".join(f"%s::{_pg_array_type(f)}" if same[i] else f"u.c{i}" for i, f in enumerate(fields))
+            casts = ", ".join(f"%s::{_pg_array_type(fields[i])}[]" for i in unnested)
+            aliases = ", ".join(f"c{i}" for i in unnested)
+            params = [arrays[i][0] for i in range(len(fields)) if same[i]] + [arrays[i] for i in unnested]
             cursor.execute(
-                f"INSERT INTO {table} ({names}) SELECT * FROM unnest({casts}) ON CONFLICT DO NOTHING RETURNING {ret}",  # noqa: S608
-                arrays,
+                f"INSERT INTO {table} ({names}) SELECT {select} FROM unnest({casts}) AS u({aliases}) "  # noqa: S608
+                f"ON CONFLICT DO NOTHING RETURNING {ret}",
+                params,
             )
             return [tuple(row) for row in cursor.fetchall()]
         inserted = []
@@ -59,10 +104,33 @@ def insert_returning(
         one = "(" + ", ".join(["%s"] * len(fields)) + ")"
         for start in range(0, len(rows), per_chunk):
             chunk = rows[start : start + per_chunk]
-            params = [f.get_db_prep_value(row[i], connection) for row in chunk for i, f in enumerate(fields)]
+            prepared = [_prepared(f, [row[i] for row in chunk]) for i, f in enumerate(fields)]
+            params = [value for row in zip(*prepared, strict=True) for value in row]
             cursor.execute(
                 f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(chunk))} ON CONFLICT DO NOTHING RETURNING {ret}",  # noqa: S608
                 params,
             )
             inserted.extend(cursor.fetchall())
         return [tuple(f.to_python(v) for f, v in zip(returned, row, strict=True)) for row in inserted]
+
+
+def in_values(model: type[models.Model], attname: str, values) -> list | RawSQL:
+    """The right-hand side of `<attname>__in` for many values. On PostgreSQL the values go as one
+    array (`IN (SELECT unnest(%s))`): a list of thousands of placeholders costs more to build and
+    to parse than the query costs to run. Elsewhere, the plain list."""
+    values = list(values)
+    if connection.vendor != "postgresql" or len(values) < 50:
+        return values
+    field = _column(model, attname)
+    return RawSQL(f"SELECT unnest(%s::{_pg_array_type(field)}[])", [_prepared(field, values)])  # noqa: S608
+
+
+def in_sql(column_sql: str, model: type[models.Model], attname: str, values) -> tuple[str, list]:
+    """`<column_sql> IN (…)` for hand-written SQL, and its parameters: one array on PostgreSQL,
+    one placeholder a value elsewhere."""
+    field = _column(model, attname)
+    values = _prepared(field, list(values))
+    if connection.vendor == "postgresql":
+        return f"{column_sql} = ANY(%s::{_pg_array_type(field)}[])", [values]
+    return f"{column_sql} IN ({', '.join(['%s'] * len(values))})", values
+

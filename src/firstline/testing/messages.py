@@ -46,7 +46,8 @@ def call_down_message(*, point, stairwells: list[Area]) -> str:
         return _(
             "[Testing] Residents of %(where)s: please come down now to %(point)s for your test.\n"
             "Bring your personal code, wear a mask and keep one metre apart."
-        ) % {"where": where, "point": point.name + (f" ({point.location})" if point.location else "")}
+        ) % {"where": where, "point": _("%(point)s (%(location)s)") % {"point": point.name, "location": point.location}
+             if point.location else point.name}
 
 
 def positive_pool_message(*, round, tube_code: str, doors: list[str], people: int) -> tuple[str, str]:

@@ -21,6 +21,7 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -29,11 +30,11 @@ from django.utils.translation import gettext as _
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import scope_paths
-from firstline.areas.models import RiskStatus
-from firstline.areas.selectors import door_labels
+from firstline.areas.models import Area, AreaKind, RiskStatus
+from firstline.areas.selectors import door_label
 from firstline.common import crypto
 from firstline.common.audit import audit_record
-from firstline.common.bulk import insert_returning
+from firstline.common.bulk import in_sql, in_values, insert_returning
 from firstline.common.errors import Conflict
 from firstline.common.identity import IdType, fold, mask_name, normalise_id_number
 from firstline.common.paths import is_within
@@ -173,7 +174,7 @@ class _Scan:
     client_id: uuid.UUID | None = None
     tube_code: str = ""
     scanned_at: dt.datetime | None = None
-    point: SamplingPoint | None = None
+    point: SimpleNamespace | None = None  # pk, name, compound.path
     people: list[int] = field(default_factory=list)
     family: bool = False
     outcome: ScanOutcome | None = None
@@ -206,13 +207,24 @@ class _Batch:
         self.now = timezone.now()
         self.scans = [_Scan(index=i, raw=scan) for i, scan in enumerate(scans)]
         self.people: dict[int, _Person] = {}
+        # The pooling of each place, worked out once per batch (the rules do not change within it).
+        self._pooling: dict[str, object] = {}
         self.sample_paths = scope_paths(acting_user, Perm.TESTING_SAMPLE)
         self.ledger_paths = scope_paths(acting_user, Perm.LEDGER_VIEW)
-        self.round_paths = list(RoundArea.objects.filter(round=round).values_list("area__path", flat=True))
+        self.round_paths: list[str] = []
+        self.home_labels: dict[int, str] = {}
 
     # -- before the transaction: read-only checks and look-ups -----------------------------------
     def prepare(self) -> None:
-        round = Round.objects.only("status", "closed_at").get(pk=self.round.pk)
+        # The round's status and its areas, in one query.
+        rows = _rows(
+            f"SELECT r.status, r.closed_at, a.path FROM {Round._meta.db_table} r "  # noqa: S608
+            f"LEFT JOIN {RoundArea._meta.db_table} ra ON ra.round_id = r.id LEFT JOIN {Area._meta.db_table} a ON a.id = ra.area_id "
+            "WHERE r.id = %s", [self.round.pk])
+        if not rows:
+            raise Round.DoesNotExist("Round matching query does not exist.")
+        round = SimpleNamespace(status=rows[0][0], closed_at=_datetime(rows[0][1]))
+        self.round_paths = [path for _status, _closed, path in rows if path is not None]
         for scan in self.scans:
             try:
                 self._check_shape(scan, round)
@@ -250,7 +262,13 @@ class _Batch:
 
     def _load_points(self) -> None:
         ids = {s.raw.point_id for s in self.scans if s.outcome is None and s.raw.point_id and not s.raw.door_to_door}
-        points = {p.pk: p for p in SamplingPoint.objects.filter(pk__in=ids).select_related("compound")}
+        # Plain values, not model instances: a point's id, name and compound path are all a scan needs.
+        rows = []
+        if ids:
+            where, params = in_sql("p.id", SamplingPoint, "id", ids)
+            rows = _rows(f"SELECT p.id, p.name, c.path FROM {SamplingPoint._meta.db_table} p "  # noqa: S608
+                         f"JOIN {Area._meta.db_table} c ON c.id = p.compound_id WHERE {where}", params)
+        points = {pk: SimpleNamespace(pk=pk, name=name, compound=SimpleNamespace(path=path)) for pk, name, path in rows}
         for scan in self.scans:
             if scan.outcome is not None or scan.raw.kind != SAMPLE or scan.raw.door_to_door:
                 continue
@@ -288,7 +306,9 @@ class _Batch:
                 except (TypeError, ValueError):
                     scan.outcome = self._refused(scan, "invalid", _("The person id is not a number."))
         if by_code:
-            found = PersonalCode.objects.filter(code__in=list(by_code), revoked_at__isnull=True).values_list("pk", "code", "kind", "person_id")
+            where, params = in_sql("code", PersonalCode, "code", by_code)
+            found = _rows(f"SELECT id, code, kind, person_id FROM {PersonalCode._meta.db_table} "  # noqa: S608
+                          f"WHERE {where} AND revoked_at IS NULL", params)
             families = {}
             for pk, code, kind, person_id in found:
                 if kind == CodeKind.PERSON:
@@ -306,11 +326,11 @@ class _Batch:
                     for scan in by_code[code]:
                         scan.people, scan.family = members.get(code_id, []), True
         if by_hash:
-            for pk, digest in Person.objects.filter(id_hash__in=list(by_hash)).values_list("pk", "id_hash"):
+            for pk, digest in Person.objects.filter(id_hash__in=in_values(Person, "id_hash", by_hash)).values_list("pk", "id_hash"):
                 for scan in by_hash[digest]:
                     scan.people = [pk]
         if by_pk:
-            for pk in Person.objects.filter(pk__in=list(by_pk)).values_list("pk", flat=True):
+            for pk in Person.objects.filter(pk__in=in_values(Person, "id", by_pk)).values_list("pk", flat=True):
                 for scan in by_pk[pk]:
                     scan.people = [pk]
         wanted = {pk for scan in self.scans for pk in scan.people}
@@ -333,24 +353,20 @@ class _Batch:
 
     def _load_people(self, wanted: set[int]) -> None:
         self.merged: dict[int, int] = {}
-        rows = list(Person.objects.filter(pk__in=wanted).values_list("pk", "name", "merged_into_id"))
-        targets = {m for _pk, _name, m in rows if m}
+        rows = _people_with_homes(wanted)
+        targets = {row[2] for row in rows if row[2]}
         while targets:
-            more = list(Person.objects.filter(pk__in=targets).values_list("pk", "name", "merged_into_id"))
+            more = _people_with_homes(targets)
             rows += more
-            targets = {m for _pk, _name, m in more if m} - {r[0] for r in rows}
-        merged_into = {pk: m for pk, _name, m in rows if m}
+            targets = {row[2] for row in more if row[2]} - {r[0] for r in rows}
+        merged_into = {row[0]: row[2] for row in rows if row[2]}
         for pk in merged_into:
             final = pk
             while final in merged_into:
                 final = merged_into[final]
             self.merged[pk] = final
-        self.people = {pk: _Person(pk, name) for pk, name, m in rows if not m}
-        for person_id, home_id, path in Residence.objects.filter(person_id__in=list(self.people), is_current=True).values_list(
-            "person_id", "household_id", "household__path"
-        ):
-            self.people[person_id].home_id = home_id
-            self.people[person_id].home_path = path
+        self.people = {row[0]: _Person(row[0], row[1], row[3], row[4] or "") for row in rows if not row[2]}
+        self.home_labels = {row[3]: label for row in rows if row[3] and (label := _home_label(row))}
 
     # -- in the transaction ------------------------------------------------------------------------
     def write(self) -> list[ScanOutcome]:
@@ -360,23 +376,18 @@ class _Batch:
             if scan.raw.kind == SAMPLE:
                 for pk in scan.people:
                     sample_ids[(scan.index, pk)] = family_sample_id(scan.client_id, pk) if scan.family else scan.client_id
-        existing = {
-            row[0]: row for row in Sample.objects.filter(pk__in=list(sample_ids.values())).values_list(
-                "pk", "person_id", "purpose", "tube__code", "tube__capacity", "tube__filled", "tube__status",
-                "tube__per_household", "tube__for_resample")
-        } if sample_ids else {}
         codes_wanted = {s.tube_code for s in live_scans}
         tubes = self._lock_tubes(codes_wanted)
         person_ids = {pk for s in live_scans for pk in s.people}
-        live_samples = self._live_samples(person_ids)
-        open_tasks = dict(
-            ResampleTask.objects.filter(round=self.round, person_id__in=list(person_ids), status=ResampleTask.Status.OPEN)
-            .values_list("person_id", "pk")
-        ) if person_ids else {}
+        existing, live_samples = self._known_samples(set(sample_ids.values()), person_ids)
+        open_tasks = dict(self._open_tasks(person_ids)) if person_ids else {}
         rules = RoundRules(self.round)
         rules.load_risks({self.people[pk].home_path for pk in person_ids} | {s.point.compound.path for s in live_scans if s.point})
-        self.labels = door_labels(household_ids={self.people[pk].home_id for pk in person_ids if self.people[pk].home_id}
-                                  | {t.household_id for t in tubes.values() if t.household_id})
+        doors = ({self.people[pk].home_id for pk in person_ids if self.people[pk].home_id}
+                 | {t.household_id for t in tubes.values() if t.household_id})
+        self.labels = {pk: self.home_labels[pk] for pk in doors if pk in self.home_labels}
+        if doors - self.labels.keys():
+            self.labels.update(_door_labels(doors - self.labels.keys()))
 
         new_samples: list[tuple] = []
         tasks_done: list[tuple[int, uuid.UUID]] = []
@@ -420,25 +431,57 @@ class _Batch:
         self._audit(outcomes, tubes)
         return outcomes
 
+    # The queries of the transaction are written by hand: for a single scan the ORM spent longer
+    # building them than the database answering (bench_testing.py).
+    def _open_tasks(self, person_ids: set[int]) -> list[tuple]:
+        where, params = in_sql("person_id", ResampleTask, "person_id", person_ids)
+        return _rows(f"SELECT person_id, id FROM {ResampleTask._meta.db_table} "  # noqa: S608
+                     f"WHERE round_id = %s AND {where} AND status = %s", [self.round.pk, *params, str(ResampleTask.Status.OPEN)])
+
     def _lock_tubes(self, codes_wanted: set[str]) -> dict[str, _Tube]:
-        queryset = Tube.objects.filter(code__in=list(codes_wanted))
-        if connection.features.has_select_for_update:
-            queryset = queryset.select_for_update()
+        if not codes_wanted:
+            return {}
+        where, params = in_sql("code", Tube, "code", codes_wanted)
+        # Locked in one order (the model's) by every batch, so two batches never wait on each other in a circle.
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         tubes = {}
-        for row in queryset.values_list(
-            "pk", "code", "round_id", "capacity", "per_household", "household_id", "filled", "status", "for_resample", "area_path"
+        for row in _rows(
+            "SELECT id, code, round_id, capacity, per_household, household_id, filled, status, for_resample, area_path "  # noqa: S608
+            f"FROM {Tube._meta.db_table} WHERE {where} ORDER BY opened_at, id{lock}", params
         ):
-            tubes[row[1]] = _Tube(id=row[0], code=row[1], round_id=row[2], capacity=row[3], per_household=row[4],
-                                  household_id=row[5], filled=row[6], status=row[7], for_resample=row[8], area_path=row[9])
+            tubes[row[1]] = _Tube(id=row[0], code=row[1], round_id=row[2], capacity=row[3], per_household=bool(row[4]),
+                                  household_id=row[5], filled=row[6], status=row[7], for_resample=bool(row[8]), area_path=row[9])
         return tubes
 
-    def _live_samples(self, person_ids: set[int]) -> dict[tuple[int, str], tuple]:
-        if not person_ids:
-            return {}
-        rows = Sample.objects.filter(round=self.round, person_id__in=list(person_ids), state__in=LIVE_STATES).values_list(
-            "person_id", "purpose", "tube__code", "point__name", "door_to_door", "scanned_at"
+    def _known_samples(self, sample_ids: set[uuid.UUID], person_ids: set[int]) -> tuple[dict, dict]:
+        """In one query: the samples already stored under these ids (a scan sent again), by id, and
+        the live samples of these people in the round, by (person, purpose)."""
+        select = (
+            "SELECT s.id, s.round_id, s.person_id, s.purpose, s.state, t.code, t.capacity, t.filled, t.status, "  # noqa: S608
+            "t.per_household, t.for_resample, p.name, s.door_to_door, s.scanned_at "
+            f"FROM {Sample._meta.db_table} s JOIN {Tube._meta.db_table} t ON t.id = s.tube_id "
+            f"LEFT JOIN {SamplingPoint._meta.db_table} p ON p.id = s.point_id WHERE "
         )
-        return {(pk, purpose): (tube, point or "", door, at) for pk, purpose, tube, point, door, at in rows}
+        parts, params = [], []
+        if sample_ids:
+            where, more = in_sql("s.id", Sample, "id", sample_ids)
+            parts.append(select + where)
+            params += more
+        if person_ids:
+            where, more = in_sql("s.person_id", Sample, "person_id", person_ids)
+            parts.append(select + f"s.round_id = %s AND {where} AND s.state IN ({', '.join(['%s'] * len(LIVE_STATES))})")
+            params += [self.round.pk, *more, *[str(state) for state in LIVE_STATES]]
+        if not parts:
+            return {}, {}
+        existing, live = {}, {}
+        for row in _rows(" UNION ALL ".join(parts), params):
+            pk, round_id, person_id, purpose, state, code, capacity, filled, status, per_household, for_resample, point, door, at = row
+            pk = pk if isinstance(pk, uuid.UUID) else uuid.UUID(pk)
+            if pk in sample_ids:
+                existing[pk] = (pk, person_id, purpose, code, capacity, filled, status, bool(per_household), bool(for_resample))
+            if round_id == self.round.pk and person_id in person_ids and state in LIVE_STATES:
+                live[(person_id, purpose)] = (code, point or "", bool(door), _datetime(at))
+        return existing, live
 
     def _person_outcome(self, person: _Person, sample_id: uuid.UUID) -> PersonOutcome:
         visible = person.home_path and is_within(person.home_path, self.ledger_paths)
@@ -459,7 +502,9 @@ class _Batch:
             ) % {"name": mask_name(person.name), "tube": tube_code, "where": where,
                  "time": timezone.localtime(at).strftime("%H:%M")})
         place_path = person.home_path or (scan.point.compound.path if scan.point else "")
-        pooling = rules.for_path(place_path)
+        pooling = self._pooling.get(place_path)
+        if pooling is None:
+            pooling = self._pooling[place_path] = rules.for_path(place_path)
         tube = tubes.get(scan.tube_code)
         if tube is None:
             single = purpose == SamplePurpose.RESAMPLE
@@ -494,13 +539,12 @@ class _Batch:
         if purpose == SamplePurpose.SCREENING:
             if pooling.per_household and not tube.per_household:
                 raise _Refusal("needs_household_tube", _(
-                    "%(name)s lives in a %(risk)s area: one tube per household there. Use a new tube.") % {
-                    "name": mask_name(person.name), "risk": RiskStatus(pooling.risk).label.lower()})
+                    "%(name)s lives in %(zone)s: one tube per household there. Use a new tube.") % {
+                    "name": mask_name(person.name), "zone": _zone(pooling)})
             if pooling.capacity < tube.capacity:
                 raise _Refusal("needs_smaller_tube", _(
-                    "%(name)s lives in a %(risk)s area: %(n)d to a tube there, this tube takes %(m)d. Use a new tube.") % {
-                    "name": mask_name(person.name), "risk": RiskStatus(pooling.risk).label.lower(),
-                    "n": pooling.capacity, "m": tube.capacity})
+                    "%(name)s lives in %(zone)s: %(n)d to a tube there, this tube takes %(m)d. Use a new tube.") % {
+                    "name": mask_name(person.name), "zone": _zone(pooling), "n": pooling.capacity, "m": tube.capacity})
         if tube.filled >= tube.capacity:
             raise _Refusal("tube_full", _("Tube %(tube)s is full (%(n)d of %(n)d). Scan a new tube.") % {
                 "tube": tube.code, "n": tube.capacity})
@@ -546,7 +590,8 @@ class _Batch:
                 raise _Race
             for tube in fresh:
                 tube.id = inserted[tube.code]
-        changed = [t for t in tubes.values() if t.id is not None and t not in fresh and (t.added or t.closed_now)]
+        fresh_now = {id(t) for t in fresh}
+        changed = [t for t in tubes.values() if t.id is not None and id(t) not in fresh_now and (t.added or t.closed_now)]
         if changed:
             _update_tubes(changed)
         if new_samples:
@@ -576,6 +621,71 @@ class _Batch:
                      "samples": sum(1 for o in outcomes for p in o.people if p.status == STORED),
                      "tubes_closed": sum(1 for t in tubes.values() if t.closed_now)},
         )
+
+
+def _rows(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _datetime(value) -> dt.datetime:
+    """A timestamp read by hand-written SQL as the ORM would give it (SQLite's is naive, in UTC)."""
+    if value is None or (isinstance(value, dt.datetime) and not timezone.is_naive(value)):
+        return value
+    return connection.ops.convert_datetimefield_value(value, None, connection)
+
+
+def _people_with_homes(ids) -> list[tuple]:
+    """(id, name, merged into, current household id, its path, then what its label is made of) of
+    these people, in one query. Written by hand: a single scan runs this for one person, and the ORM
+    took several times longer to build the query than the database to answer it."""
+    if not ids:
+        return []
+    where, params = in_sql("p.id", Person, "id", ids)
+    sql = (
+        "SELECT p.id, p.name, p.merged_into_id, r.household_id, h.path, h.kind, h.door, h.name, u.kind, u.name, b.name "  # noqa: S608
+        f"FROM {Person._meta.db_table} p "
+        f"LEFT JOIN {Residence._meta.db_table} r ON r.person_id = p.id AND r.is_current "
+        f"LEFT JOIN {Area._meta.db_table} h ON h.id = r.household_id "
+        f"LEFT JOIN {Area._meta.db_table} u ON u.id = h.parent_id "
+        f"LEFT JOIN {Area._meta.db_table} b ON b.id = u.parent_id "
+        f"WHERE {where}"
+    )
+    return [tuple(row) for row in _rows(sql, params)]
+
+
+def _home_label(row: tuple) -> str:
+    """The label `door_labels` gives the household of a `_people_with_homes` row ("" if it is none)."""
+    kind, door, name, parent_kind, parent_name, grandparent_name = row[5:]
+    if kind != AreaKind.HOUSEHOLD:
+        return ""
+    return door_label(SimpleNamespace(door=door, name=name, parent=SimpleNamespace(
+        kind=parent_kind, name=parent_name, parent=SimpleNamespace(name=grandparent_name))))
+
+
+def _door_labels(household_ids) -> dict[int, str]:
+    """The labels `areas.selectors.door_labels` gives, read as plain values: a batch names thousands
+    of doors, and making three model instances for each costs more than the query."""
+    rows = Area.objects.filter(pk__in=in_values(Area, "id", set(household_ids)), kind=AreaKind.HOUSEHOLD).values_list(
+        "pk", "door", "name", "parent__kind", "parent__name", "parent__parent__name")
+    return {
+        pk: door_label(SimpleNamespace(door=door, name=name, parent=SimpleNamespace(
+            kind=kind, name=parent_name, parent=SimpleNamespace(name=grandparent_name))))
+        for pk, door, name, kind, parent_name, grandparent_name in rows
+    }
+
+
+def _zone(pooling) -> str:
+    """Where the person lives, as the refusal names it: the risk zone, or an area given its own rule."""
+    if pooling.area_path:
+        return _("an area with its own pooling rule")
+    return {
+        RiskStatus.SEALED: _("a sealed area"),
+        RiskStatus.CONTROLLED: _("a controlled area"),
+        RiskStatus.PRECAUTION: _("a precaution area"),
+        RiskStatus.NORMAL: _("an area without restrictions"),
+    }[RiskStatus(pooling.risk)]
 
 
 def _user_id(user) -> int | None:

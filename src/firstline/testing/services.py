@@ -138,11 +138,9 @@ def round_set_status(*, acting_user, round: Round, status: str) -> Round:
         current = Round.objects.values_list("status", flat=True).get(pk=round.pk)
         if current == status:
             return round
-        raise Conflict(
-            _("The round is %(status)s; it cannot be %(action)s.") % {
-                "status": RoundStatus(current).label, "action": _("opened") if status == RoundStatus.OPEN else _("closed")},
-            code="round_status",
-        )
+        message = (_("The round is %(status)s; it cannot be opened.") if status == RoundStatus.OPEN
+                   else _("The round is %(status)s; it cannot be closed."))
+        raise Conflict(message % {"status": RoundStatus(current).label}, code="round_status")
     old = round.status
     round.refresh_from_db()
     audit_record(actor=acting_user, action=f"testing.round.{'open' if status == RoundStatus.OPEN else 'close'}",

@@ -123,8 +123,12 @@ def _event(box: Box, kind: str, user, **fields) -> BoxEvent:
         with transaction.atomic():
             return BoxEvent.objects.create(box=box, kind=kind, by=user, at=timezone.now(), **fields)
     except IntegrityError:
-        raise Conflict(_("Box %(code)s was already %(what)s.") % {"code": box.code, "what": BoxEvent.Kind(kind).label.lower()},
-                       code="box_handed") from None
+        already = {
+            BoxEvent.Kind.PACKED: _("Box %(code)s was already packed."),
+            BoxEvent.Kind.PICKED_UP: _("Box %(code)s was already picked up."),
+            BoxEvent.Kind.RECEIVED: _("Box %(code)s was already received."),
+        }[kind]
+        raise Conflict(already % {"code": box.code}, code="box_handed") from None
 
 
 @transaction.atomic
