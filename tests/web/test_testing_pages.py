@@ -343,3 +343,15 @@ def test_area_page_links_to_testing_coverage_for_testing_staff(client, world, ro
     assert 'href="/testing/">Testing</a>' in client.get("/").content.decode()
     client.force_login(world.resident)
     assert 'href="/testing/">Testing</a>' not in client.get("/").content.decode()
+
+
+def test_the_person_page_lists_every_swab_with_its_round_place_and_result(client, world, residents, round_, point):
+    person = residents.b1[0]
+    _sample(world, residents, round_, point, "TG0000001", [person])
+    client.force_login(world.leader)
+    page = client.get(f"/people/{person.pk}/").content.decode()
+    rows = re.findall(r'<tr data-testid="sample">(.*?)</tr>', page, re.S)
+    cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", rows[0], re.S)]
+    assert len(rows) == 1 and cells[0] == "第一轮全员核酸" and cells[2:] == ["东门采样点", "TG0000001", "Waiting for the result"]
+    other = residents.b1[1]
+    assert "Not sampled in any round yet." in client.get(f"/people/{other.pk}/").content.decode()

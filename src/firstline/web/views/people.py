@@ -20,6 +20,7 @@ from firstline.common.paths import ancestor_paths, subtree_q
 from firstline.people import selectors, services
 from firstline.people.cleaning import parse_date
 from firstline.people.models import VulnerabilityTag
+from firstline.testing.selectors import person_samples
 from firstline.web.views.common import breadcrumbs, error_dict
 from firstline.web.views.households import PERSON_FIELDS, person_form_choices
 
@@ -53,6 +54,8 @@ def _render(request, person, *, errors=None, status=200):
         "doors": compound_doors,
         **person_form_choices(),
         "tags": {v.tag: v for v in person.vulnerabilities.all()},
+        # Every swab of the person, newest round first: "was I tested on the 4th?" has one answer.
+        "samples": list(person_samples(user=request.user, person=person)[:30]) if path else [],
         "errors": errors or {},
         "today": dt.date.today().isoformat(),  # noqa: DTZ011 (a date for a form default)
     }, status=status)
