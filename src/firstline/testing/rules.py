@@ -35,11 +35,13 @@ class RoundRules:
     def __init__(self, round: Round):
         self.by_risk = dict(DEFAULT_RULES)
         self.by_area: list[tuple[str, int, bool]] = []
-        for rule in PoolingRule.objects.filter(round=round).select_related("area"):
-            if rule.area_id:
-                self.by_area.append((rule.area.path, rule.capacity, rule.per_household))
+        for area_path, risk, capacity, per_household in PoolingRule.objects.filter(round=round).values_list(
+            "area__path", "risk_status", "capacity", "per_household"
+        ):
+            if area_path:
+                self.by_area.append((area_path, capacity, per_household))
             else:
-                self.by_risk[RiskStatus(rule.risk_status)] = (rule.capacity, rule.per_household)
+                self.by_risk[RiskStatus(risk)] = (capacity, per_household)
         self.by_area.sort(key=lambda item: -len(item[0]))
         self._risk_of_path: dict[str, str] = {}
 
