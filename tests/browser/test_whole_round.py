@@ -99,7 +99,11 @@ def test_a_whole_round_on_the_demo_community(phone, live_server):
         row.locator("input[name=note]").fill("社区已登记")
         row.locator("button:has-text('Exempt')").click()
         row.locator("[data-testid=exempted]").wait_for()
-    page.wait_for_function("document.querySelector('#totals [data-testid=exempt]').innerText === '2'")
+    try:
+        page.wait_for_function("document.querySelector('#totals [data-testid=exempt]').innerText === '2'")
+    except Exception:
+        pytest.fail("The totals did not count the two exemptions: " + page.locator("#totals").inner_text().replace("\n", " | ")
+                    + "\nBrowser console:\n" + "\n".join(console))
 
     # 2. The volunteer at the east gate, desk 1: 1单元 (a precaution zone: twenty to a tube), one
     #    household by its family code, the others by personal code; the same code twice is caught.

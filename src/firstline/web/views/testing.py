@@ -450,7 +450,7 @@ def coverage(request, pk: int, area_pk: int):
     part = request.GET.get("part", "") if _is_htmx(request) else ""
     context = {"round": round, "area": area, "coverage": cover, "bar": _bar(cover.total)}
     if part == "totals":
-        return render(request, "web/testing/_totals.html", context)
+        return render(request, "web/testing/_totals_body.html", context)
     if area.kind == AreaKind.BUILDING:
         try:
             plan = selectors.round_building(user=request.user, round=round, building=area)
@@ -462,7 +462,7 @@ def coverage(request, pk: int, area_pk: int):
     else:
         context["rows"] = _coverage_rows(cover)
     if part == "live":
-        return render(request, "web/testing/_coverage_live.html", context)
+        return render(request, "web/testing/_coverage_live_body.html", context)
     context.update({
         "crumbs": _testing_crumbs(request.user, area),
         "can_export": can(request.user, Perm.TESTING_EXPORT, area.path),
@@ -542,7 +542,7 @@ def missing(request, pk: int, area_pk: int):
     round = _round(request, pk)
     area = _area(request, area_pk)
     if _is_htmx(request) and request.GET.get("part") == "exempt":
-        return render(request, "web/testing/_exempt_list.html", _exempt_list_context(request, round, area))
+        return render(request, "web/testing/_exempt_list_body.html", _exempt_list_context(request, round, area))
     try:
         cover = selectors.round_coverage(user=request.user, round=round, area=area)
     except NotFound:
