@@ -82,7 +82,7 @@ def test_faults_are_named_and_change_nothing(api, world, residents, round_, poin
     url = f"/testing/rounds/{round_.pk}/boxes"
     bad_code = api.post(world.volunteer, url, {"code": "x", "point_id": point.pk})
     assert (bad_code.status_code, bad_code.json()["errors"]) == (
-        422, {"code": ["'x' is not a box code: 4 to 40 letters, digits or dashes."]})
+        422, {"code": ["'X' is not a box code: 4 to 40 letters, digits or dashes."]})
     nowhere = api.post(world.volunteer, url, {"code": "BOX-009"})
     assert (nowhere.status_code, nowhere.json()["errors"]) == (
         422, {"point": ["Say where the box is packed: a sampling point or an area."]})

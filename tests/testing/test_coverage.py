@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from firstline.areas.models import Area, RiskStatus
 from firstline.areas.services import area_set_risk
-from firstline.common.errors import NotFound, PermissionDenied
+from firstline.common.errors import Conflict, NotFound, PermissionDenied
 from firstline.notices.models import NoticeDelivery
 from firstline.people.models import Vulnerability
 from firstline.testing import selectors, services
-from firstline.testing.models import Exemption, ExemptionReason
+from firstline.testing.models import CallDown, Exemption, ExemptionReason, RoundStatus
 from firstline.testing.scanning import ScanIn, scans_record
 from tests.testing.fixtures import desk_scan
 
@@ -157,3 +157,32 @@ def test_an_exemption_is_for_someone_living_in_the_round(world, residents, round
     with pytest.raises(ValidationError) as error:
         services.exemption_set(acting_user=world.coordinator, round=round_, person=residents.outside, reason=ExemptionReason.AWAY)
     assert error.value.messages == ["外小区人 does not live in the areas of 第一轮全员核酸."]
+
+
+def test_a_round_window_without_a_time_zone_is_refused_with_the_field_named(world, round_):
+    with pytest.raises(ValidationError) as error:
+        services.round_create(acting_user=world.staff, area=world.c1, name="窗口", date=round_.date,
+                              starts_at=dt.datetime(2022, 4, 4, 6, 0))
+    assert error.value.message_dict == {"starts_at": ["The time must carry a time zone."]}
+    with pytest.raises(ValidationError) as error:
+        services.round_update(acting_user=world.staff, round=round_, values={"ends_at": dt.datetime(2022, 4, 4, 12, 0)})
+    assert error.value.message_dict == {"ends_at": ["The time must carry a time zone."]}
+
+
+def test_areas_the_round_does_not_test_are_not_found_and_writes_there_refused(world, residents, round_, point):
+    other = services.round_create(acting_user=world.staff, area=world.c1, name="只测1号楼", date=round_.date, scope=[world.b1])
+    services.round_set_status(acting_user=world.staff, round=other, status=RoundStatus.OPEN)
+    for read in (selectors.round_coverage, selectors.round_missing, selectors.round_exempt):
+        with pytest.raises(NotFound):
+            read(user=world.staff, round=other, area=world.b2)
+    with pytest.raises(NotFound):
+        selectors.round_building(user=world.staff, round=other, building=world.b2)
+    b2_unit = Area.objects.get(parent=world.b2)
+    with pytest.raises(ValidationError) as error:
+        services.call_down_issue(acting_user=world.staff, round=other, point=point, stairwells=[b2_unit])
+    assert error.value.message_dict == {"stairwells": ["Unit 1 is not tested in 只测1号楼."]}
+    exemption = services.exemption_set(acting_user=world.staff, round=round_, person=residents.b1[0], reason=ExemptionReason.AWAY)
+    services.round_set_status(acting_user=world.staff, round=round_, status=RoundStatus.CLOSED)
+    with pytest.raises(Conflict):
+        services.exemption_remove(acting_user=world.staff, exemption=exemption)
+    assert Exemption.objects.count() == 1 and CallDown.objects.count() == 0

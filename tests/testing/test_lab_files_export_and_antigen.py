@@ -129,3 +129,17 @@ def test_results_reach_everyone_in_the_tube(world, received):
     results_upload(acting_user=world.lab, filename="r.csv", data="试管编码,检测结果\nTG0000001,阴性\nTG0000002,阳性\n".encode())
     assert sorted(Sample.objects.values_list("tube__code", "state").distinct()) == [
         ("TG0000001", SampleState.NEGATIVE), ("TG0000002", SampleState.POOL_POSITIVE)]
+
+
+def test_notices_are_written_wholly_in_the_deployment_language_whatever_the_page_language(world, residents, settings):
+    from django.utils import translation
+
+    from firstline.notices.models import Notice
+
+    settings.LANGUAGE_CODE = "zh-hans"
+    with translation.override("en"):
+        antigen.antigen_report(acting_user=world.resident, household=household(world.b1, "101", "Unit 1"), result="positive",
+                               client_key=str(uuid.uuid4()))
+    notice = Notice.objects.get()
+    assert (notice.title, notice.body) == (
+        "1号楼Unit 1101 出现阳性", "1号楼Unit 1101 报告抗原自测阳性。请立即跟进：该户居家不外出，工作人员会来电。")

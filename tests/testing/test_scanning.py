@@ -4,6 +4,7 @@ import datetime as dt
 import uuid
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from firstline.areas.models import RiskStatus
@@ -191,3 +192,19 @@ def test_merging_two_records_both_sampled_in_the_round_keeps_one_sample_each_way
     entry = AuditEntry.objects.get(action="person.merge")
     assert entry.changes["references_left"] == {
         "testing.sample.person": 1, "registration.personalcode.person": 1, "registration.personalcode_members.person": 1}
+
+
+def test_an_id_number_scanned_as_a_tube_or_reported_by_a_lab_is_never_kept_in_clear(world, residents, round_, point):
+    from firstline.testing.results import ResultIn, results_report
+    from firstline.testing.transport import box_open
+
+    number = "11010519491231002X"
+    refused = scans_record(acting_user=world.volunteer, round=round_, scans=[
+        desk_scan(point, number.lower(), residents.codes[residents.b1[0].pk])])[0]
+    assert (refused.code, refused.message) == ("tube_code", "This is an ID number, not a tube code. Scan the tube's barcode.")
+    with pytest.raises(ValidationError) as error:
+        box_open(acting_user=world.volunteer, round=round_, code=number, point=point)
+    assert error.value.message_dict == {"code": ["'110***********002X' is not a box code: 4 to 40 letters, digits or dashes."]}
+    (outcome,) = results_report(acting_user=world.lab, source="api", results=[ResultIn(number, "negative")])
+    assert (outcome.tube_code, outcome.code) == ("110***********002X", "invalid")
+    assert Tube.objects.count() == 0 and Sample.objects.count() == 0

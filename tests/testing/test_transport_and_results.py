@@ -108,6 +108,15 @@ def test_a_positive_pool_makes_resample_tasks_notifies_leaders_and_can_be_sealed
         ScanIn(client_id=uuid.uuid4(), tube_code="RS0000001", person_id=person.pk, door_to_door=True)])[0]
     assert (single.status, single.people[0].purpose, single.tube.capacity, single.tube.status) == (STORED, "resample", 1, "closed")
     assert ResampleTask.objects.get(person=person).status == ResampleTask.Status.DONE
+    # Two more re-sampled at their doors in one batch (the leader's upload after the stairwell):
+    # each task points at that person's own single-tube sample.
+    more = scans_record(acting_user=world.leader, round=round_, scans=[
+        ScanIn(client_id=uuid.uuid4(), tube_code=f"RS000000{n}", person_id=p.pk, door_to_door=True)
+        for n, p in ((2, residents.b1[1]), (3, residents.b1[2]))])
+    assert [o.status for o in more] == [STORED, STORED]
+    assert sorted(ResampleTask.objects.filter(status="done").values_list("person_id", "resample__tube__code", "resample__person_id")) == [
+        (person.pk, "RS0000001", person.pk), (residents.b1[1].pk, "RS0000002", residents.b1[1].pk),
+        (residents.b1[2].pk, "RS0000003", residents.b1[2].pk)]
     # Staff seal the units of the pool in one action.
     sealed = positive_seal(acting_user=world.staff, tube=Tube.objects.get(code="TG0000001"), level=AreaKind.UNIT)
     assert [(a.name, a.risk_status) for a in sealed] == [("Unit 1", RiskStatus.SEALED)]

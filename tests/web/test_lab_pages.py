@@ -380,7 +380,7 @@ def test_lab_home_boxes_and_notices_cost_a_fixed_number_of_queries(client, world
     client.force_login(world.volunteer)
     assert _queries(client, f"/testing/rounds/{round_.pk}/boxes/") == boxes == 8
     client.force_login(world.leader)
-    assert _queries(client, "/notices/") == notices == 5
+    assert _queries(client, "/notices/") == notices == 6  # the exact count of unread notices is one of them
 
 
 def test_follow_ups_and_the_antigen_list_cost_a_fixed_number_of_queries(client, world, residents):

@@ -1,6 +1,7 @@
 """The staff pages of a testing round: who may see what, the forms and their errors, and how many
 queries the list pages cost."""
 
+import datetime as dt
 import io
 import re
 
@@ -12,6 +13,7 @@ from openpyxl import load_workbook
 from firstline.areas.models import Area, AreaKind, RiskStatus
 from firstline.common.audit import AuditEntry
 from firstline.people.models import Vulnerability
+from firstline.people.services import residence_move
 from firstline.testing import services, transport
 from firstline.testing.models import (
     CallDown,
@@ -25,6 +27,7 @@ from firstline.testing.models import (
 )
 from firstline.testing.results import ResultIn, results_report
 from firstline.testing.scanning import scans_record
+from tests.conftest import household
 from tests.testing.fixtures import DAY, desk_scan
 
 pytestmark = pytest.mark.django_db
@@ -194,7 +197,7 @@ def test_coverage_and_missing_pages_cost_a_fixed_number_of_queries(client, world
     coverage_b1 = f"/testing/rounds/{round_.pk}/coverage/{world.b1.pk}/"
     missing_p1 = f"/testing/rounds/{round_.pk}/missing/{world.p1.pk}/"
     counts = [_queries(client, coverage_p1), _queries(client, coverage_b1), _queries(client, missing_p1)]
-    assert counts == [11, 28, 16]
+    assert counts == [10, 25, 16]
     _sample(world, residents, round_, point, "TG0000001", residents.b1[:3])
     for person in residents.b1[3:8]:
         Vulnerability.objects.create(person=person, tag="mobility_impaired")
@@ -357,3 +360,19 @@ def test_the_person_page_lists_every_swab_with_its_round_place_and_result(client
     assert len(rows) == 1 and cells[0] == "第一轮全员核酸" and cells[2:] == ["东门采样点", "TG0000001", "Waiting for the result"]
     other = residents.b1[1]
     assert "Not sampled in any round yet." in client.get(f"/people/{other.pk}/").content.decode()
+
+
+def test_the_person_page_of_someone_who_moved_away_shows_the_swabs_taken_here_only(client, world, residents, round_, point):
+    person = residents.b1[0]
+    _sample(world, residents, round_, point, "TG0000001", [person])
+    residence_move(acting_user=world.coordinator, person=person, to_household=household(world.b9, "102"), relation="head",
+                   status="resident", date=dt.date(2022, 4, 5))
+    second = services.round_create(acting_user=world.coordinator, area=world.street, name="第二轮", date=DAY)
+    services.round_set_status(acting_user=world.coordinator, round=second, status=RoundStatus.OPEN)
+    scans_record(acting_user=world.coordinator, round=second, scans=[
+        desk_scan(point, "TG0000002", residents.codes[person.pk])])
+    client.force_login(world.leader)  # 1号楼's leader: the old home is theirs, the new one is not
+    page = client.get(f"/people/{person.pk}/")
+    assert page.status_code == 200
+    rows = re.findall(r'<tr data-testid="sample">(.*?)</tr>', page.content.decode(), re.S)
+    assert [re.sub(r"<[^>]+>", "", re.findall(r"<td>(.*?)</td>", row, re.S)[3]).strip() for row in rows] == ["TG0000001"]

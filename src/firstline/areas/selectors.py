@@ -2,10 +2,12 @@
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
+from django.utils import translation
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import scope_filter, scope_paths
 from firstline.areas.models import RISK_SEVERITY, Area, AreaKind, RiskStatus, RiskStatusChange
+from firstline.common.bulk import in_values
 from firstline.common.errors import NotFound
 from firstline.common.paths import SEGMENT_WIDTH, ancestor_paths, subtree_q
 
@@ -72,17 +74,23 @@ def compound_by_public_token(*, token: str) -> Area:
         raise NotFound from None
 
 
-def door_label(household: Area) -> str:
-    """'3号楼2单元501' (or '3号楼501' without units), from a household whose parents are loaded."""
-    from django.utils import translation
-
-    parent = household.parent
-    parts = [parent.parent.name, parent.name] if parent.kind == AreaKind.UNIT else [parent.name]
+def label_of_door(*, door: str, name: str, parent_kind: str, parent_name: str, grandparent_name: str) -> str:
+    """'3号楼2单元501' (or '3号楼501' without units) from plain values: the door, its stairwell, its building."""
+    parts = [grandparent_name, parent_name] if parent_kind == AreaKind.UNIT else [parent_name]
     sep = "" if (translation.get_language() or "").startswith("zh") else " "
-    return sep.join([*parts, household.door or household.name])
+    return sep.join([*parts, door or name])
+
+
+def door_label(household: Area) -> str:
+    """The label of a household whose parents are loaded."""
+    parent = household.parent
+    return label_of_door(door=household.door, name=household.name, parent_kind=parent.kind, parent_name=parent.name,
+                         grandparent_name=parent.parent.name if parent.parent_id else "")
 
 
 def door_labels(*, household_ids) -> dict[int, str]:
-    """Labels of many doors in one query."""
-    households = Area.objects.filter(pk__in=set(household_ids), kind=AreaKind.HOUSEHOLD).select_related("parent", "parent__parent")
-    return {h.pk: door_label(h) for h in households}
+    """Labels of many doors in one query, read as plain values (a scan batch names thousands)."""
+    rows = Area.objects.filter(pk__in=in_values(Area, "id", set(household_ids)), kind=AreaKind.HOUSEHOLD).values_list(
+        "pk", "door", "name", "parent__kind", "parent__name", "parent__parent__name")
+    return {pk: label_of_door(door=door, name=name, parent_kind=kind, parent_name=parent_name, grandparent_name=grand or "")
+            for pk, door, name, kind, parent_name, grand in rows}

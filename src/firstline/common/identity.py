@@ -156,3 +156,19 @@ def mask_name(value: str) -> str:
     if len(value) == 2:
         return value[0] + "*"
     return value[0] + "*" * (len(value) - 2) + value[-1]
+
+
+def read_id_number(raw: str) -> tuple[str, str]:
+    """An ID number as typed or read from a card, when the document type is not said: (the normalised
+    number, "") or ("", why it is not one). Eighteen or fifteen digits are only ever read as a resident
+    ID, so a typo in one is told (the check digit names the fault), not taken for a passport."""
+    compact = _SEPARATORS.sub("", fold(raw or "")).upper()
+    types = (IdType.RESIDENT_ID,) if re.fullmatch(r"\d{17}[\dX]|\d{15}", compact) else (IdType.RESIDENT_ID, IdType.PASSPORT)
+    message = str(_("This is not a valid ID number."))
+    for id_type in types:
+        try:
+            return normalise_id_number(id_type, compact), ""
+        except ValidationError as exc:
+            if len(types) == 1:
+                message = exc.messages[0]
+    return "", message

@@ -1,5 +1,8 @@
-"""The demo's mass testing, made through the real services: yesterday's round done and negative,
-today's round half way through the morning.
+"""The demo's mass testing: yesterday's round done and negative, today's round half way through the
+morning. Everything goes through the real services (rounds, points, scans, exemptions, boxes,
+results, call-downs, antigen) but two shortcuts of a generator: everyone's personal code is made in
+one bulk insert, as the builder makes the people themselves, and this morning's call-downs get the
+time they were made at in the replayed morning.
 
 - Personal codes for everyone in the compound (the residents registered in advance).
 - Two sampling points (east gate for buildings 1–15, west gate for the rest), four and three desks.
@@ -22,7 +25,14 @@ from firstline.people.models import Residence, VulnerabilityTag
 from firstline.registration import codes
 from firstline.registration.models import CodeKind, PersonalCode
 from firstline.testing import antigen, services, transport
-from firstline.testing.models import CallDown, ExemptionReason, RoundStatus, SamplingPoint, TubeStatus
+from firstline.testing.models import (
+    CallDown,
+    ExemptionReason,
+    RoundStatus,
+    SamplingPoint,
+    TubeResult,
+    TubeStatus,
+)
 from firstline.testing.results import ResultIn, results_report
 from firstline.testing.rules import RoundRules
 from firstline.testing.scanning import CLOSE, ScanIn, scans_record
@@ -205,7 +215,7 @@ class TestingDemo:
         received = list(round.tubes.filter(received_at__isnull=False).order_by("id").values_list("code", "capacity", "filled"))
         pooled = [code for code, capacity, filled in received if capacity > 1 and filled >= 5]
         positive_tube = pooled[len(pooled) // 2] if positive and pooled else None
-        results_report(acting_user=lab, source="api", results=[
+        results_report(acting_user=lab, source=TubeResult.Source.API, results=[
             ResultIn(tube_code=code, result="positive" if code == positive_tube else "negative", source_ref="LIS 导出")
             for code, _capacity, _filled in received
         ])

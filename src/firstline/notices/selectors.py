@@ -1,7 +1,9 @@
-"""Reads on notices: a user's own inbox."""
+"""Reads on notices: a user's own inbox, and who a notice about some areas goes to."""
 
 from django.db.models import QuerySet
 
+from firstline.accounts.models import Grant
+from firstline.common.paths import ancestor_paths
 from firstline.notices.models import NoticeDelivery
 
 
@@ -19,3 +21,17 @@ def unread_count(*, user) -> int:
     if user is None or not user.is_authenticated:
         return 0
     return NoticeDelivery.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def recipients_for(*, paths: list[str], roles: list[str]) -> list[int]:
+    """Ids of the users holding one of `roles` on the areas at `paths` or on an area above them."""
+    wanted = set()
+    for path in paths:
+        if path:
+            wanted.add(path)
+            wanted.update(ancestor_paths(path))
+    if not wanted:
+        return []
+    return sorted(set(
+        Grant.objects.filter(role__in=roles, area__path__in=wanted, user__is_active=True).values_list("user_id", flat=True)
+    ))

@@ -3,24 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
-from firstline.accounts.models import Grant
 from firstline.areas.models import Area
-from firstline.common.paths import ancestor_paths
 from firstline.notices.models import Notice, NoticeDelivery
-
-
-def recipients_for(*, paths: list[str], roles: list[str]) -> list[int]:
-    """Ids of the users holding one of `roles` on the areas at `paths` or on an area above them."""
-    wanted = set()
-    for path in paths:
-        if path:
-            wanted.add(path)
-            wanted.update(ancestor_paths(path))
-    if not wanted:
-        return []
-    return sorted(set(
-        Grant.objects.filter(role__in=roles, area__path__in=wanted, user__is_active=True).values_list("user_id", flat=True)
-    ))
 
 
 @transaction.atomic
@@ -34,6 +18,11 @@ def notice_send(
     )
     NoticeDelivery.objects.bulk_create([NoticeDelivery(notice=notice, user_id=pk) for pk in recipient_ids])
     return notice
+
+
+def notice_mark_all_read(*, acting_user) -> int:
+    """Mark every unread delivery of the user read, in one statement; returns how many changed."""
+    return NoticeDelivery.objects.filter(user=acting_user, read_at__isnull=True).update(read_at=timezone.now())
 
 
 def notice_mark_read(*, acting_user, notice_ids: list[int]) -> int:

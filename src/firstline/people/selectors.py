@@ -11,7 +11,7 @@ from firstline.accounts.scope import can, scope_paths, scope_q
 from firstline.areas.models import Area, AreaKind
 from firstline.common import crypto
 from firstline.common.errors import NotFound
-from firstline.common.identity import IdType, fold, normalise_id_number, normalise_phone
+from firstline.common.identity import fold, normalise_phone, read_id_number
 from firstline.common.paths import any_subtree_q, subtree_q
 from firstline.people.models import (
     DuplicateCandidate,
@@ -97,12 +97,11 @@ def person_search(*, user, query: str, limit: int = 50) -> tuple[str, QuerySet[P
     compact = re.sub(r"[\s\-]", "", text).upper()
     looks_like_document = re.fullmatch(r"[0-9A-Z]{5,20}", compact) and re.search(r"\d", compact)
     if looks_like_document and not (compact.isdigit() and len(compact) < 15):
-        for id_type in (IdType.RESIDENT_ID, IdType.PASSPORT):
-            try:
-                number = normalise_id_number(id_type, compact)
-            except ValidationError:
-                continue
+        number, _problem = read_id_number(compact)
+        if number:
             return "id_number", base.filter(id_hash=crypto.lookup_hash(number))[:limit]
+        if re.fullmatch(r"\d{17}[\dX]|\d{15}", compact):
+            return "id_number", base.none()  # a resident ID with a typo finds nobody, not a namesake
     if _PHONE_LIKE.match(text):
         try:
             phone = normalise_phone(text)

@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import require
 from firstline.areas.models import Area, AreaKind
-from firstline.areas.selectors import door_labels
 from firstline.common.audit import audit_record
 from firstline.common.errors import Conflict
 from firstline.notices.models import NoticeKind
-from firstline.notices.services import notice_send, recipients_for
+from firstline.notices.selectors import recipients_for
+from firstline.notices.services import notice_send
 from firstline.people.models import Person, Residence
-from firstline.testing.messages import positive_message
+from firstline.testing.messages import antigen_positive_message
 from firstline.testing.models import AntigenReport, FollowUp
 from firstline.testing.results import POSITIVE_AUDIENCE
 
@@ -71,8 +71,7 @@ def antigen_report(
     if result == AntigenReport.Result.POSITIVE:
         FollowUp.objects.create(household=household, household_path=household.path, person=person,
                                 reason=FollowUp.Reason.ANTIGEN_POSITIVE, antigen_report=report)
-        where = door_labels(household_ids=[household.pk]).get(household.pk, household.name)
-        title, body = positive_message(where=where, source=_("A positive antigen self-test was reported"))
+        title, body = antigen_positive_message(household=household)
         notice_send(acting_user=acting_user, area=household, kind=NoticeKind.ANTIGEN_POSITIVE, title=title, body=body,
                     recipient_ids=recipients_for(paths=[household.path], roles=POSITIVE_AUDIENCE),
                     ref=f"testing.antigen:{report.pk}")

@@ -21,7 +21,7 @@ from firstline.imports.parsing import file_format_of, header_key, read_rows
 from firstline.people.cleaning import parse_date
 from firstline.testing.models import LabMapping, ResultUpload, TubeResult
 from firstline.testing.results import ResultIn, results_report
-from firstline.testing.scanning import DUPLICATE, REFUSED, STORED
+from firstline.testing.scanning import DUPLICATE, REFUSED, STORED, code_shown
 
 LAB_FIELDS = ["tube_code", "result", "reported_at"]
 REQUIRED = ("tube_code", "result")
@@ -108,7 +108,7 @@ def results_upload(
         try:
             reported_at = _reported_at(values.get("reported_at"))
         except ValidationError as exc:
-            bad_rows.append({"row": number, "tube": str(values.get("tube_code", ""))[:40], "code": "invalid",
+            bad_rows.append({"row": number, "tube": code_shown(values.get("tube_code", "")), "code": "invalid",
                              "message": exc.messages[0]})
             continue
         items.append(ResultIn(tube_code=str(values.get("tube_code") or ""), result=str(values.get("result") or ""),

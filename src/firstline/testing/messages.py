@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from firstline.areas.models import Area, AreaKind
+from firstline.areas.selectors import door_labels
 
 
 def _join(parts: list[str]) -> str:
@@ -38,9 +39,11 @@ def stairwell_labels(stairwells: list[Area], buildings: dict[int, Area]) -> list
     return labels
 
 
-def call_down_message(*, point, stairwells: list[Area]) -> str:
-    building_ids = {a.pk if a.kind == AreaKind.BUILDING else a.parent_id for a in stairwells}
-    buildings = {b.pk: b for b in Area.objects.filter(pk__in=building_ids)}
+def call_down_message(*, point, stairwells: list[Area], buildings: dict[int, Area] | None = None) -> str:
+    """The message for a wave; `buildings` (by id) saves reading them again when the caller has them."""
+    if buildings is None:
+        building_ids = {a.pk if a.kind == AreaKind.BUILDING else a.parent_id for a in stairwells}
+        buildings = {b.pk: b for b in Area.objects.filter(pk__in=building_ids)}
     with translation.override(settings.LANGUAGE_CODE):
         where = _join(stairwell_labels(stairwells, buildings))
         return _(
@@ -50,9 +53,10 @@ def call_down_message(*, point, stairwells: list[Area]) -> str:
              if point.location else point.name}
 
 
-def positive_pool_message(*, round, tube_code: str, doors: list[str], people: int) -> tuple[str, str]:
+def positive_pool_message(*, round, tube_code: str, household_ids, people: int) -> tuple[str, str]:
     """(title, body) for the leaders of the doors of a positive pool."""
     with translation.override(settings.LANGUAGE_CODE):
+        doors = sorted(door_labels(household_ids=household_ids).values())
         title = _("Positive pool in %(round)s: %(n)d people to re-sample") % {"round": round.name, "n": people}
         body = _(
             "Tube %(tube)s of %(round)s tested positive. The %(n)d people sampled in it must stay at home "
@@ -61,10 +65,25 @@ def positive_pool_message(*, round, tube_code: str, doors: list[str], people: in
     return title, body
 
 
-def positive_message(*, where: str, source: str) -> tuple[str, str]:
-    """(title, body) for a confirmed positive (single tube, or an antigen self-test)."""
+def _at_door(household_id: int | None, fallback: str) -> str:
+    return door_labels(household_ids=[household_id]).get(household_id, fallback) if household_id else fallback
+
+
+def positive_single_message(*, round, tube_code: str, household_id: int | None) -> tuple[str, str]:
+    """(title, body) for a positive single tube (a re-sample, or a sealed building's single tubes)."""
     with translation.override(settings.LANGUAGE_CODE):
+        where = _at_door(household_id, tube_code)
         title = _("Positive at %(where)s") % {"where": where}
-        body = _("%(source)s at %(where)s. Follow up now: the household stays at home; a staff member will call.") % {
-            "source": source, "where": where}
+        body = _("Single tube %(tube)s of %(round)s is positive at %(where)s. Follow up now: the household stays at "
+                 "home; a staff member will call.") % {"tube": tube_code, "round": round.name, "where": where}
+    return title, body
+
+
+def antigen_positive_message(*, household) -> tuple[str, str]:
+    """(title, body) for a positive antigen self-test reported by a household."""
+    with translation.override(settings.LANGUAGE_CODE):
+        where = _at_door(household.pk, household.name)
+        title = _("Positive at %(where)s") % {"where": where}
+        body = _("A positive antigen self-test was reported at %(where)s. Follow up now: the household stays at "
+                 "home; a staff member will call.") % {"where": where}
     return title, body

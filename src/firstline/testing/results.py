@@ -25,15 +25,15 @@ from django.utils.translation import gettext as _
 from firstline.accounts.roles import Perm, Role
 from firstline.accounts.scope import scope_paths
 from firstline.areas.models import Area, AreaKind, RiskStatus
-from firstline.areas.selectors import door_labels
 from firstline.areas.services import area_set_risk
 from firstline.common.audit import audit_record
 from firstline.common.errors import PermissionDenied
 from firstline.common.identity import fold
 from firstline.common.paths import SEGMENT_WIDTH, is_within
 from firstline.notices.models import NoticeKind
-from firstline.notices.services import notice_send, recipients_for
-from firstline.testing.messages import positive_message, positive_pool_message
+from firstline.notices.selectors import recipients_for
+from firstline.notices.services import notice_send
+from firstline.testing.messages import positive_pool_message, positive_single_message
 from firstline.testing.models import (
     FollowUp,
     ResampleTask,
@@ -45,7 +45,7 @@ from firstline.testing.models import (
     Tube,
     TubeResult,
 )
-from firstline.testing.scanning import DUPLICATE, REFUSED, STORED, normalise_tube_code
+from firstline.testing.scanning import DUPLICATE, REFUSED, STORED, code_shown, normalise_tube_code
 
 # What labs write in the result column of their exports.
 RESULT_WORDS = {
@@ -110,16 +110,13 @@ class _Report:
         outcomes: list[ResultOutcome] = []
         clean: list[tuple[int, str, str, ResultIn]] = []
         for item in results:
-            outcome = ResultOutcome(tube_code=str(item.tube_code or "").strip()[:40], status=STORED, row=item.row)
+            outcome = ResultOutcome(tube_code=code_shown(item.tube_code), status=STORED, row=item.row)
             outcomes.append(outcome)
             try:
                 code = normalise_tube_code(item.tube_code)
                 kind = result_kind(item.result)
             except ValidationError as exc:
                 outcome.status, outcome.code, outcome.message = REFUSED, "invalid", exc.messages[0]
-                continue
-            if kind == ResultKind.PENDING:
-                outcome.status, outcome.code, outcome.message = REFUSED, "invalid", _("A result is needed.")
                 continue
             outcome.tube_code, outcome.result = code, kind
             clean.append((len(outcomes) - 1, code, kind, item))
@@ -199,11 +196,8 @@ class _Report:
                      reason=FollowUp.Reason.POSITIVE, sample=s)
             for s in samples if s.household_id
         ])
-        labels = door_labels(household_ids={s.household_id for s in samples if s.household_id})
         for sample in samples:
-            where = labels.get(sample.household_id, sample.tube.code)
-            title, body = positive_message(where=where, source=_("Single tube %(tube)s of %(round)s is positive") % {
-                "tube": sample.tube.code, "round": sample.round.name})
+            title, body = positive_single_message(round=sample.round, tube_code=sample.tube.code, household_id=sample.household_id)
             self._notify(sample.tube, [sample.household_path], NoticeKind.POSITIVE, title, body)
             audit_record(actor=self.user, action="testing.positive", target=sample.tube, area_path=sample.household_path or sample.tube.area_path,
                          changes={"person": sample.person_id})
@@ -219,15 +213,14 @@ class _Report:
                          pool_sample_id=pk)
             for pk, round_id, person_id, household_id, path, _tube in rows
         ], ignore_conflicts=True)
-        labels = door_labels(household_ids={r[3] for r in rows if r[3]})
         rounds = {r.pk: r for r in Round.objects.filter(pk__in={r[1] for r in rows})}
         by_tube: dict[int, list[tuple]] = defaultdict(list)
         for row in rows:
             by_tube[row[5]].append(row)
         for tube in tubes:
             members = by_tube.get(tube.pk, [])
-            doors = sorted({labels[r[3]] for r in members if r[3] in labels})
-            title, body = positive_pool_message(round=rounds[tube.round_id], tube_code=tube.code, doors=doors, people=len(members))
+            title, body = positive_pool_message(round=rounds[tube.round_id], tube_code=tube.code,
+                                                household_ids={r[3] for r in members if r[3]}, people=len(members))
             self._notify(tube, [r[4] for r in members], NoticeKind.POOL_POSITIVE, title, body)
             audit_record(actor=self.user, action="testing.pool_positive", target=tube, area_path=tube.area_path,
                          changes={"people": [r[2] for r in members], "resample_tasks": len(members)})

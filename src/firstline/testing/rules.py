@@ -7,8 +7,10 @@ door and its ancestors: a sealed building seals its doors) picks the rule.
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from firstline.areas.models import RISK_SEVERITY, Area, RiskStatus
-from firstline.common.paths import ancestor_paths
+from firstline.common.paths import ancestor_paths, any_subtree_q, is_within
 from firstline.testing.models import PoolingRule, Round
 
 # Sealed: one person a tube; controlled: 10-in-1; precaution: 20-in-1; elsewhere 10-in-1, the norm.
@@ -44,12 +46,26 @@ class RoundRules:
                 self.by_risk[RiskStatus(risk)] = (capacity, per_household)
         self.by_area.sort(key=lambda item: -len(item[0]))
         self._risk_of_path: dict[str, str] = {}
+        # Subtrees whose every area not of normal risk is known (load_risks_under): no more reading there.
+        self._known_under: list[str] = []
+
+    def load_risks_under(self, roots: list[str]) -> None:
+        """Read at once every area not of normal risk inside these subtrees and above them: a few
+        rows even for a whole community, where asking door by door would name every ancestor."""
+        roots = [r for r in roots if r and not is_within(r, self._known_under)]
+        if not roots:
+            return
+        above = {a for root in roots for a in ancestor_paths(root)}
+        self._risk_of_path.update(
+            Area.objects.filter(any_subtree_q(roots) | Q(path__in=above)).exclude(risk_status=RiskStatus.NORMAL)
+            .values_list("path", "risk_status"))
+        self._known_under += roots
 
     def load_risks(self, paths) -> None:
         """Read, in one query, the risk statuses of every ancestor of these paths that is not normal."""
         wanted = set()
         for path in paths:
-            if path and path not in self._risk_of_path:
+            if path and path not in self._risk_of_path and not is_within(path, self._known_under):
                 wanted.add(path)
                 wanted.update(ancestor_paths(path))
         wanted -= set(self._risk_of_path)
@@ -62,7 +78,8 @@ class RoundRules:
     def effective_risk(self, path: str) -> str:
         if not path:
             return RiskStatus.NORMAL
-        self.load_risks([path])
+        if not is_within(path, self._known_under):
+            self.load_risks([path])
         chain = [*ancestor_paths(path), path]
         return max((self._risk_of_path.get(p, RiskStatus.NORMAL) for p in chain), key=lambda s: RISK_SEVERITY[RiskStatus(s)])
 

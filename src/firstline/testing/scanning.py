@@ -25,18 +25,19 @@ from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Case, UUIDField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import scope_paths
 from firstline.areas.models import Area, AreaKind, RiskStatus
-from firstline.areas.selectors import door_label
+from firstline.areas.selectors import door_labels, label_of_door
 from firstline.common import crypto
 from firstline.common.audit import audit_record
 from firstline.common.bulk import in_sql, in_values, insert_returning
 from firstline.common.errors import Conflict
-from firstline.common.identity import IdType, fold, mask_name, normalise_id_number
+from firstline.common.identity import fold, mask_id_number, mask_name, read_id_number
 from firstline.common.paths import is_within
 from firstline.people.models import Person, Residence
 from firstline.registration import codes
@@ -60,13 +61,27 @@ MAX_BATCH = 10_000
 SAMPLE, CLOSE = "sample", "close"
 STORED, DUPLICATE, REFUSED = "stored", "duplicate", "refused"
 _TUBE_CODE = re.compile(r"^[0-9A-Z][0-9A-Z\-]{3,39}$")
+_ID_LIKE = re.compile(r"^(\d{17}[\dX]|\d{15})$")
 # Scans made this long after the device's clock says "now" are taken as made now.
 _CLOCK_SLACK = dt.timedelta(minutes=5)
+
+
+def _is_id_number(value: str) -> bool:
+    """A valid resident ID number (scanned into the tube field by mistake): never kept as a code."""
+    return bool(_ID_LIKE.match(value)) and read_id_number(value)[0] != ""
+
+
+def code_shown(raw) -> str:
+    """A scanned code as it may be shown or kept in a report: an ID number only ever masked."""
+    value = re.sub(r"\s+", "", fold(str(raw or ""))).upper()[:40]
+    return mask_id_number(value) if _is_id_number(value) else value
 
 
 def normalise_tube_code(raw: str) -> str:
     """'ｔｇ 0012-34 ' -> 'TG0012-34'; ValidationError if it cannot be a tube barcode."""
     value = re.sub(r"\s+", "", fold(raw or "")).upper()
+    if _is_id_number(value):
+        raise ValidationError(_("This is an ID number, not a tube code. Scan the tube's barcode."), code="id_number")
     if not _TUBE_CODE.match(value):
         raise ValidationError(_("'%(code)s' is not a tube code: 4 to 40 letters, digits or dashes.") % {"code": value[:40]},
                               code="tube_code")
@@ -295,7 +310,7 @@ class _Batch:
                 except ValidationError as exc:
                     scan.outcome = self._refused(scan, "code_invalid", exc.messages[0])
             elif raw.id_number:
-                number, problem = _id_number(raw.id_number)
+                number, problem = read_id_number(raw.id_number)
                 if problem:
                     scan.outcome = self._refused(scan, "id_number", problem)
                 else:
@@ -387,7 +402,7 @@ class _Batch:
                  | {t.household_id for t in tubes.values() if t.household_id})
         self.labels = {pk: self.home_labels[pk] for pk in doors if pk in self.home_labels}
         if doors - self.labels.keys():
-            self.labels.update(_door_labels(doors - self.labels.keys()))
+            self.labels.update(door_labels(household_ids=doors - self.labels.keys()))
 
         new_samples: list[tuple] = []
         tasks_done: list[tuple[int, uuid.UUID]] = []
@@ -530,8 +545,6 @@ class _Batch:
         if purpose == SamplePurpose.RESAMPLE and tube.capacity != 1:
             raise _Refusal("needs_single_tube", _(
                 "%(name)s is waiting for a single-tube re-sample: use a new tube for them alone.") % {"name": mask_name(person.name)})
-        if purpose == SamplePurpose.SCREENING and tube.for_resample:
-            raise _Refusal("resample_tube", _("Tube %(tube)s is kept for a re-sample. Scan a new tube.") % {"tube": tube.code})
         if tube.per_household and tube.household_id != person.home_id:
             raise _Refusal("other_household", _(
                 "Tube %(tube)s is for one household (%(door)s). Scan a new tube for %(name)s.") % {
@@ -545,9 +558,7 @@ class _Batch:
                 raise _Refusal("needs_smaller_tube", _(
                     "%(name)s lives in %(zone)s: %(n)d to a tube there, this tube takes %(m)d. Use a new tube.") % {
                     "name": mask_name(person.name), "zone": _zone(pooling), "n": pooling.capacity, "m": tube.capacity})
-        if tube.filled >= tube.capacity:
-            raise _Refusal("tube_full", _("Tube %(tube)s is full (%(n)d of %(n)d). Scan a new tube.") % {
-                "tube": tube.code, "n": tube.capacity})
+        # An open tube has room: the scan that fills a tube closes it (and the database refuses overfilling).
         return tube, purpose
 
     def _close(self, scan: _Scan, tubes: dict[str, _Tube]) -> ScanOutcome:
@@ -605,9 +616,13 @@ class _Batch:
             ]
             if len(insert_returning(Sample, columns, rows)) != len(rows):
                 raise _Race
-        for task_id, sample_id in tasks_done:
-            ResampleTask.objects.filter(pk=task_id, status=ResampleTask.Status.OPEN).update(
-                status=ResampleTask.Status.DONE, resample_id=sample_id, done_at=self.now)
+        if tasks_done:
+            # Every re-sample of the batch marks its task done, in one statement.
+            ResampleTask.objects.filter(pk__in=[task_id for task_id, _sample in tasks_done], status=ResampleTask.Status.OPEN).update(
+                status=ResampleTask.Status.DONE, done_at=self.now,
+                resample_id=Case(*[When(pk=task_id, then=Value(sample_id)) for task_id, sample_id in tasks_done],
+                                 output_field=UUIDField()),
+            )
 
     def _audit(self, outcomes: list[ScanOutcome], tubes: dict[str, _Tube]) -> None:
         counts = {STORED: 0, DUPLICATE: 0, REFUSED: 0}
@@ -660,20 +675,8 @@ def _home_label(row: tuple) -> str:
     kind, door, name, parent_kind, parent_name, grandparent_name = row[5:]
     if kind != AreaKind.HOUSEHOLD:
         return ""
-    return door_label(SimpleNamespace(door=door, name=name, parent=SimpleNamespace(
-        kind=parent_kind, name=parent_name, parent=SimpleNamespace(name=grandparent_name))))
-
-
-def _door_labels(household_ids) -> dict[int, str]:
-    """The labels `areas.selectors.door_labels` gives, read as plain values: a batch names thousands
-    of doors, and making three model instances for each costs more than the query."""
-    rows = Area.objects.filter(pk__in=in_values(Area, "id", set(household_ids)), kind=AreaKind.HOUSEHOLD).values_list(
-        "pk", "door", "name", "parent__kind", "parent__name", "parent__parent__name")
-    return {
-        pk: door_label(SimpleNamespace(door=door, name=name, parent=SimpleNamespace(
-            kind=kind, name=parent_name, parent=SimpleNamespace(name=grandparent_name))))
-        for pk, door, name, kind, parent_name, grandparent_name in rows
-    }
+    return label_of_door(door=door, name=name, parent_kind=parent_kind, parent_name=parent_name,
+                         grandparent_name=grandparent_name or "")
 
 
 def _zone(pooling) -> str:
@@ -690,21 +693,6 @@ def _zone(pooling) -> str:
 
 def _user_id(user) -> int | None:
     return user.pk if user is not None and user.is_authenticated else None
-
-
-def _id_number(raw: str) -> tuple[str, str]:
-    """(the normalised number, "") or ("", why it is not an ID number). A resident ID's number is
-    only ever read as one, so a typo in it is told, not taken for a passport."""
-    compact = re.sub(r"[\s\-]", "", fold(raw)).upper()
-    types = (IdType.RESIDENT_ID,) if re.fullmatch(r"\d{17}[\dX]|\d{15}", compact) else (IdType.RESIDENT_ID, IdType.PASSPORT)
-    message = _("This is not a valid ID number.")
-    for id_type in types:
-        try:
-            return normalise_id_number(id_type, compact), ""
-        except ValidationError as exc:
-            if len(types) == 1:
-                message = exc.messages[0]
-    return "", message
 
 
 def _update_tubes(tubes: list[_Tube]) -> None:

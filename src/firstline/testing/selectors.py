@@ -12,13 +12,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, TextChoices, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import can, scope_paths
 from firstline.areas.models import RISK_SEVERITY, Area, AreaKind, RiskStatus
-from firstline.areas.selectors import area_ancestors, area_effective_risk, door_labels
+from firstline.areas.selectors import door_labels, label_of_door
 from firstline.common.errors import NotFound
 from firstline.common.identity import mask_name
 from firstline.common.paths import (
@@ -165,11 +166,14 @@ def _require_area(user, area: Area, perm: str = Perm.TESTING_VIEW) -> None:
         raise NotFound
 
 
-_LIVE_SCREENING = (
-    "SELECT 1 FROM testing_sample s WHERE s.round_id = %s AND s.person_id = r.person_id "
-    "AND s.purpose = 'screening' AND NOT (s.state = 'invalid')"
-)
-_EXEMPT = "SELECT 1 FROM testing_exemption e WHERE e.round_id = %s AND e.person_id = r.person_id"
+def _round_paths_under(user, round: Round, area: Area) -> list[str]:
+    """The round's areas under (or above) `area`, which the user may view; NotFound if the area is
+    not theirs or the round does not test it."""
+    _require_area(user, area)
+    paths = intersect_paths(round_scope_paths(round), [area.path])
+    if not paths:
+        raise NotFound
+    return paths
 
 
 def _resident_flags_sql(round: Round, paths: list[str], prefix_width: int) -> tuple[str, list]:
@@ -195,27 +199,23 @@ def _resident_flags_sql(round: Round, paths: list[str], prefix_width: int) -> tu
 
 def round_coverage(*, user, round: Round, area: Area) -> Coverage:
     """Expected, sampled, exempt and missing under `area` (and for each of its children) in `round`."""
-    _require_area(user, area)
-    paths = intersect_paths(round_scope_paths(round), [area.path])
+    paths = _round_paths_under(user, round, area)
     children = [] if area.kind == AreaKind.HOUSEHOLD else list(Area.objects.filter(parent=area).order_by("sort_key", "path"))
     width = len(area.path) + (SEGMENT_WIDTH if children else 0)
-    counts: dict[str, list[int]] = {}
-    if paths:
-        inner, params = _resident_flags_sql(round, paths, width)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT prefix, COUNT(*), SUM(sampled), SUM(CASE WHEN sampled = 0 THEN exempt ELSE 0 END) "  # noqa: S608
-                f"FROM ({inner}) AS t GROUP BY prefix",
-                params,
-            )
-            counts = {prefix: [n, int(s or 0), int(e or 0)] for prefix, n, s, e in cursor.fetchall()}
+    inner, params = _resident_flags_sql(round, paths, width)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT prefix, COUNT(*), SUM(sampled), SUM(CASE WHEN sampled = 0 THEN exempt ELSE 0 END) "  # noqa: S608
+            f"FROM ({inner}) AS t GROUP BY prefix",
+            params,
+        )
+        counts = {prefix: [n, int(s or 0), int(e or 0)] for prefix, n, s, e in cursor.fetchall()}
     rows = []
     for child in children:
         expected, sampled, exempt = counts.get(child.path, [0, 0, 0])
         rows.append(CoverageRow(child, expected, sampled, exempt))
     total = CoverageRow(area, *[sum(c[i] for c in counts.values()) for i in range(3)])
-    outside = Sample.objects.filter(round=round, out_of_scope=True, tube__area_path__gte=area.path,
-                                    tube__area_path__lt=area.path + "\uffff").count() if paths or children else 0
+    outside = Sample.objects.filter(round=round, out_of_scope=True).filter(subtree_q(area.path, "tube__area_path")).count()
     return Coverage(round=round, area=area, total=total, children=rows, outside=outside)
 
 
@@ -297,8 +297,7 @@ def _exempt_q(round: Round) -> Exists:
 
 def round_missing(*, user, round: Round, area: Area) -> QuerySet[Residence]:
     """Residents under `area` not yet sampled in `round` and not exempt, by building, unit and door."""
-    _require_area(user, area)
-    paths = intersect_paths(round_scope_paths(round), [area.path])
+    paths = _round_paths_under(user, round, area)
     return (
         Residence.objects.filter(is_current=True)
         .filter(any_subtree_q(paths, "household__path"))
@@ -311,8 +310,7 @@ def round_missing(*, user, round: Round, area: Area) -> QuerySet[Residence]:
 
 def round_exempt(*, user, round: Round, area: Area) -> QuerySet[Exemption]:
     """Exemptions of people living under `area`, by door."""
-    _require_area(user, area)
-    paths = intersect_paths(round_scope_paths(round), [area.path])
+    paths = _round_paths_under(user, round, area)
     return (
         Exemption.objects.filter(round=round).filter(any_subtree_q(paths, "household_path"))
         .select_related("person", "created_by").order_by("household_path", "person_id")
@@ -333,14 +331,16 @@ def exemption_get(*, user, pk) -> Exemption:
 # A building, door by door: the door-to-door list and the round's building map
 
 
-class PersonState:
-    MISSING = "missing"
-    EXEMPT = "exempt"
-    PENDING = "pending"  # sampled, waiting for the lab
-    NEGATIVE = "negative"
-    RESAMPLE = "resample"  # pool positive, waiting for the single re-sample
-    RESAMPLED = "resampled"  # re-sampled, waiting for the lab
-    POSITIVE = "positive"
+class PersonState(TextChoices):
+    """A person's state in a round, derived from their samples, exemption and re-sample task."""
+
+    MISSING = "missing", gettext_lazy("Not sampled yet")
+    EXEMPT = "exempt", gettext_lazy("Exempt")
+    PENDING = "pending", gettext_lazy("Sampled, waiting for the lab")
+    NEGATIVE = "negative", gettext_lazy("Negative")
+    RESAMPLE = "resample", gettext_lazy("Pool positive: stay home for a single re-sample")
+    RESAMPLED = "resampled", gettext_lazy("Re-sampled, waiting for the lab")
+    POSITIVE = "positive", gettext_lazy("Positive")
 
 
 # Which colour a door takes on the round's map: the worst state of its people wins.
@@ -424,39 +424,38 @@ class BuildingRound:
 
 def round_building(*, user, round: Round, building: Area, top_down: bool = True) -> BuildingRound:
     """Every door of a building with each resident's state in the round: the door-to-door list and
-    the round's building map are both read from this, in eight queries whatever the building's size."""
-    _require_area(user, building)
+    the round's building map are both read from this, in a fixed number of queries whatever the
+    building's size."""
     if building.kind != AreaKind.BUILDING:
         raise NotFound
-    ancestors = area_ancestors(area=building)
-    building_risk = area_effective_risk(area=building, ancestors=ancestors)
+    in_round = _round_paths_under(user, round, building)
     nodes = list(Area.objects.filter(subtree_q(building.path)).exclude(pk=building.pk).order_by("sort_key", "path"))
     units = [n for n in nodes if n.kind == AreaKind.UNIT]
     households = [n for n in nodes if n.kind == AreaKind.HOUSEHOLD]
-    in_round = intersect_paths(round_scope_paths(round), [building.path])
     residences = list(
         Residence.objects.filter(is_current=True, household__in=households).filter(any_subtree_q(in_round, "household__path"))
         .select_related("person").order_by("household_id", "person__birth_date", "person_id")
-    ) if in_round else []
+    )
     person_ids = [r.person_id for r in residences]
     samples, exempt, open_tasks = _round_states(round, person_ids)
     tags: dict[int, list[str]] = defaultdict(list)
     for person_id, tag in Vulnerability.objects.filter(person_id__in=person_ids).order_by("tag").values_list("person_id", "tag"):
         tags[person_id].append(tag)
     rules = RoundRules(round)
-    rules.load_risks([h.path for h in households])
-    labels = door_labels(household_ids=[h.pk for h in households])
+    rules.load_risks_under([building.path])
     by_household: dict[int, list[Residence]] = defaultdict(list)
     for residence in residences:
         by_household[residence.household_id].append(residence)
-    unit_risk = {u.pk: u.risk_status for u in units}
-    severity = lambda s: RISK_SEVERITY[RiskStatus(s)]  # noqa: E731
+    stairwell_names = {u.pk: u.name for u in units}
     by_parent: dict[int, dict[int, list[Door]]] = defaultdict(lambda: defaultdict(list))
     totals: dict[str, int] = defaultdict(int)
     for household in households:
-        risk = max([building_risk, unit_risk.get(household.parent_id, RiskStatus.NORMAL), household.risk_status], key=severity)
         pooling = rules.for_path(household.path)
-        door = Door(household=household, label=labels.get(household.pk, household.door), risk=risk,
+        in_unit = household.parent_id in stairwell_names
+        label = label_of_door(door=household.door, name=household.name, parent_kind=AreaKind.UNIT if in_unit else AreaKind.BUILDING,
+                              parent_name=stairwell_names[household.parent_id] if in_unit else building.name,
+                              grandparent_name=building.name)
+        door = Door(household=household, label=label, risk=pooling.risk,
                     capacity=pooling.capacity, per_household=pooling.per_household)
         for residence in by_household.get(household.pk, []):
             person = residence.person
@@ -580,12 +579,16 @@ def call_down_plan(*, user, round: Round, point: SamplingPoint, now: dt.datetime
     already called are shown with what is left of them; sealed ones go to the door-to-door list."""
     _require_area(user, point.compound)
     now = now or timezone.now()
-    stairwells = [s for s in _served_stairwells(point) if is_within(s.path, round_scope_paths(round))]
+    scope = round_scope_paths(round)
+    stairwells = [s for s in _served_stairwells(point) if is_within(s.path, scope)]
     missing = _missing_by_stairwell(round, stairwells)
     rules = RoundRules(round)
     rules.load_risks([s.path for s in stairwells])
-    building_ids = {s.pk if s.kind == AreaKind.BUILDING else s.parent_id for s in stairwells}
-    buildings = {b.pk: b for b in Area.objects.filter(pk__in=building_ids)}
+    called_calls = list(CallDown.objects.filter(round=round, point=point).select_related("called_by")
+                        .prefetch_related("stairwells").order_by("called_at", "id"))
+    every = stairwells + [s for call in called_calls for s in call.stairwells.all()]
+    # The buildings of every stairwell named on the page, in one query (labels say "3号楼2单元").
+    buildings = {b.pk: b for b in Area.objects.filter(pk__in={s.pk if s.kind == AreaKind.BUILDING else s.parent_id for s in every})}
     planned = point.desks * point.per_desk_hour
     # Swabs taken in the last half hour (by the device's clock: an upload from a desk that was
     # offline counts when the swabs were taken, not when they arrived).
@@ -593,11 +596,9 @@ def call_down_plan(*, user, round: Round, point: SamplingPoint, now: dt.datetime
                                    scanned_at__lte=now).count()
     measured = recent * 2 if recent >= 10 else None
     rate = measured or planned
-    called_calls = list(CallDown.objects.filter(round=round, point=point).prefetch_related("stairwells").order_by("called_at", "id"))
     called_ids = {s.pk for call in called_calls for s in call.stairwells.all()}
-    called = [CalledWave(call=c, labels=stairwell_labels(list(c.stairwells.all()), buildings | {
-        b.pk: b for b in Area.objects.filter(pk__in={s.parent_id for s in c.stairwells.all() if s.kind == AreaKind.UNIT} - set(buildings))}),
-        remaining=sum(missing.get(s.pk, 0) for s in c.stairwells.all())) for c in called_calls]
+    called = [CalledWave(call=c, labels=stairwell_labels(list(c.stairwells.all()), buildings),
+                         remaining=sum(missing.get(s.pk, 0) for s in c.stairwells.all())) for c in called_calls]
     busy_until = now
     for call in called_calls:
         busy_until = max(busy_until, call.called_at + dt.timedelta(hours=call.people_expected / rate))
@@ -624,7 +625,7 @@ def call_down_plan(*, user, round: Round, point: SamplingPoint, now: dt.datetime
                 ends = start + dt.timedelta(hours=people / rate)
                 waves.append(Wave(number=len(waves) + 1, stairwells=current, labels=stairwell_labels(current, buildings),
                                   people=people, starts_at=start, ends_at=ends,
-                                  message=call_down_message(point=point, stairwells=current), recall=is_recall,
+                                  message=call_down_message(point=point, stairwells=current, buildings=buildings), recall=is_recall,
                                   after_closing=ends > closing))
                 start, current, people = ends, [], 0
             if stairwell is not None:
@@ -712,7 +713,6 @@ def lab_boxes(*, user, status: str = "") -> QuerySet[Box]:
 class PositiveTube:
     tube: Tube
     people: list[dict]
-    doors: list[Door] = field(default_factory=list)
 
 
 def round_positives(*, user, round: Round) -> list[PositiveTube]:
@@ -729,7 +729,6 @@ def round_positives(*, user, round: Round) -> list[PositiveTube]:
     tasks = {t.person_id: t for t in ResampleTask.objects.filter(round=round, person_id__in=person_ids)
              .select_related("resample__tube").order_by("id")}
     labels = door_labels(household_ids={s.household_id for s in samples if s.household_id})
-    risk = dict(Area.objects.filter(pk__in={s.household_id for s in samples if s.household_id}).values_list("pk", "risk_status"))
     rules = RoundRules(round)
     rules.load_risks([s.household_path for s in samples])
     by_tube = defaultdict(list)
@@ -743,7 +742,7 @@ def round_positives(*, user, round: Round) -> list[PositiveTube]:
             "sample": sample, "person": sample.person, "door": labels.get(sample.household_id, ""),
             "household_id": sample.household_id, "task": task,
             "resample_state": task.resample.state if task and task.resample else "",
-            "risk": rules.effective_risk(sample.household_path) if sample.household_path else risk.get(sample.household_id, ""),
+            "risk": rules.effective_risk(sample.household_path) if sample.household_path else "",
         })
     return [PositiveTube(tube=t, people=by_tube.get(t.pk, [])) for t in tubes]
 
@@ -761,11 +760,10 @@ def resample_tasks(*, user, round: Round, status: str = ResampleTask.Status.OPEN
 
 
 def person_samples(*, user, person: Person) -> QuerySet[Sample]:
-    """Every sample of a person the user may see in the ledger, newest round first."""
-    home = Residence.objects.filter(person=person).order_by("-is_current", "-id").values_list("household__path", flat=True).first()
-    if not home or not can(user, Perm.LEDGER_VIEW, home):
-        raise NotFound
-    return Sample.objects.filter(person=person).select_related("round", "tube", "point").order_by("-round__date", "-scanned_at")
+    """The person's samples taken while they lived where the user may read the ledger (someone who
+    moved away shows their swabs from here, not those from their new home), newest round first."""
+    return (Sample.objects.filter(person=person).filter(any_subtree_q(scope_paths(user, Perm.LEDGER_VIEW), "household_path"))
+            .select_related("round", "tube", "point").order_by("-round__date", "-scanned_at"))
 
 
 def household_testing(*, user, household: Area, round: Round) -> list[DoorPerson]:
@@ -817,10 +815,16 @@ class RoundSummary:
     scope_paths: list[str]
 
 
-def round_summaries(*, user, limit: int = 20) -> list[RoundSummary]:
-    """The newest rounds the user sees, each with its coverage of the user's part: three queries
-    whatever the number of rounds (the coverage of every round is one UNION ALL)."""
-    rounds = list(rounds_visible(user=user).order_by("-date", "-id")[:limit])
+def round_summaries(*, user, limit: int = 20, area: Area | None = None) -> list[RoundSummary]:
+    """The newest rounds the user sees (those testing some of `area`, if given), each with its
+    coverage of the user's part: three queries whatever the number of rounds (the coverage of every
+    round is one UNION ALL)."""
+    rounds = rounds_visible(user=user)
+    if area is not None:
+        tests_area = RoundArea.objects.filter(round=OuterRef("pk")).filter(
+            subtree_q(area.path, "area__path") | Q(area__path__in=[*ancestor_paths(area.path), area.path]))
+        rounds = rounds.filter(Exists(tests_area))
+    rounds = list(rounds.order_by("-date", "-id")[:limit])
     if not rounds:
         return []
     scope: dict[int, list[str]] = defaultdict(list)
@@ -848,8 +852,10 @@ def round_summaries(*, user, limit: int = 20) -> list[RoundSummary]:
 
 
 def round_pooling_rules(*, round: Round) -> list[PoolingRule]:
-    """The round's pooling rules: by risk status first, then those set for an area, by path."""
-    return list(PoolingRule.objects.filter(round=round).select_related("area").order_by("area__path", "risk_status"))
+    """The round's pooling rules: by risk status first (most severe first), then those set for an
+    area, by path."""
+    rules = list(PoolingRule.objects.filter(round=round).select_related("area"))
+    return sorted(rules, key=lambda r: (1, r.area.path, 0) if r.area_id else (0, "", -RISK_SEVERITY[RiskStatus(r.risk_status)]))
 
 
 def round_areas_of_kind(
@@ -984,8 +990,6 @@ class TubePerson:
 def tube_with_people(*, user, code: str) -> tuple[Tube, list[TubePerson]]:
     """A tube by its code and who is in it. Names and doors are shown where the user may read the
     household's ledger and masked elsewhere; a lab sees the tube alone, never its people."""
-    from firstline.common.identity import mask_name  # only here: the rest of the module never masks
-
     try:
         tube = tube_get(user=user, code=code)
     except NotFound:
@@ -1023,7 +1027,7 @@ class BuildingOwed:
 
 def door_to_door_buildings(*, user, round: Round) -> list[BuildingOwed]:
     """Every building of the round where the user may register samples, each with the doors and
-    people owed a swab, counted exactly as `door_to_door_list` counts them, in seven queries
+    people owed a swab, counted exactly as `door_to_door_list` counts them, in a fixed number of queries
     whatever the number of buildings."""
     paths = intersect_paths(round_scope_paths(round), scope_paths(user, Perm.TESTING_SAMPLE))
     if not paths:
@@ -1041,10 +1045,8 @@ def door_to_door_buildings(*, user, round: Round) -> list[BuildingOwed]:
     samples, exempt, open_tasks = _round_states(round, person_ids)
     immobile = set(Vulnerability.objects.filter(person_id__in=person_ids, tag=VulnerabilityTag.MOBILITY_IMPAIRED)
                    .values_list("person_id", flat=True))
-    # The areas above or inside these buildings that are not of normal risk: few, so read them all.
-    above = {a for path in paths for a in ancestor_paths(path)}
-    risks = dict(Area.objects.filter(any_subtree_q(paths) | Q(path__in=above)).exclude(risk_status=RiskStatus.NORMAL)
-                 .values_list("path", "risk_status"))
+    rules = RoundRules(round)
+    rules.load_risks_under(paths)
     doors: dict[int, tuple[BuildingOwed, Door]] = {}
     for residence in residences:
         home = residence.household.path
@@ -1052,10 +1054,8 @@ def door_to_door_buildings(*, user, round: Round) -> list[BuildingOwed]:
         if building is None:
             continue
         if residence.household_id not in doors:
-            chain = [*ancestor_paths(home), home]
-            risk = max((risks.get(p, RiskStatus.NORMAL) for p in chain), key=lambda s: RISK_SEVERITY[RiskStatus(s)])
-            doors[residence.household_id] = (building, Door(household=residence.household, label="", risk=risk, capacity=0,
-                                                            per_household=False))
+            doors[residence.household_id] = (building, Door(household=residence.household, label="",
+                                                            risk=rules.effective_risk(home), capacity=0, per_household=False))
         door = doors[residence.household_id][1]
         person = residence.person
         tags = [VulnerabilityTag.MOBILITY_IMPAIRED] if person.pk in immobile else []
@@ -1086,7 +1086,7 @@ class FoundPerson:
 
 def capture_person_search(*, user, round: Round, query: str, limit: int = 10) -> tuple[str, list[FoundPerson]]:
     """People the user may register in `round`, found by ID number, name or door as the search page
-    finds them, with their state in the round: six queries."""
+    finds them, with their state in the round, in a fixed number of queries."""
     kind, found = person_search(user=user, query=query, limit=limit)
     people = list(found)
     if not people:

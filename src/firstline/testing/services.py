@@ -18,9 +18,10 @@ from firstline.accounts.scope import require
 from firstline.areas.models import Area, AreaKind, RiskStatus
 from firstline.common.audit import audit_record
 from firstline.common.errors import Conflict
-from firstline.common.paths import is_within
+from firstline.common.paths import collapse_paths, is_within
 from firstline.notices.models import NoticeKind
-from firstline.notices.services import notice_send, recipients_for
+from firstline.notices.selectors import recipients_for
+from firstline.notices.services import notice_send
 from firstline.people.models import Person, Residence
 from firstline.testing.messages import call_down_message
 from firstline.testing.models import (
@@ -37,17 +38,21 @@ from firstline.testing.models import (
 from firstline.testing.rules import DEFAULT_RULES
 
 
+def _check_window(values: dict) -> None:
+    """The start and end of a round's window, when given, carry a time zone (no guessing)."""
+    for field in ("starts_at", "ends_at"):
+        if values.get(field) is not None and timezone.is_naive(values[field]):
+            raise ValidationError({field: _("The time must carry a time zone.")})
+
+
 def _check_scope_areas(area: Area, scope: list[Area]) -> list[Area]:
     scope = scope or [area]
     for item in scope:
         if not is_within(item.path, [area.path]):
             raise ValidationError({"scope": _("%(name)s is not inside %(area)s.") % {"name": item.name, "area": area.name}})
     # Keep only the top areas: a building inside a listed compound adds nothing.
-    kept = []
-    for item in sorted(scope, key=lambda a: a.path):
-        if not any(item.path.startswith(k.path) for k in kept):
-            kept.append(item)
-    return kept
+    tops = set(collapse_paths([item.path for item in scope]))
+    return sorted({item.path: item for item in scope if item.path in tops}.values(), key=lambda a: a.path)
 
 
 @transaction.atomic
@@ -69,6 +74,7 @@ def round_create(
         raise ValidationError({"name": _("The name is missing.")})
     if area.kind == AreaKind.HOUSEHOLD:
         raise ValidationError({"area": _("A round covers at least a building.")})
+    _check_window({"starts_at": starts_at, "ends_at": ends_at})
     if starts_at and ends_at and ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The round must end after it starts.")})
     kept = _check_scope_areas(area, scope or [])
@@ -100,6 +106,7 @@ def round_update(*, acting_user, round: Round, values: dict, scope: list[Area] |
             raise ValidationError({"name": _("The name is missing.")})
     if "date" in values and not values["date"]:
         raise ValidationError({"date": _("The date is missing.")})
+    _check_window(values)
     changes = {field: (getattr(round, field), new) for field, new in values.items() if getattr(round, field) != new}
     for field, (_old, new) in changes.items():
         setattr(round, field, new)
@@ -238,10 +245,11 @@ def _clean_point(values: dict) -> dict:
     return clean
 
 
-def _check_served(compound: Area, serves: list[Area]) -> None:
+def _check_served(compound: Area, serves: list[Area], *, field: str = "serves") -> None:
+    """Each area is a building or a unit of the compound (a point serves them; a call-down calls them)."""
     for area in serves:
         if area.kind not in (AreaKind.BUILDING, AreaKind.UNIT) or not is_within(area.path, [compound.path]):
-            raise ValidationError({"serves": _("%(name)s is not a building or unit of %(compound)s.") % {
+            raise ValidationError({field: _("%(name)s is not a building or unit of %(compound)s.") % {
                 "name": area.name, "compound": compound.name}})
 
 
@@ -338,6 +346,8 @@ def exemption_set(*, acting_user, round: Round, person: Person, reason: str, not
 @transaction.atomic
 def exemption_remove(*, acting_user, exemption: Exemption) -> None:
     require(acting_user, Perm.TESTING_EXEMPT, exemption.household_path)
+    if Round.objects.filter(pk=exemption.round_id, status=RoundStatus.CLOSED).exists():
+        raise Conflict(_("The round is closed."), code="round_closed")
     if Exemption.objects.filter(pk=exemption.pk).delete()[0]:
         audit_record(actor=acting_user, action="testing.exemption.remove", target_type="testing.exemption",
                      target_id=exemption.pk, area_path=exemption.household_path,
@@ -355,10 +365,11 @@ def call_down_issue(
         raise Conflict(_("Call-downs are for an open round."), code="round_not_open")
     if not stairwells:
         raise ValidationError({"stairwells": _("Choose at least one building or unit.")})
+    _check_served(point.compound, stairwells, field="stairwells")
+    tested = list(RoundArea.objects.filter(round=round).values_list("area__path", flat=True))
     for area in stairwells:
-        if area.kind not in (AreaKind.BUILDING, AreaKind.UNIT) or not is_within(area.path, [point.compound.path]):
-            raise ValidationError({"stairwells": _("%(name)s is not a building or unit of %(compound)s.") % {
-                "name": area.name, "compound": point.compound.name}})
+        if not is_within(area.path, tested):
+            raise ValidationError({"stairwells": _("%(name)s is not tested in %(round)s.") % {"name": area.name, "round": round.name}})
     message = call_down_message(point=point, stairwells=stairwells)
     call = CallDown.objects.create(round=round, point=point, message=message, people_expected=max(0, int(people_expected)),
                                    called_by=acting_user, called_at=timezone.now())

@@ -19,7 +19,7 @@ from firstline.common.audit import audit_record
 from firstline.common.errors import Conflict
 from firstline.common.paths import is_within
 from firstline.testing.models import Box, BoxEvent, Round, RoundStatus, SamplingPoint, Tube, TubeStatus
-from firstline.testing.scanning import normalise_tube_code
+from firstline.testing.scanning import code_shown, normalise_tube_code
 
 
 def _box_code(raw: str) -> str:
@@ -27,7 +27,7 @@ def _box_code(raw: str) -> str:
         return normalise_tube_code(raw)
     except ValidationError:
         raise ValidationError({"code": _("'%(code)s' is not a box code: 4 to 40 letters, digits or dashes.") % {
-            "code": str(raw).strip()[:40]}}) from None
+            "code": code_shown(raw)}}) from None
 
 
 @transaction.atomic
@@ -77,7 +77,7 @@ def box_add_tubes(*, acting_user, box: Box, tube_codes: list[str]) -> BoxScan:
         try:
             wanted.append(normalise_tube_code(raw))
         except ValidationError as exc:
-            result.refused.append((str(raw)[:40], exc.messages[0]))
+            result.refused.append((code_shown(raw), exc.messages[0]))
     allowed = scope_paths(acting_user, Perm.TESTING_TRANSPORT)
     tubes = {t.code: t for t in Tube.objects.select_for_update(of=("self",)).filter(code__in=wanted).select_related("box")}
     now = timezone.now()
@@ -201,7 +201,7 @@ def box_receive(
             try:
                 seen.append(normalise_tube_code(raw))
             except ValidationError:
-                seen.append(str(raw).strip()[:40])
+                seen.append(code_shown(raw))
         seen = list(dict.fromkeys(seen))
         missing = sorted(set(in_box) - set(seen))
         unexpected = sorted(set(seen) - set(in_box))

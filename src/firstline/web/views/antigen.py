@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from firstline.accounts.roles import Perm
@@ -27,16 +26,6 @@ from firstline.testing import antigen, selectors
 from firstline.testing.models import AntigenReport, FollowUp
 from firstline.testing.selectors import PersonState
 from firstline.web.views.common import error_dict, visible_area
-
-STATE_LABELS = {
-    PersonState.MISSING: gettext_lazy("Not sampled yet"),
-    PersonState.EXEMPT: gettext_lazy("Exempt"),
-    PersonState.PENDING: gettext_lazy("Sampled, waiting for the lab"),
-    PersonState.NEGATIVE: gettext_lazy("Negative"),
-    PersonState.RESAMPLE: gettext_lazy("Pool positive: stay home for a single re-sample"),
-    PersonState.RESAMPLED: gettext_lazy("Re-sampled, waiting for the lab"),
-    PersonState.POSITIVE: gettext_lazy("Positive"),
-}
 
 
 def _now_local() -> str:
@@ -60,7 +49,7 @@ def household_testing_context(request, household: Area, members: list) -> dict:
     states = []
     for round in rounds:
         people = selectors.household_testing(user=request.user, household=household, round=round)
-        states.append({"round": round, "people": [(p, STATE_LABELS.get(p.state, p.state)) for p in people]})
+        states.append({"round": round, "people": [(p, PersonState(p.state).label) for p in people]})
     can_report = can(request.user, Perm.ANTIGEN_REPORT, household.path)
     return {
         "testing_rounds": states,
