@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
+VAR := $(or $(FIRSTLINE_VAR),var)
 
 .PHONY: install demo serve test test-pg lint bench messages openapi clean
 
@@ -16,17 +17,28 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The server in the foreground, a task worker beside it. Ctrl-C reaches both (one process group):
+# the shell's INT trap only exits, and its EXIT trap stops the worker once and waits for it. (A trap
+# that ran `kill 0` signalled the shell itself from inside its own trap, over and over, until it
+# crashed: the "Segmentation fault" make used to print.) A recipe, not a sub-make, so that make has
+# no child dying of SIGINT to report as "Interrupt".
+define serve_recipe
+	@mkdir -p $(VAR)
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the task worker)"
+	@$(BIN)/python manage.py db_worker --interval 0.5 >$(VAR)/worker.log 2>&1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; echo "Stopped the server and the task worker."' EXIT; \
+	  trap 'exit 0' INT TERM; \
+	  $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+endef
+
 ## Install, migrate a SQLite database, load the demo community, serve it with a task worker.
 demo: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
-	$(MAKE) --no-print-directory serve
+	$(BIN)/python manage.py load_demo --url http://$(HOST):$(PORT)/
+	$(serve_recipe)
 
 serve: install
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the task worker)"
-	@trap 'kill 0' INT TERM EXIT; \
-	  $(BIN)/python manage.py db_worker --interval 0.5 >var/worker.log 2>&1 & \
-	  $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+	$(serve_recipe)
 
 ## The whole suite; with DATABASE_URL=postgres://... it runs on PostgreSQL.
 test: install

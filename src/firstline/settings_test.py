@@ -13,3 +13,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LANGUAGE_CODE = "en"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": None}
+# django-axes stays on, so that throttling is tested with the limits of production. A test's failed
+# sign-ins go with its database (rolled back or flushed), so no test inherits another's; tests sign
+# in with force_login, which no throttle counts.
+AXES_ENABLED = True

@@ -60,3 +60,43 @@ def test_grants_are_given_and_taken_inside_the_subtree_only(world):
     assert not Grant.objects.filter(pk=grant.pk).exists()
     assert not can(world.volunteer, "ledger.edit", world.b3.path)
     assert AuditEntry.objects.filter(action="grant.revoke", actor=world.staff).count() == 1
+
+
+def _failed_sign_ins(username: str, n: int, address: str = "203.0.113.7"):
+    from django.test import Client
+
+    for k in range(n):
+        Client().post("/login/", {"username": username, "password": f"guess-{k}"}, REMOTE_ADDR=address)
+
+
+def test_unlock_forgets_the_accounts_failures_everywhere_and_is_audited(world):
+    from axes.models import AccessAttempt
+
+    from firstline.accounts.selectors import users_locked_out
+    from firstline.accounts.services import user_unlock
+
+    _failed_sign_ins("leader", 6, "203.0.113.7")
+    _failed_sign_ins("leader", 4, "198.51.100.20")
+    _failed_sign_ins("staff", 3)
+    assert [a.user for a in users_locked_out(user=world.staff)] == [world.leader]
+    assert [a.user for a in users_locked_out(user=world.coordinator)] == [world.leader]
+    assert user_unlock(acting_user=world.staff, user=world.leader) == 10
+    assert user_unlock(acting_user=world.staff, user=world.leader) == 0  # twice: one audit row
+    assert list(AccessAttempt.objects.values_list("failures_since_start", flat=True)) == [3]  # staff's own
+    assert AuditEntry.objects.filter(action="user.unlock").count() == 1
+    assert users_locked_out(user=world.staff) == []
+
+
+def test_unlock_outside_ones_scope_is_refused_and_changes_nothing(world):
+    from axes.models import AccessAttempt
+
+    from firstline.accounts.selectors import users_locked_out
+    from firstline.accounts.services import user_unlock
+
+    _failed_sign_ins("outsider", 10)
+    assert users_locked_out(user=world.staff) == []
+    for acting_user in (world.staff, world.leader, world.volunteer):
+        with pytest.raises(PermissionDenied):
+            user_unlock(acting_user=acting_user, user=world.outsider)
+    assert AccessAttempt.objects.get().failures_since_start == 10
+    assert not AuditEntry.objects.filter(action="user.unlock").exists()

@@ -2,11 +2,13 @@
 
 import io
 
+from django.conf import settings
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
+from django.utils import timezone
 
-from firstline.accounts.models import ApiToken
-from firstline.accounts.services import api_token_revoke
+from firstline.accounts.models import ApiToken, ApiTokenFailure
+from firstline.accounts.services import api_token_failure_record, api_token_revoke
 from firstline.common.models import AuditEntry
 
 
@@ -72,11 +74,72 @@ def test_the_api_token_command_prints_a_working_key(world):
     assert [area["name"] for area in answer.json()] == ["P1小区"]
 
 
-def test_openapi_and_docs_are_served(db):
+def test_openapi_and_docs_are_for_people_signed_in(world):
     client = Client()
+    assert client.get("/api/v1/openapi.json")["Location"] == "/login/?next=/api/v1/openapi.json"
+    assert client.get("/api/v1/docs")["Location"] == "/login/?next=/api/v1/docs"
+    client.force_login(world.volunteer)
     schema = client.get("/api/v1/openapi.json")
     assert schema.status_code == 200
     assert schema.json()["info"]["title"] == "firstline API"
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 200
     assert b"/api/v1/openapi.json" in docs.content
+    # Swagger UI from our own static files (the policy allows no CDN), its icons as data: images.
+    assert b"/static/ninja/swagger-ui-bundle.js" in docs.content and b"cdn." not in docs.content
+    assert "img-src 'self' data:" in docs["Content-Security-Policy"]
+
+
+def _wrong_token(client, n: int, address: str = "203.0.113.7"):
+    return client.get("/api/v1/areas", HTTP_AUTHORIZATION=f"Bearer wrong-guess-{n}", REMOTE_ADDR=address)
+
+
+@override_settings(FIRSTLINE_TOKEN_FAILURE_LIMIT=5)
+def test_a_client_guessing_tokens_is_throttled_with_retry_after(world, api):
+    client = Client()
+    answers = [_wrong_token(client, n) for n in range(8)]
+    assert [a.status_code for a in answers] == [401, 401, 401, 401, 401, 429, 429, 429]
+    refused = answers[-1]
+    window = settings.FIRSTLINE_TOKEN_FAILURE_WINDOW.total_seconds()
+    assert 1 <= int(refused["Retry-After"]) <= window
+    assert refused.json() == {"detail": "Too many wrong API tokens from this address.", "code": "too_many_wrong_tokens",
+                              "retry_after": int(refused["Retry-After"])}
+    assert list(ApiTokenFailure.objects.values_list("client_address", "failures")) == [("203.0.113.7", 6)]
+    # Another address is counted on its own; a valid token is taken even from the throttled one.
+    assert _wrong_token(client, 9, address="198.51.100.20").status_code == 401
+    key = api.key_for(world.staff)
+    valid = client.get("/api/v1/areas", HTTP_AUTHORIZATION=f"Bearer {key}", REMOTE_ADDR="203.0.113.7")
+    assert valid.status_code == 200
+
+
+def test_a_valid_token_costs_no_query_for_the_throttle(world, api, django_assert_num_queries):
+    key = api.key_for(world.staff)
+    client = Client()
+    assert client.get("/api/v1/areas", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200  # notes its use
+    # The token with its user, the user's grants, the areas: nothing more.
+    with django_assert_num_queries(3):
+        assert client.get("/api/v1/areas", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+    assert ApiTokenFailure.objects.count() == 0
+
+
+@override_settings(FIRSTLINE_TOKEN_FAILURE_LIMIT=3, FIRSTLINE_TRUSTED_PROXIES=["10.0.0.0/8"])
+def test_behind_a_trusted_proxy_each_client_is_counted_on_its_own(world):
+    client = Client()
+
+    def guess(forwarded_for: str):
+        return client.get("/api/v1/areas", HTTP_AUTHORIZATION="Bearer nope", REMOTE_ADDR="10.0.0.2",
+                          HTTP_X_FORWARDED_FOR=forwarded_for)
+
+    assert [guess("198.51.100.1").status_code for _ in range(4)] == [401, 401, 401, 429]
+    # A client behind the same proxy, and one that forges the header in front of it, are others.
+    assert guess("198.51.100.2").status_code == 401
+    assert guess("198.51.100.1, 198.51.100.3").status_code == 401
+    assert sorted(ApiTokenFailure.objects.values_list("client_address", "failures")) == [
+        ("198.51.100.1", 4), ("198.51.100.2", 1), ("198.51.100.3", 1)]
+
+
+def test_windows_that_ended_are_forgotten(world):
+    earlier = timezone.now() - 2 * settings.FIRSTLINE_TOKEN_FAILURE_WINDOW
+    assert api_token_failure_record(client_address="203.0.113.7", now=earlier) is None
+    assert api_token_failure_record(client_address="203.0.113.8") is None
+    assert list(ApiTokenFailure.objects.values_list("client_address", flat=True)) == ["203.0.113.8"]

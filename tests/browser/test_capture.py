@@ -3,6 +3,7 @@ and an upload whose answer is lost. Every case is checked in the database, exact
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from firstline.testing.models import ResampleTask, Sample, Tube
 from firstline.testing.scanning import scans_record
@@ -86,7 +87,7 @@ def test_door_to_door_offline_taps_and_scans_survive_a_reload_and_upload_once(pa
     assert Sample.objects.count() == 0
 
     page.context.set_offline(False)
-    page.wait_for_function("document.querySelector('[data-testid=pending-count]').textContent === '0'")
+    expect(page.locator("[data-testid=pending-count]").first).to_have_text("0")
     assert page.locator("#cap-list .cap-item.is-stored").count() == 4
     assert page.locator(f".cap-person[data-person='{b1[3].pk}'] .cap-pstate").inner_text() == "Stored · TD0000001"
     assert sorted(Sample.objects.values_list("person_id", "tube__code", "door_to_door", "collected_by__username")) == sorted(
@@ -184,14 +185,14 @@ def test_desk_fallbacks_switching_and_closing_tubes(page, live_server, world, re
     _scan(page, "TG0000007")
     assert page.locator("[data-testid=message]").inner_text() == "Tube TG0000006 closed; tube TG0000007 is open."
     _scan(page, residents.codes[residents.b1[4].pk])
-    page.wait_for_function("document.querySelector('[data-testid=pending-count]').textContent === '0'")
+    expect(page.locator("[data-testid=pending-count]").first).to_have_text("0")
     page.click("[data-testid=close-tube]")
     assert page.locator("[data-testid=close-tube]").inner_text() == "Tap again to close tube TG0000007"
     page.click("[data-testid=close-tube]")
     assert page.locator("[data-testid=tube-code]").inner_text() == "—"
     _scan(page, "TG0000006")
     assert page.locator("[data-testid=message]").inner_text() == "Tube TG0000006 was already used on this device. Take a new tube."
-    page.wait_for_function("document.querySelector('[data-testid=pending-count]').textContent === '0'")
+    expect(page.locator("[data-testid=pending-count]").first).to_have_text("0")
     assert list(Tube.objects.order_by("code").values_list("code", "filled", "status")) == [
         ("TG0000006", 1, "closed"), ("TG0000007", 1, "closed")]
     assert sorted(Sample.objects.values_list("person_id", "tube__code")) == sorted(
@@ -228,7 +229,7 @@ def test_door_to_door_a_re_sample_needs_a_tube_of_its_own(page, live_server, wor
     page.click(f".cap-person[data-person='{resample.pk}']")
     page.wait_for_selector(f".cap-person[data-person='{resample.pk}'][data-local=stored]")
     assert page.locator("[data-testid=tube-banner]").inner_text() == "Tube TD0000003 is full. Scan a new tube."
-    page.wait_for_function("document.querySelector('[data-testid=pending-count]').textContent === '0'")
+    expect(page.locator("[data-testid=pending-count]").first).to_have_text("0")
     assert list(Tube.objects.order_by("code").values_list("code", "capacity", "filled", "status", "for_resample")) == [
         ("TD0000002", 10, 1, "closed", False), ("TD0000003", 1, 1, "closed", True), ("TG0000001", 10, 1, "open", False)]
     assert sorted(Sample.objects.values_list("person_id", "tube__code", "purpose")) == sorted(

@@ -27,7 +27,8 @@ def sign_in(page, live_server, username: str) -> None:
 
 def wait_for_focus(page) -> None:
     """A scanner types into whatever has the focus: wait until the page has put it in its field."""
-    page.wait_for_function("document.readyState === 'complete' && document.activeElement?.tagName === 'INPUT'")
+    page.wait_for_load_state("load")
+    expect(page.locator("input:focus")).to_have_count(1)
 
 
 def scan(page, code: str) -> None:

@@ -16,6 +16,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from firstline.areas.models import Area, AreaKind, RiskStatus
 from firstline.people.models import Residence
@@ -23,7 +24,7 @@ from firstline.registration import codes
 from firstline.registration.models import PersonalCode
 from firstline.registration.services import code_issue_family
 from firstline.testing.models import Box, ResampleTask, Round, Sample, Tube, TubeResult
-from tests.browser.conftest import VIEWPORTS
+from tests.browser.conftest import VIEWPORTS, fail_on_violations, watch_policy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "demo-pass-2022"
@@ -33,9 +34,11 @@ PASSWORD = "demo-pass-2022"
 def phone(browser):
     context = browser.new_context(viewport=VIEWPORTS["phone"], locale="en-US")
     context.set_default_timeout(15_000)
+    violations = watch_policy(context)
     page = context.new_page()
     yield page
     context.close()
+    fail_on_violations(violations)
 
 
 def sign_in(page, live_server, username: str) -> None:
@@ -56,7 +59,7 @@ def scan(page, text: str, selector: str = "#cap-scan") -> None:
 
 
 def wait_uploaded(page) -> None:
-    page.wait_for_function("document.querySelector('[data-testid=pending-count]').textContent === '0'")
+    expect(page.locator("[data-testid=pending-count]").first).to_have_text("0")
 
 
 def people_of(stairwell: Area) -> list[Residence]:
@@ -100,7 +103,7 @@ def test_a_whole_round_on_the_demo_community(phone, live_server):
         row.locator("button:has-text('Exempt')").click()
         row.locator("[data-testid=exempted]").wait_for()
     try:
-        page.wait_for_function("document.querySelector('#totals [data-testid=exempt]').innerText === '2'")
+        expect(page.locator("#totals [data-testid=exempt]").first).to_have_text("2", use_inner_text=True)
     except Exception:
         pytest.fail("The totals did not count the two exemptions: " + page.locator("#totals").inner_text().replace("\n", " | ")
                     + "\nBrowser console:\n" + "\n".join(console))

@@ -42,3 +42,23 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiTokenFailure(models.Model):
+    """Wrong API tokens sent from one client address in one fixed window of time (for throttling).
+
+    A count, not a log: one row per client and window, removed once the window has passed. Valid
+    tokens never touch it.
+    """
+
+    client_address = models.GenericIPAddressField()
+    window_start = models.DateTimeField(db_index=True)
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client_address", "window_start"], name="api_token_failure_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_address} @ {self.window_start:%Y-%m-%d %H:%M}: {self.failures}"

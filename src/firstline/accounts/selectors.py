@@ -1,10 +1,15 @@
-"""Reads on accounts: a user's own API tokens, and the grants a manager may see."""
+"""Reads on accounts: a user's own API tokens, the grants a manager may see, locked sign-ins."""
 
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from firstline.accounts.models import ApiToken, Grant
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import scope_filter
+from firstline.accounts.throttle import locked_signin_keys, signin_key
 from firstline.common.models import AuditEntry
 
 
@@ -22,6 +27,31 @@ def grants_managed_by(*, user) -> QuerySet[Grant]:
         .select_related("user", "area")
         .order_by("area__path", "user__username", "role")
     )
+
+
+@dataclass(frozen=True)
+class LockedAccount:
+    user: object
+    until: dt.datetime
+
+
+def users_locked_out(*, user) -> list[LockedAccount]:
+    """Accounts that `user` manages (every grant of theirs inside `user`'s user-management scope)
+    whose sign-in is locked by too many wrong passwords, soonest-lifting first."""
+    locked = locked_signin_keys()
+    if not locked:
+        return []
+    managed = grants_managed_by(user=user)
+    keys = {signin_key(name): name for name in set(managed.values_list("user__username", flat=True))}
+    names = {keys[key]: until for key, until in locked.items() if key in keys}
+    # Someone who also holds a grant elsewhere is not this manager's to unlock.
+    elsewhere = set(
+        Grant.objects.filter(user__username__in=names).exclude(pk__in=managed.values("pk"))
+        .values_list("user__username", flat=True)
+    )
+    users = get_user_model().objects.filter(username__in=set(names) - elsewhere)
+    return sorted((LockedAccount(user=u, until=names[u.username]) for u in users),
+                  key=lambda account: (account.until, account.user.username))
 
 
 def audit_entries(*, user, action: str = "", actor: str = "") -> QuerySet[AuditEntry]:

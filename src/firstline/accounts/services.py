@@ -1,24 +1,33 @@
-"""Writes on accounts: API tokens and role grants. Each is audited in its own transaction.
+"""Writes on accounts: API tokens, role grants, sign-in locks. Each is audited in its own transaction.
 
 `acting_user=None` stands for the command line (`manage.py api_token`), which runs as the system,
 the same way `areas.services.area_create_root` does.
 """
 
+import datetime as dt
+import logging
+import math
 import secrets
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from firstline.accounts.models import ApiToken, Grant
+from firstline.accounts.models import ApiToken, ApiTokenFailure, Grant
 from firstline.accounts.roles import Perm, Role
 from firstline.accounts.scope import forget_grants, require, scope_paths, user_grants
+from firstline.accounts.throttle import signin_key
 from firstline.common.audit import audit_record
 from firstline.common.errors import Conflict, PermissionDenied
 from firstline.common.paths import is_within
 
 TOKEN_BYTES = 32
+
+log = logging.getLogger(__name__)
 
 
 def _manages(acting_user, user) -> bool:
@@ -127,3 +136,67 @@ def user_create(
         changes={"username": username, "role": role, "area": area.pk, "phone": phone[:20]},
     )
     return grant
+
+
+@transaction.atomic
+def user_unlock(*, acting_user, user) -> int:
+    """Lift the sign-in lock of `user` (too many wrong passwords): their failed sign-ins are forgotten.
+
+    Needs user management on every area of theirs, as revoking their token does. Returns how many
+    failures were forgotten; with none, nothing is written. A lock of the whole client address
+    (many accounts failing from one network) lifts by itself after AXES_COOLOFF_TIME.
+    """
+    if acting_user is not None and not _manages(acting_user, user):
+        raise PermissionDenied(code="user.unlock")
+    attempts = AccessAttempt.objects.filter(username=signin_key(user.get_username()))
+    failures = attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+    if not failures:
+        return 0
+    attempts.delete()
+    paths = sorted(path for _role, path in user_grants(user))
+    audit_record(
+        actor=acting_user, action="user.unlock", target=user, area_path=paths[0] if paths else "",
+        changes={"user": user.pk, "failures": failures},
+    )
+    return failures
+
+
+def _token_window(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    size = settings.FIRSTLINE_TOKEN_FAILURE_WINDOW
+    epoch = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    start = epoch + ((now - epoch) // size) * size
+    return start, start + size
+
+
+def api_token_failure_record(*, client_address: str, now: dt.datetime | None = None) -> int | None:
+    """Count one wrong API token from `client_address`. Returns None while the client is within
+    FIRSTLINE_TOKEN_FAILURE_LIMIT wrong tokens in the current window, else the seconds until the
+    window ends (the answer's Retry-After).
+
+    Counted in the database, so that every worker process sees the same count. Windows are fixed
+    (of FIRSTLINE_TOKEN_FAILURE_WINDOW): simple, one row per client and window, and a guesser gets
+    at most twice the limit across a window's edge. Not audited: a wrong token changes nothing, and
+    a guesser would fill the trail; crossing the limit is logged (the address, never the token).
+    """
+    now = now or timezone.now()
+    start, end = _token_window(now)
+    limit = settings.FIRSTLINE_TOKEN_FAILURE_LIMIT
+    window = ApiTokenFailure.objects.filter(client_address=client_address, window_start=start)
+    # Conditional UPDATEs: the failure is counted unless the client is at the limit already.
+    if window.filter(failures__lt=limit).update(failures=F("failures") + 1):
+        return None
+    if not window.exists():
+        try:
+            with transaction.atomic():
+                ApiTokenFailure.objects.create(client_address=client_address, window_start=start, failures=1)
+        except IntegrityError:
+            # Another process made the row just now: count on it.
+            if window.filter(failures__lt=limit).update(failures=F("failures") + 1):
+                return None
+        else:
+            # The client's first wrong token of this window: forget the windows that ended.
+            ApiTokenFailure.objects.filter(window_start__lt=start).delete()
+            return None
+    if window.filter(failures=limit).update(failures=limit + 1):
+        log.warning("Too many wrong API tokens from %s: refused until %s.", client_address, end.isoformat())
+    return max(1, math.ceil((end - now).total_seconds()))

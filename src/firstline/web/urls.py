@@ -24,6 +24,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("team/", team.team, name="team"),
     path("team/grants/<int:pk>/withdraw/", team.grant_revoke, name="grant_revoke"),
+    path("team/users/<int:pk>/unlock/", team.user_unlock, name="user_unlock"),
     path("me/", team.profile, name="profile"),
     path("audit/", audit.audit, name="audit"),
     path("me/tokens/<int:pk>/revoke/", team.token_revoke, name="token_revoke"),

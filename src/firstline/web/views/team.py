@@ -1,4 +1,5 @@
-"""The team page (who holds which role where) and the profile page (the user's own API tokens)."""
+"""The team page (who holds which role where, whose sign-in is locked) and the profile page (the
+user's own API tokens)."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -55,8 +56,20 @@ def team(request):
     grants = account_selectors.grants_managed_by(user=request.user)
     return render(request, "web/team/team.html", {
         "grants": grants, "areas": _grantable_areas(request.user), "roles": Role.choices,
-        "errors": errors, "values": values,
+        "errors": errors, "values": values, "locked": account_selectors.users_locked_out(user=request.user),
     }, status=422 if errors else 200)
+
+
+@login_required
+@require_POST
+def user_unlock(request, pk: int):
+    """Lift the sign-in lock of an account this manager manages (otherwise: not found)."""
+    account = next((a.user for a in account_selectors.users_locked_out(user=request.user) if a.user.pk == pk), None)
+    if account is None:
+        raise Http404
+    account_services.user_unlock(acting_user=request.user, user=account)
+    messages.success(request, _("%(user)s can sign in again.") % {"user": account.username})
+    return redirect("web:team")
 
 
 @login_required

@@ -86,13 +86,16 @@ def _is_htmx(request) -> bool:
 
 
 def _bar(row) -> dict:
-    """Widths (percent, as text with a dot) of the sampled, exempt and missing parts of a row."""
+    """Widths and starts (percent, as text with a dot) of the sampled, exempt and missing parts of a
+    row, drawn as SVG rectangles (the Content-Security-Policy allows no style attribute)."""
     if not row.expected:
-        return {"sampled": "0", "exempt": "0", "missing": "0", "done": "", "expected": 0}
+        return {"sampled": "0", "exempt": "0", "missing": "0", "exempt_at": "0", "missing_at": "0", "done": "",
+                "expected": 0}
     sampled = 100.0 * row.sampled / row.expected
     exempt = 100.0 * row.exempt / row.expected
     missing = max(0.0, 100.0 - sampled - exempt)
     return {"sampled": f"{sampled:.1f}", "exempt": f"{exempt:.1f}", "missing": f"{missing:.1f}",
+            "exempt_at": f"{sampled:.1f}", "missing_at": f"{sampled + exempt:.1f}",
             "done": f"{row.percent:.0f}", "expected": row.expected}
 
 

@@ -31,8 +31,9 @@ class Command(BaseCommand):
         parser.add_argument("--small", action="store_true", help="two buildings only (for tests)")
         parser.add_argument("--reset", action="store_true", help="empty the database first")
         parser.add_argument("--seed", type=int, default=2022)
+        parser.add_argument("--url", default="http://127.0.0.1:8000/", help="where the server will answer (printed)")
 
-    def handle(self, *args, small=False, reset=False, seed=2022, **options):
+    def handle(self, *args, small=False, reset=False, seed=2022, url="http://127.0.0.1:8000/", **options):
         if reset:
             call_command("flush", interactive=False, verbosity=0)
         if Area.objects.filter(parent__isnull=True, name=STREET).exists():
@@ -44,7 +45,7 @@ class Command(BaseCommand):
                 f"Loaded {counts['buildings']} buildings, {counts['units']} units, {counts['households']} households, "
                 f"{counts['residents']} residents in {time.perf_counter() - started:.1f} s."
             )
-        self.print_logins()
+        self.print_logins(url=url)
 
     @transaction.atomic
     def build(self, *, small: bool, seed: int) -> dict:
@@ -143,7 +144,7 @@ class Command(BaseCommand):
             made.append(user)
         return made
 
-    def print_logins(self) -> None:
+    def print_logins(self, *, url: str) -> None:
         rows = (
             Grant.objects.filter(user__username__in=["jiedao", "shequ", "louzhang", "danyuan", "zhiyuan", "jiance", "jumin", "lvyuan"])
             .select_related("user", "area", "area__parent", "area__parent__parent").order_by("user__date_joined", "user__id", "area__path")
@@ -159,7 +160,7 @@ class Command(BaseCommand):
             else:
                 label = area.name
             entry[1].append(label)
-        self.stdout.write(f"\nSign in at http://127.0.0.1:8000/ with any of these (password for all: {PASSWORD}):\n")
+        self.stdout.write(f"\nSign in at {url} with any of these (password for all: {PASSWORD}):\n")
         self.stdout.write(f"  {'username':<10} {pad('role', 26)} area")
         for username, (role, areas) in by_user.items():
             self.stdout.write(f"  {username:<10} {pad(str(role), 26)} {', '.join(areas)}")

@@ -51,8 +51,9 @@ function fromCache(response) {
 
 function offlinePage() {
   const html = "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width,initial-scale=1'>" +
-    "<title>firstline</title><body style='font-family:system-ui,sans-serif;padding:1rem'>" +
-    "<h1>" + TEXTS.title + "</h1><p>" + TEXTS.body + "</p><p><a href='javascript:location.reload()'>" + TEXTS.retry + "</a></p>";
+    "<title>firstline</title><body>" +
+    // A link to the page itself tries the network again; no inline script or style, as everywhere.
+    "<h1>" + TEXTS.title + "</h1><p>" + TEXTS.body + "</p><p><a href=''>" + TEXTS.retry + "</a></p>";
   return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8", "X-Firstline-Offline": "1" } });
 }
 
