@@ -37,7 +37,7 @@ def test_submission_is_sealed_and_stored_once(world):
     assert first.pk == again.pk and SelfRegistration.objects.count() == 1
     assert first.member_count == 2
     assert ID.encode() not in _dump_database() and ID.lower().encode() not in _dump_database()
-    shown = selectors.registration_members_masked(submission=first)
+    shown = selectors.registration_members_masked(user=world.staff, submission=first)
     assert [(m["name"], m["id_masked"]) for m in shown] == [("刘芳", "110***********002X"), ("刘小宝", "")]
 
 
@@ -83,10 +83,10 @@ def test_accepting_an_already_registered_number_links_instead_of_duplicating(wor
 
 def test_outsider_cannot_see_or_accept(world):
     submission = _submit(world)
-    assert list(selectors.registrations_pending(user=world.outsider)) == []
+    assert list(selectors.registrations_waiting(user=world.outsider)) == []
     with pytest.raises(NotFound):
         selectors.registration_get(user=world.outsider, pk=submission.pk)
-    assert list(selectors.registrations_pending(user=world.leader)) == []
+    assert list(selectors.registrations_waiting(user=world.leader)) == []
 
 
 def test_codes_resolve_and_refuse_forgeries(world):

@@ -10,6 +10,7 @@ from firstline.accounts.roles import Perm
 from firstline.accounts.scope import can, scope_paths, scope_q
 from firstline.areas.models import Area, AreaKind
 from firstline.common import crypto
+from firstline.common.bulk import in_values
 from firstline.common.errors import NotFound
 from firstline.common.identity import fold, normalise_phone, read_id_number
 from firstline.common.paths import any_subtree_q, subtree_q
@@ -40,6 +41,63 @@ def people_visible(*, user, perm: str = Perm.LEDGER_VIEW, current_only: bool = F
     if current_only:
         residences = residences.filter(is_current=True)
     return Person.objects.filter(Exists(residences), merged_into__isnull=True)
+
+
+def number_hash(person: Person) -> str | None:
+    """The keyed hash of the ID number a record carries, whether it holds it in the unique index
+    (`id_hash`) or only holds it for review (sealed, with no hash: ADR 0008)."""
+    if person.id_hash:
+        return person.id_hash
+    return crypto.lookup_hash(crypto.unseal(person.id_sealed)) if person.id_sealed else None
+
+
+def held_for_review(*, digests) -> dict[str, list[int]]:
+    """{keyed hash: ids of the records holding that number for review}, in one query.
+
+    A record holds its number for review when it was registered by someone who may not see the
+    record already registered with it (ADR 0008): it carries the number sealed and masked but not
+    its hash, and is paired with that record for the staff who see both. The pairing finds it; the
+    sealed number, checked against the pair's hash, says it still carries that number."""
+    digests = [d for d in set(digests) if d]
+    if not digests:
+        return {}
+    pairs = DuplicateCandidate.objects.filter(
+        other__id_hash__in=in_values(Person, "id_hash", digests), person__id_hash__isnull=True, person__id_sealed__isnull=False,
+        person__merged_into__isnull=True,
+    ).values_list("person_id", "person__id_sealed", "other__id_hash").order_by("person_id")
+    held: dict[str, list[int]] = {}
+    for pk, sealed, digest in pairs:
+        if crypto.lookup_hash(crypto.unseal(sealed)) == digest and pk not in held.get(digest, []):
+            held.setdefault(digest, []).append(pk)
+    return held
+
+
+def id_number_holders(*, digests) -> dict[str, list[int]]:
+    """{keyed hash: ids of the records carrying that number}: the registered record first, then
+    the records holding it for review. Callers keep those inside the user's areas; outside them a
+    number is answered as a number nobody carries."""
+    digests = [d for d in set(digests) if d]
+    holders: dict[str, list[int]] = {
+        digest: [pk] for pk, digest in Person.objects.filter(
+            id_hash__in=in_values(Person, "id_hash", digests)).values_list("pk", "id_hash")}
+    for digest, pks in held_for_review(digests=list(holders)).items():
+        holders[digest] += pks
+    return holders
+
+
+def people_by_number(*, user, digests, perm: str = Perm.LEDGER_VIEW) -> dict[str, Person]:
+    """{keyed hash: the record inside the user's scope that carries that number} (registered first,
+    else one holding it for review); a number carried only outside the scope is left out, as if no
+    one carried it. A fixed number of queries whatever the count."""
+    holders = id_number_holders(digests=digests)
+    wanted = {pk for pks in holders.values() for pk in pks}
+    visible = people_visible(user=user, perm=perm).in_bulk(list(wanted)) if wanted else {}
+    found = {}
+    for digest, pks in holders.items():
+        person = next((visible[pk] for pk in pks if pk in visible), None)
+        if person is not None:
+            found[digest] = person
+    return found
 
 
 def person_get(*, user, pk: int, perm: str = Perm.LEDGER_VIEW) -> Person:
@@ -84,6 +142,23 @@ _DOOR = re.compile(r"^\s*(\d+)\s*(?:号楼|栋|幢|#|号|-)\s*(?:(\d+)\s*(?:单�
 _PHONE_LIKE = re.compile(r"^[\d\s+\-()]{7,20}$")
 
 
+# Doors have short numbers ('12-3-1201'); five digits or more outside a door, or six in a row anywhere,
+# may be an ID number, a document or a phone, whole or in part.
+_PRIVATE_DIGITS = 5
+_PRIVATE_RUN = 6
+
+
+def query_is_private(query: str) -> bool:
+    """Whether a search query may carry an ID number, a document or a phone number (whole or a
+    part): such a query travels in a request's body, never in an address, so that it reaches no
+    server or proxy log and no browser history. Names and doors may go into a link."""
+    text = fold(query or "")
+    runs = re.findall(r"\d+", text)
+    if any(len(run) >= _PRIVATE_RUN for run in runs):
+        return True
+    return not _DOOR.match(text) and sum(len(run) for run in runs) >= _PRIVATE_DIGITS
+
+
 def person_search(*, user, query: str, limit: int = 50) -> tuple[str, QuerySet[Person]]:
     """Find people by exact ID number, phone, door ('3-2-501', '3号楼2单元501') or name.
 
@@ -99,7 +174,9 @@ def person_search(*, user, query: str, limit: int = 50) -> tuple[str, QuerySet[P
     if looks_like_document and not (compact.isdigit() and len(compact) < 15):
         number, _problem = read_id_number(compact)
         if number:
-            return "id_number", base.filter(id_hash=crypto.lookup_hash(number))[:limit]
+            digest = crypto.lookup_hash(number)
+            held = held_for_review(digests=[digest]).get(digest, [])
+            return "id_number", base.filter(Q(id_hash=digest) | Q(pk__in=held))[:limit]
         if re.fullmatch(r"\d{17}[\dX]|\d{15}", compact):
             return "id_number", base.none()  # a resident ID with a typo finds nobody, not a namesake
     if _PHONE_LIKE.match(text):

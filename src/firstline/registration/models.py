@@ -7,8 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 class SubmissionStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for review")
+    # Sent after the compound's hourly quota was used up (a flood, or a very busy hour): stored and
+    # answered like any other, but shown apart in the queue (ADR 0008).
+    SUSPECT = "suspect", _("Held: sent after the hourly limit")
     ACCEPTED = "accepted", _("Accepted")
     REJECTED = "rejected", _("Rejected")
+
+
+# The submissions that still wait for a reviewer's decision.
+WAITING = (SubmissionStatus.PENDING, SubmissionStatus.SUSPECT)
 
 
 class SelfRegistration(models.Model):
@@ -39,6 +46,32 @@ class SelfRegistration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.compound_id} {self.address_text} ({self.status})"
+
+    @property
+    def sender(self) -> str:
+        """A short label of the client that sent it (its keyed hash): enough to tell senders apart."""
+        return self.client_hash[:8]
+
+
+class SubmissionQuota(models.Model):
+    """How many submissions one sender, or one compound, has made in one clock hour.
+
+    A place is taken by a conditional UPDATE (`used < limit`) in the submission's own transaction,
+    so concurrent submissions never take more places than the limit, on SQLite and PostgreSQL alike;
+    a count read before the insert would let them all through (ADR 0008). Rows of past hours are
+    deleted as new hours begin.
+    """
+
+    key = models.CharField(max_length=80)  # "client:<fingerprint>" or "compound:<id>"
+    hour = models.DateTimeField()
+    used = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "hour"], name="submission_quota_unique")]
+        indexes = [models.Index(fields=["hour"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.hour:%Y-%m-%d %H}h: {self.used}"
 
 
 class CodeKind(models.TextChoices):

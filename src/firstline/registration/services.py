@@ -5,15 +5,18 @@ accept it (people are registered through people.services, so every rule and audi
 reject it. Accepted people get personal codes.
 """
 
+import datetime as dt
+import ipaddress
 import json
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from firstline.accounts.roles import Perm
-from firstline.accounts.scope import require
+from firstline.accounts.scope import require, scope_filter
 from firstline.areas.models import Area, AreaKind
 from firstline.common import crypto
 from firstline.common.audit import audit_record
@@ -21,9 +24,17 @@ from firstline.common.errors import Conflict
 from firstline.common.identity import normalise_phone
 from firstline.people.cleaning import clean_person
 from firstline.people.models import Person, Residence, Source
+from firstline.people.selectors import people_by_number
 from firstline.people.services import person_register
 from firstline.registration import codes
-from firstline.registration.models import CodeKind, PersonalCode, SelfRegistration, SubmissionStatus
+from firstline.registration.models import (
+    WAITING,
+    CodeKind,
+    PersonalCode,
+    SelfRegistration,
+    SubmissionQuota,
+    SubmissionStatus,
+)
 from firstline.survey.models import Channel, Outcome
 from firstline.survey.services import visit_record
 
@@ -35,11 +46,40 @@ MEMBER_FIELDS = ("name", "id_type", "id_number", "phone", "birth_date", "age", "
 
 
 class RateLimited(Exception):
-    """Too many submissions from one place: nothing was stored."""
+    """Too many submissions from one client: nothing was stored."""
 
 
 def client_fingerprint(ip_address: str) -> str:
-    return crypto.lookup_hash("ip:" + (ip_address or "unknown"))
+    """The keyed hash a client is counted by. An IPv6 client holds a whole /64 (one home or phone
+    gets one), so it is counted by that network, or it could take a new address for every form."""
+    try:
+        address = ipaddress.ip_address(ip_address)
+    except ValueError:
+        return crypto.lookup_hash("ip:unknown")
+    if address.version == 6:
+        return crypto.lookup_hash("ip:" + str(ipaddress.ip_network(f"{address}/64", strict=False)))
+    return crypto.lookup_hash("ip:" + str(address))
+
+
+def _hour_of(moment) -> dt.datetime:
+    return moment.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def _take_place(key: str, hour: dt.datetime, limit: int) -> int | None:
+    """Take one of the `limit` places of `key` in this hour: the number of the place taken (1 for
+    the first of the hour), or None when none is left. The row is made if it is missing
+    (insert-or-ignore), then taken by a conditional UPDATE: concurrent takers queue on the row and
+    each sees the count the one before it left, so the limit holds exactly."""
+    SubmissionQuota.objects.bulk_create([SubmissionQuota(key=key, hour=hour, used=0)], ignore_conflicts=True)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(SubmissionQuota._meta.db_table)} SET {quote('used')} = {quote('used')} + 1 "  # noqa: S608
+            f"WHERE {quote('key')} = %s AND {quote('hour')} = %s AND {quote('used')} < %s RETURNING {quote('used')}",
+            [key, connection.ops.adapt_datetimefield_value(hour), limit],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _clean_members(members: list[dict]) -> tuple[list[dict], dict[str, str]]:
@@ -62,11 +102,15 @@ def registration_submit(
     *, compound: Area, household: Area | None, address_text: str, contact_phone: str, members: list[dict],
     submission_key: str, client_ip: str,
 ) -> SelfRegistration:
-    """Store a resident's submission for review. The same form sent twice is stored once."""
+    """Store a resident's submission for review. The same form sent twice is stored once.
+
+    RateLimited when the client has sent its hourly share already; past the compound's hourly quota
+    the form is stored as SUSPECT instead of being refused."""
+    submission_key = (submission_key or "")[:64]
     existing = SelfRegistration.objects.filter(submission_key=submission_key).first()
     if existing is not None:
         return existing
-    if len(submission_key or "") < 16:
+    if len(submission_key) < 16:
         raise ValidationError(_("The form has expired; reload the page."))
     if household is not None and not (household.kind == AreaKind.HOUSEHOLD and household.path.startswith(compound.path)):
         raise ValidationError({"household": _("Choose a door of this compound.")})
@@ -85,20 +129,28 @@ def registration_submit(
     if errors:
         raise ValidationError(errors)
     fingerprint = client_fingerprint(client_ip)
-    hour_ago = timezone.now() - timezone.timedelta(hours=1)
-    recent = SelfRegistration.objects.filter(created_at__gte=hour_ago)
-    if recent.filter(client_hash=fingerprint).count() >= PER_CLIENT_PER_HOUR or \
-            recent.filter(compound=compound).count() >= PER_COMPOUND_PER_HOUR:
-        raise RateLimited
+    hour = _hour_of(timezone.now())
     try:
         with transaction.atomic():
+            # Places are taken in the transaction that stores the form: a form that is not stored
+            # (refused, or the same form sent twice) gives its places back.
+            if _take_place(f"client:{fingerprint}", hour, PER_CLIENT_PER_HOUR) is None:
+                raise RateLimited
+            # Past the compound's quota a form is still stored, held apart: a flood must not shut
+            # the residents who come after it out of their own compound's form (ADR 0008).
+            place = _take_place(f"compound:{compound.pk}", hour, PER_COMPOUND_PER_HOUR)
+            if place == 1:
+                # The compound's first form of the hour clears the counts of hours long gone (the
+                # hour just past is left to the forms still finishing in it).
+                SubmissionQuota.objects.filter(hour__lt=hour - dt.timedelta(hours=1)).delete()
             return SelfRegistration.objects.create(
                 compound=compound, household=household, address_text=address_text.strip()[:100],
                 contact_phone=phone, payload_sealed=crypto.seal(json.dumps(kept, ensure_ascii=False)),
-                member_count=len(kept), submission_key=submission_key[:64], client_hash=fingerprint,
+                member_count=len(kept), submission_key=submission_key, client_hash=fingerprint,
+                status=SubmissionStatus.PENDING if place is not None else SubmissionStatus.SUSPECT,
             )
     except IntegrityError:
-        return SelfRegistration.objects.get(submission_key=submission_key[:64])
+        return SelfRegistration.objects.get(submission_key=submission_key)
 
 
 def registration_members(submission: SelfRegistration) -> list[dict]:
@@ -131,16 +183,20 @@ def registration_accept(*, acting_user, submission: SelfRegistration, household:
     if errors:
         raise ValidationError(errors)
     # Conditional update: a second reviewer accepting the same submission changes nothing.
-    claimed = SelfRegistration.objects.filter(pk=submission.pk, status=SubmissionStatus.PENDING).update(
+    claimed = SelfRegistration.objects.filter(pk=submission.pk, status__in=WAITING).update(
         status=SubmissionStatus.ACCEPTED, reviewed_by=acting_user, reviewed_at=timezone.now(), household=household,
     )
     if not claimed:
         raise Conflict(_("Someone has already reviewed this submission."), code="already_reviewed")
     people = []
     linked = 0
-    for values in kept:
-        clean, _errors = clean_person(values)
-        existing = Person.objects.filter(id_hash=clean.id_hash).first() if clean.id_hash else None
+    cleaned = [clean_person(values)[0] for values in kept]
+    known = people_by_number(user=acting_user, digests=[c.id_hash for c in cleaned], perm=Perm.LEDGER_EDIT)
+    for values, clean in zip(kept, cleaned, strict=True):
+        # A number registered inside the reviewer's areas links to that record; one registered
+        # outside them is registered here like a new one, which person_register holds for review
+        # (ADR 0008): the reviewer is not told that it exists.
+        existing = known.get(clean.id_hash) if clean.id_hash else None
         if existing is not None:
             # Already registered: link the submission to the record instead of making a second one.
             if not Residence.objects.filter(person=existing, is_current=True).exists():
@@ -164,12 +220,41 @@ def registration_reject(*, acting_user, submission: SelfRegistration, reason: st
     require(acting_user, Perm.REGISTRATION_REVIEW, submission.compound.path)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why, so that the resident can be told.")})
-    if not SelfRegistration.objects.filter(pk=submission.pk, status=SubmissionStatus.PENDING).update(
+    if not SelfRegistration.objects.filter(pk=submission.pk, status__in=WAITING).update(
         status=SubmissionStatus.REJECTED, reviewed_by=acting_user, reviewed_at=timezone.now(), review_note=reason.strip()[:300],
     ):
         raise Conflict(_("Someone has already reviewed this submission."), code="already_reviewed")
     audit_record(actor=acting_user, action="registration.reject", target=submission, area_path=submission.compound.path,
                  changes={"reason": reason.strip()[:300]})
+
+
+@transaction.atomic
+def registrations_reject_many(*, acting_user, submission_ids: list[int] = (), senders: list[str] = (),
+                              reason: str) -> int:
+    """Reject, in one statement, the waiting submissions named, and every waiting submission of the
+    named senders (their client hash) — a flood's junk; returns how many were rejected.
+    Submissions outside the reviewer's compounds are not touched (nor told apart from none)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why, so that the resident can be told.")})
+    if len(reason) > 300:
+        raise ValidationError({"reason": _("At most %(n)d characters.") % {"n": 300}})
+    chosen = Q(pk__in=[int(pk) for pk in submission_ids]) | Q(client_hash__in=[str(s) for s in senders])
+    # Locked on PostgreSQL, and SQLite's transactions take the write lock when they begin: the rows
+    # read are exactly the rows the conditional UPDATE rejects, so the audit rows name them right.
+    waiting = scope_filter(SelfRegistration.objects.select_for_update().filter(chosen, status__in=WAITING),
+                           acting_user, Perm.REGISTRATION_REVIEW, "compound__path")
+    by_compound: dict[tuple[int, str], list[int]] = {}
+    for pk, compound_id, path in waiting.values_list("pk", "compound_id", "compound__path").order_by("pk"):
+        by_compound.setdefault((compound_id, path), []).append(pk)
+    ids = [pk for pks in by_compound.values() for pk in pks]
+    rejected = SelfRegistration.objects.filter(pk__in=ids, status__in=WAITING).update(
+        status=SubmissionStatus.REJECTED, reviewed_by=acting_user, reviewed_at=timezone.now(), review_note=reason,
+    )
+    for (compound_id, path), pks in by_compound.items():
+        audit_record(actor=acting_user, action="registration.reject_many", target_type="areas.area",
+                     target_id=compound_id, area_path=path, changes={"submissions": pks, "reason": reason})
+    return rejected
 
 
 def _person_path(person: Person) -> str:

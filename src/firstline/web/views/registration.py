@@ -9,18 +9,20 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import can
 from firstline.areas.models import Area, AreaKind
 from firstline.areas.selectors import compound_by_public_token
 from firstline.areas.services import area_public_token_ensure
+from firstline.common.client import client_address
 from firstline.common.errors import Conflict, NotFound, PermissionDenied
 from firstline.common.paths import subtree_q
 from firstline.people.selectors import household_members, person_get
 from firstline.registration import codes, selectors, services
-from firstline.registration.models import CodeKind, PersonalCode
-from firstline.web.views.common import breadcrumbs, error_dict, visible_area
+from firstline.registration.models import CodeKind, PersonalCode, SubmissionStatus
+from firstline.web.views.common import breadcrumbs, error_dict, page_for, visible_area
 from firstline.web.views.households import person_form_choices
 
 MEMBER_ROWS = 2
@@ -31,10 +33,6 @@ def _compound(token: str) -> Area:
         return compound_by_public_token(token=token)
     except NotFound:
         raise Http404 from None
-
-
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _members_from(post) -> list[dict]:
@@ -65,7 +63,7 @@ def public_form(request, token: str):
             submission = services.registration_submit(
                 compound=compound, household=household, address_text=request.POST.get("address_text", ""),
                 contact_phone=request.POST.get("contact_phone", ""), members=members,
-                submission_key=request.POST.get("submission_key", ""), client_ip=_client_ip(request),
+                submission_key=request.POST.get("submission_key", ""), client_ip=client_address(request),
             )
             return render(request, "web/registration/thanks.html", {"compound": compound, "reference": submission.pk})
         except services.RateLimited:
@@ -101,10 +99,45 @@ def poster(request, pk: int):
     return render(request, "web/registration/poster.html", {"compound": compound, "url": url, "qr": codes.qr_svg(url, scale=8)})
 
 
+QUEUE_ROWS = 500
+
+
 @login_required
 def queue(request):
-    pending = list(selectors.registrations_pending(user=request.user)[:200])
-    return render(request, "web/registration/queue.html", {"pending": pending})
+    """The review queue: forms within the hourly quota, the ones held past it, and the clients that
+    sent many, with one action that rejects checked forms and every form of checked senders."""
+    page_for(request.user, Perm.REGISTRATION_REVIEW)
+    errors, status = {}, 200
+    if request.method == "POST":
+        errors = _reject_many(request)
+        if not errors:
+            return redirect("web:registration_queue")
+        status = 422
+    waiting = list(selectors.registrations_waiting(user=request.user)[:QUEUE_ROWS])
+    senders = selectors.registration_senders(user=request.user)
+    counts = {(s.compound_id, s.client_hash): s.waiting for s in senders}
+    for submission in waiting:
+        submission.sender_waiting = counts.get((submission.compound_id, submission.client_hash), 1)
+    return render(request, "web/registration/queue.html", {
+        "pending": [s for s in waiting if s.status == SubmissionStatus.PENDING],
+        "suspect": [s for s in waiting if s.status == SubmissionStatus.SUSPECT],
+        "senders": senders, "errors": errors, "reason": request.POST.get("reason", ""), "max_rows": QUEUE_ROWS,
+    }, status=status)
+
+
+def _reject_many(request) -> dict[str, list[str]]:
+    """Reject the checked forms and every waiting form of the checked senders."""
+    ids = [int(v) for v in request.POST.getlist("submission") if v.isdigit()]
+    senders = [v for v in request.POST.getlist("sender") if v]
+    if not ids and not senders:
+        return {"general": [_("Check the forms or the senders to reject.")]}
+    try:
+        rejected = services.registrations_reject_many(
+            acting_user=request.user, submission_ids=ids, senders=senders, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        return error_dict(exc)
+    messages.success(request, ngettext("%(n)d form rejected.", "%(n)d forms rejected.", rejected) % {"n": rejected})
+    return {}
 
 
 @login_required
@@ -139,7 +172,7 @@ def review(request, pk: int):
             errors = error_dict(exc)
     doors = Area.objects.filter(subtree_q(submission.compound.path), kind=AreaKind.HOUSEHOLD).select_related("parent", "parent__parent").order_by("path")
     return render(request, "web/registration/review.html", {
-        "submission": submission, "members": selectors.registration_members_masked(submission=submission),
+        "submission": submission, "members": selectors.registration_members_masked(user=request.user, submission=submission),
         "doors": doors, "errors": errors, "crumbs": breadcrumbs(request.user, submission.compound),
         **person_form_choices(),
     }, status=422 if errors else 200)
