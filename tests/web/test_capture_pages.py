@@ -22,9 +22,9 @@ from tests.testing.fixtures import desk_scan
 pytestmark = pytest.mark.django_db
 
 
-def _queries(client, url: str) -> int:
+def _queries(client, url: str, form: dict | None = None) -> int:
     with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
+        assert (client.post(url, form) if form is not None else client.get(url)).status_code == 200
     return len(captured)
 
 
@@ -40,12 +40,12 @@ def test_rights_lab_and_outsider_get_404_on_every_capture_page(client, world, re
         f"/testing/rounds/{round_.pk}/desk/?point={point.pk}&desk=1",
         f"/testing/rounds/{round_.pk}/door/",
         f"/testing/rounds/{round_.pk}/door/{world.b1.pk}/",
-        f"/testing/rounds/{round_.pk}/find/?q=居民",
     ]
     for user in (world.lab, world.outsider, world.resident):
         client.force_login(user)
         for url in pages:
             assert client.get(url).status_code == 404, (user.username, url)
+        assert client.post(f"/testing/rounds/{round_.pk}/find/", {"q": "居民"}).status_code == 404, user.username
     client.force_login(world.leader)
     # A leader registers door to door in their buildings only, and never at a point of the compound.
     assert client.get(f"/testing/rounds/{round_.pk}/door/{world.b3.pk}/").status_code == 404
@@ -133,13 +133,15 @@ def test_door_buildings_count_as_the_door_to_door_list_does(client, world, resid
 def test_finder_shows_people_in_scope_with_their_state(client, world, residents, round_, point):
     scans_record(acting_user=world.volunteer, round=round_, scans=[desk_scan(point, "TG0000001", residents.codes[residents.b1[0].pk])])
     client.force_login(world.volunteer)
-    html = client.get(f"/testing/rounds/{round_.pk}/find/", {"q": "1-101"}).content.decode()
+    html = client.post(f"/testing/rounds/{round_.pk}/find/", {"q": "1-101"}).content.decode()
     assert re.findall(r'data-name="([^"]+)"', html) == ["居民11乙", "居民11甲"]
     assert html.count(" disabled data-testid=\"found-person\"") == 1
     assert "Sampled · TG0000001" in html
-    html = client.get(f"/testing/rounds/{round_.pk}/find/", {"q": "外小区人"}).content.decode()
+    html = client.post(f"/testing/rounds/{round_.pk}/find/", {"q": "外小区人"}).content.decode()
     assert "Nobody found in your areas." in html
-    assert client.get(f"/testing/rounds/{round_.pk}/find/", {"q": ""}).content.decode().strip() == ""
+    assert client.post(f"/testing/rounds/{round_.pk}/find/", {"q": ""}).content.decode().strip() == ""
+    # Posted only: a query never travels in the address.
+    assert client.get(f"/testing/rounds/{round_.pk}/find/", {"q": "1-101"}).status_code == 405
 
 
 def test_service_worker_is_javascript_with_the_assets_to_keep(client, world):
@@ -166,8 +168,8 @@ def test_capture_pages_cost_the_same_queries_for_a_bigger_building(client, world
     assert _queries(client, f"/testing/rounds/{round_.pk}/door/") == buildings
     desk = _queries(client, f"/testing/rounds/{round_.pk}/desk/?point={point.pk}&desk=1")
     assert desk == 8  # session, user, grants, round, its areas, points, pooling rules, risks
-    finder = _queries(client, f"/testing/rounds/{round_.pk}/find/?q=居民")
+    finder = _queries(client, f"/testing/rounds/{round_.pk}/find/", {"q": "居民"})
     scans_record(acting_user=world.staff, round=round_, scans=[
         ScanIn(client_id=uuid.uuid4(), tube_code="TG0000002", person_code=residents.codes[p.pk], point_id=point.pk, desk=1)
         for p in residents.b1[:5]])
-    assert _queries(client, f"/testing/rounds/{round_.pk}/find/?q=居民") == finder
+    assert _queries(client, f"/testing/rounds/{round_.pk}/find/", {"q": "居民"}) == finder

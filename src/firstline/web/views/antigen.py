@@ -3,12 +3,13 @@ and the follow-ups that positives open for staff. Also the testing section of th
 
 import datetime as dt
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +22,7 @@ from firstline.accounts.scope import can, scope_paths
 from firstline.areas.models import Area, AreaKind
 from firstline.areas.selectors import area_roots_for, door_labels
 from firstline.common.errors import Conflict, NotFound, PermissionDenied
-from firstline.people.selectors import household_members
+from firstline.people.selectors import household_members, query_is_private
 from firstline.testing import antigen, selectors
 from firstline.testing.models import AntigenReport, FollowUp
 from firstline.testing.selectors import PersonState
@@ -71,6 +72,16 @@ def antigen_report(request):
     """A resident's form for their household; for a leader or staff member, finding the door first."""
     paths = _require_antigen(request)
     own = selectors.antigen_households(user=request.user)
+    if request.method == "POST":
+        # The door finder posts, so that an ID number typed into it by mistake stays out of the
+        # address (and the logs): a door comes back as a link; anything else finds no door.
+        query = request.POST.get("q", "").strip()
+        if query and not query_is_private(query):
+            response = HttpResponseRedirect(f"{reverse('web:antigen_report')}?{urlencode({'q': query})}")
+            response.status_code = 303
+            return response
+        return _page(request, forms=[antigen_form(request, h) for h in own], own=own, paths=paths,
+                     notice=_("Find the household by its door, e.g. 1-2-501.") if query else "")
     chosen = None
     if request.GET.get("household"):
         chosen = visible_area(request, request.GET["household"], kind=AreaKind.HOUSEHOLD)
@@ -80,8 +91,10 @@ def antigen_report(request):
     return _page(request, forms=forms, own=own, paths=paths)
 
 
-def _page(request, *, forms, own, paths, status=200):
-    query = request.GET.get("q", "").strip()
+def _page(request, *, forms, own, paths, status=200, notice=""):
+    query = "" if request.method == "POST" else request.GET.get("q", "").strip()
+    if query_is_private(query):
+        query, notice = "", _("Find the household by its door, e.g. 1-2-501.")
     wider = len(own) < len(paths)  # the user reports for more than their own doors
     found = selectors.antigen_household_find(user=request.user, query=query) if wider and query else []
     for form in forms:
@@ -93,6 +106,7 @@ def _page(request, *, forms, own, paths, status=200):
         "forms": forms,
         "wider": wider,
         "query": query,
+        "notice": notice,
         "found": [(h, labels.get(h.pk, h.name)) for h in found],
         "areas": [a for a in area_roots_for(user=request.user, perm=Perm.ANTIGEN_REPORT) if a.kind != AreaKind.HOUSEHOLD],
         "results": AntigenReport.Result.choices,
