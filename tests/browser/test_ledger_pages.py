@@ -82,10 +82,36 @@ def test_staff_imports_a_list_with_a_bad_row_and_reads_the_report(page, live_ser
     assert page.locator(".progress").get_attribute("aria-valuenow") == "100"
     assert (page.locator("[data-testid=created]").inner_text(), page.locator("[data-testid=rejected]").inner_text()) == ("1", "1")
     assert page.locator("table.report tbody tr").all_inner_texts() == [
-        "4\tID number\tThe check digit is wrong: the last character should be X. Check the number for a typo."]
+        "4\t身份证号\tThe check digit is wrong: the last character should be X. Check the number for a typo."]
 
 
 def test_a_chinese_phone_gets_chinese_pages(zh_page, live_server, world):
     sign_in(zh_page, live_server, "staff")
     assert zh_page.locator("h1").inner_text() == "我的区域"
     assert zh_page.locator("a.tile").all_inner_texts() == ["社区 C1社区"]
+
+
+def test_staff_imports_a_property_list_and_reads_every_count_and_warning(page, live_server, world, tmp_path):
+    from tests.imports.property_list import property_list
+    from tests.imports.test_property_list import compound_of_14_buildings
+
+    compound = compound_of_14_buildings(world)
+    path = tmp_path / "睿和新城居民名单.xlsx"
+    path.write_bytes(property_list(households=150).data)
+    sign_in(page, live_server, "staff")
+    page.goto(f"{live_server.url}/areas/{compound.pk}/import/")
+    page.set_input_files("input[type=file]", str(path))
+    page.click("button:has-text('Upload')")
+    assert page.locator("select[aria-label='证件号码']").input_value() == "id_number"
+    page.click("button:has-text('Start the import')")
+    page.wait_for_selector("[data-testid=created]")
+    assert page.locator("[data-testid=import-status]").inner_text() == "Done"
+    counts = [page.locator(f"[data-testid={name}]").inner_text() for name in ("created", "rejected", "filled", "blank", "place-rows")]
+    assert counts == ["437", "13", "448", "3", "1"]
+    assert page.locator("[data-testid=refused-shown]").inner_text() == "Problems 1–13 of 13"
+    assert page.locator("[data-testid=warned-shown]").inner_text() == "Warnings 1–6 of 6"
+    assert page.locator("[data-testid=refused] tbody tr").nth(8).inner_text().split("\t") == [
+        "307", "房号", "2号楼 has 6 floors; door 1502 would be on floor 15. Check the door number (or the building's number of floors)."]
+    assert page.locator("[data-testid=warned] tbody tr").nth(1).inner_text().split("\t") == [
+        "84", "与户主关系", "表舅", "'表舅' is not a value firstline knows for relation: stored as Other, and the text is kept in the note."]
+    assert page.locator("[data-testid=report-csv]").get_attribute("href") == f"/imports/{Person.objects.first().import_job_id}/report.csv"

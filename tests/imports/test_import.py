@@ -42,7 +42,7 @@ def messy_xlsx() -> bytes:
         ["2号楼", "1", "301", "孙八", "11010519491231002X", "13500135000", "户主", ""],  # row 8: same ID as row 4
         ["2号楼", "1", "302", "周九", _fix("14021319600101001"), "13400134000", "户主", ""],  # row 9: already registered
         ["3号楼", "", "201", "吴十", "", "13300133000", "户主", "独居老人"],  # row 10: building without units, no ID
-        ["2号楼", "1", "1001", "郑一", _fix("14021320000101003"), "abc", "户主", ""],  # row 11: bad phone
+        ["2号楼", "1", "303", "郑一", _fix("14021320000101003"), "abc", "户主", ""],  # row 11: bad phone
     ]
     for row in rows:
         sheet.append(row)
@@ -76,6 +76,8 @@ def test_messy_xlsx_is_mapped_and_reported_by_row_and_field(world):
     assert messages[7] == "There is no building '8号楼' in P1小区."
     assert messages[8] == "Same ID number as row 4."
     assert messages[9] == f"Already registered ({registered.id_masked})."
+    assert job.errors[4] == {"row": 11, "field": "phone", "column": "联系电话",
+                             "message": "'abc' is not a phone number: a mobile has 11 digits starting with 1."}
     assert (job.created_count, job.rejected_count, job.duplicate_count, job.households_created) == (3, 5, 2, 0)
     wang = Person.objects.get(name="王 芳")
     assert (wang.id_masked, wang.phone, wang.sex) == ("110***********002X", "13800138000", "F")
@@ -101,7 +103,7 @@ def test_the_same_file_twice_adds_nothing_the_second_time(world):
     assert Person.objects.count() == people
     # Those with ID numbers are "already registered"; the one without is found by door, name and phone.
     assert (first.created_count, second.created_count, second.duplicate_count) == (4, 0, 5)
-    assert {"row": 10, "field": "name", "message": "Already registered at this door (same name and phone)."} in second.errors
+    assert {"row": 10, "field": "name", "column": "姓名", "message": "Already registered at this door (same name and phone)."} in second.errors
 
 
 def test_gbk_csv_with_one_address_column_and_new_doors(world):
@@ -134,3 +136,13 @@ def test_saved_mapping_is_offered_next_time(world):
     assert "特殊人群" not in saved.mapping
     again = services.import_upload(acting_user=world.staff, area=world.p1, filename="list.xlsx", data=messy_xlsx(), mapping_name="物业名单")
     assert again.mapping["姓名"] == "name"
+
+
+def test_an_address_column_is_carried_to_members_but_not_to_a_new_head(world):
+    text = "姓名,住址,与户主关系\n张三,2号楼1单元105,户主\n李四,,配偶\n王五,,户主\n"
+    job = _run(world, text.encode("utf-8"), filename="名单.csv")
+    assert (job.created_count, job.filled_rows) == (2, 1)
+    assert job.errors == [{"row": 4, "field": "door", "column": "住址", "message": (
+        "The door (room number) is missing. This row is a head of household (户主), so it starts a household of its "
+        "own and the door above was not carried down: write its door.")}]
+    assert Residence.objects.get(person__name="李四").household == Residence.objects.get(person__name="张三").household

@@ -37,6 +37,8 @@ class ColumnMapping(models.Model):
 
 
 class ImportJob(models.Model):
+    REPORT_LIMIT = 50_000
+
     area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="import_jobs")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     filename = models.CharField(_("file"), max_length=200)
@@ -52,8 +54,17 @@ class ImportJob(models.Model):
     households_created = models.PositiveIntegerField(default=0)
     duplicate_count = models.PositiveIntegerField(default=0)
     rejected_count = models.PositiveIntegerField(default=0)
-    # [{"row": 12, "field": "id_number", "message": "..."}]; values are masked, never in clear.
+    # Refusals: [{"row": 12, "field": "id_number", "column": "身份证号", "message": "..."}]; never an ID
+    # number in clear. Warnings (people stored anyway): the same, with "value", the label as written.
+    # Both lists keep their first REPORT_LIMIT entries; the counts are of all of them.
     errors = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+    warned_count = models.PositiveIntegerField(default=0)  # people stored with at least one warning
+    blank_rows = models.PositiveIntegerField(default=0)
+    place_rows = models.PositiveIntegerField(default=0)  # rows naming only a place (a section title, a vacant door)
+    filled_rows = models.PositiveIntegerField(default=0)  # rows whose building, unit or door was carried down
     failure = models.TextField(blank=True, default="")
     task_id = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -2,8 +2,10 @@
 
 CSV (UTF-8 with or without BOM, or GB18030 as Excel saves it in China) and XLSX (read with
 calamine, which is fast). The header row is found among the first rows (titles often sit above
-it), headers in Chinese or English are mapped to fields, and building/unit cells left empty under
-a merged cell are filled down from the row above.
+it), headers in Chinese or English are mapped to fields, and the address of a household (building,
+unit, door), merged over its members' rows or written on the first member's row only, is carried
+down to every member (`records`). Cells Excel stored as numbers of more than 15 digits are marked,
+so that an ID number Excel has rounded is refused for what happened to it.
 """
 
 import csv
@@ -11,16 +13,21 @@ import datetime as dt
 import io
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from firstline.common.identity import SpreadsheetNumber
+from firstline.people.models import Relation
+from firstline.people.vocabulary import RELATION_WORDS, read_choice
 
 FIELDS = [
     "name", "id_type", "id_number", "phone", "birth_date", "age", "sex", "relation", "status", "vaccination",
     "vulnerabilities", "due_date", "building", "unit", "door", "address", "note", "returned_from", "returned_on",
 ]
-FILL_DOWN = ("building", "unit", "address")
+ADDRESS_FIELDS = ("building", "unit", "door", "address")
+_ADDRESS_ONLY = frozenset(ADDRESS_FIELDS)
 
 SYNONYMS = {
     "name": ["姓名", "名字", "居民姓名", "人员姓名", "name", "fullname", "full name"],
@@ -61,6 +68,8 @@ class Table:
     header_row: int  # 1-based, as a spreadsheet numbers rows
     headers: list[str]
     rows: list[tuple[int, list]]  # (1-based row number, cells)
+    # Cells under a merged cell: (1-based row, 0-based column) -> the merged cell's value (its top-left's).
+    merged: dict[tuple[int, int], object] = field(default_factory=dict)
 
 
 def _cell_text(value) -> str | dt.date:
@@ -72,20 +81,33 @@ def _cell_text(value) -> str | dt.date:
         return value
     if isinstance(value, float):
         # Excel keeps numbers as floats: 13800138000.0 is a phone, 501.0 is a door.
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+        if value.is_integer():
+            digits = str(int(value))
+            # Past 15 digits Excel has already rounded the number (an ID number typed into a number cell).
+            return SpreadsheetNumber(digits) if abs(value) >= 1e15 else digits
+        return repr(value)
     return str(value).strip()
 
 
-def read_rows(data: bytes, file_format: str) -> list[list]:
+def read_rows(data: bytes, file_format: str) -> tuple[list[list], dict[tuple[int, int], tuple[int, int]]]:
+    """The cells of the first sheet, and {covered cell: top-left cell} of its merged cells (0-based)."""
     if file_format == "xlsx":
         from python_calamine import CalamineWorkbook
 
         try:
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
             sheet = book.get_sheet_by_index(0)
-            return [[_cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+            rows = [[_cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+            ranges = sheet.merged_cell_ranges or []
         except Exception as exc:  # calamine raises its own error types for damaged files
             raise ValidationError(_("This file cannot be read as an Excel workbook (%(error)s).") % {"error": type(exc).__name__}) from None
+        merged = {}
+        for (top, left), (bottom, right) in ranges:
+            for row in range(top, bottom + 1):
+                for column in range(left, right + 1):
+                    if (row, column) != (top, left):
+                        merged[(row, column)] = (top, left)
+        return rows, merged
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -95,7 +117,7 @@ def read_rows(data: bytes, file_format: str) -> list[list]:
     else:
         raise ValidationError(_("The CSV file is neither UTF-8 nor GB18030 text."))
     dialect = csv.excel_tab if text.count("\t") > text.count(",") else csv.excel
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)], {}
 
 
 def file_format_of(filename: str) -> str:
@@ -119,12 +141,23 @@ def find_header(rows: list[list], *, look_at: int = 15) -> int:
     return best
 
 
+def _blank(row: list) -> bool:
+    return all(cell in ("", None) for cell in row)
+
+
 def read_table(data: bytes, file_format: str) -> Table:
-    rows = read_rows(data, file_format)
+    rows, merged = read_rows(data, file_format)
     header_index = find_header(rows)
     headers = [str(h).strip() for h in rows[header_index]]
-    body = [(header_index + 2 + i, row) for i, row in enumerate(rows[header_index + 1:])]
-    return Table(header_row=header_index + 1, headers=headers, rows=body)
+    end = len(rows)
+    while end > header_index + 1 and _blank(rows[end - 1]):
+        end -= 1  # formatted but empty rows at the bottom of a sheet are not rows of the list
+    body = [(header_index + 2 + i, row) for i, row in enumerate(rows[header_index + 1:end])]
+    covered = {}
+    for (row, column), (top, left) in merged.items():
+        if row > header_index and top > header_index and left < len(rows[top]) and rows[top][left] not in ("", None):
+            covered[(row + 1, column)] = rows[top][left]
+    return Table(header_row=header_index + 1, headers=headers, rows=body, merged=covered)
 
 
 def detect_mapping(headers: list[str], saved: dict[str, str] | None = None) -> dict[str, str]:
@@ -139,23 +172,106 @@ def detect_mapping(headers: list[str], saved: dict[str, str] | None = None) -> d
     return mapping
 
 
-def records(table: Table, mapping: dict[str, str]):
-    """Yield (row number, {field: value}) for each non-empty row, with merged cells filled down."""
+@dataclass
+class Reading:
+    """What reading a list found besides its people."""
+
+    blank_rows: int = 0  # rows with nothing in any mapped column, skipped
+    place_rows: int = 0  # rows naming only a place (a section title such as "2号楼", a vacant door), skipped
+    filled_rows: int = 0  # people's rows whose building, unit or door came from a merged cell or the row above
+
+
+# Why a row's door was not carried down from the row above (read by the import's report).
+DOOR_NOT_CARRIED = "door_not_carried"
+NEW_HOUSEHOLD = "new_household"
+OTHER_PLACE = "other_place"
+
+
+def _same(a, b, key) -> bool:
+    return a == b or key(a) == key(b)
+
+
+def _starts_household(values: dict) -> bool:
+    return bool(values.get("relation")) and read_choice(values["relation"], RELATION_WORDS) == Relation.HEAD
+
+
+def _carry_down(values: dict, above: dict) -> bool:
+    """Fill the address cells a member's row left blank from the row above. True when one was."""
+    filled = False
+    same_building = True
+    if "building" in values:
+        same_building = "building" in above and _same(values["building"], above["building"], building_key)
+    elif "building" in above:
+        values["building"] = above["building"]
+        filled = True
+    same_unit = same_building
+    if "unit" in values:
+        same_unit = same_building and "unit" in above and _same(values["unit"], above["unit"], unit_key)
+    elif same_building and "unit" in above:
+        values["unit"] = above["unit"]
+        filled = True
+    for name in ("door", "address"):
+        if name in values:
+            continue
+        if name not in above:
+            if DOOR_NOT_CARRIED in above and same_unit:
+                values[DOOR_NOT_CARRIED] = above[DOOR_NOT_CARRIED]  # the members below a row that had no door
+            continue
+        if name == "door" and not same_unit:
+            values[DOOR_NOT_CARRIED] = OTHER_PLACE  # another building or unit: its door is missing, not the one above
+        elif _starts_household(values):
+            values[DOOR_NOT_CARRIED] = NEW_HOUSEHOLD  # a 户主 row starts a household of its own
+        else:
+            values[name] = above[name]
+            filled = True
+    return filled
+
+
+def records(table: Table, mapping: dict[str, str], reading: Reading | None = None):
+    """Yield (row number, {field: value}) for each row that names a person.
+
+    A household's address is often written once for all its members: merged over their rows (Excel
+    keeps the value in the top cell only) or on the first member's row, the cells below left blank.
+    Both are carried down to every member: a merged cell exactly; a blank cell from the row above as
+    long as the row stays in the same building and unit and does not start a household of its own
+    (a 户主 row). A row whose building or unit differs from the row above gets no door from it.
+    Blank rows and rows that name only a place are skipped and counted in `reading`.
+    """
+    reading = reading if reading is not None else Reading()
     columns = [(i, mapping[h]) for i, h in enumerate(table.headers) if mapping.get(h) in FIELDS]
-    carried: dict[str, object] = {}
+    address_columns = [(i, name) for i, name in columns if name in ADDRESS_FIELDS]
+    address_count = len(address_columns)
+    above: dict[str, object] = {}
     for number, cells in table.rows:
         values = {}
-        for index, field in columns:
+        for index, name in columns:
             value = cells[index] if index < len(cells) else ""
             if value not in ("", None):
-                values[field] = value
+                values[name] = value
         if not values:
+            reading.blank_rows += 1
             continue
-        for field in FILL_DOWN:
-            if field in values:
-                carried[field] = values[field]
-            elif field in carried and any(k in values for k in ("name", "id_number")):
-                values[field] = carried[field]
+        if address_count and sum(1 for _i, name in address_columns if name in values) == address_count:
+            if "name" in values or "id_number" in values:
+                # Every address cell written (the common case): nothing to carry, this row is the one above.
+                above = values
+                yield number, values
+                continue
+        if values.keys() <= _ADDRESS_ONLY:
+            reading.place_rows += 1
+            # A section title ("2号楼") or a vacant door: what it names holds for the rows below.
+            _carry_down(values, above)
+            above = {name: values[name] for name in ADDRESS_FIELDS if name in values}
+            continue
+        filled = False
+        if table.merged:
+            for index, name in address_columns:
+                if name not in values and (number, index) in table.merged:
+                    values[name] = table.merged[(number, index)]
+                    filled = True
+        filled = _carry_down(values, above) or filled
+        reading.filled_rows += filled
+        above = {name: values[name] for name in (*ADDRESS_FIELDS, DOOR_NOT_CARRIED) if name in values}
         yield number, values
 
 

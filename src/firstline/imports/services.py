@@ -2,8 +2,10 @@
 
 Phase 1 reads and checks all rows on sets (hash look-ups in chunks) and reports progress with
 plain UPDATEs; phase 2 writes every accepted row with bulk inserts inside one transaction, so a
-crash leaves nothing half-written (ADR 0004). The report names row, field and reason, and never
-holds an ID number in clear.
+crash leaves nothing half-written (ADR 0004). The report names row, column and reason, and never
+holds an ID number in clear. A refusal is for data that is truly wrong (a check digit, a door above
+the building's top floor); what only needs a look (an unknown label, a long note cut, a number
+read by its shape) stores the person and is listed as a warning.
 """
 
 import datetime as dt
@@ -118,15 +120,20 @@ class _Places:
             for h in Area.objects.filter(subtree_q(area.path), kind=AreaKind.HOUSEHOLD).only("pk", "parent_id", "door", "name", "path")
         }
         self.new_doors: dict[tuple[int, str], Area] = {}
+        self.with_units = {building_pk for building_pk, _name in self.units}
 
     def locate(self, values: dict) -> tuple[tuple[Area, str] | None, dict[str, str]]:
-        """((stairwell, door key), {}) or (None, {field: reason})."""
+        """((stairwell, door key), {}) or (None, {field: reason}). A new door must fit its building."""
         building_name, unit_name, door = values.get("building"), values.get("unit"), values.get("door")
         if values.get("address") and not (building_name and door):
             parts = parsing.split_address(values["address"])
             if parts is None:
                 return None, {"address": _("'%(value)s' is not an address like 3号楼2单元501 or 3-2-501.") % {"value": values["address"]}}
             building_name, unit_name, door = parts
+        if not door and values.get(parsing.DOOR_NOT_CARRIED) == parsing.NEW_HOUSEHOLD:
+            return None, {"door": _("The door (room number) is missing. This row is a head of household (户主), "
+                                    "so it starts a household of its own and the door above was not carried down: "
+                                    "write its door.")}
         if self.area.kind == AreaKind.BUILDING:
             building = self.area
         else:
@@ -136,9 +143,11 @@ class _Places:
             if building is None:
                 return None, {"building": _("There is no building '%(value)s' in %(area)s.") % {"value": building_name, "area": self.area.name}}
         if not door:
+            if values.get(parsing.DOOR_NOT_CARRIED) == parsing.OTHER_PLACE:
+                return None, {"door": _("The door (room number) is missing. This row is in another building or unit "
+                                        "than the row above, so that row's door was not carried down: write its door.")}
             return None, {"door": _("The door (room number) is missing.")}
-        has_units = any(key[0] == building.pk for key in self.units)
-        if has_units:
+        if building.pk in self.with_units:
             if not unit_name:
                 return None, {"unit": _("%(building)s has units: say which one.") % {"building": building.name}}
             stairwell = self.units.get((building.pk, parsing.unit_key(unit_name)))
@@ -146,7 +155,15 @@ class _Places:
                 return None, {"unit": _("%(building)s has no unit '%(value)s'.") % {"building": building.name, "value": unit_name}}
         else:
             stairwell = building
-        return (stairwell, parsing.door_key(door)), {}
+        door = parsing.door_key(door)
+        if building.floors and (stairwell.pk, door) not in self.doors:
+            floor = parsing.floor_of_door(door)
+            if floor and floor > building.floors:
+                return None, {"door": _(
+                    "%(building)s has %(floors)d floors; door %(door)s would be on floor %(floor)d. Check the door "
+                    "number (or the building's number of floors)."
+                ) % {"building": building.name, "floors": building.floors, "door": door, "floor": floor}}
+        return (stairwell, door), {}
 
     def household(self, stairwell: Area, door: str) -> Area | None:
         return self.doors.get((stairwell.pk, door)) or self.new_doors.get((stairwell.pk, door))
@@ -163,6 +180,18 @@ def _mask_in(message: str, number: str) -> str:
     return message.replace(number, mask_id_number(number)) if number else message
 
 
+def _report(report: "_Report") -> dict:
+    """The job's fields that carry the report."""
+    limit = ImportJob.REPORT_LIMIT
+    return {
+        "errors": report.errors[:limit], "error_count": len(report.errors), "rejected_count": len({e["row"] for e in report.errors}),
+        "warnings": report.warnings[:limit], "warning_count": len(report.warnings),
+        "warned_count": len({w["row"] for w in report.warnings}), "duplicate_count": report.duplicates,
+        "blank_rows": report.reading.blank_rows, "place_rows": report.reading.place_rows,
+        "filled_rows": report.reading.filled_rows,
+    }
+
+
 def import_run(job_id: int) -> ImportJob:
     """Validate every row, then write the accepted ones in one transaction. Runs in the worker."""
     job = ImportJob.objects.select_related("area", "created_by").get(pk=job_id)
@@ -170,21 +199,18 @@ def import_run(job_id: int) -> ImportJob:
         return job
     _progress(job, status=ImportStatus.VALIDATING, started_at=timezone.now(), processed_rows=0)
     try:
-        accepted, errors, duplicates, places = _validate(job)
-        refused = job.mode == ImportMode.ALL_OR_NOTHING and errors
-        rejected_rows = len({e["row"] for e in errors})
-        if refused:
-            _progress(job, status=ImportStatus.REFUSED, errors=errors[:5000], rejected_count=rejected_rows,
-                      duplicate_count=duplicates, processed_rows=job.total_rows, finished_at=timezone.now(), file_sealed=None)
+        accepted, report, places = _validate(job)
+        if job.mode == ImportMode.ALL_OR_NOTHING and report.errors:
+            _progress(job, status=ImportStatus.REFUSED, processed_rows=job.total_rows, finished_at=timezone.now(),
+                      file_sealed=None, **_report(report))
             with transaction.atomic():
                 audit_record(actor=job.created_by, action="import.refused", target=job, area_path=job.area.path,
-                             changes={"rejected_rows": rejected_rows})
+                             changes={"rejected_rows": len({e["row"] for e in report.errors})})
             return ImportJob.objects.get(pk=job.pk)
         _progress(job, status=ImportStatus.SAVING, processed_rows=job.total_rows)
         created, households_created = _write(job, accepted, places)
-        _progress(job, status=ImportStatus.DONE, errors=errors[:5000], rejected_count=rejected_rows,
-                  duplicate_count=duplicates, created_count=created, households_created=households_created,
-                  finished_at=timezone.now(), file_sealed=None)
+        _progress(job, status=ImportStatus.DONE, created_count=created, households_created=households_created,
+                  finished_at=timezone.now(), file_sealed=None, **_report(report))
     except ValidationError as exc:
         _progress(job, status=ImportStatus.FAILED, failure=" ".join(exc.messages)[:2000], finished_at=timezone.now(), file_sealed=None)
     except Exception as exc:
@@ -194,24 +220,51 @@ def import_run(job_id: int) -> ImportJob:
     return ImportJob.objects.get(pk=job.pk)
 
 
+class _Report:
+    """Refusals and warnings as they are found, each naming the row, the field and the file's column."""
+
+    def __init__(self, mapping: dict[str, str]):
+        self.columns = {field: header for header, field in mapping.items()}
+        self.errors: list[dict] = []
+        self.warnings: list[dict] = []
+        self.duplicates = 0
+        self.reading = parsing.Reading()
+
+    def column(self, field: str) -> str:
+        # A door read out of the address column is that column's fault.
+        return self.columns.get(field) or (self.columns.get("address", "") if field in parsing.ADDRESS_FIELDS else "")
+
+    def refuse(self, row: int, field: str, message: str) -> None:
+        self.errors.append({"row": row, "field": field, "column": self.column(field), "message": message})
+
+    def warn(self, row: int, warnings) -> None:
+        for warning in warnings:
+            self.warnings.append({"row": row, "field": warning.field, "column": self.column(warning.field),
+                                  "value": warning.value, "message": warning.message})
+
+    def sort(self) -> None:
+        self.errors.sort(key=lambda e: (e["row"], e["field"]))
+        self.warnings.sort(key=lambda w: (w["row"], w["field"]))
+
+
 def _validate(job: ImportJob):
     table = parsing.read_table(crypto.unseal_bytes(job.file_sealed), job.file_format)
     if len(table.rows) > MAX_ROWS:
         raise ValidationError(_("The file has more than %(n)d rows; split it.") % {"n": MAX_ROWS})
     places = _Places(job.area)
     today = timezone.localdate()
-    errors: list[dict] = []
+    report = _Report(job.mapping)
     accepted: list[tuple[int, CleanPerson, Area, str]] = []
     seen_ids: dict[str, int] = {}
     seen_rows: dict[tuple, int] = {}
-    duplicates = 0
     processed = 0
-    for number, values in parsing.records(table, job.mapping):
+    for number, values in parsing.records(table, job.mapping, report.reading):
         processed += 1
         if processed % PROGRESS_EVERY == 0:
             _progress(job, processed_rows=processed)
         raw_id = str(values.get("id_number") or "")
-        clean, field_errors = clean_person(values, today=today)
+        clean, field_errors = clean_person(values, today=today, keep_unknown_labels=True, cut_long_text=True,
+                                           column_names=report.columns)
         where, place_errors = places.locate(values)
         field_errors.update(place_errors)
         if not field_errors:
@@ -219,19 +272,19 @@ def _validate(job: ImportJob):
                 digest = clean.id_hash
                 if digest in seen_ids:
                     field_errors["id_number"] = _("Same ID number as row %(row)d.") % {"row": seen_ids[digest]}
-                    duplicates += 1
+                    report.duplicates += 1
                 else:
                     seen_ids[digest] = number
             else:
                 key = (clean.name, clean.phone, clean.birth_date, where[0].pk, where[1])
                 if key in seen_rows:
                     field_errors["name"] = _("Same person as row %(row)d (name, phone, birth date and door).") % {"row": seen_rows[key]}
-                    duplicates += 1
+                    report.duplicates += 1
                 else:
                     seen_rows[key] = number
         if field_errors:
             for field, message in field_errors.items():
-                errors.append({"row": number, "field": field, "message": _mask_in(message, raw_id)})
+                report.refuse(number, field, _mask_in(message, raw_id))
             continue
         places.plan_door(*where)
         accepted.append((number, clean, where[0], where[1]))
@@ -255,19 +308,21 @@ def _validate(job: ImportJob):
         for number, clean, stairwell, door in accepted:
             household = places.household(stairwell, door)
             if clean.id_hash in taken:
-                duplicates += 1
-                errors.append({"row": number, "field": "id_number",
-                               "message": _("Already registered (%(masked)s).") % {"masked": taken[clean.id_hash]}})
+                report.duplicates += 1
+                report.refuse(number, "id_number", _("Already registered (%(masked)s).") % {"masked": taken[clean.id_hash]})
             elif not clean.id_hash and household is not None and (household.pk, clean.name, clean.phone) in at_door:
-                duplicates += 1
-                errors.append({"row": number, "field": "name",
-                               "message": _("Already registered at this door (same name and phone).")})
+                report.duplicates += 1
+                report.refuse(number, "name", _("Already registered at this door (same name and phone)."))
             else:
                 kept.append((number, clean, stairwell, door))
         accepted = kept
-    errors.sort(key=lambda e: (e["row"], e["field"]))
+    # Warnings belong to the people stored: a refused row's are moot until it is corrected.
+    for number, clean, _s, _d in accepted:
+        if clean.warnings:
+            report.warn(number, clean.warnings)
+    report.sort()
     _progress(job, processed_rows=processed)
-    return accepted, errors, duplicates, places
+    return accepted, report, places
 
 
 def _write(job: ImportJob, accepted, places: _Places) -> tuple[int, int]:
@@ -300,7 +355,8 @@ def _write(job: ImportJob, accepted, places: _Places) -> tuple[int, int]:
             for person, (_n, clean, stairwell, door) in zip(created, accepted, strict=True)
         ], batch_size=2000)
         Vulnerability.objects.bulk_create([
-            Vulnerability(person=person, tag=tag, due_date=detail.get("due_date") if isinstance(detail.get("due_date"), dt.date) else None)
+            Vulnerability(person=person, tag=tag, due_date=detail.get("due_date") if isinstance(detail.get("due_date"), dt.date) else None,
+                          note=detail.get("note", ""))
             for person, (_n, clean, _s, _d) in zip(created, accepted, strict=True)
             for tag, detail in clean.vulnerabilities.items()
         ], batch_size=2000)

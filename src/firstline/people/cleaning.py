@@ -11,74 +11,25 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from firstline.common import crypto
 from firstline.common.identity import (
     IdType,
+    ReadAs,
     birth_date_from_resident_id,
+    compact_id_number,
     fold,
+    id_type_of,
     mask_id_number,
     normalise_id_number,
     normalise_name,
     normalise_phone,
     sex_from_resident_id,
+    shape_of,
 )
-from firstline.people.models import Relation, ResidenceStatus, Sex, Vaccination, VulnerabilityTag
-
-# Words people actually type in a sheet, for each choice.
-_SEX_WORDS = {"男": Sex.MALE, "m": Sex.MALE, "male": Sex.MALE, "女": Sex.FEMALE, "f": Sex.FEMALE, "female": Sex.FEMALE}
-_ID_TYPE_WORDS = {
-    "身份证": IdType.RESIDENT_ID, "居民身份证": IdType.RESIDENT_ID, "resident_id": IdType.RESIDENT_ID, "id card": IdType.RESIDENT_ID,
-    "护照": IdType.PASSPORT, "passport": IdType.PASSPORT,
-    "港澳通行证": IdType.HK_MACAU_PERMIT, "港澳居民来往内地通行证": IdType.HK_MACAU_PERMIT, "回乡证": IdType.HK_MACAU_PERMIT,
-    "hk_macau_permit": IdType.HK_MACAU_PERMIT,
-    "台胞证": IdType.TAIWAN_PERMIT, "台湾居民来往大陆通行证": IdType.TAIWAN_PERMIT, "taiwan_permit": IdType.TAIWAN_PERMIT,
-    "外国人永久居留身份证": IdType.FOREIGN_PERMANENT, "foreign_permanent": IdType.FOREIGN_PERMANENT,
-    "无": IdType.NONE, "none": IdType.NONE, "婴儿": IdType.NONE,
-}
-_RELATION_WORDS = {
-    "户主": Relation.HEAD, "本人": Relation.HEAD, "head": Relation.HEAD,
-    "配偶": Relation.SPOUSE, "妻": Relation.SPOUSE, "夫": Relation.SPOUSE, "妻子": Relation.SPOUSE, "丈夫": Relation.SPOUSE, "spouse": Relation.SPOUSE,
-    "子": Relation.CHILD, "女": Relation.CHILD, "儿子": Relation.CHILD, "女儿": Relation.CHILD, "子女": Relation.CHILD, "child": Relation.CHILD,
-    "父亲": Relation.PARENT, "母亲": Relation.PARENT, "父母": Relation.PARENT, "parent": Relation.PARENT,
-    "孙子": Relation.GRANDCHILD, "孙女": Relation.GRANDCHILD, "外孙": Relation.GRANDCHILD, "外孙女": Relation.GRANDCHILD, "grandchild": Relation.GRANDCHILD,
-    "祖父": Relation.GRANDPARENT, "祖母": Relation.GRANDPARENT, "爷爷": Relation.GRANDPARENT, "奶奶": Relation.GRANDPARENT, "grandparent": Relation.GRANDPARENT,
-    "兄弟": Relation.SIBLING, "姐妹": Relation.SIBLING, "sibling": Relation.SIBLING,
-    "亲属": Relation.RELATIVE, "relative": Relation.RELATIVE, "其他": Relation.OTHER, "other": Relation.OTHER,
-}
-_STATUS_WORDS = {
-    "常住": ResidenceStatus.RESIDENT, "户籍": ResidenceStatus.RESIDENT, "resident": ResidenceStatus.RESIDENT,
-    "租户": ResidenceStatus.TENANT, "租住": ResidenceStatus.TENANT, "tenant": ResidenceStatus.TENANT,
-    "暂住": ResidenceStatus.TEMPORARY, "临时": ResidenceStatus.TEMPORARY, "temporary": ResidenceStatus.TEMPORARY,
-}
-_VACCINATION_WORDS = {
-    "未接种": Vaccination.NONE, "none": Vaccination.NONE, "0": Vaccination.NONE,
-    "一针": Vaccination.ONE_DOSE, "1": Vaccination.ONE_DOSE, "one_dose": Vaccination.ONE_DOSE,
-    "两针": Vaccination.TWO_DOSES, "二针": Vaccination.TWO_DOSES, "2": Vaccination.TWO_DOSES, "two_doses": Vaccination.TWO_DOSES,
-    "加强针": Vaccination.BOOSTER, "三针": Vaccination.BOOSTER, "3": Vaccination.BOOSTER, "booster": Vaccination.BOOSTER,
-    "未知": Vaccination.UNKNOWN, "unknown": Vaccination.UNKNOWN,
-}
-_VULNERABILITY_WORDS = {
-    "独居老人": VulnerabilityTag.ELDERLY_ALONE, "孕妇": VulnerabilityTag.PREGNANT, "婴幼儿": VulnerabilityTag.INFANT,
-    "婴儿": VulnerabilityTag.INFANT, "行动不便": VulnerabilityTag.MOBILITY_IMPAIRED, "残疾": VulnerabilityTag.MOBILITY_IMPAIRED,
-    "慢病": VulnerabilityTag.CHRONIC_MEDICATION, "慢性病": VulnerabilityTag.CHRONIC_MEDICATION, "长期用药": VulnerabilityTag.CHRONIC_MEDICATION,
-    "透析": VulnerabilityTag.DIALYSIS, "低保": VulnerabilityTag.LOW_INCOME, "低收入": VulnerabilityTag.LOW_INCOME, "其他": VulnerabilityTag.OTHER,
-}
-for _tag in VulnerabilityTag:
-    _VULNERABILITY_WORDS[_tag.value] = _tag
-
-
-def _choice(raw, words: dict, choices, field_label: str, default=None):
-    value = fold(raw or "").lower() if raw is not None else ""
-    if not value:
-        return default
-    if value in words:
-        return words[value]
-    by_value = {v.lower(): v for v in choices.values}
-    if value in by_value:
-        return choices(by_value[value])
-    raise ValidationError(_("'%(value)s' is not a known %(field)s.") % {"value": raw, "field": field_label})
-
+from firstline.people import vocabulary
+from firstline.people.models import Person, Relation, ResidenceStatus, Sex, Vaccination, VulnerabilityTag
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 
@@ -102,6 +53,16 @@ def parse_date(raw) -> dt.date | None:
 
 
 @dataclass
+class PersonWarning:
+    """Something the person was stored despite: an unknown label (kept in the note), a number read by
+    its shape, a note cut to its limit. `value` is the text as written (never an ID number)."""
+
+    field: str
+    value: str
+    message: str
+
+
+@dataclass
 class CleanPerson:
     name: str = ""
     id_type: str = IdType.RESIDENT_ID
@@ -117,6 +78,7 @@ class CleanPerson:
     returned_from: str = ""
     returned_on: dt.date | None = None
     note: str = ""
+    warnings: list[PersonWarning] = field(default_factory=list)
 
     @property
     def id_hash(self) -> str | None:
@@ -134,13 +96,50 @@ class CleanPerson:
 
 
 _AGE = re.compile(r"^(\d{1,3})\s*(岁|周岁|y|years?)?$")
+NOTE_LIMIT = Person._meta.get_field("note").max_length
+RETURNED_FROM_LIMIT = Person._meta.get_field("returned_from").max_length
 
 
-def clean_person(raw: dict, *, today: dt.date | None = None) -> tuple[CleanPerson, dict[str, str]]:
-    """Clean one person's raw values. Returns the clean record and {field: message} for every fault."""
+# What each labelled field is called in a message (and in a note, when the file's header is unknown).
+# Lazy, so that a row with nothing unknown translates nothing.
+LABELS = {"id_type": gettext_lazy("ID document type"), "sex": gettext_lazy("sex"),
+          "vaccination": gettext_lazy("vaccination status"), "relation": gettext_lazy("relation"),
+          "status": gettext_lazy("residence status"), "vulnerabilities": gettext_lazy("vulnerable group")}
+_SHAPE_SAYS = gettext_lazy("the document its number's shape says")
+_SEX_FROM_ID = gettext_lazy("the sex the ID number gives, else unknown")
+
+
+# What looks like an ID number inside a label (a column mapped to the wrong field): masked before
+# the text goes into a note or a report, like every ID number shown anywhere.
+_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15}|[A-Za-z]{1,2}\d{7,10})(?![0-9A-Za-z])")
+
+
+def _masked_numbers(text: str) -> str:
+    return _NUMBER_IN_TEXT.sub(lambda match: mask_id_number(match.group(0).upper()), text)
+
+
+def _too_long(limit: int, length: int) -> str:
+    return _("At most %(limit)d characters; this has %(n)d. Shorten it and send it again.") % {"limit": limit, "n": length}
+
+
+def clean_person(raw: dict, *, today: dt.date | None = None, keep_unknown_labels: bool = False,
+                 cut_long_text: bool = False, column_names: dict[str, str] | None = None) -> tuple[CleanPerson, dict[str, str]]:
+    """Clean one person's raw values. Returns the clean record and {field: message} for every fault.
+
+    `keep_unknown_labels`: a relation, residence, vaccination, sex, document type or vulnerable group
+    that no vocabulary knows does not refuse the person: the field keeps its default, the text as
+    written goes into the note ("与户主关系：表舅", under the file's header from `column_names`) and
+    a warning says so. Without it (a correction, a move, a choice of groups) the label is an error.
+
+    `cut_long_text` (lists): a note or place longer than its column is kept up to the limit, ending
+    in "…", with a warning naming the limit; a person is not refused for a long remark. Without it,
+    text over the limit is an error that names the limit. Nothing is ever cut without one or the other.
+    """
     today = today or timezone.localdate()
     person = CleanPerson()
     errors: dict[str, str] = {}
+    labels = LABELS
+    kept_labels: list[tuple[str, str]] = []  # (field, the text as written) of unknown labels, for the note
 
     def attempt(field_name: str, fn):
         try:
@@ -149,18 +148,46 @@ def clean_person(raw: dict, *, today: dt.date | None = None) -> tuple[CleanPerso
             errors[field_name] = " ".join(exc.messages)
             return None
 
+    def label(field_name: str, read, default, default_label: str = ""):
+        """The choice the field's words mean; an unknown label is kept (warning, note) or an error."""
+        value = raw.get(field_name)
+        if value is None or not fold(value):
+            return default
+        choice = read(value)
+        if choice is not None:
+            return choice
+        text = _masked_numbers(fold(value))
+        if keep_unknown_labels:
+            kept_labels.append((field_name, text))
+            person.warnings.append(PersonWarning(field_name, text, _(
+                "'%(value)s' is not a value firstline knows for %(field)s: stored as %(default)s, and the text is kept "
+                "in the note."
+            ) % {"value": text, "field": labels[field_name], "default": default_label or default.label}))
+        else:
+            errors[field_name] = _("'%(value)s' is not a known %(field)s.") % {"value": text, "field": labels[field_name]}
+        return default
+
     person.name = attempt("name", lambda: normalise_name(raw.get("name"))) or ""
+    note_raw = fold(raw.get("note") or "")
     id_raw = raw.get("id_number")
-    id_type = attempt(
-        "id_type", lambda: _choice(raw.get("id_type"), _ID_TYPE_WORDS, IdType, _("ID document type"), None)
-    )
+    id_type = label("id_type", lambda v: vocabulary.read_choice(v, vocabulary.ID_TYPE_WORDS), None, _SHAPE_SAYS)
+    read_as = None
     if id_type is None and "id_type" not in errors:
-        id_type = IdType.RESIDENT_ID if id_raw not in (None, "") and str(id_raw).strip() else IdType.NONE
+        # The list does not say which document (or says it in words no one knows): the number tells.
+        id_type, read_as = id_type_of(id_raw, note=note_raw) if id_raw not in (None, "") else (IdType.NONE, None)
+        if id_type == IdType.NONE:
+            read_as = None
     person.id_type = id_type or IdType.RESIDENT_ID
     if "id_type" not in errors:
         person.id_number = attempt("id_number", lambda: normalise_id_number(person.id_type, id_raw, today=today)) or ""
+        _explain_id_error(errors, person.id_type, id_raw, read_as)
+        if read_as == ReadAs.WEAK_SHAPE and person.id_number:
+            person.warnings.append(PersonWarning("id_number", "", _(
+                "Read as a %(document)s by its shape (digits only). If it is another document, say which in the "
+                "ID-type column (证件类型) or the note."
+            ) % {"document": IdType(person.id_type).label}))
     person.phone = attempt("phone", lambda: normalise_phone(raw.get("phone"))) or ""
-    sex = attempt("sex", lambda: _choice(raw.get("sex"), _SEX_WORDS, Sex, _("sex"), None))
+    sex = label("sex", lambda v: vocabulary.read_choice(v, vocabulary.SEX_WORDS), None, _SEX_FROM_ID)
     birth = attempt("birth_date", lambda: parse_date(raw.get("birth_date")))
     if person.id_type == IdType.RESIDENT_ID and person.id_number:
         id_birth = birth_date_from_resident_id(person.id_number)
@@ -168,7 +195,7 @@ def clean_person(raw: dict, *, today: dt.date | None = None) -> tuple[CleanPerso
         if birth and birth != id_birth:
             errors["birth_date"] = _("The birth date %(given)s differs from the one in the ID number (%(id)s).") % {
                 "given": birth.isoformat(), "id": id_birth.isoformat()}
-        if sex and sex != id_sex:
+        if sex and sex != Sex.UNKNOWN and sex != id_sex:
             errors["sex"] = _("The sex differs from the one the ID number gives.")
         birth, sex = id_birth, id_sex
     if birth is None and raw.get("age") not in (None, ""):
@@ -182,30 +209,83 @@ def clean_person(raw: dict, *, today: dt.date | None = None) -> tuple[CleanPerso
         errors["birth_date"] = _("The birth date is in the future.")
     person.birth_date = birth
     person.sex = sex or Sex.UNKNOWN
-    person.vaccination = attempt(
-        "vaccination", lambda: _choice(raw.get("vaccination"), _VACCINATION_WORDS, Vaccination, _("vaccination status"), Vaccination.UNKNOWN)
-    ) or Vaccination.UNKNOWN
-    person.relation = attempt(
-        "relation", lambda: _choice(raw.get("relation"), _RELATION_WORDS, Relation, _("relation"), Relation.OTHER)
-    ) or Relation.OTHER
-    person.status = attempt(
-        "status", lambda: _choice(raw.get("status"), _STATUS_WORDS, ResidenceStatus, _("residence status"), ResidenceStatus.RESIDENT)
-    ) or ResidenceStatus.RESIDENT
-    tags_raw = raw.get("vulnerabilities") or ""
-    if isinstance(tags_raw, str):
-        tags_raw = [t for t in re.split(r"[,，、;；/\s]+", fold(tags_raw)) if t]
-    for tag_raw in tags_raw:
-        tag = tag_raw if isinstance(tag_raw, str) else tag_raw.get("tag")
-        tag_value = _VULNERABILITY_WORDS.get(fold(tag).lower()) or _VULNERABILITY_WORDS.get(fold(tag))
-        if tag_value is None:
-            errors["vulnerabilities"] = _("'%(value)s' is not a known vulnerable group.") % {"value": tag}
-            continue
-        detail = {} if isinstance(tag_raw, str) else {k: v for k, v in tag_raw.items() if k in {"due_date", "note"}}
-        person.vulnerabilities[str(tag_value)] = detail
+    person.vaccination = label("vaccination", vocabulary.read_vaccination, Vaccination.UNKNOWN)
+    person.relation = label("relation", lambda v: vocabulary.read_choice(v, vocabulary.RELATION_WORDS), Relation.OTHER)
+    person.status = label("status", lambda v: vocabulary.read_choice(v, vocabulary.STATUS_WORDS), ResidenceStatus.RESIDENT)
+    needs = vocabulary.read_needs(raw.get("vulnerabilities"))
+    person.vulnerabilities = needs.tags
+    if needs.unknown:
+        value = _masked_numbers("、".join(needs.unknown))
+        if keep_unknown_labels:
+            kept_labels.append(("vulnerabilities", value))
+            person.warnings.append(PersonWarning("vulnerabilities", value, _(
+                "'%(value)s' is not a vulnerable group firstline knows: no group was set for it, and the text is kept in the note."
+            ) % {"value": value}))
+        else:
+            errors["vulnerabilities"] = _("'%(value)s' is not a known vulnerable group.") % {"value": value}
+    if needs.bad_dates:
+        value = "、".join(needs.bad_dates)
+        person.warnings.append(PersonWarning("vulnerabilities", value, _(
+            "The due date in '%(value)s' is not a real date: the group is set without it, and the text is kept in its note."
+        ) % {"value": value}))
     if raw.get("due_date"):
         due = attempt("due_date", lambda: parse_date(raw.get("due_date")))
         person.vulnerabilities.setdefault(VulnerabilityTag.PREGNANT, {})["due_date"] = due
-    person.returned_from = fold(raw.get("returned_from") or "")[:100]
+    person.returned_from = _limited(person, errors, "returned_from", fold(raw.get("returned_from") or ""),
+                                    RETURNED_FROM_LIMIT, cut_long_text)
     person.returned_on = attempt("returned_on", lambda: parse_date(raw.get("returned_on")))
-    person.note = fold(raw.get("note") or "")[:300]
+    person.note = _note(person, errors, note_raw, kept_labels, column_names or {}, labels, cut_long_text)
     return person, errors
+
+
+def _explain_id_error(errors: dict, id_type: str, id_raw, read_as) -> None:
+    """Say more when a number failed as a resident ID because it is something else."""
+    message = errors.get("id_number")
+    if not message or id_type != IdType.RESIDENT_ID:
+        return
+    value = compact_id_number(id_raw)
+    if read_as == ReadAs.UNKNOWN and not value.isdigit():
+        errors["id_number"] = _(
+            "This is not a resident ID number (18 characters; this one has %(n)d), and it has the shape of no passport "
+            "or permit. If it is another document, say which in the ID-type column (证件类型) or the note (护照, "
+            "港澳通行证, 台胞证)."
+        ) % {"n": len(value)}
+    elif read_as is None and len(value) != 18 and (other := shape_of(value)):
+        errors["id_number"] = _(
+            "A resident ID number has 18 characters; this one has %(n)d. It has the shape of a %(document)s number: "
+            "if it is one, say so in the ID-type column (证件类型)."
+        ) % {"n": len(value), "document": IdType(other).label}
+
+
+def _limited(person: CleanPerson, errors: dict, field_name: str, text: str, limit: int, cut: bool) -> str:
+    if len(text) <= limit:
+        return text
+    if not cut:
+        errors[field_name] = _too_long(limit, len(text))
+        return ""
+    person.warnings.append(PersonWarning(field_name, "", _(
+        "%(n)d characters, and this field holds %(limit)d: the first %(kept)d were kept, ending in '…'. "
+        "The whole text is still in your file."
+    ) % {"n": len(text), "limit": limit, "kept": limit - 1}))
+    return text[:limit - 1] + "…"
+
+
+def _note(person, errors, own: str, kept_labels, column_names, labels, cut: bool) -> str:
+    """The person's note, with the unknown labels as written appended ("与户主关系：表舅")."""
+    extra = "；".join(f"{column_names.get(f) or labels[f]}：{value}" for f, value in kept_labels)
+    note = "；".join(part for part in (own, extra) if part)
+    if len(note) <= NOTE_LIMIT:
+        return note
+    if cut:
+        return _limited(person, errors, "note", note, NOTE_LIMIT, cut=True)
+    if len(own) > NOTE_LIMIT:
+        errors["note"] = _too_long(NOTE_LIMIT, len(own))
+        return ""
+    # The person's own note fits, the labels do not: say so on the labels rather than cut either.
+    for field_name, value in kept_labels:
+        errors[field_name] = _(
+            "'%(value)s' is not a known %(field)s, and the note has no room left to keep it (%(limit)d characters): "
+            "choose a known value, or shorten the note."
+        ) % {"value": value, "field": labels[field_name], "limit": NOTE_LIMIT}
+    person.warnings = [w for w in person.warnings if w.field not in {f for f, _v in kept_labels}]
+    return own

@@ -86,6 +86,8 @@ class Relation(models.TextChoices):
     GRANDPARENT = "grandparent", _("Grandparent")
     SIBLING = "sibling", _("Sibling")
     RELATIVE = "relative", _("Other relative")
+    # A live-in nanny or carer (保姆, 护工): not family, but sealed in and sampled with the household.
+    HELPER = "helper", _("Live-in helper")
     OTHER = "other", _("Other")
 
 

@@ -4,21 +4,27 @@ import csv
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from firstline.accounts.roles import Perm
 from firstline.common.errors import NotFound, PermissionDenied
 from firstline.imports import export, parsing, selectors, services
 from firstline.imports.models import ImportMode, ImportStatus
 from firstline.web.views.common import breadcrumbs, error_dict, visible_area
 
+# Lazy: read in the language of each request, not the one the module was loaded in.
 FIELD_LABELS = {
-    "name": _("Name"), "id_type": _("ID document"), "id_number": _("ID number"), "phone": _("Phone"),
-    "birth_date": _("Birth date"), "age": _("Age"), "sex": _("Sex"), "relation": _("Relation"),
-    "status": _("Lives here as"), "vaccination": _("Vaccination"), "vulnerabilities": _("Needs"),
-    "due_date": _("Due date"), "building": _("Building"), "unit": _("Unit"), "door": _("Door"),
-    "address": _("Address"), "note": _("Note"), "returned_from": _("Returned from"), "returned_on": _("Returned on"),
+    "name": gettext_lazy("Name"), "id_type": gettext_lazy("ID document"), "id_number": gettext_lazy("ID number"),
+    "phone": gettext_lazy("Phone"), "birth_date": gettext_lazy("Birth date"), "age": gettext_lazy("Age"),
+    "sex": gettext_lazy("Sex"), "relation": gettext_lazy("Relation"), "status": gettext_lazy("Lives here as"),
+    "vaccination": gettext_lazy("Vaccination"), "vulnerabilities": gettext_lazy("Needs"), "due_date": gettext_lazy("Due date"),
+    "building": gettext_lazy("Building"), "unit": gettext_lazy("Unit"), "door": gettext_lazy("Door"),
+    "address": gettext_lazy("Address"), "note": gettext_lazy("Note"), "returned_from": gettext_lazy("Returned from"),
+    "returned_on": gettext_lazy("Returned on"),
 }
 
 
@@ -31,7 +37,7 @@ def _job(request, pk):
 
 @login_required
 def import_start(request, pk: int):
-    area = visible_area(request, pk)
+    area = visible_area(request, pk, perm=Perm.LEDGER_IMPORT)
     errors = {}
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -82,29 +88,56 @@ def import_columns(request, pk: int):
     }, status=422 if errors else 200)
 
 
+REPORT_PAGE = 100
+
+
+def _column(entry: dict) -> str:
+    """The column as the file calls it; the field's name for reports made before columns were kept."""
+    return entry.get("column") or str(FIELD_LABELS.get(entry["field"], entry["field"]))
+
+
 @login_required
 def import_job(request, pk: int):
     job = _job(request, pk)
     template = "web/imports/_progress.html" if request.headers.get("HX-Request") else "web/imports/job.html"
-    return render(request, template, {"job": job, "field_labels": FIELD_LABELS, "errors": job.errors[:500]})
+    # Every refusal and warning, a page at a time (each list has its own page number).
+    refused = Paginator(job.errors, REPORT_PAGE).get_page(request.GET.get("refused"))
+    warned = Paginator(job.warnings, REPORT_PAGE).get_page(request.GET.get("warned"))
+    return render(request, template, {
+        "job": job, "refused": refused, "warned": warned,
+        "refused_rows": [{**e, "column": _column(e)} for e in refused],
+        "warned_rows": [{**w, "column": _column(w)} for w in warned],
+        "errors_cut": job.error_count - len(job.errors), "warnings_cut": job.warning_count - len(job.warnings),
+    })
 
 
 @login_required
 def import_report(request, pk: int):
+    """The whole report as CSV: every refusal, then every warning, by row."""
     job = _job(request, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-report.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 CSV with a BOM correctly
     writer = csv.writer(response)
-    writer.writerow([_("Row"), _("Field"), _("Problem")])
+    writer.writerow([_("Row"), _("Column"), _("Outcome"), _("Problem"), _("Value as written")])
     for error in job.errors:
-        writer.writerow([error["row"], FIELD_LABELS.get(error["field"], error["field"]), error["message"]])
+        writer.writerow([error["row"], _column(error), _("Not stored"), error["message"], ""])
+    for warning in job.warnings:
+        writer.writerow([warning["row"], _column(warning), _("Stored with a warning"), warning["message"], warning.get("value", "")])
+    if job.error_count > len(job.errors):
+        writer.writerow(["", "", _("Not stored"), _(
+            "%(n)d more refusals are not listed: the report keeps the first %(limit)d. Correct the rows above and "
+            "import the file again to see the rest.") % {"n": job.error_count - len(job.errors), "limit": job.REPORT_LIMIT}, ""])
+    if job.warning_count > len(job.warnings):
+        writer.writerow(["", "", _("Stored with a warning"), _(
+            "%(n)d more warnings are not listed: the report keeps the first %(limit)d.") % {
+            "n": job.warning_count - len(job.warnings), "limit": job.REPORT_LIMIT}, ""])
     return response
 
 
 @login_required
 def area_export(request, pk: int):
-    area = visible_area(request, pk)
+    area = visible_area(request, pk, perm=Perm.LEDGER_EXPORT)
     if request.method != "POST":
         return render(request, "web/imports/export.html", {"area": area, "crumbs": breadcrumbs(request.user, area)})
     return _export(request, area)
