@@ -146,3 +146,18 @@ def test_an_address_column_is_carried_to_members_but_not_to_a_new_head(world):
         "The door (room number) is missing. This row is a head of household (户主), so it starts a household of its "
         "own and the door above was not carried down: write its door.")}]
     assert Residence.objects.get(person__name="李四").household == Residence.objects.get(person__name="张三").household
+
+
+def test_a_name_over_its_limit_is_refused_with_the_limit_not_cut(world):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        services.import_upload(acting_user=world.staff, area=world.p1, filename="名" * 200 + ".xlsx", data=messy_xlsx())
+    assert caught.value.message_dict == {"file": [
+        "The file's name has 205 characters, and at most 200 are kept: rename the file and upload it again."]}
+    job = services.import_upload(acting_user=world.staff, area=world.p1, filename="list.xlsx", data=messy_xlsx())
+    with pytest.raises(ValidationError) as caught:
+        services.import_start(acting_user=world.staff, job=job, mapping=job.mapping, save_as="物" * 101)
+    assert caught.value.message_dict == {"save_as": ["At most 100 characters; this has 101. Shorten it and send it again."]}
+    job.refresh_from_db()
+    assert (job.status, ColumnMapping.objects.count(), ImportJob.objects.count()) == (ImportStatus.DRAFT, 0, 1)

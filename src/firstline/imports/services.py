@@ -37,6 +37,8 @@ MAX_ROWS = 200_000
 PROGRESS_EVERY = 2000
 LOOKUP_CHUNK = 900
 ANALYZE_AFTER = 10_000
+FILENAME_LIMIT = ImportJob._meta.get_field("filename").max_length
+MAPPING_NAME_LIMIT = ColumnMapping._meta.get_field("name").max_length
 
 
 @transaction.atomic
@@ -50,13 +52,16 @@ def import_upload(*, acting_user, area: Area, filename: str, data: bytes, mode: 
         raise ValidationError({"mode": _("Unknown mode.")})
     if len(data) > MAX_FILE_BYTES:
         raise ValidationError({"file": _("The file is larger than 40 MB.")})
+    if len(filename) > FILENAME_LIMIT:
+        raise ValidationError({"file": _("The file's name has %(n)d characters, and at most %(limit)d are kept: rename the "
+                                         "file and upload it again.") % {"n": len(filename), "limit": FILENAME_LIMIT}})
     file_format = parsing.file_format_of(filename)
     table = parsing.read_table(data, file_format)
     saved = {}
     if mapping_name:
         saved = ColumnMapping.objects.filter(area__in=_mapping_areas(area), name=mapping_name).values_list("mapping", flat=True).first() or {}
     job = ImportJob.objects.create(
-        area=area, created_by=acting_user, filename=filename[:200], file_format=file_format,
+        area=area, created_by=acting_user, filename=filename, file_format=file_format,
         file_sealed=crypto.seal_bytes(data), mode=mode, mapping=parsing.detect_mapping(table.headers, saved),
         total_rows=len(table.rows), status=ImportStatus.DRAFT,
     )
@@ -87,10 +92,13 @@ def import_start(*, acting_user, job: ImportJob, mapping: dict[str, str], save_a
         raise ValidationError({"mapping": _("One column must hold the name.")})
     if not ({"building", "door"} <= set(fields) or "address" in fields or job.area.kind == AreaKind.HOUSEHOLD):
         raise ValidationError({"mapping": _("Map the building and door columns, or one address column.")})
+    if len(save_as.strip()) > MAPPING_NAME_LIMIT:
+        raise ValidationError({"save_as": _("At most %(limit)d characters; this has %(n)d. Shorten it and send it again.") % {
+            "limit": MAPPING_NAME_LIMIT, "n": len(save_as.strip())}})
     if not ImportJob.objects.filter(pk=job.pk, status=ImportStatus.DRAFT).update(mapping=mapping, status=ImportStatus.QUEUED):
         raise ValidationError(_("This import has already started."))
     if save_as.strip():
-        ColumnMapping.objects.update_or_create(area=job.area, name=save_as.strip()[:100],
+        ColumnMapping.objects.update_or_create(area=job.area, name=save_as.strip(),
                                                defaults={"mapping": mapping, "created_by": acting_user})
     audit_record(actor=acting_user, action="import.start", target=job, area_path=job.area.path, changes={"mapping": mapping})
     job.refresh_from_db()
@@ -212,7 +220,7 @@ def import_run(job_id: int) -> ImportJob:
         _progress(job, status=ImportStatus.DONE, created_count=created, households_created=households_created,
                   finished_at=timezone.now(), file_sealed=None, **_report(report))
     except ValidationError as exc:
-        _progress(job, status=ImportStatus.FAILED, failure=" ".join(exc.messages)[:2000], finished_at=timezone.now(), file_sealed=None)
+        _progress(job, status=ImportStatus.FAILED, failure=" ".join(exc.messages), finished_at=timezone.now(), file_sealed=None)
     except Exception as exc:
         logger.exception("import %s failed", job.pk)
         _progress(job, status=ImportStatus.FAILED, failure=_("The import stopped on an unexpected error (%(error)s); nothing was saved.")
