@@ -47,15 +47,15 @@ def test_export_masked_by_default_and_audited(api_client, world):
     from firstline.people.services import person_register
 
     person_register(acting_user=world.staff, household=household(world.b1, "101"), data={"name": "甲", "id_number": CLEAR_ID})
-    response = api_client.get(world.staff, "/imports/export", area_id=world.p1.pk)
+    response = api_client.get(world.staff, "/imports/export", area=world.p1.pk)
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)
     assert rows[1][3:6] == ("甲", "Resident ID card", "110***********002X")
-    unmasked = api_client.get(world.staff, "/imports/export", area_id=world.p1.pk, unmasked="true")
+    unmasked = api_client.get(world.staff, "/imports/export", area=world.p1.pk, unmasked="true")
     assert list(load_workbook(io.BytesIO(unmasked.content)).active.values)[1][5] == CLEAR_ID
     assert list(AuditEntry.objects.filter(action="ledger.export").values_list("changes", flat=True)) == [
         {"rows": 1, "unmasked": True}, {"rows": 1, "unmasked": False}]
-    assert api_client.get(world.leader, "/imports/export", area_id=world.b1.pk).status_code == 403
+    assert api_client.get(world.leader, "/imports/export", area=world.b1.pk).status_code == 403
 
 
 def test_review_queue_accept_and_resolve_code(api_client, world):
@@ -91,3 +91,22 @@ def test_patch_an_area(api_client, world):
     assert refused.status_code == 422
     world.b1.refresh_from_db()
     assert (world.b1.name, world.b1.floors) == ("1号楼", 7)
+
+
+def test_a_flood_held_past_the_quota_is_listed_with_its_senders_and_rejected_at_once(api_client, world, monkeypatch):
+    monkeypatch.setattr(services, "PER_COMPOUND_PER_HOUR", 2)
+    door = household(world.b1, "301")
+    sent = [services.registration_submit(
+        compound=world.p1, household=door, address_text="", contact_phone="13800138000",
+        members=[{"name": f"甲{i}", "id_type": "none", "age": "30"}], submission_key=f"flood-{i:020d}",
+        client_ip="192.0.2.9" if i < 3 else "203.0.113.7") for i in range(4)]
+    pending = api_client.get(world.staff, "/registrations/pending").json()
+    assert [(p["id"], p["status"], p["sender"]) for p in pending] == [
+        (sent[0].pk, "pending", sent[0].client_hash), (sent[1].pk, "pending", sent[0].client_hash),
+        (sent[2].pk, "suspect", sent[0].client_hash), (sent[3].pk, "suspect", sent[3].client_hash)]
+    outsider = api_client.post(world.outsider, "/registrations/reject", {"senders": [sent[0].client_hash], "reason": "spam"})
+    assert (outsider.status_code, outsider.json()) == (200, {"rejected": 0})
+    rejected = api_client.post(world.staff, "/registrations/reject", {"senders": [sent[0].client_hash], "reason": "垃圾提交"})
+    assert (rejected.status_code, rejected.json()) == (200, {"rejected": 3})
+    assert [p["id"] for p in api_client.get(world.staff, "/registrations/pending").json()] == [sent[3].pk]
+    assert api_client.post(world.staff, "/registrations/reject", {"submission_ids": [sent[3].pk], "reason": ""}).status_code == 422

@@ -63,7 +63,11 @@ def test_faults_are_named_and_change_nothing(api, world, residents):
     cases = [
         ({**base, "result": "maybe"}, ["result"]),
         ({**base, "client_key": "abc"}, {"client_key": ["The form has no key; reload it and send again."]}),
-        ({**base, "taken_at": "2999-01-01T08:00:00+08:00"}, {"taken_at": ["A test cannot be in the future."]}),
+        ({**base, "taken_at": "2030-01-01T08:00:00+08:00"}, {"taken_at": ["A test cannot be in the future."]}),
+        ({**base, "taken_at": "2999-01-01T08:00:00+08:00"}, {"taken_at": ["The year must be between 1900 and 2100."]}),
+        ({**base, "taken_at": "2022-04-01T08:00:00"}, {"taken_at": ["Give the time zone, like 2022-04-04T06:30:00+08:00."]}),
+        ({**base, "taken_at": 1648771200}, {"taken_at": [
+            "A date or time written as text, like 2022-04-04 or 2022-04-04T06:30:00+08:00."]}),
         ({**base, "household_id": world.b1.pk}, {"__all__": ["Antigen results are reported per household."]}),
         ({**base, "person_id": residents.b1[2].pk}, {"person": ["居民12甲 does not live in this household."]}),
     ]

@@ -54,7 +54,11 @@ def test_change_a_point_and_the_rounds_points(api, world, round_, point):
 def test_faults_are_named_and_change_nothing(api, world, point):
     before = _points()
     cases = [
-        ({"compound_id": world.p1.pk, "name": "西门", "desks": 0}, {"desks": ["A whole number from 1 to 50."]}),
+        ({"compound_id": world.p1.pk, "name": "西门", "desks": 0}, {"desks": ["At least 1."]}),
+        ({"compound_id": world.p1.pk, "name": "西门", "desks": True}, {"desks": ["A whole number."]}),
+        ({"compound_id": world.p1.pk, "name": "西门", "closes_at": "12:22:06+16:53"},
+         {"closes_at": ["A time of day is local time: write it without a zone, like 06:30."]}),
+        ({"compound_id": world.p1.pk, "name": "门" * 101}, {"name": ["At most 100 characters."]}),
         ({"compound_id": world.p1.pk, "name": "西门", "opens_at": "12:00", "closes_at": "06:00"},
          {"closes_at": ["The point must close after it opens."]}),
         ({"compound_id": world.p1.pk, "name": "东门采样点"}, {"name": ["东门采样点 already exists here."]}),
@@ -66,7 +70,7 @@ def test_faults_are_named_and_change_nothing(api, world, point):
     served = api.post(world.coordinator, "/testing/points", {"compound_id": world.p1.pk, "name": "西门", "serves": [world.b9.pk]})
     assert (served.status_code, served.json()["errors"]) == (422, {"serves": ["9号楼 is not a building or unit of P1小区."]})
     patched = api.patch(world.staff, f"/testing/points/{point.pk}", {"desks": 51, "name": "改名"})
-    assert (patched.status_code, patched.json()["errors"]) == (422, {"desks": ["A whole number from 1 to 50."]})
+    assert (patched.status_code, patched.json()["errors"]) == (422, {"desks": ["At most 50."]})
     assert _points() == before
     assert AuditEntry.objects.filter(action__startswith="testing.point", actor=world.coordinator).count() == 0
 

@@ -46,7 +46,7 @@ def test_faults_are_named_and_change_nothing(api, world, round_):
     before = _rules(round_)
     seven = api.put(world.staff, f"/testing/rounds/{round_.pk}/pooling",
                     {"by_risk": [{"risk_status": "normal", "capacity": 7}]})
-    assert (seven.status_code, seven.json()["errors"]) == (422, {"capacity_normal": ["A tube takes 1, 5, 10 or 20 people."]})
+    assert (seven.status_code, seven.json()["errors"]) == (422, {"by_risk.0.capacity": ["Must be one of 1, 5, 10, 20."]})
     twice = api.put(world.staff, f"/testing/rounds/{round_.pk}/pooling", {
         "by_area": [{"area_id": world.b1.pk, "capacity": 5}, {"area_id": world.b1.pk, "capacity": 1}]})
     assert (twice.status_code, twice.json()["errors"]) == (422, {"area": ["1号楼 has two rules."]})
@@ -55,7 +55,7 @@ def test_faults_are_named_and_change_nothing(api, world, round_):
     assert (outside.status_code, outside.json()["errors"]) == (422, {"area": ["9号楼 is not inside C1社区."]})
     unknown = api.put(world.staff, f"/testing/rounds/{round_.pk}/pooling",
                       {"by_risk": [{"risk_status": "red", "capacity": 1}]})
-    assert (unknown.status_code, list(unknown.json()["errors"])) == (422, ["by_risk"])
+    assert (unknown.status_code, list(unknown.json()["errors"])) == (422, ["by_risk.0.risk_status"])
     sealed_twice = api.put(world.staff, f"/testing/rounds/{round_.pk}/pooling", {"by_risk": [
         {"risk_status": "sealed", "capacity": 1}, {"risk_status": "sealed", "capacity": 5}]})
     assert (sealed_twice.status_code, sealed_twice.json()["errors"]) == (422, {"by_risk": ["Give one rule per risk status."]})

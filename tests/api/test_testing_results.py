@@ -102,6 +102,36 @@ def test_file_faults_are_named_and_change_nothing(api, world, residents, round_,
     not_json = upload(api, world.lab, "lab.csv", "试管编码,检测结果\nTG0000001,阴性\n", mapping="{tube")
     assert (not_json.status_code, not_json.json()["errors"]) == (
         422, {"mapping": ["Give the mapping as a JSON object {header: field}."]})
+    # A mapping naming headers the file does not have: every row would be lost, so nothing is read.
+    wrong_headers = upload(api, world.lab, "lab.csv", "试管编码,检测结果\nTG0000001,阴性\n",
+                           mapping=json.dumps({"Tube": "tube_code", "Result": "result"}))
+    assert (wrong_headers.status_code, wrong_headers.json()["errors"]) == (
+        422, {"mapping": ["The file has no column Tube、Result. Its columns are: 试管编码、检测结果."]})
+    unknown_field = upload(api, world.lab, "lab.csv", "试管编码,检测结果\nTG0000001,阴性\n",
+                           mapping=json.dumps({"试管编码": "tube_code", "检测结果": "outcome"}))
+    assert (unknown_field.status_code, unknown_field.json()["errors"]) == (
+        422, {"mapping": ["Unknown fields outcome: map columns to tube_code, result, reported_at."]})
+    empty = upload(api, world.lab, "lab.csv", "")
+    assert (empty.status_code, empty.json()["errors"]) == (
+        422, {"file": ["The file is empty: export the results from the lab system again."]})
+    header_only = upload(api, world.lab, "lab.csv", "试管编码,检测结果\n\n,\n")
+    assert (header_only.status_code, header_only.json()["errors"]) == (
+        422, {"file": ["The file has its header row but no results under it."]})
+    binary = upload(api, world.lab, "lab.csv", "%PDF-1.4\x00\x01\x02 binary")
+    assert (binary.status_code, binary.json()["errors"]) == (422, {"file": [
+        "This is not a text (CSV) file: save the lab system's export as CSV or XLSX and upload that."]})
+    not_excel = upload(api, world.lab, "lab.xlsx", "试管编码,检测结果\nTG0000001,阴性\n")
+    assert (not_excel.status_code, list(not_excel.json()["errors"])) == (422, ["__all__"])
+    long_name = upload(api, world.lab, "lab.csv", "试管编码,检测结果\nTG0000001,阴性\n", save_as="金" * 101)
+    assert (long_name.status_code, long_name.json()["errors"]) == (422, {"save_as": ["At most 100 characters."]})
+    # A multipart request with no file in it.
+    no_file = api.client.post("/api/v1/testing/results/upload", {"mapping": ""},
+                              HTTP_AUTHORIZATION=f"Bearer {api.key_for(world.lab)}")
+    assert (no_file.status_code, no_file.json()["errors"]) == (422, {"file": ["This is missing."]})
+    no_body = api.client.generic("POST", "/api/v1/testing/results/upload", b"",
+                                 content_type="multipart/form-data; boundary=x",
+                                 HTTP_AUTHORIZATION=f"Bearer {api.key_for(world.lab)}")
+    assert (no_body.status_code, no_body.json()["errors"]) == (422, {"file": ["This is missing."]})
     assert _results() == before
 
 

@@ -13,6 +13,7 @@ from freezegun import freeze_time
 
 from firstline.areas.services import area_public_token_ensure
 from firstline.common.audit import AuditEntry
+from firstline.common.errors import PermissionDenied
 from firstline.registration import selectors, services
 from firstline.registration.models import SelfRegistration, SubmissionQuota, SubmissionStatus
 from tests.conftest import household
@@ -222,7 +223,9 @@ def test_rejecting_many_needs_a_reason_and_touches_nothing_outside_the_reviewers
     assert client.post("/registrations/", {"submission": [junk[0].pk], "reason": " "}).status_code == 422
     assert services.registrations_reject_many(acting_user=world.outsider, submission_ids=[j.pk for j in junk],
                                               senders=[junk[0].client_hash], reason="spam") == 0
-    assert services.registrations_reject_many(acting_user=world.leader, submission_ids=[junk[0].pk], reason="spam") == 0
+    # A role that never reviews forms is told so (and nothing is rejected).
+    with pytest.raises(PermissionDenied, match="Your role does not allow you to review self-registrations."):
+        services.registrations_reject_many(acting_user=world.leader, submission_ids=[junk[0].pk], reason="spam")
     assert SelfRegistration.objects.filter(status=SubmissionStatus.REJECTED).count() == 0
     assert AuditEntry.objects.filter(action="registration.reject_many").count() == 0
 

@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from firstline.api.schemas import READ_ERRORS, WRITE_ERRORS
+from firstline.api.types import IdParam
 from firstline.areas.selectors import area_get
 from firstline.imports import export, selectors, services
 from firstline.imports.models import ImportMode, ImportStatus
@@ -20,7 +21,12 @@ router = Router(tags=["imports"])
 class ImportErrorOut(Schema):
     row: int = Field(description="Row number as the spreadsheet shows it (the header row counts).")
     field: str
+    column: str = Field("", description="The column's header as written in the file (empty when no column holds the field).")
     message: str
+
+
+class ImportWarningOut(ImportErrorOut):
+    value: str = Field("", description="The text as written (an unknown label); never an ID number.")
 
 
 class ImportJobOut(Schema):
@@ -36,8 +42,16 @@ class ImportJobOut(Schema):
     created_count: int
     households_created: int
     duplicate_count: int
-    rejected_count: int
-    errors: list[ImportErrorOut] = Field(description="Rejected rows; values masked, never an ID number in clear.")
+    rejected_count: int = Field(description="Rows refused.")
+    warned_count: int = Field(description="People stored with at least one warning.")
+    blank_rows: int = Field(description="Blank rows, skipped.")
+    place_rows: int = Field(description="Rows naming only a place (a section title, a vacant door), skipped.")
+    filled_rows: int = Field(description="Rows whose building, unit or door came from a merged cell or the row above.")
+    error_count: int = Field(description="Refusals in all (a row may have several); `errors` lists the first 50,000.")
+    warning_count: int = Field(description="Warnings in all; `warnings` lists the first 50,000.")
+    errors: list[ImportErrorOut] = Field(description="Refusals by row and column; values masked, never an ID number in clear.")
+    warnings: list[ImportWarningOut] = Field(description="People stored despite something worth a look (an unknown label "
+                                                         "kept in the note, a long note cut, a number read by its shape).")
     failure: str
     created_at: dt.datetime
     finished_at: dt.datetime | None
@@ -73,7 +87,7 @@ def import_upload(request: HttpRequest, payload: Form[ImportUploadIn], file: Fil
 
 
 @router.post("/{int:job_id}/start", response={200: ImportJobOut, **WRITE_ERRORS}, summary="Confirm the mapping and start")
-def import_start(request: HttpRequest, job_id: int, payload: ImportStartIn):
+def import_start(request: HttpRequest, job_id: IdParam, payload: ImportStartIn):
     job = selectors.import_job_get(user=request.user, pk=job_id)
     from firstline.imports.models import ImportJob
 
@@ -82,13 +96,14 @@ def import_start(request: HttpRequest, job_id: int, payload: ImportStartIn):
 
 
 @router.get("/{int:job_id}", response={200: ImportJobOut, **READ_ERRORS}, summary="Status, progress and report")
-def import_status(request: HttpRequest, job_id: int):
+def import_status(request: HttpRequest, job_id: IdParam):
     return selectors.import_job_get(user=request.user, pk=job_id)
 
 
 @router.get("/export", response={200: None, **WRITE_ERRORS}, summary="The ledger of an area as XLSX (masked unless asked)")
-def ledger_export(request: HttpRequest, area_id: int, unmasked: bool = False):
-    area = area_get(user=request.user, pk=area_id)
+def ledger_export(request: HttpRequest, area: IdParam, unmasked: bool = False):
+    # `area`, as every other operation names the area it reads under (`area_id` is a body field's name).
+    area = area_get(user=request.user, pk=area)
     data, _rows = export.ledger_export(acting_user=request.user, area=area, unmasked=unmasked)
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="ledger-{area.pk}.xlsx"'

@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema
 
 from firstline.api.pagination import PageQuery, page_of
 from firstline.api.schemas import READ_ERRORS, WRITE_ERRORS, PageOut
+from firstline.api.types import Id
 from firstline.notices import selectors, services
 from firstline.notices.models import NoticeKind
 
@@ -66,7 +67,7 @@ class NoticeQuery(PageQuery):
 
 
 class NoticeReadIn(Schema):
-    ids: list[int] = Field(max_length=500, description="Notice ids; the caller's own deliveries of them are marked read.")
+    ids: list[Id] = Field(max_length=500, description="Notice ids; the caller's own deliveries of them are marked read.")
 
 
 class NoticeReadOut(Schema):

@@ -1,6 +1,8 @@
 """API: the household ledger — find, read, register and correct people; reveal an ID number (audited)."""
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.responses import Status
 
@@ -14,6 +16,7 @@ from firstline.api.schemas import (
     MoveIn,
     PersonDetailOut,
     PersonRegisterIn,
+    PersonSearchIn,
     PersonSearchPage,
     PersonSearchQuery,
     PersonUpdateIn,
@@ -22,6 +25,7 @@ from firstline.api.schemas import (
     RevealOut,
     VulnerabilitiesIn,
 )
+from firstline.api.types import IdParam
 from firstline.areas.models import AreaKind
 from firstline.areas.selectors import area_get
 from firstline.people import selectors, services
@@ -29,23 +33,38 @@ from firstline.people import selectors, services
 router = Router(tags=["people"])
 
 
-@router.get("/search", response={200: PersonSearchPage, **READ_ERRORS},
-            summary="Find people by ID number, phone, door or name")
-def person_search(request: HttpRequest, query: Query[PersonSearchQuery]):
+def _search(request: HttpRequest, query: PersonSearchQuery | PersonSearchIn) -> dict:
     # The selector caps its own result; ask for everything up to the end of this page (plus one).
     kind, found = selectors.person_search(user=request.user, query=query.q, limit=query.offset + query.limit + 1)
     return {**page_of(found, query), "query_kind": kind}
 
 
+@router.post("/search", response={200: PersonSearchPage, **READ_ERRORS},
+             summary="Find people by ID number, phone, door or name (the query in the body)")
+def person_search_posted(request: HttpRequest, payload: PersonSearchIn):
+    return _search(request, payload)
+
+
+@router.get("/search", response={200: PersonSearchPage, **READ_ERRORS},
+            summary="Find people by door or name (a link may carry these; ID numbers and phones are POSTed)")
+def person_search(request: HttpRequest, query: Query[PersonSearchQuery]):
+    if selectors.query_is_private(query.q):
+        # Refused without repeating it. The address has reached the logs already; the answer says
+        # how to keep the next one out of them.
+        raise ValidationError({"q": [_("An ID number or a phone number goes in the body of POST "
+                                       "/api/v1/people/search, never in the address.")]})
+    return _search(request, query)
+
+
 @router.get("/households/{int:household_id}/members", response={200: list[MemberOut], **READ_ERRORS},
             summary="The people living now in a household")
-def household_members(request: HttpRequest, household_id: int):
+def household_members(request: HttpRequest, household_id: IdParam):
     household = area_get(user=request.user, pk=household_id, kind=AreaKind.HOUSEHOLD)
     return selectors.household_members(user=request.user, household=household)
 
 
 @router.get("/{int:person_id}", response={200: PersonDetailOut, **READ_ERRORS})
-def person_detail(request: HttpRequest, person_id: int):
+def person_detail(request: HttpRequest, person_id: IdParam):
     return selectors.person_detail(user=request.user, pk=person_id)
 
 
@@ -61,7 +80,7 @@ def person_register(request: HttpRequest, payload: PersonRegisterIn):
 
 
 @router.patch("/{int:person_id}", response={200: PersonDetailOut, **WRITE_ERRORS}, summary="Correct a person's details")
-def person_update(request: HttpRequest, person_id: int, payload: PersonUpdateIn):
+def person_update(request: HttpRequest, person_id: IdParam, payload: PersonUpdateIn):
     person = selectors.person_get(user=request.user, pk=person_id)
     services.person_update(acting_user=request.user, person=person, data=payload.dict(exclude_unset=True))
     return selectors.person_detail(user=request.user, pk=person.pk)
@@ -69,14 +88,14 @@ def person_update(request: HttpRequest, person_id: int, payload: PersonUpdateIn)
 
 @router.post("/{int:person_id}/reveal-id", response={200: RevealOut, **WRITE_ERRORS},
              summary="Show the ID number in clear (audited)")
-def person_reveal_id(request: HttpRequest, person_id: int, payload: RevealIn):
+def person_reveal_id(request: HttpRequest, person_id: IdParam, payload: RevealIn):
     person = selectors.person_get(user=request.user, pk=person_id)
     return {"id_number": services.person_reveal_id(acting_user=request.user, person=person, reason=payload.reason)}
 
 
 @router.put("/{int:person_id}/vulnerabilities", response={200: PersonDetailOut, **WRITE_ERRORS},
             summary="Replace the person's vulnerable groups")
-def person_set_vulnerabilities(request: HttpRequest, person_id: int, payload: VulnerabilitiesIn):
+def person_set_vulnerabilities(request: HttpRequest, person_id: IdParam, payload: VulnerabilitiesIn):
     person = selectors.person_get(user=request.user, pk=person_id)
     tags = {item.tag: {"due_date": item.due_date, "note": item.note} for item in payload.vulnerabilities}
     services.person_set_vulnerabilities(acting_user=request.user, person=person, tags=tags)
@@ -85,7 +104,7 @@ def person_set_vulnerabilities(request: HttpRequest, person_id: int, payload: Vu
 
 @router.post("/{int:person_id}/move", response={201: ResidenceOut, **WRITE_ERRORS},
              summary="Move a person to another household")
-def residence_move(request: HttpRequest, person_id: int, payload: MoveIn):
+def residence_move(request: HttpRequest, person_id: IdParam, payload: MoveIn):
     person = selectors.person_get(user=request.user, pk=person_id)
     household = area_get(user=request.user, pk=payload.household_id, kind=AreaKind.HOUSEHOLD)
     residence = services.residence_move(
@@ -97,7 +116,7 @@ def residence_move(request: HttpRequest, person_id: int, payload: MoveIn):
 
 @router.post("/{int:person_id}/end-residence", response={204: None, **WRITE_ERRORS},
              summary="The person has left the area (moved away, died)")
-def residence_end(request: HttpRequest, person_id: int, payload: EndResidenceIn):
+def residence_end(request: HttpRequest, person_id: IdParam, payload: EndResidenceIn):
     person = selectors.person_get(user=request.user, pk=person_id)
     services.residence_end(acting_user=request.user, person=person, date=payload.date, reason=payload.reason)
     return Status(204, None)

@@ -9,7 +9,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from firstline.api.pagination import PageQuery
+from firstline.api.pagination import PageIn, PageQuery
+from firstline.api.types import MAX_SORT_KEY, Day, Flag, Id, IdParam, Int, Moment, Text
 from firstline.areas.models import AreaKind, RiskStatus
 from firstline.common.identity import IdType
 from firstline.people.models import Relation, ResidenceStatus, Sex, Source, Vaccination, VulnerabilityTag
@@ -34,8 +35,11 @@ class ConflictOut(ErrorOut):
     person_id: int | None = Field(None, description="The record already holding this ID number, if you may see it.")
 
 
-READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: InvalidOut}
-WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut, 422: InvalidOut}
+# 400: a body that is not JSON (or not the form an upload needs); 429: too many failed sign-ins or
+# wrong tokens from this client, retry after the time the Retry-After header gives.
+READ_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut, 429: ErrorOut}
+WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut, 422: InvalidOut,
+                429: ErrorOut}
 
 
 class PageOut(Schema):
@@ -83,34 +87,34 @@ class AreaChildPage(PageOut):
 
 class AreaCreateIn(Schema):
     kind: AreaKind
-    name: str
-    sort_key: int = 0
-    has_lift: bool | None = None
-    floors: int | None = None
-    floor: int | None = None
-    door: str = ""
+    name: Text(100)
+    sort_key: Int(0, MAX_SORT_KEY, "Orders the area among its siblings.") = 0
+    has_lift: Flag | None = Field(None, description="Buildings only.")
+    floors: Int(1, 60, "Buildings only.") | None = None
+    floor: Int(-5, 60, "Households only (negative: basement).") | None = None
+    door: Text(20, description="Households only.") = ""
 
 
 class AreaUpdateIn(Schema):
-    name: str | None = None
-    note: str | None = None
-    has_lift: bool | None = Field(None, description="Buildings only.")
-    floors: int | None = Field(None, description="Buildings only.")
-    floor: int | None = Field(None, description="Households only.")
-    door: str | None = Field(None, description="Households only.")
+    name: Text(100) | None = None
+    note: Text(200) | None = None
+    has_lift: Flag | None = Field(None, description="Buildings only.")
+    floors: Int(1, 60, "Buildings only.") | None = None
+    floor: Int(-5, 60, "Households only (negative: basement).") | None = None
+    door: Text(20, description="Households only.") | None = None
 
 
 class BuildingCreateIn(Schema):
-    name: str
-    units: int = Field(description="Stairwells (0 to 20); 0 puts the doors directly under the building.")
-    floors: int = Field(description="1 to 60.")
-    doors_per_floor: int = Field(description="1 to 20.")
-    has_lift: bool
+    name: Text(100)
+    units: Int(0, 20, "Stairwells; 0 puts the doors directly under the building.")
+    floors: Int(1, 60)
+    doors_per_floor: Int(1, 20)
+    has_lift: Flag
 
 
 class RiskIn(Schema):
     status: RiskStatus
-    reason: str
+    reason: Text(300, description="Why the status changes; kept in the history.")
 
 
 class RiskChangeOut(Schema):
@@ -240,7 +244,12 @@ class PersonDetailOut(PersonSummaryOut):
 
 
 class PersonSearchQuery(PageQuery):
-    q: str = Field(description="An exact ID number, a phone, a door ('3-2-501', '3号楼2单元501') or a name (prefix).")
+    q: Text(100) = Field(description="A door ('3-2-501', '3号楼2单元501') or a name (prefix). An ID number or a "
+                         "phone is refused here (422): it would reach server and proxy logs; POST it in the body.")
+
+
+class PersonSearchIn(PageIn):
+    q: Text(100) = Field(description="An exact ID number, a phone, a door ('3-2-501', '3号楼2单元501') or a name (prefix).")
 
 
 class PersonSearchPage(PageOut):
@@ -249,50 +258,50 @@ class PersonSearchPage(PageOut):
 
 
 class VulnerabilityIn(Schema):
-    tag: str = Field(description="A vulnerable group: a tag value or the words people type (独居老人, 孕妇…).")
-    due_date: dt.date | None = None
-    note: str = ""
+    tag: Text(60, description="A vulnerable group: a tag value or the words people type (独居老人, 孕妇…).")
+    due_date: Day | None = None
+    note: Text(200) = ""
 
 
 class PersonRegisterIn(Schema):
     """Raw values, cleaned by the same rules as the forms and imports; faults come back by field."""
 
-    household_id: int
-    name: str
-    id_type: str | None = Field(None, description="resident_id (the default when a number is given), passport, …, none.")
-    id_number: str | None = None
-    phone: str | None = None
-    birth_date: dt.date | None = None
-    age: str | None = Field(None, description="Years, when the birth date is unknown.")
-    sex: str | None = None
-    vaccination: str | None = None
-    relation: str | None = None
-    status: str | None = Field(None, description="resident, tenant or temporary.")
-    vulnerabilities: list[VulnerabilityIn] = []
-    returned_from: str | None = None
-    returned_on: dt.date | None = None
-    note: str | None = None
-    moved_in: dt.date | None = None
+    household_id: Id
+    name: Text(60)
+    id_type: Text(40, description="resident_id (the default when a number is given), passport, …, none.") | None = None
+    id_number: Text(40) | None = None
+    phone: Text(30) | None = None
+    birth_date: Day | None = None
+    age: Text(10, description="Years, when the birth date is unknown.") | None = None
+    sex: Text(10) | None = None
+    vaccination: Text(20) | None = None
+    relation: Text(20) | None = None
+    status: Text(20, description="resident, tenant or temporary.") | None = None
+    vulnerabilities: list[VulnerabilityIn] = Field([], max_length=20)
+    returned_from: Text(100) | None = None
+    returned_on: Day | None = None
+    note: Text(300) | None = None
+    moved_in: Day | None = None
 
 
 class PersonUpdateIn(Schema):
     """Only the fields sent change."""
 
-    name: str | None = None
-    id_type: str | None = None
-    id_number: str | None = None
-    phone: str | None = None
-    birth_date: dt.date | None = None
-    age: str | None = None
-    sex: str | None = None
-    vaccination: str | None = None
-    returned_from: str | None = None
-    returned_on: dt.date | None = None
-    note: str | None = None
+    name: Text(60) | None = None
+    id_type: Text(40) | None = None
+    id_number: Text(40) | None = None
+    phone: Text(30) | None = None
+    birth_date: Day | None = None
+    age: Text(10) | None = None
+    sex: Text(10) | None = None
+    vaccination: Text(20) | None = None
+    returned_from: Text(100) | None = None
+    returned_on: Day | None = None
+    note: Text(300) | None = None
 
 
 class RevealIn(Schema):
-    reason: str = Field("", description="Why the number is needed; kept in the audit trail.")
+    reason: Text(200, description="Why the number is needed; kept in the audit trail.") = ""
 
 
 class RevealOut(Schema):
@@ -300,24 +309,24 @@ class RevealOut(Schema):
 
 
 class VulnerabilitiesIn(Schema):
-    vulnerabilities: list[VulnerabilityIn] = Field(description="The full new list; groups left out are removed.")
+    vulnerabilities: list[VulnerabilityIn] = Field(max_length=20, description="The full new list; groups left out are removed.")
 
 
 class MoveIn(Schema):
-    household_id: int
-    relation: str = "other"
-    status: str = "resident"
-    date: dt.date
+    household_id: Id
+    relation: Text(20) = "other"
+    status: Text(20) = "resident"
+    date: Day
 
 
 class EndResidenceIn(Schema):
-    date: dt.date
-    reason: str = ""
+    date: Day
+    reason: Text(200) = ""
 
 
 class MergeIn(Schema):
-    keep_id: int
-    merge_id: int
+    keep_id: Id
+    merge_id: Id
 
 
 class MemberOut(Schema):
@@ -337,11 +346,11 @@ class MemberOut(Schema):
 
 
 class VisitIn(Schema):
-    household_id: int
+    household_id: Id
     outcome: Outcome
     channel: Channel = Channel.DOOR
-    note: str = ""
-    visited_at: dt.datetime | None = Field(None, description="With a time zone; now when left out.")
+    note: Text(300) = ""
+    visited_at: Moment | None = Field(None, description="With a time zone; now when left out.")
 
 
 class VisitOut(Schema):
@@ -359,7 +368,7 @@ class VisitOut(Schema):
 
 
 class AreaQuery(PageQuery):
-    area: int = Field(description="The area to look under.")
+    area: IdParam = Field(description="The area to look under.")
 
 
 class VulnerableQuery(AreaQuery):

@@ -87,6 +87,7 @@ from firstline.api.testing_schemas import (
     TubePage,
     TubeQuery,
 )
+from firstline.api.types import IdParam
 from firstline.areas.models import Area, RiskStatus
 from firstline.areas.selectors import area_get, door_labels
 from firstline.common.errors import NotFound
@@ -94,6 +95,7 @@ from firstline.people.selectors import person_get
 from firstline.testing import antigen, export, labfiles, results, selectors, services, transport
 from firstline.testing.models import Box, Round, TubeResult
 from firstline.testing.scanning import (
+    CONFLICT,
     DUPLICATE,
     REFUSED,
     STORED,
@@ -128,14 +130,14 @@ def round_create(request: HttpRequest, payload: RoundCreateIn):
 
 
 @router.get("/rounds/{int:round_id}", response={200: RoundDetailOut, **READ_ERRORS})
-def round_detail(request: HttpRequest, round_id: int):
+def round_detail(request: HttpRequest, round_id: IdParam):
     round = selectors.round_get(user=request.user, pk=round_id)
     return _with_scope(round)
 
 
 @router.patch("/rounds/{int:round_id}", response={200: RoundDetailOut, **WRITE_ERRORS},
               summary="Correct a round (only the fields sent): name, date, window, note, its areas")
-def round_update(request: HttpRequest, round_id: int, payload: RoundUpdateIn):
+def round_update(request: HttpRequest, round_id: IdParam, payload: RoundUpdateIn):
     round = selectors.round_get(user=request.user, pk=round_id)
     scope = _areas(request.user, payload.scope) if payload.scope is not None else None
     round = services.round_update(acting_user=request.user, round=round, scope=scope,
@@ -181,13 +183,13 @@ def _pooling(round: Round) -> dict:
 
 @router.get("/rounds/{int:round_id}/pooling", response={200: PoolingOut, **READ_ERRORS},
             summary="How many people share a tube: by risk status, and the areas with a rule of their own")
-def pooling_get(request: HttpRequest, round_id: int):
+def pooling_get(request: HttpRequest, round_id: IdParam):
     return _pooling(selectors.round_get(user=request.user, pk=round_id))
 
 
 @router.put("/rounds/{int:round_id}/pooling", response={200: PoolingOut, **WRITE_ERRORS},
             summary="Replace the pooling rules (new tubes follow them; tubes already opened keep theirs)")
-def pooling_set(request: HttpRequest, round_id: int, payload: PoolingIn):
+def pooling_set(request: HttpRequest, round_id: IdParam, payload: PoolingIn):
     round = selectors.round_get(user=request.user, pk=round_id)
     risks = [rule.risk_status for rule in payload.by_risk]
     if len(set(risks)) != len(risks):
@@ -203,7 +205,7 @@ def pooling_set(request: HttpRequest, round_id: int, payload: PoolingIn):
 
 @router.post("/rounds/{int:round_id}/status", response={200: RoundDetailOut, **WRITE_ERRORS},
              summary="Open a planned round or close an open one")
-def round_status(request: HttpRequest, round_id: int, payload: RoundStatusIn):
+def round_status(request: HttpRequest, round_id: IdParam, payload: RoundStatusIn):
     round = selectors.round_get(user=request.user, pk=round_id)
     return _with_scope(services.round_set_status(acting_user=request.user, round=round, status=payload.status))
 
@@ -238,7 +240,7 @@ def _outcome(outcome: ScanOutcome) -> dict:
 
 @router.post("/rounds/{int:round_id}/scans", response={200: ScanOutcomeOut, **WRITE_ERRORS},
              summary="Register one scan (a desk online)")
-def scan_one(request: HttpRequest, round_id: int, payload: ScanItemIn):
+def scan_one(request: HttpRequest, round_id: IdParam, payload: ScanItemIn):
     round = selectors.round_get(user=request.user, pk=round_id)
     (outcome,) = scans_record(acting_user=request.user, round=round, scans=[_scan_in(payload)])
     return HttpResponse(json.dumps(_outcome(outcome), ensure_ascii=False), content_type="application/json")
@@ -246,13 +248,14 @@ def scan_one(request: HttpRequest, round_id: int, payload: ScanItemIn):
 
 @router.post("/rounds/{int:round_id}/scans/batch", response={200: ScanBatchOut, **WRITE_ERRORS},
              summary="Register a batch of scans (a device coming back online); idempotent by client_id")
-def scan_batch(request: HttpRequest, round_id: int, payload: ScanBatchIn):
+def scan_batch(request: HttpRequest, round_id: IdParam, payload: ScanBatchIn):
     round = selectors.round_get(user=request.user, pk=round_id)
     outcomes = scans_record(acting_user=request.user, round=round, scans=[_scan_in(item) for item in payload.scans])
     body = {
         "stored": sum(o.status == STORED for o in outcomes),
         "duplicates": sum(o.status == DUPLICATE for o in outcomes),
         "refused": sum(o.status == REFUSED for o in outcomes),
+        "conflicts": sum(o.status == CONFLICT for o in outcomes),
         "outcomes": [_outcome(o) for o in outcomes],
     }
     # Built by hand: a batch of 10,000 answers is serialised in one pass, not validated field by field.
@@ -261,7 +264,7 @@ def scan_batch(request: HttpRequest, round_id: int, payload: ScanBatchIn):
 
 @router.post("/rounds/{int:round_id}/tubes/{tube_code}/close", response={200: ScanOutcomeOut, **WRITE_ERRORS},
              summary="Close a tube before it is full (the end of a family, a unit, the day)")
-def tube_close_early(request: HttpRequest, round_id: int, tube_code: str, payload: TubeCloseIn):
+def tube_close_early(request: HttpRequest, round_id: IdParam, tube_code: str, payload: TubeCloseIn):
     round = selectors.round_get(user=request.user, pk=round_id)
     return _outcome(tube_close(acting_user=request.user, round=round, tube_code=tube_code, client_id=payload.client_id))
 
@@ -292,7 +295,7 @@ def point_create(request: HttpRequest, payload: PointCreateIn):
 
 @router.patch("/points/{int:point_id}", response={200: PointOut, **WRITE_ERRORS},
               summary="Change a sampling point (only the fields sent)")
-def point_update(request: HttpRequest, point_id: int, payload: PointUpdateIn):
+def point_update(request: HttpRequest, point_id: IdParam, payload: PointUpdateIn):
     point = selectors.point_get(user=request.user, pk=point_id)
     serves = _areas(request.user, payload.serves, perm=Perm.TESTING_VIEW) if payload.serves is not None else None
     return services.sampling_point_update(
@@ -303,7 +306,7 @@ def point_update(request: HttpRequest, point_id: int, payload: PointUpdateIn):
 
 @router.get("/rounds/{int:round_id}/points", response={200: list[PointOut], **READ_ERRORS},
             summary="The active points that serve the round's areas")
-def round_points(request: HttpRequest, round_id: int):
+def round_points(request: HttpRequest, round_id: IdParam):
     round = selectors.round_get(user=request.user, pk=round_id)
     return selectors.points_for_round(user=request.user, round=round).prefetch_related("serves")
 
@@ -314,7 +317,7 @@ def round_points(request: HttpRequest, round_id: int):
 
 @router.get("/rounds/{int:round_id}/exemptions", response={200: ExemptionPage, **READ_ERRORS},
             summary="Who is not expected in the round and why, by door")
-def exemption_list(request: HttpRequest, round_id: int, query: Query[RoundAreaQuery]):
+def exemption_list(request: HttpRequest, round_id: IdParam, query: Query[RoundAreaQuery]):
     round = selectors.round_get(user=request.user, pk=round_id)
     area = _area_or_round(request.user, round, query.area)
     return page_of(selectors.round_exempt(user=request.user, round=round, area=area), query)
@@ -322,7 +325,7 @@ def exemption_list(request: HttpRequest, round_id: int, query: Query[RoundAreaQu
 
 @router.post("/rounds/{int:round_id}/exemptions", response={201: ExemptionOut, **WRITE_ERRORS},
              summary="Say why a person is not sampled in this round (sent again, it replaces the reason)")
-def exemption_set(request: HttpRequest, round_id: int, payload: ExemptionIn):
+def exemption_set(request: HttpRequest, round_id: IdParam, payload: ExemptionIn):
     round = selectors.round_get(user=request.user, pk=round_id)
     person = person_get(user=request.user, pk=payload.person_id)
     exemption = services.exemption_set(acting_user=request.user, round=round, person=person, reason=payload.reason,
@@ -332,7 +335,7 @@ def exemption_set(request: HttpRequest, round_id: int, payload: ExemptionIn):
 
 @router.delete("/exemptions/{int:exemption_id}", response={204: None, **WRITE_ERRORS},
                summary="Remove an exemption: the person is expected again")
-def exemption_remove(request: HttpRequest, exemption_id: int):
+def exemption_remove(request: HttpRequest, exemption_id: IdParam):
     exemption = selectors.exemption_get(user=request.user, pk=exemption_id)
     services.exemption_remove(acting_user=request.user, exemption=exemption)
     return Status(204, None)
@@ -352,7 +355,7 @@ def _tube_code(raw: str) -> str:
 
 @router.get("/rounds/{int:round_id}/tubes", response={200: TubePage, **READ_ERRORS},
             summary="The round's tubes the caller sees, newest first")
-def tube_list(request: HttpRequest, round_id: int, query: Query[TubeQuery]):
+def tube_list(request: HttpRequest, round_id: IdParam, query: Query[TubeQuery]):
     round = selectors.round_get(user=request.user, pk=round_id)
     tubes = selectors.round_tubes(user=request.user, round=round, status=query.status or "", result=query.result or "")
     return page_of(tubes, query)
@@ -395,7 +398,7 @@ def _box_detail(box: Box) -> Box:
 
 @router.get("/rounds/{int:round_id}/boxes", response={200: BoxPage, **READ_ERRORS},
             summary="The round's boxes with their tube counts and hand-offs, newest first")
-def box_list(request: HttpRequest, round_id: int, query: Query[BoxQuery]):
+def box_list(request: HttpRequest, round_id: IdParam, query: Query[BoxQuery]):
     round = selectors.round_get(user=request.user, pk=round_id)
     boxes = selectors.round_boxes_trail(user=request.user, round=round)
     if query.status:
@@ -408,7 +411,7 @@ def box_list(request: HttpRequest, round_id: int, query: Query[BoxQuery]):
 
 @router.post("/rounds/{int:round_id}/boxes", response={201: BoxDetailOut, **WRITE_ERRORS},
              summary="Start packing a box at a point (or, door to door, for an area); the same box again returns it")
-def box_open(request: HttpRequest, round_id: int, payload: BoxOpenIn):
+def box_open(request: HttpRequest, round_id: IdParam, payload: BoxOpenIn):
     round = selectors.round_get(user=request.user, pk=round_id)
     point = selectors.point_get(user=request.user, pk=payload.point_id) if payload.point_id is not None else None
     area = area_get(user=request.user, pk=payload.area_id, perm=Perm.TESTING_VIEW) if payload.area_id is not None else None
@@ -498,7 +501,7 @@ def results_upload(request: HttpRequest, payload: Form[ResultUploadIn], file: Fi
 
 @router.get("/results/uploads/{int:upload_id}", response={200: ResultUploadOut, **READ_ERRORS},
             summary="One of the caller's lab files: its counts and refused rows")
-def results_upload_detail(request: HttpRequest, upload_id: int):
+def results_upload_detail(request: HttpRequest, upload_id: IdParam):
     return selectors.result_upload_get(user=request.user, pk=upload_id)
 
 
@@ -508,7 +511,7 @@ def results_upload_detail(request: HttpRequest, upload_id: int):
 
 @router.get("/rounds/{int:round_id}/coverage", response={200: CoverageOut, **READ_ERRORS},
             summary="Expected, sampled, exempt and missing under an area, and for each of its children")
-def coverage(request: HttpRequest, round_id: int, query: Query[RoundAreaFilter]):
+def coverage(request: HttpRequest, round_id: IdParam, query: Query[RoundAreaFilter]):
     round = selectors.round_get(user=request.user, pk=round_id)
     area = _area_or_round(request.user, round, query.area)
     return selectors.round_coverage(user=request.user, round=round, area=area)
@@ -516,7 +519,7 @@ def coverage(request: HttpRequest, round_id: int, query: Query[RoundAreaFilter])
 
 @router.get("/rounds/{int:round_id}/missing", response={200: MissingPage, **READ_ERRORS},
             summary="People under an area not sampled yet and not exempt, by building, unit and door")
-def missing(request: HttpRequest, round_id: int, query: Query[RoundAreaQuery]):
+def missing(request: HttpRequest, round_id: IdParam, query: Query[RoundAreaQuery]):
     round = selectors.round_get(user=request.user, pk=round_id)
     area = _area_or_round(request.user, round, query.area)
     return page_of(selectors.round_missing(user=request.user, round=round, area=area), query)
@@ -524,7 +527,7 @@ def missing(request: HttpRequest, round_id: int, query: Query[RoundAreaQuery]):
 
 @router.get("/rounds/{int:round_id}/buildings/{int:building_id}", response={200: BuildingRoundOut, **READ_ERRORS},
             summary="Every door of a building with each resident's state in the round, floors top down")
-def round_building(request: HttpRequest, round_id: int, building_id: int):
+def round_building(request: HttpRequest, round_id: IdParam, building_id: IdParam):
     round = selectors.round_get(user=request.user, pk=round_id)
     building = area_get(user=request.user, pk=building_id, perm=Perm.TESTING_VIEW)
     return selectors.round_building(user=request.user, round=round, building=building)
@@ -532,7 +535,7 @@ def round_building(request: HttpRequest, round_id: int, building_id: int):
 
 @router.get("/rounds/{int:round_id}/door-to-door/{int:building_id}", response={200: BuildingRoundOut, **READ_ERRORS},
             summary="The doors of a building where someone is owed a swab at the door, floors bottom up")
-def door_to_door(request: HttpRequest, round_id: int, building_id: int, query: Query[DoorToDoorQuery]):
+def door_to_door(request: HttpRequest, round_id: IdParam, building_id: IdParam, query: Query[DoorToDoorQuery]):
     round = selectors.round_get(user=request.user, pk=round_id)
     building = area_get(user=request.user, pk=building_id, perm=Perm.TESTING_VIEW)
     return selectors.door_to_door_list(user=request.user, round=round, building=building, everyone=query.everyone)
@@ -544,7 +547,7 @@ def door_to_door(request: HttpRequest, round_id: int, building_id: int, query: Q
 
 @router.get("/rounds/{int:round_id}/call-downs", response={200: CallDownPlanOut, **READ_ERRORS},
             summary="Waves of stairwells for a point, sized to its queue and timed from its desks")
-def call_down_plan(request: HttpRequest, round_id: int, query: Query[CallDownQuery]):
+def call_down_plan(request: HttpRequest, round_id: IdParam, query: Query[CallDownQuery]):
     round = selectors.round_get(user=request.user, pk=round_id)
     point = selectors.point_get(user=request.user, pk=query.point)
     return selectors.call_down_plan(user=request.user, round=round, point=point)
@@ -552,7 +555,7 @@ def call_down_plan(request: HttpRequest, round_id: int, query: Query[CallDownQue
 
 @router.post("/rounds/{int:round_id}/call-downs", response={201: CallDownOut, **WRITE_ERRORS},
              summary="Call a wave of stairwells down to a point; the message goes to their leaders")
-def call_down_issue(request: HttpRequest, round_id: int, payload: CallDownIn):
+def call_down_issue(request: HttpRequest, round_id: IdParam, payload: CallDownIn):
     round = selectors.round_get(user=request.user, pk=round_id)
     point = selectors.point_get(user=request.user, pk=payload.point_id)
     stairwells = _areas(request.user, payload.stairwell_ids, perm=Perm.TESTING_VIEW)
@@ -570,7 +573,7 @@ def call_down_issue(request: HttpRequest, round_id: int, payload: CallDownIn):
 
 @router.get("/rounds/{int:round_id}/positives", response={200: list[PositiveTubeOut], **READ_ERRORS},
             summary="Positive tubes with each person's re-sample state and their doors' risk status")
-def positives(request: HttpRequest, round_id: int):
+def positives(request: HttpRequest, round_id: IdParam):
     round = selectors.round_get(user=request.user, pk=round_id)
     return selectors.round_positives(user=request.user, round=round)
 
@@ -585,7 +588,7 @@ def _with_doors(items: list) -> list:
 
 @router.get("/rounds/{int:round_id}/resample-tasks", response={200: ResamplePage, **READ_ERRORS},
             summary="People of positive pools to re-sample alone at their door, by door")
-def resample_tasks(request: HttpRequest, round_id: int, query: Query[ResampleQuery]):
+def resample_tasks(request: HttpRequest, round_id: IdParam, query: Query[ResampleQuery]):
     round = selectors.round_get(user=request.user, pk=round_id)
     status = "" if query.status == "all" else query.status
     page = page_of(selectors.resample_tasks(user=request.user, round=round, status=status), query)
@@ -602,7 +605,7 @@ _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @router.get("/rounds/{int:round_id}/export.xlsx", response={200: None, **WRITE_ERRORS},
             summary="The round under an area as XLSX for the health authority: masked unless asked (audited)")
-def round_export(request: HttpRequest, round_id: int, query: Query[ExportQuery]):
+def round_export(request: HttpRequest, round_id: IdParam, query: Query[ExportQuery]):
     round = selectors.round_get(user=request.user, pk=round_id)
     area = _area_or_round(request.user, round, query.area)
     data, _samples = export.round_export(acting_user=request.user, round=round, area=area, unmasked=query.unmasked)
@@ -613,7 +616,7 @@ def round_export(request: HttpRequest, round_id: int, query: Query[ExportQuery])
 
 @router.get("/rounds/{int:round_id}/summary", response={200: SummaryOut, **READ_ERRORS},
             summary="Coverage, samples, tubes, boxes and re-samples of the part of the round the caller sees")
-def round_summary(request: HttpRequest, round_id: int):
+def round_summary(request: HttpRequest, round_id: IdParam):
     round = selectors.round_get(user=request.user, pk=round_id)
     totals = selectors.round_totals(user=request.user, round=round)
     counts = selectors.round_counts(user=request.user, round=round)
@@ -663,7 +666,7 @@ def follow_up_list(request: HttpRequest, query: Query[FollowUpQuery]):
 
 @router.post("/follow-ups/{int:follow_up_id}/close", response={200: FollowUpOut, **WRITE_ERRORS},
              summary="Close a follow-up, saying how it ended")
-def follow_up_close(request: HttpRequest, follow_up_id: int, payload: FollowUpCloseIn):
+def follow_up_close(request: HttpRequest, follow_up_id: IdParam, payload: FollowUpCloseIn):
     follow_up = selectors.follow_up_get(user=request.user, pk=follow_up_id)
     follow_up = antigen.follow_up_close(acting_user=request.user, follow_up=follow_up, note=payload.note)
     return _with_doors([follow_up])[0]

@@ -12,6 +12,7 @@ from ninja import Field, Schema
 
 from firstline.api.pagination import PageQuery
 from firstline.api.schemas import AreaRefOut, PageOut
+from firstline.api.types import Day, Flag, Id, IdParam, Int, IntOneOf, Moment, Text, TimeOfDay
 from firstline.areas.models import AreaKind, RiskStatus
 from firstline.areas.selectors import door_label
 from firstline.common.identity import mask_phone
@@ -45,13 +46,14 @@ class RoundOut(Schema):
 
 
 class RoundCreateIn(Schema):
-    area_id: int = Field(description="The area that owns the round (a street, community or compound).")
-    name: str
-    date: dt.date
-    scope: list[int] = Field(default_factory=list, description="Areas tested (inside `area_id`); empty means all of it.")
-    starts_at: dt.datetime | None = None
-    ends_at: dt.datetime | None = None
-    note: str = ""
+    area_id: Id = Field(description="The area that owns the round (a street, community or compound).")
+    name: Text(100)
+    date: Day = Field(description="From 2000-01-01 to a year from today.")
+    scope: list[Id] = Field(default_factory=list, max_length=500,
+                            description="Areas tested (inside `area_id`); empty means all of it.")
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
+    note: Text(300) = ""
 
 
 class RoundStatusIn(Schema):
@@ -61,14 +63,15 @@ class RoundStatusIn(Schema):
 class ScanItemIn(Schema):
     client_id: uuid.UUID = Field(description="Made by the device when the scan happened; a scan sent again is stored once.")
     kind: Literal["sample", "close"] = Field("sample", description="`sample`: a person into a tube; `close`: close a tube early.")
-    tube_code: str = Field(max_length=64, description="The tube's barcode.")
-    person_code: str = Field("", max_length=200, description="A scanned personal or family code (FL1.…).")
-    person_id: int | None = Field(None, description="A person picked from the caller's own door-to-door list.")
-    id_number: str = Field("", max_length=40, description="An ID number typed or read from the card (the fallback).")
-    point_id: int | None = Field(None, description="The sampling point (desk scans).")
-    desk: int | None = Field(None, ge=1, le=50)
-    door_to_door: bool = Field(False, description="Taken at the person's door rather than at a point.")
-    scanned_at: dt.datetime | None = Field(None, description="When the device scanned it (defaults to now).")
+    tube_code: Text(64, description="The tube's barcode.")
+    person_code: Text(200, description="A scanned personal or family code (FL1.…).") = ""
+    person_id: Id | None = Field(None, description="A person picked from the caller's own door-to-door list.")
+    id_number: Text(40, description="An ID number typed or read from the card (the fallback).") = ""
+    point_id: Id | None = Field(None, description="The sampling point (desk scans).")
+    desk: Int(1, 50) | None = None
+    door_to_door: Flag = Field(False, description="Taken at the person's door rather than at a point.")
+    scanned_at: Moment | None = Field(None, description="When the device scanned it, with its zone (now when left out). "
+                                                        "A scan outside the round's window is refused.")
 
 
 class ScanBatchIn(Schema):
@@ -87,7 +90,7 @@ class TubeStateOut(Schema):
 
 class PersonOutcomeOut(Schema):
     sample_id: str
-    status: Literal["stored", "duplicate", "refused"]
+    status: Literal["stored", "duplicate", "refused", "conflict"]
     person_id: int | None
     name: str = Field(description="Masked unless the caller may read this household's ledger.")
     door: str
@@ -99,10 +102,13 @@ class PersonOutcomeOut(Schema):
 
 class ScanOutcomeOut(Schema):
     client_id: str
-    status: Literal["stored", "duplicate", "refused"]
+    status: Literal["stored", "duplicate", "refused", "conflict"] = Field(
+        description="`conflict`: this id is already stored for another scan; nothing was stored, keep the scan and "
+                    "send it again under a new id.")
     code: str = Field(description="Why it was refused: already_sampled, tube_full, tube_closed, tube_used, "
                                   "needs_smaller_tube, needs_household_tube, needs_single_tube, other_household, "
-                                  "person_unknown, code_invalid, id_number, tube_code, round_not_open, not_allowed, invalid.")
+                                  "person_unknown, code_invalid, id_number, tube_code, scan_time, round_not_open, "
+                                  "not_allowed, invalid; client_id_reused for a conflict.")
     message: str
     tube: TubeStateOut | None
     people: list[PersonOutcomeOut] = Field(description="One per person (a family code carries several).")
@@ -112,6 +118,7 @@ class ScanBatchOut(Schema):
     stored: int
     duplicates: int
     refused: int
+    conflicts: int
     outcomes: list[ScanOutcomeOut] = Field(description="One per scan, in the order sent.")
 
 
@@ -130,32 +137,36 @@ class RoundDetailOut(RoundOut):
 class RoundUpdateIn(Schema):
     """Only the fields sent change; `null` clears the window's start or end."""
 
-    name: str = Field(None, max_length=100)
-    date: dt.date = Field(None)
-    starts_at: dt.datetime | None = None
-    ends_at: dt.datetime | None = None
-    note: str = Field(None, max_length=300)
-    scope: list[int] | None = Field(None, description="The new list of areas tested (not once the round is closed).")
+    name: Text(100) = None
+    date: Day = Field(None, description="From 2000-01-01 to a year from today.")
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
+    note: Text(300) = None
+    scope: list[Id] | None = Field(None, max_length=500,
+                                   description="The new list of areas tested (not once the round is closed).")
 
 
 class RoundAreaQuery(PageQuery):
-    area: int | None = Field(None, description="The area to look under; the round's own area when left out.")
+    area: IdParam | None = Field(None, description="The area to look under; the round's own area when left out.")
 
 
 # ---------------------------------------------------------------------------------------------
 # Pooling rules
 
 
+TubeSize = IntOneOf(1, 5, 10, 20, description="People per tube: 1, 5, 10 or 20.")
+
+
 class RiskRuleSchema(Schema):
     risk_status: RiskStatus
-    capacity: int = Field(description="People per tube: 1, 5, 10 or 20.")
-    per_household: bool = Field(False, description="One tube per household (sealed buildings).")
+    capacity: TubeSize
+    per_household: Flag = Field(False, description="One tube per household (sealed buildings).")
 
 
 class AreaRuleIn(Schema):
-    area_id: int = Field(description="An area inside the round's area; its rule wins over the rules by risk status.")
-    capacity: int = Field(description="People per tube: 1, 5, 10 or 20.")
-    per_household: bool = False
+    area_id: Id = Field(description="An area inside the round's area; its rule wins over the rules by risk status.")
+    capacity: TubeSize
+    per_household: Flag = False
 
 
 class AreaRuleOut(AreaRuleIn):
@@ -172,8 +183,10 @@ class AreaRuleOut(AreaRuleIn):
 
 
 class PoolingIn(Schema):
-    by_risk: list[RiskRuleSchema] = Field(default_factory=list, description="Risk statuses left out keep their default.")
-    by_area: list[AreaRuleIn] = Field(default_factory=list, description="The full list of rules for areas; the old ones go.")
+    by_risk: list[RiskRuleSchema] = Field(default_factory=list, max_length=4,
+                                          description="Risk statuses left out keep their default.")
+    by_area: list[AreaRuleIn] = Field(default_factory=list, max_length=2000,
+                                      description="The full list of rules for areas; the old ones go.")
 
 
 class PoolingOut(Schema):
@@ -192,8 +205,8 @@ class PointOut(Schema):
     name: str
     location: str
     desks: int
-    opens_at: dt.time
-    closes_at: dt.time
+    opens_at: TimeOfDay
+    closes_at: TimeOfDay
     per_desk_hour: int = Field(description="People a desk registers in an hour.")
     queue_cap: int = Field(description="How many people may wait at once.")
     is_active: bool
@@ -209,34 +222,34 @@ class PointOut(Schema):
 
 
 class PointQuery(Schema):
-    compound: int | None = Field(None, description="Only the points of this compound.")
+    compound: IdParam | None = Field(None, description="Only the points of this compound.")
 
 
 class PointCreateIn(Schema):
-    compound_id: int
-    name: str = Field(max_length=100)
-    location: str = Field("", max_length=200)
-    desks: int = 2
-    opens_at: dt.time = Field(None, description="06:00 when left out.")
-    closes_at: dt.time = Field(None, description="12:00 when left out.")
-    per_desk_hour: int = Field(None, description="120 when left out.")
-    queue_cap: int = Field(None, description="40 when left out.")
-    is_active: bool = True
-    serves: list[int] = Field(default_factory=list)
+    compound_id: Id
+    name: Text(100)
+    location: Text(200) = ""
+    desks: Int(1, 50) = 2
+    opens_at: TimeOfDay = Field(None, description="Local time; 06:00 when left out.")
+    closes_at: TimeOfDay = Field(None, description="Local time; 12:00 when left out.")
+    per_desk_hour: Int(10, 600, "120 when left out.") = None
+    queue_cap: Int(5, 1000, "40 when left out.") = None
+    is_active: Flag = True
+    serves: list[Id] = Field(default_factory=list, max_length=500)
 
 
 class PointUpdateIn(Schema):
     """Only the fields sent change."""
 
-    name: str = Field(None, max_length=100)
-    location: str = Field(None, max_length=200)
-    desks: int = Field(None)
-    opens_at: dt.time = Field(None)
-    closes_at: dt.time = Field(None)
-    per_desk_hour: int = Field(None)
-    queue_cap: int = Field(None)
-    is_active: bool = Field(None)
-    serves: list[int] | None = Field(None, description="The full new list; left out, it stays as it is.")
+    name: Text(100) = None
+    location: Text(200) = None
+    desks: Int(1, 50) = None
+    opens_at: TimeOfDay = Field(None, description="Local time.")
+    closes_at: TimeOfDay = Field(None, description="Local time.")
+    per_desk_hour: Int(10, 600) = None
+    queue_cap: Int(5, 1000) = None
+    is_active: Flag = None
+    serves: list[Id] | None = Field(None, max_length=500, description="The full new list; left out, it stays as it is.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,9 +257,9 @@ class PointUpdateIn(Schema):
 
 
 class ExemptionIn(Schema):
-    person_id: int
+    person_id: Id
     reason: ExemptionReason
-    note: str = Field("", max_length=200, description="Needed when the reason is `other`.")
+    note: Text(200, description="Needed when the reason is `other`.") = ""
 
 
 class ExemptionOut(Schema):
@@ -411,13 +424,13 @@ class BoxDetailOut(BoxOut):
 
 
 class BoxOpenIn(Schema):
-    code: str = Field(max_length=64, description="The box's barcode.")
-    point_id: int | None = Field(None, description="Where the box is packed: a sampling point…")
-    area_id: int | None = Field(None, description="…or, door to door, an area such as a building.")
+    code: Text(64, description="The box's barcode.")
+    point_id: Id | None = Field(None, description="Where the box is packed: a sampling point…")
+    area_id: Id | None = Field(None, description="…or, door to door, an area such as a building.")
 
 
 class BoxTubesIn(Schema):
-    tube_codes: list[str] = Field(max_length=2000)
+    tube_codes: list[Text(64)] = Field(max_length=2000)
 
 
 class RefusedTubeOut(Schema):
@@ -437,17 +450,17 @@ class BoxScanOut(Schema):
 
 
 class BoxPackIn(Schema):
-    counted: int = Field(ge=0, description="Tubes counted by hand: must match the tubes scanned into the box.")
+    counted: Int(0, 2000, "Tubes counted by hand: must match the tubes scanned into the box.")
 
 
 class BoxPickupIn(Schema):
-    counted: int | None = Field(None, ge=0, description="Tubes counted at pick-up (checked against the packed count).")
+    counted: Int(0, 2000, "Tubes counted at pick-up (checked against the packed count).") | None = None
 
 
 class BoxReceiveIn(Schema):
-    counted: int | None = Field(None, ge=0, description="Tubes counted at the lab…")
-    tube_codes: list[str] | None = Field(None, max_length=2000, description="…or every tube scanned one by one.")
-    note: str = Field("", max_length=200)
+    counted: Int(0, 2000, "Tubes counted at the lab…") | None = None
+    tube_codes: list[Text(64)] | None = Field(None, max_length=2000, description="…or every tube scanned one by one.")
+    note: Text(200) = ""
 
 
 class ReceiptOut(Schema):
@@ -462,10 +475,10 @@ class ReceiptOut(Schema):
 
 
 class ResultItemIn(Schema):
-    tube_code: str = Field(max_length=64)
-    result: str = Field(max_length=20, description="negative, positive or invalid; the lab's own words too (阴性, 阳性, 无效).")
-    reported_at: dt.datetime | None = Field(None, description="When the lab reported it (now when left out).")
-    source_ref: str = Field("", max_length=200, description="The lab system's own reference.")
+    tube_code: Text(64)
+    result: Text(20, description="negative, positive or invalid; the lab's own words too (阴性, 阳性, 无效).")
+    reported_at: Moment | None = Field(None, description="When the lab reported it, with its zone (now when left out).")
+    source_ref: Text(200, description="The lab system's own reference.") = ""
 
 
 class ResultsIn(Schema):
@@ -488,9 +501,9 @@ class ResultsOut(Schema):
 
 
 class ResultUploadIn(Schema):
-    mapping: str = Field("", description="Optional JSON object {header: field} (fields: tube_code, result, reported_at); "
-                                         "found from the headers when empty.")
-    save_as: str = Field("", max_length=100, description="Save the mapping under the lab's name, or reuse the one saved.")
+    mapping: Text(5000, description="Optional JSON object {header: field} (fields: tube_code, result, reported_at); "
+                                    "found from the headers when empty. A header the file does not have is refused.") = ""
+    save_as: Text(100, description="Save the mapping under the lab's name, or reuse the one saved.") = ""
 
 
 class UploadRowOut(Schema):
@@ -671,7 +684,7 @@ class DoorToDoorQuery(Schema):
 
 
 class CallDownQuery(Schema):
-    point: int = Field(description="The sampling point.")
+    point: IdParam = Field(description="The sampling point.")
 
 
 class WaveOut(Schema):
@@ -744,9 +757,9 @@ class CallDownPlanOut(Schema):
 
 
 class CallDownIn(Schema):
-    point_id: int
-    stairwell_ids: list[int] = Field(max_length=200, description="Buildings or units of the point's compound.")
-    people_expected: int = Field(0, ge=0)
+    point_id: Id
+    stairwell_ids: list[Id] = Field(max_length=200, description="Buildings or units of the point's compound.")
+    people_expected: Int(0, 100_000) = 0
 
 
 class CallDownOut(Schema):
@@ -887,12 +900,13 @@ class SummaryOut(Schema):
 
 
 class AntigenIn(Schema):
-    household_id: int
-    person_id: int | None = Field(None, description="Who took the test, a member of the household.")
+    household_id: Id
+    person_id: Id | None = Field(None, description="Who took the test, a member of the household.")
     result: AntigenReport.Result
-    taken_at: dt.datetime | None = Field(None, description="With a time zone; now when left out.")
-    note: str = Field("", max_length=200)
-    client_key: str = Field(max_length=64, description="Made once per form (8+ characters): a report sent twice is stored once.")
+    taken_at: Moment | None = Field(None, description="With a time zone; now when left out.")
+    note: Text(200) = ""
+    client_key: Text(64,
+                      description="Made once per form (8+ characters): a report sent twice is stored once.")
 
 
 class AntigenOut(Schema):
@@ -921,7 +935,7 @@ class AntigenOut(Schema):
 
 
 class AntigenQuery(PageQuery):
-    area: int = Field(description="The area to look under (a household for a resident).")
+    area: IdParam = Field(description="The area to look under (a household for a resident).")
 
 
 class AntigenPage(PageOut):
@@ -968,11 +982,11 @@ class FollowUpPage(PageOut):
 
 
 class FollowUpCloseIn(Schema):
-    note: str = Field(max_length=300, description="How the follow-up ended (negative PCR, moved to quarantine…).")
+    note: Text(300, description="How the follow-up ended (negative PCR, moved to quarantine…).")
 
 
 class RoundAreaFilter(Schema):
-    area: int | None = Field(None, description="The area to look under; the round's own area when left out.")
+    area: IdParam | None = Field(None, description="The area to look under; the round's own area when left out.")
 
 
 class ExportQuery(RoundAreaFilter):

@@ -12,6 +12,7 @@ from firstline.accounts.scope import require
 from firstline.areas.models import CHILD_KINDS, Area, AreaKind, RiskStatus, RiskStatusChange
 from firstline.common.audit import audit_record
 from firstline.common.paths import segment
+from firstline.common.text import clean_text
 
 
 def _reserve_segments(parent: Area | None, count: int) -> int:
@@ -72,14 +73,36 @@ def area_create_root(*, name: str, kind: str = AreaKind.STREET) -> Area:
     return area
 
 
+def _check_stairwell_shape(parent: Area, kind: str, fields: dict) -> None:
+    """A building holds its doors either in units or directly, never both; a door's floor is one of
+    its building's floors."""
+    if parent.kind == AreaKind.BUILDING:
+        kinds = set(Area.objects.filter(parent=parent).values_list("kind", flat=True).distinct())
+        if kind == AreaKind.HOUSEHOLD and AreaKind.UNIT in kinds:
+            raise ValidationError({"kind": _("%(building)s has units: add the door under one of its units.") % {
+                "building": parent.name}})
+        if kind == AreaKind.UNIT and AreaKind.HOUSEHOLD in kinds:
+            raise ValidationError({"kind": _("%(building)s has its doors directly under it, without units.") % {
+                "building": parent.name}})
+    if kind == AreaKind.HOUSEHOLD and fields.get("floor") is not None:
+        building = parent if parent.kind == AreaKind.BUILDING else parent.parent
+        if building is not None and building.kind == AreaKind.BUILDING and building.floors \
+                and fields["floor"] > building.floors:
+            raise ValidationError({"floor": _("%(building)s has %(n)d floors: floor %(floor)d is not one of them.") % {
+                "building": building.name, "n": building.floors, "floor": fields["floor"]}})
+
+
 @transaction.atomic
 def area_create(*, acting_user, parent: Area, kind: str, name: str, **fields) -> Area:
     require(acting_user, Perm.AREA_EDIT, parent.path)
-    name = name.strip()
+    name = clean_text(name, field="name", max_length=100)
     if not name:
         raise ValidationError({"name": _("The name is missing.")})
+    if "door" in fields:
+        fields["door"] = clean_text(fields["door"], field="door", max_length=20)
     if Area.objects.filter(parent=parent, name=name).exists():
         raise ValidationError({"name": _("%(name)s already exists here.") % {"name": name}})
+    _check_stairwell_shape(parent, kind, fields)
     (area,) = areas_bulk_create(parent=parent, specs=[AreaSpec(kind=kind, name=name, **fields)])
     audit_record(
         actor=acting_user, action="area.create", target=area, area_path=area.path,
@@ -142,7 +165,7 @@ def area_set_risk(*, acting_user, area: Area, status: str, reason: str) -> Area:
     """Change the risk status; the history keeps who, when and why."""
     require(acting_user, Perm.AREA_RISK, area.path)
     status = RiskStatus(status)
-    reason = (reason or "").strip()
+    reason = clean_text(reason, field="reason", max_length=300)
     if not reason:
         raise ValidationError({"reason": _("Say why the status changes.")})
     old = Area.objects.values_list("risk_status", flat=True).get(pk=area.pk)
@@ -190,8 +213,12 @@ def area_update(*, acting_user, area: Area, values: dict) -> Area:
     unknown = set(values) - editable
     if unknown:
         raise ValidationError(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    if "note" in values:
+        values["note"] = clean_text(values["note"], field="note", max_length=200)
+    if "door" in values:
+        values["door"] = clean_text(values["door"], field="door", max_length=20)
     if "name" in values:
-        values["name"] = (values["name"] or "").strip()
+        values["name"] = clean_text(values["name"], field="name", max_length=100)
         if not values["name"]:
             raise ValidationError({"name": _("The name is missing.")})
         if Area.objects.filter(parent_id=area.parent_id, name=values["name"]).exclude(pk=area.pk).exists():

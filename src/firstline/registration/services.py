@@ -16,12 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from firstline.accounts.roles import Perm
-from firstline.accounts.scope import require, scope_filter
+from firstline.accounts.scope import require, require_any, scope_filter
 from firstline.areas.models import Area, AreaKind
 from firstline.common import crypto
 from firstline.common.audit import audit_record
 from firstline.common.errors import Conflict
 from firstline.common.identity import normalise_phone
+from firstline.common.text import clean_text
 from firstline.people.cleaning import clean_person
 from firstline.people.models import Person, Residence, Source
 from firstline.people.selectors import people_by_number
@@ -114,7 +115,8 @@ def registration_submit(
         raise ValidationError(_("The form has expired; reload the page."))
     if household is not None and not (household.kind == AreaKind.HOUSEHOLD and household.path.startswith(compound.path)):
         raise ValidationError({"household": _("Choose a door of this compound.")})
-    if household is None and not address_text.strip():
+    address_text = clean_text(address_text, field="address_text", max_length=100)
+    if household is None and not address_text:
         raise ValidationError({"household": _("Choose your door, or write your address.")})
     errors: dict[str, str] = {}
     try:
@@ -144,7 +146,7 @@ def registration_submit(
                 # hour just past is left to the forms still finishing in it).
                 SubmissionQuota.objects.filter(hour__lt=hour - dt.timedelta(hours=1)).delete()
             return SelfRegistration.objects.create(
-                compound=compound, household=household, address_text=address_text.strip()[:100],
+                compound=compound, household=household, address_text=address_text,
                 contact_phone=phone, payload_sealed=crypto.seal(json.dumps(kept, ensure_ascii=False)),
                 member_count=len(kept), submission_key=submission_key, client_hash=fingerprint,
                 status=SubmissionStatus.PENDING if place is not None else SubmissionStatus.SUSPECT,
@@ -218,14 +220,15 @@ def registration_accept(*, acting_user, submission: SelfRegistration, household:
 @transaction.atomic
 def registration_reject(*, acting_user, submission: SelfRegistration, reason: str) -> None:
     require(acting_user, Perm.REGISTRATION_REVIEW, submission.compound.path)
-    if not reason.strip():
+    reason = clean_text(reason, field="reason", max_length=300)
+    if not reason:
         raise ValidationError({"reason": _("Say why, so that the resident can be told.")})
     if not SelfRegistration.objects.filter(pk=submission.pk, status__in=WAITING).update(
-        status=SubmissionStatus.REJECTED, reviewed_by=acting_user, reviewed_at=timezone.now(), review_note=reason.strip()[:300],
+        status=SubmissionStatus.REJECTED, reviewed_by=acting_user, reviewed_at=timezone.now(), review_note=reason,
     ):
         raise Conflict(_("Someone has already reviewed this submission."), code="already_reviewed")
     audit_record(actor=acting_user, action="registration.reject", target=submission, area_path=submission.compound.path,
-                 changes={"reason": reason.strip()[:300]})
+                 changes={"reason": reason})
 
 
 @transaction.atomic
@@ -234,6 +237,7 @@ def registrations_reject_many(*, acting_user, submission_ids: list[int] = (), se
     """Reject, in one statement, the waiting submissions named, and every waiting submission of the
     named senders (their client hash) — a flood's junk; returns how many were rejected.
     Submissions outside the reviewer's compounds are not touched (nor told apart from none)."""
+    require_any(acting_user, Perm.REGISTRATION_REVIEW)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why, so that the resident can be told.")})

@@ -11,6 +11,7 @@ from firstline.accounts.roles import Perm
 from firstline.accounts.scope import require
 from firstline.areas.models import Area, AreaKind
 from firstline.common.audit import audit_record
+from firstline.common.text import clean_text
 from firstline.survey.models import Channel, Outcome, SurveyVisit
 
 
@@ -31,13 +32,14 @@ def visit_record(
         raise ValidationError({"outcome": _("Unknown outcome.")})
     if channel not in Channel.values:
         raise ValidationError({"channel": _("Unknown channel.")})
+    note = clean_text(note, field="note", max_length=300)
     visited_at = visited_at or timezone.now()
     if timezone.is_naive(visited_at):
         raise ValidationError({"visited_at": _("The time must carry a time zone.")})
     if visited_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"visited_at": _("A visit cannot be in the future.")})
     visit = SurveyVisit.objects.create(
-        household=household, outcome=outcome, channel=channel, note=note.strip()[:300],
+        household=household, outcome=outcome, channel=channel, note=note,
         visited_by=acting_user if acting_user is not None and acting_user.is_authenticated else None,
         visited_at=visited_at,
     )

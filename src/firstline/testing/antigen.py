@@ -13,6 +13,7 @@ from firstline.accounts.scope import require
 from firstline.areas.models import Area, AreaKind
 from firstline.common.audit import audit_record
 from firstline.common.errors import Conflict
+from firstline.common.text import clean_text
 from firstline.notices.models import NoticeKind
 from firstline.notices.selectors import recipients_for
 from firstline.notices.services import notice_send
@@ -40,8 +41,8 @@ def antigen_report(
         raise ValidationError(_("Antigen results are reported per household."))
     if result not in AntigenReport.Result.values:
         raise ValidationError({"result": _("Choose negative, positive or invalid.")})
-    client_key = (client_key or "").strip()[:64]
-    if len(client_key) < 8:
+    client_key = (client_key or "").strip()
+    if not 8 <= len(client_key) <= 64:
         raise ValidationError({"client_key": _("The form has no key; reload it and send again.")})
     existing = AntigenReport.objects.filter(client_key=client_key).first()
     if existing is not None:
@@ -50,6 +51,7 @@ def antigen_report(
         return existing
     if person is not None and not Residence.objects.filter(person=person, household=household, is_current=True).exists():
         raise ValidationError({"person": _("%(name)s does not live in this household.") % {"name": person.name}})
+    note = clean_text(note, field="note", max_length=200)
     now = timezone.now()
     taken_at = taken_at or now
     if timezone.is_naive(taken_at):
@@ -61,7 +63,7 @@ def antigen_report(
     try:
         with transaction.atomic():
             report = AntigenReport.objects.create(
-                household=household, person=person, result=result, taken_at=taken_at, note=(note or "").strip()[:200],
+                household=household, person=person, result=result, taken_at=taken_at, note=note,
                 client_key=client_key, reported_by=acting_user,
             )
     except IntegrityError:  # the same form, sent twice at once
@@ -82,7 +84,7 @@ def antigen_report(
 def follow_up_close(*, acting_user, follow_up: FollowUp, note: str) -> FollowUp:
     """Close a follow-up, saying how it ended (negative PCR, moved to quarantine, ...)."""
     require(acting_user, Perm.FOLLOWUP_MANAGE, follow_up.household_path)
-    note = (note or "").strip()[:300]
+    note = clean_text(note, field="note", max_length=300)
     if not note:
         raise ValidationError({"note": _("Say how the follow-up ended.")})
     if not FollowUp.objects.filter(pk=follow_up.pk, status=FollowUp.Status.OPEN).update(

@@ -17,6 +17,7 @@ from firstline.accounts.roles import Perm
 from firstline.accounts.scope import scope_paths
 from firstline.common.audit import audit_record
 from firstline.common.errors import PermissionDenied
+from firstline.common.text import clean_text
 from firstline.imports.parsing import file_format_of, header_key, read_rows
 from firstline.people.cleaning import parse_date
 from firstline.testing.models import LabMapping, ResultUpload, TubeResult
@@ -42,9 +43,20 @@ class LabTable:
     rows: list[tuple[int, list]]
 
 
+def _check_readable(filename: str, data: bytes) -> str:
+    """The file's format, or a ValidationError that says what is wrong with the file itself."""
+    file_format = file_format_of(filename)
+    if not data.strip():
+        raise ValidationError({"file": _("The file is empty: export the results from the lab system again.")})
+    if file_format == "csv" and b"\x00" in data[:4096]:
+        raise ValidationError({"file": _(
+            "This is not a text (CSV) file: save the lab system's export as CSV or XLSX and upload that.")})
+    return file_format
+
+
 def lab_table(*, filename: str, data: bytes) -> LabTable:
     """The header row (the first of the first 10 rows naming a tube and a result column) and the rows below."""
-    rows = read_rows(data, file_format_of(filename))
+    rows, _merged = read_rows(data, _check_readable(filename, data))
     for index, row in enumerate(rows[:10]):
         found = {_INDEX.get(header_key(cell)) for cell in row if isinstance(cell, str)}
         if {"tube_code", "result"} <= found:
@@ -91,7 +103,18 @@ def results_upload(
     if not scope_paths(acting_user, Perm.TESTING_LAB):
         raise PermissionDenied(code=Perm.TESTING_LAB)
     table = lab_table(filename=filename, data=data)
-    saved = LabMapping.objects.filter(name=save_as.strip()).values_list("mapping", flat=True).first() if save_as else None
+    saved = LabMapping.objects.filter(name=save_as.strip()).values_list("mapping", flat=True).first() if save_as.strip() else None
+    save_as = clean_text(save_as, field="save_as", max_length=100)
+    if mapping:
+        absent = [h for h in mapping if h not in table.headers]
+        if absent:
+            raise ValidationError({"mapping": _(
+                "The file has no column %(absent)s. Its columns are: %(columns)s.") % {
+                "absent": "、".join(absent), "columns": "、".join(h for h in table.headers if h) or _("none")}})
+        unknown = sorted({f for f in mapping.values() if f not in LAB_FIELDS})
+        if unknown:
+            raise ValidationError({"mapping": _("Unknown fields %(fields)s: map columns to tube_code, result, reported_at.") % {
+                "fields": ", ".join(unknown)}})
     mapping = {h: f for h, f in (mapping or lab_mapping_detect(table.headers, saved)).items() if f in LAB_FIELDS}
     missing = [f for f in REQUIRED if f not in mapping.values()]
     if missing:
@@ -113,6 +136,8 @@ def results_upload(
             continue
         items.append(ResultIn(tube_code=str(values.get("tube_code") or ""), result=str(values.get("result") or ""),
                               reported_at=reported_at, source_ref=f"{filename[:150]} row {number}", row=number))
+    if not items and not bad_rows:
+        raise ValidationError({"file": _("The file has its header row but no results under it.")})
     with transaction.atomic():
         upload = ResultUpload.objects.create(filename=filename[:200], uploaded_by=acting_user, mapping=mapping,
                                              rows=len(items) + len(bad_rows))
@@ -123,8 +148,8 @@ def results_upload(
         ResultUpload.objects.filter(pk=upload.pk).update(
             stored=sum(o.status == STORED for o in outcomes), duplicates=sum(o.status == DUPLICATE for o in outcomes),
             refused=len(refused), report=refused)
-        if save_as.strip():
-            LabMapping.objects.update_or_create(name=save_as.strip()[:100], defaults={"mapping": mapping, "created_by": acting_user})
+        if save_as:
+            LabMapping.objects.update_or_create(name=save_as, defaults={"mapping": mapping, "created_by": acting_user})
         audit_record(actor=acting_user, action="testing.results.upload", target=upload, area_path="",
                      changes={"file": filename[:200], "rows": upload.rows, "refused": len(refused)})
     upload.refresh_from_db()

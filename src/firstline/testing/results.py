@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from firstline.accounts.roles import Perm, Role
-from firstline.accounts.scope import scope_paths
+from firstline.accounts.scope import require_any, scope_paths
 from firstline.areas.models import Area, AreaKind, RiskStatus
 from firstline.areas.services import area_set_risk
 from firstline.common.audit import audit_record
@@ -45,7 +45,14 @@ from firstline.testing.models import (
     Tube,
     TubeResult,
 )
-from firstline.testing.scanning import DUPLICATE, REFUSED, STORED, code_shown, normalise_tube_code
+from firstline.testing.scanning import (
+    CLOCK_SLACK,
+    DUPLICATE,
+    REFUSED,
+    STORED,
+    code_shown,
+    normalise_tube_code,
+)
 
 # What labs write in the result column of their exports.
 RESULT_WORDS = {
@@ -118,6 +125,15 @@ class _Report:
             except ValidationError as exc:
                 outcome.status, outcome.code, outcome.message = REFUSED, "invalid", exc.messages[0]
                 continue
+            if item.reported_at is not None and item.reported_at > self.now + CLOCK_SLACK:
+                outcome.status, outcome.code, outcome.message = REFUSED, "invalid", _(
+                    "The result is dated %(at)s, later than now: check the lab system's clock.") % {
+                    "at": timezone.localtime(item.reported_at).strftime("%Y-%m-%d %H:%M")}
+                continue
+            if item.source_ref and len(item.source_ref) > 200:
+                outcome.status, outcome.code, outcome.message = REFUSED, "invalid", _(
+                    "The reference is longer than 200 characters.")
+                continue
             outcome.tube_code, outcome.result = code, kind
             clean.append((len(outcomes) - 1, code, kind, item))
         queryset = Tube.objects.filter(code__in={code for _i, code, _k, _r in clean})
@@ -152,7 +168,7 @@ class _Report:
                 reported_at = item.reported_at or self.now
                 if timezone.is_naive(reported_at):
                     reported_at = timezone.make_aware(reported_at)
-                result = TubeResult(tube=tube, result=kind, source=self.source, source_ref=(item.source_ref or "")[:200],
+                result = TubeResult(tube=tube, result=kind, source=self.source, source_ref=item.source_ref or "",
                                     upload=self.upload, reported_by=self.user, reported_at=min(reported_at, self.now))
                 earlier[tube.pk] = result
                 new.append(result)
@@ -252,6 +268,7 @@ SEAL_LEVELS = (AreaKind.HOUSEHOLD, AreaKind.UNIT, AreaKind.BUILDING)
 
 def positive_seal(*, acting_user, tube: Tube, level: str) -> list[Area]:
     """Seal, in one action, the households (or their units, or their buildings) of a positive tube's people."""
+    require_any(acting_user, Perm.AREA_RISK)  # a role that never seals is told so before anything else
     if level not in SEAL_LEVELS:
         raise ValidationError({"level": _("Seal households, units or buildings.")})
     if tube.result != ResultKind.POSITIVE:

@@ -18,6 +18,7 @@ from firstline.areas.models import Area
 from firstline.common.audit import audit_record
 from firstline.common.errors import Conflict
 from firstline.common.paths import is_within
+from firstline.common.text import clean_text
 from firstline.testing.models import Box, BoxEvent, Round, RoundStatus, SamplingPoint, Tube, TubeStatus
 from firstline.testing.scanning import code_shown, normalise_tube_code
 
@@ -192,7 +193,8 @@ def box_receive(
     if box.status == Box.Status.PACKING:
         raise Conflict(_("Box %(code)s is not packed yet.") % {"code": box.code}, code="box_not_packed")
     in_box = dict(Tube.objects.filter(box=box).values_list("code", "pk"))
-    notes = [note.strip()[:200]] if note and note.strip() else []
+    note = clean_text(note, field="note", max_length=200)
+    notes = [note] if note else []
     if box.status == Box.Status.PACKED:
         notes.append(_("Pick-up was not scanned."))
     if tube_codes is not None:
@@ -218,7 +220,7 @@ def box_receive(
     Tube.objects.filter(pk__in=arrived, received_at__isnull=True).update(received_at=now)
     Box.objects.filter(pk=box.pk).update(status=Box.Status.RECEIVED)
     _event(box, BoxEvent.Kind.RECEIVED, acting_user, tube_count=len(arrived), missing=missing, unexpected=unexpected,
-           note=" ".join(notes)[:300])
+           note=" ".join(notes))
     audit_record(actor=acting_user, action="testing.box.receive", target=box, area_path=box.area_path,
                  changes={"received": len(arrived), "missing": missing, "unexpected": unexpected})
     box.refresh_from_db()
