@@ -235,3 +235,31 @@ def test_door_to_door_a_re_sample_needs_a_tube_of_its_own(page, live_server, wor
     assert sorted(Sample.objects.values_list("person_id", "tube__code", "purpose")) == sorted(
         [(resample.pk, "TG0000001", "screening"), (resample.pk, "TD0000003", "resample"), (residents.b1[2].pk, "TD0000002", "screening")])
     assert ResampleTask.objects.get().status == "done"
+
+
+def test_a_scan_whose_id_was_already_used_is_kept_shown_and_sent_again_under_a_new_id(
+        page, live_server, world, residents, round_, point):
+    # Another scan (another person) is already stored under the id this device is about to make.
+    used = desk_scan(point, "TG0000007", residents.codes[residents.b1[0].pk])
+    scans_record(acting_user=world.volunteer, round=round_, scans=[used])
+    reuse_once = """(() => {
+      const real = crypto.randomUUID.bind(crypto);
+      let first = true;
+      crypto.randomUUID = () => { if (first) { first = false; return "USED"; } return real(); };
+    })();"""
+    page.add_init_script(reuse_once.replace("USED", str(used.client_id)))
+    _open_desk(page, live_server, round_, point)
+    _scan(page, "TG0000007")
+    _scan(page, residents.codes[residents.b1[1].pk])
+    row = page.locator("#cap-list .cap-item.is-conflict")
+    expect(row).to_have_count(1, timeout=15_000)
+    assert row.locator(".cap-badge").inner_text() == "Not stored: id already used"
+    assert page.locator("[data-testid=message]").inner_text() == (
+        "This scan's id was already used for another scan (tube TG0000007). Nothing was stored: send it again as a new scan.")
+    assert list(Sample.objects.values_list("person_id", flat=True)) == [residents.b1[0].pk]
+    row.get_by_role("button", name="Send again as a new scan").click()
+    expect(page.locator("#cap-list .cap-item.is-stored")).to_have_count(1, timeout=15_000)
+    expect(page.locator("#cap-list .cap-item.is-resent .cap-badge")).to_have_text("Sent again as a new scan")
+    assert sorted(Sample.objects.values_list("person_id", "tube__code")) == [
+        (residents.b1[0].pk, "TG0000007"), (residents.b1[1].pk, "TG0000007")]
+    assert page.locator("[data-testid=pending-count]").inner_text() == "0"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from firstline.areas.models import Area, RiskStatus
 from firstline.areas.services import area_set_risk
 from firstline.common.errors import Conflict, NotFound, PermissionDenied
+from firstline.common.models import AuditEntry
 from firstline.notices.models import NoticeDelivery
 from firstline.people.models import Vulnerability
 from firstline.testing import selectors, services
@@ -186,3 +187,36 @@ def test_areas_the_round_does_not_test_are_not_found_and_writes_there_refused(wo
     with pytest.raises(Conflict):
         services.exemption_remove(acting_user=world.staff, exemption=exemption)
     assert Exemption.objects.count() == 1 and CallDown.objects.count() == 0
+
+
+def _done_numbers(user, round, area):
+    total = selectors.round_coverage(user=user, round=round, area=area).total
+    return total.expected, total.sampled, total.exempt, total.missing
+
+
+def test_people_who_arrive_while_a_round_is_open_are_expected_and_a_closed_round_never_changes(world, residents, round_, point):
+    from firstline.people.services import person_register, residence_end
+    from tests.conftest import household
+
+    scans_record(acting_user=world.volunteer, round=round_,
+                 scans=[desk_scan(point, "TG0000001", residents.codes[p.pk]) for p in residents.b1[:10]]
+                 + [desk_scan(point, "TG0000002", residents.codes[p.pk]) for p in residents.b1[10:] + residents.b2])
+    assert _done_numbers(world.staff, round_, world.p1) == (14, 14, 0, 0)
+    # While the round is open, someone who moves in is expected (and missing) from that moment on.
+    newcomer = person_register(acting_user=world.staff, household=household(world.b2, "201"), data={"name": "新搬来"})
+    assert _done_numbers(world.staff, round_, world.p1) == (15, 14, 0, 1)
+    services.exemption_set(acting_user=world.staff, round=round_, person=newcomer, reason=ExemptionReason.AWAY)
+    closed = services.round_set_status(acting_user=world.staff, round=round_, status=RoundStatus.CLOSED)
+    assert AuditEntry.objects.get(action="testing.round.close").changes["expected"] == 15
+    # After it closed: a list imported, someone moving in, someone leaving. The round stays as it was.
+    person_register(acting_user=world.staff, household=household(world.b2, "202"), data={"name": "后来的人"})
+    residence_end(acting_user=world.staff, person=residents.b1[0], date=timezone.localdate(), reason="搬走")
+    assert _done_numbers(world.staff, closed, world.p1) == (15, 14, 1, 0)
+    assert list(selectors.round_missing(user=world.staff, round=closed, area=world.p1)) == []
+    assert [(c.area.name, c.expected, c.missing) for c in selectors.round_coverage(
+        user=world.staff, round=closed, area=world.p1).children] == [("1号楼", 12, 0), ("2号楼", 3, 0), ("3号楼", 0, 0)]
+    building = selectors.round_building(user=world.staff, round=closed, building=world.b1)
+    assert sum(len(door.people) for door in building.doors) == 12
+    # The rounds list reads the same figures.
+    summary = next(s for s in selectors.round_summaries(user=world.staff) if s.round.pk == closed.pk)
+    assert (summary.totals.expected, summary.totals.missing) == (15, 0)

@@ -13,7 +13,7 @@ from firstline.common.models import AuditEntry
 from firstline.people.services import person_register
 from firstline.testing import services
 from firstline.testing.models import Round, RoundStatus, Sample, Tube, TubeStatus
-from firstline.testing.scanning import DUPLICATE, REFUSED, STORED, ScanIn, scans_record, tube_close
+from firstline.testing.scanning import CONFLICT, DUPLICATE, REFUSED, STORED, ScanIn, scans_record, tube_close
 from tests.conftest import household
 from tests.testing.fixtures import DAY, desk_scan
 
@@ -208,3 +208,53 @@ def test_an_id_number_scanned_as_a_tube_or_reported_by_a_lab_is_never_kept_in_cl
     (outcome,) = results_report(acting_user=world.lab, source="api", results=[ResultIn(number, "negative")])
     assert (outcome.tube_code, outcome.code) == ("110***********002X", "invalid")
     assert Tube.objects.count() == 0 and Sample.objects.count() == 0
+
+
+def test_a_scan_id_used_again_for_another_person_is_a_conflict_the_device_keeps(world, residents, round_, point):
+    first = desk_scan(point, "TG0000001", residents.codes[residents.b1[0].pk])
+    scans_record(acting_user=world.volunteer, round=round_, scans=[first])
+    reused = ScanIn(client_id=first.client_id, tube_code="TG0000001", person_code=residents.codes[residents.b1[1].pk],
+                    point_id=point.pk, desk=1)
+    elsewhere = ScanIn(client_id=first.client_id, tube_code="TG0000002", person_code=residents.codes[residents.b1[0].pk],
+                       point_id=point.pk, desk=1)
+    outcomes = scans_record(acting_user=world.volunteer, round=round_, scans=[reused, elsewhere])
+    assert [(o.status, o.code) for o in outcomes] == [(CONFLICT, "client_id_reused"), (CONFLICT, "client_id_reused")]
+    assert outcomes[0].message == ("This scan's id was already used for another scan (tube TG0000001). Nothing was stored: "
+                                   "send it again as a new scan.")
+    # Nothing changed, and the second person, sent again under a new id, is stored.
+    assert list(Sample.objects.values_list("person_id", flat=True)) == [residents.b1[0].pk]
+    renewed = scans_record(acting_user=world.volunteer, round=round_, scans=[
+        ScanIn(client_id=uuid.uuid4(), tube_code="TG0000001", person_code=residents.codes[residents.b1[1].pk],
+               point_id=point.pk, desk=1)])
+    assert renewed[0].status == STORED
+    # The same scan sent again is still a plain duplicate.
+    assert scans_record(acting_user=world.volunteer, round=round_, scans=[first])[0].status == DUPLICATE
+
+
+def test_scan_times_are_kept_as_given_or_refused_with_the_reason(world, residents, round_, point):
+    codes = [residents.codes[p.pk] for p in residents.b1[:4]]
+    now = timezone.now()
+    morning = timezone.make_aware(dt.datetime.combine(DAY, dt.time(7, 15)))
+    scans = [
+        desk_scan(point, "TG0000001", codes[0], scanned_at=morning),  # an offline desk uploading later
+        desk_scan(point, "TG0000001", codes[1], scanned_at=dt.datetime(1999, 4, 4, 8, 0, tzinfo=dt.UTC)),
+        desk_scan(point, "TG0000001", codes[2], scanned_at=now + dt.timedelta(hours=3)),
+        desk_scan(point, "TG0000001", codes[3], scanned_at=now + dt.timedelta(minutes=4)),  # a clock a little fast
+    ]
+    outcomes = scans_record(acting_user=world.volunteer, round=round_, scans=scans)
+    assert [(o.status, o.code) for o in outcomes] == [(STORED, ""), (REFUSED, "scan_time"), (REFUSED, "scan_time"), (STORED, "")]
+    assert outcomes[1].message == ("The scan is dated 1999-04-04 16:00, outside 第一轮全员核酸 (2022-04-04 00:00 to its end): "
+                                   "check the device's clock and date.")
+    later = timezone.localtime(now + dt.timedelta(hours=3)).strftime("%Y-%m-%d %H:%M")
+    assert outcomes[2].message == (f"The scan is dated {later}, later than now: check the device's clock and date, "
+                                   "then send it again.")
+    # Kept exactly as the device said, never set to the server's clock.
+    assert sorted(Sample.objects.values_list("scanned_at", flat=True)) == [morning, scans[3].scanned_at]
+    # After closing, a scan dated long after the round closed is refused as outside it.
+    services.round_set_status(acting_user=world.staff, round=round_, status=RoundStatus.CLOSED)
+    Round.objects.filter(pk=round_.pk).update(closed_at=now - dt.timedelta(days=2))
+    closed = Round.objects.get(pk=round_.pk)
+    late = scans_record(acting_user=world.volunteer, round=closed, scans=[
+        desk_scan(point, "TG0000002", residents.codes[residents.b1[5].pk], scanned_at=closed.closed_at + dt.timedelta(hours=13))])
+    assert (late[0].status, late[0].code) == (REFUSED, "scan_time")
+    assert late[0].message.startswith("The scan is dated ") and " outside 第一轮全员核酸 (2022-04-04 00:00 to " in late[0].message

@@ -117,8 +117,9 @@ class TestingDemo:
         scans: list[ScanIn] = []
         door_scans: list[ScanIn] = []
         exemptions = []
-        clock = started
         for point, buildings in plan:
+            # The points sample at the same time, and a point's desks each take a person every 9 seconds.
+            clock, step = started, dt.timedelta(seconds=9 / point.desks)
             tube, capacity, filled, desk = None, 0, 0, 1
             for building in buildings:
                 door_tube, door_filled = None, 0
@@ -138,7 +139,7 @@ class TestingDemo:
                             continue
                         if (index * 37 % 100) / 100 >= share:
                             continue  # not down yet
-                        clock += dt.timedelta(seconds=9)
+                        clock += step
                         if pooling.risk == RiskStatus.SEALED:  # single tubes at the door
                             door_scans.append(ScanIn(client_id=uuid.uuid4(), tube_code=self._tube_code(),
                                                      person_id=person.pk, door_to_door=True, scanned_at=clock))

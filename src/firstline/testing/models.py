@@ -126,14 +126,17 @@ class ResultKind(models.TextChoices):
     INVALID = "invalid", _("Invalid, sample again")
 
 
+class BoxStatus(models.TextChoices):
+    PACKING = "packing", _("Packing")
+    PACKED = "packed", _("Packed")
+    PICKED_UP = "picked_up", _("Picked up")
+    RECEIVED = "received", _("Received at the lab")
+
+
 class Box(models.Model):
     """A transport box (转运箱) of closed tubes, handed from the point to the lab."""
 
-    class Status(models.TextChoices):
-        PACKING = "packing", _("Packing")
-        PACKED = "packed", _("Packed")
-        PICKED_UP = "picked_up", _("Picked up")
-        RECEIVED = "received", _("Received at the lab")
+    Status = BoxStatus
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="boxes")
     code = models.CharField(_("box code"), max_length=40, unique=True)
@@ -154,13 +157,16 @@ class Box(models.Model):
         return self.code
 
 
+class BoxEventKind(models.TextChoices):
+    PACKED = "packed", _("Packed")
+    PICKED_UP = "picked_up", _("Picked up")
+    RECEIVED = "received", _("Received at the lab")
+
+
 class BoxEvent(models.Model):
     """A hand-off of a box: packed at the point, picked up by a transporter, received at the lab."""
 
-    class Kind(models.TextChoices):
-        PACKED = "packed", _("Packed")
-        PICKED_UP = "picked_up", _("Picked up")
-        RECEIVED = "received", _("Received at the lab")
+    Kind = BoxEventKind
 
     box = models.ForeignKey(Box, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -275,13 +281,16 @@ class Sample(models.Model):
         return f"{self.round_id}/{self.tube_id}: {self.person_id}"
 
 
+class ResultSource(models.TextChoices):
+    API = "api", _("Lab integration (API)")
+    UPLOAD = "upload", _("Lab file upload")
+    MANUAL = "manual", _("Entered on the lab page")
+
+
 class TubeResult(models.Model):
     """The lab's one result for a tube, with where it came from. A second, different result is refused."""
 
-    class Source(models.TextChoices):
-        API = "api", _("Lab integration (API)")
-        UPLOAD = "upload", _("Lab file upload")
-        MANUAL = "manual", _("Entered on the lab page")
+    Source = ResultSource
 
     tube = models.OneToOneField(Tube, on_delete=models.PROTECT, related_name="lab_result")
     result = models.CharField(_("result"), max_length=10, choices=ResultKind.choices)
@@ -330,13 +339,16 @@ class LabMapping(models.Model):
         return self.name
 
 
+class ResampleStatus(models.TextChoices):
+    OPEN = "open", _("To re-sample")
+    DONE = "done", _("Re-sampled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 class ResampleTask(models.Model):
     """After a positive pool: sample this person again, alone, at home (单管复采)."""
 
-    class Status(models.TextChoices):
-        OPEN = "open", _("To re-sample")
-        DONE = "done", _("Re-sampled")
-        CANCELLED = "cancelled", _("Cancelled")
+    Status = ResampleStatus
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="resample_tasks")
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="resample_tasks")
@@ -365,6 +377,26 @@ class ExemptionReason(models.TextChoices):
     INFANT = "infant", _("Infant")
     TESTED_ELSEWHERE = "tested_elsewhere", _("Tested elsewhere")
     OTHER = "other", _("Other reason")
+
+
+class RoundResident(models.Model):
+    """Someone a closed round expected: everyone living in its areas when it closed (ADR 0009).
+
+    Written once, when the round closes, so that people who move in later (an import, a move) are
+    not "missing" from a round that ended before they came, and people who move away do not leave it.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="residents_at_close")
+    residence = models.ForeignKey("people.Residence", on_delete=models.CASCADE, related_name="round_expectations")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    household_path = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "person"], name="round_resident_once")]
+        indexes = [models.Index(fields=["round", "household_path"])]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.person_id}"
 
 
 class Exemption(models.Model):
@@ -404,13 +436,16 @@ class CallDown(models.Model):
         return f"{self.round_id}@{self.point_id} {self.called_at:%H:%M}"
 
 
+class AntigenResult(models.TextChoices):
+    NEGATIVE = "negative", _("Negative")
+    POSITIVE = "positive", _("Positive")
+    INVALID = "invalid", _("Invalid")
+
+
 class AntigenReport(models.Model):
     """An antigen self-test result reported by a resident or their building leader."""
 
-    class Result(models.TextChoices):
-        NEGATIVE = "negative", _("Negative")
-        POSITIVE = "positive", _("Positive")
-        INVALID = "invalid", _("Invalid")
+    Result = AntigenResult
 
     household = models.ForeignKey("areas.Area", on_delete=models.CASCADE, related_name="antigen_reports")
     person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="antigen_reports")
@@ -430,16 +465,21 @@ class AntigenReport(models.Model):
         return f"{self.household_id} {self.result}"
 
 
+class FollowUpReason(models.TextChoices):
+    ANTIGEN_POSITIVE = "antigen_positive", _("Positive antigen self-test")
+    POSITIVE = "positive", _("Positive single-tube result")
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("follow-up", "Open")
+    CLOSED = "closed", pgettext_lazy("follow-up", "Closed")
+
+
 class FollowUp(models.Model):
     """Someone to follow up after a positive: a call, a single PCR, isolation, their needs."""
 
-    class Reason(models.TextChoices):
-        ANTIGEN_POSITIVE = "antigen_positive", _("Positive antigen self-test")
-        POSITIVE = "positive", _("Positive single-tube result")
-
-    class Status(models.TextChoices):
-        OPEN = "open", pgettext_lazy("follow-up", "Open")
-        CLOSED = "closed", pgettext_lazy("follow-up", "Closed")
+    Reason = FollowUpReason
+    Status = FollowUpStatus
 
     household = models.ForeignKey("areas.Area", on_delete=models.CASCADE, related_name="follow_ups")
     household_path = models.CharField(max_length=64)

@@ -40,6 +40,7 @@ from firstline.common.errors import Conflict
 from firstline.common.identity import fold, mask_id_number, mask_name, read_id_number
 from firstline.common.paths import is_within
 from firstline.people.models import Person, Residence
+from firstline.people.selectors import id_number_holders
 from firstline.registration import codes
 from firstline.registration.models import CodeKind, PersonalCode
 from firstline.testing.models import (
@@ -60,10 +61,16 @@ from firstline.testing.rules import RoundRules
 MAX_BATCH = 10_000
 SAMPLE, CLOSE = "sample", "close"
 STORED, DUPLICATE, REFUSED = "stored", "duplicate", "refused"
+# The scan's id was already used for a different scan (another person or tube): nothing is stored,
+# and the device keeps the scan to send again under a new id (ADR 0005).
+CONFLICT = "conflict"
 _TUBE_CODE = re.compile(r"^[0-9A-Z][0-9A-Z\-]{3,39}$")
 _ID_LIKE = re.compile(r"^(\d{17}[\dX]|\d{15})$")
-# Scans made this long after the device's clock says "now" are taken as made now.
-_CLOCK_SLACK = dt.timedelta(minutes=5)
+# How far a device's clock may be ahead of the server's; a scan dated later is refused, never redated.
+CLOCK_SLACK = dt.timedelta(minutes=10)
+# A scan may be dated this long before the round's day starts or after it was closed (a desk that was
+# offline uploads later, but keeps the time of the swab).
+WINDOW_SLACK = dt.timedelta(hours=12)
 
 
 def _is_id_number(value: str) -> bool:
@@ -233,13 +240,14 @@ class _Batch:
     def prepare(self) -> None:
         # The round's status and its areas, in one query.
         rows = _rows(
-            f"SELECT r.status, r.closed_at, a.path FROM {Round._meta.db_table} r "  # noqa: S608
+            f"SELECT r.status, r.closed_at, a.path, r.date, r.starts_at, r.ends_at FROM {Round._meta.db_table} r "  # noqa: S608
             f"LEFT JOIN {RoundArea._meta.db_table} ra ON ra.round_id = r.id LEFT JOIN {Area._meta.db_table} a ON a.id = ra.area_id "
             "WHERE r.id = %s", [self.round.pk])
         if not rows:
             raise Round.DoesNotExist("Round matching query does not exist.")
-        round = SimpleNamespace(status=rows[0][0], closed_at=_datetime(rows[0][1]))
-        self.round_paths = [path for _status, _closed, path in rows if path is not None]
+        round = SimpleNamespace(status=rows[0][0], closed_at=_datetime(rows[0][1]), date=_date(rows[0][3]),
+                                starts_at=_datetime(rows[0][4]), ends_at=_datetime(rows[0][5]))
+        self.round_paths = [row[2] for row in rows if row[2] is not None]
         for scan in self.scans:
             try:
                 self._check_shape(scan, round)
@@ -263,7 +271,8 @@ class _Batch:
         scanned_at = raw.scanned_at or self.now
         if timezone.is_naive(scanned_at):
             raise _Refusal("invalid", _("The scan time must carry a time zone."))
-        scan.scanned_at = min(scanned_at, self.now) if scanned_at <= self.now + _CLOCK_SLACK else self.now
+        self._check_time(scanned_at, round)
+        scan.scanned_at = scanned_at
         if round.status == RoundStatus.PLANNED or (
             round.status == RoundStatus.CLOSED and round.closed_at and scan.scanned_at > round.closed_at
         ):
@@ -274,6 +283,22 @@ class _Batch:
                 raise _Refusal("invalid", _("Scan one person: a personal code, an ID number or a person from the list."))
             if not raw.door_to_door and not raw.point_id:
                 raise _Refusal("invalid", _("Say where the sample is taken: a sampling point or door to door."))
+
+    def _check_time(self, scanned_at: dt.datetime, round) -> None:
+        """A scan keeps the time the device gave it, or is refused saying why: later than now (beyond
+        a clock's drift), before the round's start or after its closing (each with WINDOW_SLACK)."""
+        if scanned_at > self.now + CLOCK_SLACK:
+            raise _Refusal("scan_time", _(
+                "The scan is dated %(at)s, later than now: check the device's clock and date, then send it again.") % {
+                "at": timezone.localtime(scanned_at).strftime("%Y-%m-%d %H:%M")})
+        starts = round.starts_at or timezone.make_aware(dt.datetime.combine(round.date, dt.time.min))
+        ends = round.closed_at  # an open round takes scans until it is closed, whatever its planned end
+        if scanned_at < starts - WINDOW_SLACK or (ends is not None and scanned_at > ends + WINDOW_SLACK):
+            raise _Refusal("scan_time", _(
+                "The scan is dated %(at)s, outside %(round)s (%(from)s to %(to)s): check the device's clock and date.") % {
+                "at": timezone.localtime(scanned_at).strftime("%Y-%m-%d %H:%M"), "round": self.round.name,
+                "from": timezone.localtime(starts).strftime("%Y-%m-%d %H:%M"),
+                "to": timezone.localtime(ends).strftime("%Y-%m-%d %H:%M") if ends else _("its end")})
 
     def _load_points(self) -> None:
         ids = {s.raw.point_id for s in self.scans if s.outcome is None and s.raw.point_id and not s.raw.door_to_door}
@@ -341,9 +366,10 @@ class _Batch:
                     for scan in by_code[code]:
                         scan.people, scan.family = members.get(code_id, []), True
         if by_hash:
-            for pk, digest in Person.objects.filter(id_hash__in=in_values(Person, "id_hash", by_hash)).values_list("pk", "id_hash"):
+            # The registered record, then any record holding the number for review (ADR 0008).
+            for digest, pks in id_number_holders(digests=by_hash).items():
                 for scan in by_hash[digest]:
-                    scan.people = [pk]
+                    scan.people = pks
         if by_pk:
             for pk in Person.objects.filter(pk__in=in_values(Person, "id", by_pk)).values_list("pk", flat=True):
                 for scan in by_pk[pk]:
@@ -355,16 +381,16 @@ class _Batch:
                 continue
             # A merged record scans as the record it was merged into.
             scan.people = [self.merged.get(pk, pk) for pk in scan.people if self.merged.get(pk, pk) in self.people]
-            if scan.raw.person_id and scan.people:
-                # Picking a person from a list is for one's own lists only; codes and ID cards are shown in person.
-                if not is_within(self.people[scan.people[0]].home_path, self.sample_paths):
-                    scan.people = []
+            # Someone living outside the areas where the user samples is answered exactly as no one
+            # (ADR 0008): an ID number can be typed by anyone, an id picked from any list. A personal
+            # code shown at a sampling point is the exception: it cannot be guessed, so it tells no
+            # more than its bearer shows, and they are sampled there and flagged as from outside.
+            if not (scan.raw.person_code and not scan.raw.door_to_door):
+                scan.people = [pk for pk in scan.people if is_within(self.people[pk].home_path, self.sample_paths)]
+            if not scan.family:
+                scan.people = scan.people[:1]
             if not scan.people:
                 scan.outcome = self._refused(scan, "person_unknown", _("No one registered has this code or ID number."))
-            elif scan.raw.door_to_door:
-                homes = [self.people[pk].home_path for pk in scan.people]
-                if not all(p and is_within(p, self.sample_paths) for p in homes):
-                    scan.outcome = self._refused(scan, "not_allowed", _("You may not register samples at this door."))
 
     def _load_people(self, wanted: set[int]) -> None:
         self.merged: dict[int, int] = {}
@@ -418,6 +444,13 @@ class _Batch:
                 outcome.people.append(shown)
                 if sample_id in existing:
                     row = existing[sample_id]
+                    if (row[1], row[3], row[9]) != (pk, scan.tube_code, self.round.pk):
+                        # The id names another scan: answering "duplicate" would let the device drop
+                        # a swab that was never stored.
+                        shown.status, shown.code, shown.message = CONFLICT, "client_id_reused", _(
+                            "This scan's id was already used for another scan (tube %(tube)s). Nothing was stored: "
+                            "send it again as a new scan.") % {"tube": row[3]}
+                        continue
                     shown.status, shown.purpose = DUPLICATE, row[2]
                     outcome.tube = TubeState(row[3], row[4], row[5], row[6], row[7], row[8])
                     continue
@@ -493,7 +526,8 @@ class _Batch:
             pk, round_id, person_id, purpose, state, code, capacity, filled, status, per_household, for_resample, point, door, at = row
             pk = pk if isinstance(pk, uuid.UUID) else uuid.UUID(pk)
             if pk in sample_ids:
-                existing[pk] = (pk, person_id, purpose, code, capacity, filled, status, bool(per_household), bool(for_resample))
+                existing[pk] = (pk, person_id, purpose, code, capacity, filled, status, bool(per_household), bool(for_resample),
+                                round_id)
             if round_id == self.round.pk and person_id in person_ids and state in LIVE_STATES:
                 live[(person_id, purpose)] = (code, point or "", bool(door), _datetime(at))
         return existing, live
@@ -577,6 +611,11 @@ class _Batch:
     @staticmethod
     def _sum_up(outcome: ScanOutcome) -> None:
         statuses = {p.status for p in outcome.people}
+        if CONFLICT in statuses:
+            outcome.status = CONFLICT
+            conflict = next(p for p in outcome.people if p.status == CONFLICT)
+            outcome.code, outcome.message = conflict.code, conflict.message
+            return
         if STORED in statuses:
             outcome.status = STORED
         elif statuses == {DUPLICATE}:
@@ -625,7 +664,7 @@ class _Batch:
             )
 
     def _audit(self, outcomes: list[ScanOutcome], tubes: dict[str, _Tube]) -> None:
-        counts = {STORED: 0, DUPLICATE: 0, REFUSED: 0}
+        counts = {STORED: 0, DUPLICATE: 0, REFUSED: 0, CONFLICT: 0}
         for outcome in outcomes:
             counts[outcome.status] += 1
         if not counts[STORED]:
@@ -642,6 +681,11 @@ def _rows(sql: str, params: list) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def _date(value) -> dt.date:
+    """A date read by hand-written SQL (SQLite gives text)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 def _datetime(value) -> dt.datetime:

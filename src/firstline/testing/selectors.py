@@ -48,6 +48,7 @@ from firstline.testing.models import (
     ResultUpload,
     Round,
     RoundArea,
+    RoundResident,
     RoundStatus,
     Sample,
     SamplePurpose,
@@ -176,6 +177,23 @@ def _round_paths_under(user, round: Round, area: Area) -> list[str]:
     return paths
 
 
+def expected_residences(round: Round) -> QuerySet[Residence]:
+    """Who the round expects (ADR 0009): while it is planned or open, everyone living now in its
+    areas (someone who moves in is expected from that day); once it is closed, those who lived there
+    when it closed, whatever happened since."""
+    if round.status == RoundStatus.CLOSED:
+        return Residence.objects.filter(round_expectations__round=round)
+    return Residence.objects.filter(is_current=True)
+
+
+def _expected_sql(round: Round) -> tuple[str, str, list]:
+    """The FROM clause (aliases r for the residence, its person as r.person_id, and hp for the
+    household's path) and the WHERE condition of `expected_residences`, for hand-written SQL."""
+    if round.status == RoundStatus.CLOSED:
+        return (f"{RoundResident._meta.db_table} r", "r.round_id = %s", [round.pk])
+    return ("people_residence r JOIN areas_area h ON h.id = r.household_id", "r.is_current", [])
+
+
 def _resident_flags_sql(round: Round, paths: list[str], prefix_width: int) -> tuple[str, list]:
     """Per current resident under `paths`: the path prefix to group by, sampled, exempt.
 
@@ -183,18 +201,20 @@ def _resident_flags_sql(round: Round, paths: list[str], prefix_width: int) -> tu
     one exemption per round (both are unique constraints), so no resident is counted twice, and
     PostgreSQL plans hash joins at a cost it does not JIT-compile (with EXISTS it estimated millions
     and spent ~0.9 s compiling a query that runs in 0.1 s, at 100,000 residents; bench_testing.py)."""
-    where, params = subtree_sql(paths, "h.path")
+    source, condition, source_params = _expected_sql(round)
+    path = "r.household_path" if round.status == RoundStatus.CLOSED else "h.path"
+    where, params = subtree_sql(paths, path)
     sql = (
-        f"SELECT substr(h.path, 1, {int(prefix_width)}) AS prefix, "
+        f"SELECT substr({path}, 1, {int(prefix_width)}) AS prefix, "
         "CASE WHEN s.id IS NULL THEN 0 ELSE 1 END AS sampled, "
         "CASE WHEN e.id IS NULL THEN 0 ELSE 1 END AS exempt "
-        "FROM people_residence r JOIN areas_area h ON h.id = r.household_id "
+        f"FROM {source} "
         "LEFT JOIN testing_sample s ON s.round_id = %s AND s.person_id = r.person_id "
         "AND s.purpose = 'screening' AND NOT (s.state = 'invalid') "
         "LEFT JOIN testing_exemption e ON e.round_id = %s AND e.person_id = r.person_id "
-        f"WHERE r.is_current AND {where}"
+        f"WHERE {condition} AND {where}"
     )
-    return sql, [round.pk, round.pk, *params]
+    return sql, [round.pk, round.pk, *source_params, *params]
 
 
 def round_coverage(*, user, round: Round, area: Area) -> Coverage:
@@ -299,7 +319,7 @@ def round_missing(*, user, round: Round, area: Area) -> QuerySet[Residence]:
     """Residents under `area` not yet sampled in `round` and not exempt, by building, unit and door."""
     paths = _round_paths_under(user, round, area)
     return (
-        Residence.objects.filter(is_current=True)
+        expected_residences(round)
         .filter(any_subtree_q(paths, "household__path"))
         .filter(~_live_screening_q(round), ~_exempt_q(round))
         .select_related("person", "household", "household__parent", "household__parent__parent")
@@ -433,7 +453,7 @@ def round_building(*, user, round: Round, building: Area, top_down: bool = True)
     units = [n for n in nodes if n.kind == AreaKind.UNIT]
     households = [n for n in nodes if n.kind == AreaKind.HOUSEHOLD]
     residences = list(
-        Residence.objects.filter(is_current=True, household__in=households).filter(any_subtree_q(in_round, "household__path"))
+        expected_residences(round).filter(household__in=households).filter(any_subtree_q(in_round, "household__path"))
         .select_related("person").order_by("household_id", "person__birth_date", "person_id")
     )
     person_ids = [r.person_id for r in residences]
@@ -640,7 +660,7 @@ def _missing_by_stairwell(round: Round, stairwells: list[Area]) -> dict[int, int
     if not stairwells:
         return {}
     rows = (
-        Residence.objects.filter(is_current=True).filter(any_subtree_q([s.path for s in stairwells], "household__path"))
+        expected_residences(round).filter(any_subtree_q([s.path for s in stairwells], "household__path"))
         .filter(~_live_screening_q(round), ~_exempt_q(round))
         .values("household__parent_id").annotate(n=Count("id"))
     )
@@ -770,7 +790,7 @@ def household_testing(*, user, household: Area, round: Round) -> list[DoorPerson
     """Each resident's state in the round (the household page)."""
     if not can(user, Perm.LEDGER_VIEW, household.path):
         raise NotFound
-    residences = list(Residence.objects.filter(household=household, is_current=True).select_related("person"))
+    residences = list(expected_residences(round).filter(household=household).select_related("person"))
     ids = [r.person_id for r in residences]
     samples, exempt, tasks = _round_states(round, ids)
     return [_door_person(r.person, samples.get(r.person_id, {}), exempt.get(r.person_id), r.person_id in tasks, [])
@@ -1038,7 +1058,7 @@ def door_to_door_buildings(*, user, round: Round) -> list[BuildingOwed]:
         return []
     rows = {b.path: BuildingOwed(building=b) for b in buildings}
     building_depths = sorted({len(b.path) for b in buildings})
-    residents = Residence.objects.filter(is_current=True).filter(any_subtree_q(paths, "household__path"))
+    residents = expected_residences(round).filter(any_subtree_q(paths, "household__path"))
     residences = list(residents.select_related("person", "household").only(
         "household__path", "person__name", "person__birth_date").order_by("household_id", "person_id"))
     person_ids = residents.values("person_id")

@@ -9,7 +9,7 @@ transaction and records an audit row.
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,8 @@ from firstline.accounts.scope import require
 from firstline.areas.models import Area, AreaKind, RiskStatus
 from firstline.common.audit import audit_record
 from firstline.common.errors import Conflict
-from firstline.common.paths import collapse_paths, is_within
+from firstline.common.paths import collapse_paths, is_within, subtree_sql
+from firstline.common.text import clean_text
 from firstline.notices.models import NoticeKind
 from firstline.notices.selectors import recipients_for
 from firstline.notices.services import notice_send
@@ -32,6 +33,7 @@ from firstline.testing.models import (
     PoolingRule,
     Round,
     RoundArea,
+    RoundResident,
     RoundStatus,
     SamplingPoint,
 )
@@ -43,6 +45,19 @@ def _check_window(values: dict) -> None:
     for field in ("starts_at", "ends_at"):
         if values.get(field) is not None and timezone.is_naive(values[field]):
             raise ValidationError({field: _("The time must carry a time zone.")})
+
+
+# A round's date: from the first rounds of 2020 (with room for older drills) to a year ahead.
+EARLIEST_ROUND = dt.date(2000, 1, 1)
+
+
+def _check_date(date: dt.date | None) -> None:
+    if date is None:
+        raise ValidationError({"date": _("The date is missing.")})
+    latest = timezone.localdate() + dt.timedelta(days=366)
+    if not EARLIEST_ROUND <= date <= latest:
+        raise ValidationError({"date": _("A round's date is between %(first)s and %(last)s.") % {
+            "first": EARLIEST_ROUND.isoformat(), "last": latest.isoformat()}})
 
 
 def _check_scope_areas(area: Area, scope: list[Area]) -> list[Area]:
@@ -69,9 +84,11 @@ def round_create(
 ) -> Round:
     """A new round (planned) owned by `area`, testing everyone under the `scope` areas (default: all of it)."""
     require(acting_user, Perm.TESTING_MANAGE, area.path)
-    name = (name or "").strip()
+    name = clean_text(name, field="name", max_length=100)
     if not name:
         raise ValidationError({"name": _("The name is missing.")})
+    note = clean_text(note, field="note", max_length=300)
+    _check_date(date)
     if area.kind == AreaKind.HOUSEHOLD:
         raise ValidationError({"area": _("A round covers at least a building.")})
     _check_window({"starts_at": starts_at, "ends_at": ends_at})
@@ -79,7 +96,7 @@ def round_create(
         raise ValidationError({"ends_at": _("The round must end after it starts.")})
     kept = _check_scope_areas(area, scope or [])
     round = Round.objects.create(
-        area=area, name=name[:100], date=date, starts_at=starts_at, ends_at=ends_at, note=(note or "").strip()[:300],
+        area=area, name=name, date=date, starts_at=starts_at, ends_at=ends_at, note=note,
         created_by=acting_user,
     )
     RoundArea.objects.bulk_create([RoundArea(round=round, area=item) for item in kept])
@@ -101,11 +118,15 @@ def round_update(*, acting_user, round: Round, values: dict, scope: list[Area] |
     if unknown:
         raise ValidationError(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))})
     if "name" in values:
-        values["name"] = (values["name"] or "").strip()[:100]
+        values["name"] = clean_text(values["name"], field="name", max_length=100)
         if not values["name"]:
             raise ValidationError({"name": _("The name is missing.")})
-    if "date" in values and not values["date"]:
-        raise ValidationError({"date": _("The date is missing.")})
+    if "date" in values:
+        if not values["date"]:
+            raise ValidationError({"date": _("The date is missing.")})
+        _check_date(values["date"])
+    if "note" in values:
+        values["note"] = clean_text(values["note"], field="note", max_length=300)
     _check_window(values)
     changes = {field: (getattr(round, field), new) for field, new in values.items() if getattr(round, field) != new}
     for field, (_old, new) in changes.items():
@@ -150,9 +171,27 @@ def round_set_status(*, acting_user, round: Round, status: str) -> Round:
         raise Conflict(message % {"status": RoundStatus(current).label}, code="round_status")
     old = round.status
     round.refresh_from_db()
+    changes = {"status": (old, status)}
+    if status == RoundStatus.CLOSED:
+        changes["expected"] = _record_residents_at_close(round)
     audit_record(actor=acting_user, action=f"testing.round.{'open' if status == RoundStatus.OPEN else 'close'}",
-                 target=round, area_path=round.area.path, changes={"status": (old, status)})
+                 target=round, area_path=round.area.path, changes=changes)
     return round
+
+
+def _record_residents_at_close(round: Round) -> int:
+    """Who the round expected, fixed as it closes: everyone living now in its areas, in one
+    INSERT … SELECT (a street's round is a million rows). Returns how many."""
+    where, params = subtree_sql(list(RoundArea.objects.filter(round=round).values_list("area__path", flat=True)), "h.path")
+    table, residence, area = RoundResident._meta.db_table, Residence._meta.db_table, Area._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (round_id, residence_id, person_id, household_path) "  # noqa: S608
+            f"SELECT %s, r.id, r.person_id, h.path FROM {residence} r JOIN {area} h ON h.id = r.household_id "
+            f"WHERE r.is_current AND {where}",
+            [round.pk, *params],
+        )
+        return cursor.rowcount
 
 
 def _check_capacity(capacity, field: str) -> int:
@@ -218,7 +257,11 @@ def _clean_point(values: dict) -> dict:
             continue
         value = values[field]
         if field in ("name", "location"):
-            value = (value or "").strip()[: 100 if field == "name" else 200]
+            try:
+                value = clean_text(value, field=field, max_length=100 if field == "name" else 200)
+            except ValidationError as exc:
+                errors.update({f: m[0] for f, m in exc.message_dict.items()})
+                continue
             if field == "name" and not value:
                 errors[field] = _("The name is missing.")
         elif field in ("desks", "per_desk_hour", "queue_cap"):
@@ -235,6 +278,10 @@ def _clean_point(values: dict) -> dict:
                     value = dt.time.fromisoformat(value.strip())
                 except ValueError:
                     errors[field] = _("A time such as 06:00.")
+            if isinstance(value, dt.time) and value.tzinfo is not None:
+                errors[field] = _("A time of day is local time: write it without a zone, like 06:30.")
+            elif value is not None and not isinstance(value, dt.time) and field not in errors:
+                errors[field] = _("A time such as 06:00.")
         elif field == "is_active":
             value = bool(value)
         clean[field] = value
@@ -316,7 +363,7 @@ def exemption_set(*, acting_user, round: Round, person: Person, reason: str, not
     require(acting_user, Perm.TESTING_EXEMPT, home.path)
     if reason not in ExemptionReason.values:
         raise ValidationError({"reason": _("Choose a reason.")})
-    note = (note or "").strip()[:200]
+    note = clean_text(note, field="note", max_length=200)
     if reason == ExemptionReason.OTHER and not note:
         raise ValidationError({"note": _("Say what the other reason is.")})
     if round.status == RoundStatus.CLOSED:

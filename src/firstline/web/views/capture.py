@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import can, scope_paths
@@ -73,6 +73,9 @@ def _js_messages() -> dict[str, str]:
         "state_stored": _("Stored"),
         "state_duplicate": _("Already stored"),
         "state_refused": _("Refused"),
+        "state_conflict": _("Not stored: id already used"),
+        "state_resent": _("Sent again as a new scan"),
+        "send_again": _("Send again as a new scan"),
         "state_local": _("Not sent"),
         "personal_code": _("Personal or family code"),
         "id_number": _("ID number %(id)s"),
@@ -218,12 +221,12 @@ def door(request, pk: int, building_pk: int):
 
 
 @login_required
-@require_GET
+@require_POST
 def find_person(request, pk: int):
     """The fallback finder (htmx): people by ID number, name or door, each with a button that puts
-    them in the current tube."""
+    them in the current tube. Posted: an ID number never goes into an address (a log line)."""
     round = _round(request, pk)
-    query = request.GET.get("q", "").strip()[:60]
+    query = request.POST.get("q", "").strip()[:60]
     kind, found = selectors.capture_person_search(user=request.user, round=round, query=query) if query else ("empty", [])
     labels = _state_labels()
     return render(request, "web/capture/_found.html", {

@@ -197,7 +197,8 @@
   function answered(record, outcome) {
     const next = { ...record, outcome, answered_at: Date.now() };
     if (!(record.state === "stored" && outcome.status === "duplicate")) next.state = outcome.status;
-    if (next.body.id_number) {
+    // A conflict stored nothing: the scan is kept whole, to be sent again under a new id.
+    if (next.body.id_number && outcome.status !== "conflict") {
       next.body = { ...next.body, id_number: "" };
       next.key = "";
     }
@@ -650,7 +651,8 @@
   // After the server answered: refusals are told loudly, a tube the server closed as full too.
   function announce(updated) {
     const current = currentTube();
-    const refused = updated.filter((r) => here(r) && r.context === cfg.context && r.state === "refused");
+    const refused = updated.filter((r) => here(r) && r.context === cfg.context
+      && (r.state === "refused" || r.state === "conflict"));
     if (refused.length) {
       const last = refused[refused.length - 1];
       say(last.outcome.message || M.state_refused, "error");
@@ -763,18 +765,39 @@
     const people = (record.outcome && record.outcome.people) || [];
     return people.map((p) => {
       const where = p.door ? ` · ${p.door}` : "";
-      const note = p.status === "refused" ? `: ${p.message}` : p.out_of_scope ? ` (${M.out_of_scope})` : "";
+      const note = p.status === "refused" || p.status === "conflict" ? `: ${p.message}`
+        : p.out_of_scope ? ` (${M.out_of_scope})` : "";
       return el("li", { "data-status": p.status }, `${p.name}${where}${note}`);
     });
   }
 
+  // A scan whose id the server already had for another scan: sent again as a new scan, with a new id;
+  // the old one is marked as sent again (it stored nothing).
+  async function sendAgain(record) {
+    const clientId = newClientId();
+    await enqueue({ ...record, client_id: clientId, body: { ...record.body, client_id: clientId }, seq: 0, state: "pending",
+      outcome: null, answered_at: null, unsaved: true });
+    const changedRows = await store.answer([{ ...record.outcome, status: "resent" }]);
+    for (const r of changedRows) records.set(r.client_id, r);
+    changed();
+    render();
+    flush(true);
+  }
+
   function row(record) {
-    const label = { pending: M.state_pending, stored: M.state_stored, duplicate: M.state_duplicate, refused: M.state_refused }[record.state];
+    const label = { pending: M.state_pending, stored: M.state_stored, duplicate: M.state_duplicate, refused: M.state_refused,
+      conflict: M.state_conflict, resent: M.state_resent }[record.state];
     const what = record.body.kind === "close" ? fmt(M.close_scan, { tube: record.body.tube_code })
       : record.hint.person_name || record.hint.label || "";
     const door = !record.outcome && record.hint.door_label ? ` · ${record.hint.door_label}` : "";
     const lines = personLines(record);
-    const message = record.state === "refused" && record.outcome && record.outcome.message && !lines.length ? record.outcome.message : "";
+    const message = (record.state === "refused" || record.state === "conflict") && record.outcome && record.outcome.message
+      && !lines.length ? record.outcome.message : "";
+    let again = null;
+    if (record.state === "conflict" && mine(record)) {
+      again = el("button", { type: "button", class: "cap-send-anyway" }, M.send_again);
+      again.addEventListener("click", () => { again.disabled = true; sendAgain(record); });
+    }
     return el("li", { class: `cap-item is-${record.state}`, "data-state": record.state, "data-client-id": record.client_id },
       el("div", { class: "cap-item-head" },
         el("span", { class: "cap-badge" }, label),
@@ -782,7 +805,7 @@
         record.body.kind === "sample" ? el("span", { class: "cap-item-tube" }, record.body.tube_code) : null,
         el("time", { class: "cap-time" }, clock(record.made_at))),
       lines.length ? el("ul", { class: "cap-item-people" }, ...lines) : null,
-      message ? el("p", { class: "cap-item-msg" }, message) : null);
+      message ? el("p", { class: "cap-item-msg" }, message) : null, again);
   }
 
   function localRow(entry) {
@@ -833,7 +856,8 @@
     const buttons = document.querySelectorAll(".cap-person");
     if (!buttons.length) return;
     const states = localStates();
-    const labels = { pending: M.state_pending, stored: M.state_stored, duplicate: M.state_duplicate, refused: M.state_refused };
+    const labels = { pending: M.state_pending, stored: M.state_stored, duplicate: M.state_duplicate, refused: M.state_refused,
+      conflict: M.state_conflict, resent: M.state_resent };
     for (const button of buttons) {
       const chip = button.querySelector(".cap-pstate");
       if (button.dataset.original === undefined) {
@@ -1012,6 +1036,9 @@
       if (cfg.mode === "desk" && !event.target.closest("input, textarea, select, button, a, summary, label, details, video")) focusScan();
     });
     document.addEventListener("keydown", unlockAudio, { once: true });
+    // The finder posts (an ID number stays out of addresses); a page served from the cache may carry
+    // an old token, the cookie has the current one.
+    document.body.addEventListener("htmx:configRequest", (event) => { event.detail.headers["X-CSRFToken"] = csrfToken(); });
     document.body.addEventListener("htmx:sendError", (event) => {
       const target = $("cap-found");
       if (target && event.target.closest && event.target.closest("#cap-find")) target.textContent = M.search_offline;
