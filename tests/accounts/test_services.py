@@ -100,3 +100,14 @@ def test_unlock_outside_ones_scope_is_refused_and_changes_nothing(world):
             user_unlock(acting_user=acting_user, user=world.outsider)
     assert AccessAttempt.objects.get().failures_since_start == 10
     assert not AuditEntry.objects.filter(action="user.unlock").exists()
+
+
+def test_a_leaders_title_says_where_they_lead(world):
+    from firstline.accounts.models import Grant
+    from firstline.accounts.roles import Role
+    from firstline.areas.models import Area
+
+    unit = Area.objects.get(parent=world.b1, name="Unit 1")
+    titles = [Grant(user=world.leader, role=Role.BUILDING_LEADER, area=area).title for area in (unit, world.b1, world.p1)]
+    assert titles == ["Unit leader", "Building leader", "Grid worker"]
+    assert Grant(user=world.staff, role=Role.COMMUNITY_STAFF, area=world.c1).title == "Community staff"

@@ -250,7 +250,8 @@ def test_missing_list_by_door_and_exemptions_inline(client, world, residents, ro
     client.force_login(world.volunteer)
     assert 'class="exempt-form"' not in client.get(url).content.decode()
     response = client.post(f"/testing/rounds/{round_.pk}/exemptions/", {"person": residents.b1[11].pk, "reason": "away"})
-    assert response.status_code == 302 and Exemption.objects.count() == 1
+    assert response.status_code == 403 and Exemption.objects.count() == 1
+    assert "Your role does not allow you to record why a person is not sampled." in response.content.decode()
     client.force_login(world.leader)
     assert client.post(f"/testing/rounds/{round_.pk}/exemptions/", {"person": residents.outside.pk, "reason": "away"}).status_code == 404
     # Removing the exemption: the person is expected again.
@@ -326,7 +327,9 @@ def test_export_is_masked_unless_revealing_is_allowed_and_is_audited(client, wor
     assert [book[name].max_row for name in book.sheetnames] == [3, 13, 1]
     client.force_login(world.leader)
     response = client.get(f"/testing/rounds/{round_.pk}/export/{world.b1.pk}/?unmasked=1")
-    assert response["Location"] == f"/testing/rounds/{round_.pk}/coverage/{world.b1.pk}/"
+    assert response.status_code == 403
+    assert re.findall(r'<p role="alert">([^<]*)</p>', response.content.decode()) == [
+        "Your role does not allow you to export a round&#x27;s list."]
     assert list(AuditEntry.objects.filter(action="testing.export").values_list("actor__username", flat=True)) == ["staff"]
 
 

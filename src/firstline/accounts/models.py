@@ -24,6 +24,19 @@ class Grant(models.Model):
     def __str__(self) -> str:
         return f"{self.user} {self.role} @ {self.area_id}"
 
+    @property
+    def title(self) -> str:
+        """What the holder is called where they work: one role, the building leader's, is a unit
+        leader (单元长) on a unit, a building leader (楼长) on a building and a grid worker (网格员) above."""
+        if self.role != Role.BUILDING_LEADER:
+            return str(self.get_role_display())
+        kind = self.area.kind
+        if kind == "unit":
+            return str(_("Unit leader"))
+        if kind in ("building", "household"):
+            return str(_("Building leader"))
+        return str(_("Grid worker"))
+
 
 class ApiToken(models.Model):
     """A bearer token for integrations. Only its SHA-256 is stored; the token is shown once."""

@@ -42,6 +42,32 @@ class Perm:
     FOLLOWUP_MANAGE = "followup.manage"  # work and close the follow-ups that positives open
 
 
+# What each permission lets a person do, in words for a refusal ("Your role does not allow you to …").
+PERM_ACTIONS = {
+    Perm.LEDGER_VIEW: _("see households and people"),
+    Perm.LEDGER_EDIT: _("correct people and households"),
+    Perm.AREA_EDIT: _("add or change buildings, units and doors"),
+    Perm.AREA_RISK: _("change the risk status of an area"),
+    Perm.ID_REVEAL: _("see full ID numbers"),
+    Perm.LEDGER_EXPORT: _("export lists of residents"),
+    Perm.LEDGER_IMPORT: _("import lists of residents"),
+    Perm.REGISTRATION_REVIEW: _("review self-registrations"),
+    Perm.PERSON_MERGE: _("merge records of people"),
+    Perm.VISIT_RECORD: _("record visits to households"),
+    Perm.USER_MANAGE: _("manage the team's accounts"),
+    Perm.AUDIT_VIEW: _("read the audit trail"),
+    Perm.TESTING_VIEW: _("see mass-testing rounds and coverage"),
+    Perm.TESTING_MANAGE: _("plan rounds, sampling points and call-downs"),
+    Perm.TESTING_SAMPLE: _("register samples"),
+    Perm.TESTING_EXEMPT: _("record why a person is not sampled"),
+    Perm.TESTING_TRANSPORT: _("pack and hand off boxes of tubes"),
+    Perm.TESTING_LAB: _("receive boxes and report lab results"),
+    Perm.TESTING_EXPORT: _("export a round's list"),
+    Perm.ANTIGEN_REPORT: _("report antigen self-tests"),
+    Perm.FOLLOWUP_MANAGE: _("work on follow-ups"),
+}
+
+
 _STAFF = {
     Perm.LEDGER_VIEW, Perm.LEDGER_EDIT, Perm.AREA_EDIT, Perm.AREA_RISK, Perm.ID_REVEAL,
     Perm.LEDGER_EXPORT, Perm.LEDGER_IMPORT, Perm.REGISTRATION_REVIEW, Perm.PERSON_MERGE,

@@ -5,9 +5,10 @@ writes. A superuser is not special here: rights come from grants only.
 """
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from firstline.accounts.models import Grant
-from firstline.accounts.roles import role_has
+from firstline.accounts.roles import PERM_ACTIONS, role_has
 from firstline.common.errors import PermissionDenied
 from firstline.common.paths import any_subtree_q, collapse_paths, is_within
 
@@ -48,6 +49,22 @@ def can(user, perm: str, path: str) -> bool:
 
 
 def require(user, perm: str, path: str) -> None:
-    if not can(user, perm, path):
-        raise PermissionDenied(code=perm)
+    """PermissionDenied unless the user holds `perm` on `path`; its message says whether the role or
+    the place is the cause."""
+    paths = scope_paths(user, perm)
+    if is_within(path, paths):
+        return
+    action = PERM_ACTIONS.get(perm, perm)
+    if paths:
+        message = _("You may %(action)s only in your own areas, and this is outside them.") % {"action": action}
+    else:
+        message = _("Your role does not allow you to %(action)s.") % {"action": action}
+    raise PermissionDenied(message, code=perm)
 
+
+def require_any(user, perm: str) -> None:
+    """PermissionDenied (the role is the cause) unless the user holds `perm` somewhere: for an action
+    over many records at once, each then narrowed to the user's areas."""
+    if not scope_paths(user, perm):
+        raise PermissionDenied(_("Your role does not allow you to %(action)s.") % {"action": PERM_ACTIONS.get(perm, perm)},
+                               code=perm)

@@ -11,7 +11,6 @@ from firstline.accounts.roles import Perm
 from firstline.accounts.scope import can
 from firstline.areas import selectors, services
 from firstline.areas.models import AreaKind, RiskStatus
-from firstline.common.errors import PermissionDenied
 from firstline.people.selectors import child_resident_counts
 from firstline.survey.selectors import MapStatus, building_map
 from firstline.web.views.common import breadcrumbs, error_dict, visible_area
@@ -57,8 +56,6 @@ def area_set_risk(request, pk: int):
         )
         messages.success(request, _("The risk status of %(area)s is now %(status)s.") % {
             "area": area.name, "status": RiskStatus(request.POST["status"]).label})
-    except PermissionDenied:
-        messages.error(request, _("You may not change the risk status here."))
     except (ValidationError, ValueError) as exc:
         errors = error_dict(exc) if isinstance(exc, ValidationError) else {"status": [_("Unknown status.")]}
         messages.error(request, " ".join(m for ms in errors.values() for m in ms))
@@ -79,8 +76,6 @@ def area_edit(request, pk: int):
     try:
         services.area_update(acting_user=request.user, area=area, values=values)
         messages.success(request, _("Saved."))
-    except PermissionDenied:
-        messages.error(request, _("You may not change this area."))
     except ValidationError as exc:
         messages.error(request, " ".join(m for ms in error_dict(exc).values() for m in ms))
     return redirect("web:area", pk=area.pk)
@@ -96,9 +91,6 @@ def building_add(request, pk: int):
             units=int(request.POST.get("units") or 0), floors=int(request.POST.get("floors") or 0),
             doors_per_floor=int(request.POST.get("doors_per_floor") or 0), has_lift=request.POST.get("has_lift") == "1",
         )
-    except PermissionDenied:
-        messages.error(request, _("You may not add buildings here."))
-        return redirect("web:area", pk=compound.pk)
     except ValueError:
         messages.error(request, _("Units, floors and doors per floor are whole numbers."))
         return redirect("web:area", pk=compound.pk)

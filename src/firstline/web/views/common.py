@@ -4,17 +4,24 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from firstline.accounts.roles import Perm
-from firstline.accounts.scope import can
+from firstline.accounts.scope import can, scope_paths
 from firstline.areas.models import Area
 from firstline.areas.selectors import area_ancestors, area_get
 from firstline.common.errors import NotFound
 
 
-def visible_area(request, pk: int, *, kind: str | None = None) -> Area:
+def visible_area(request, pk: int, *, kind: str | None = None, perm: str = Perm.LEDGER_VIEW) -> Area:
     try:
-        return area_get(user=request.user, pk=pk, kind=kind)
+        return area_get(user=request.user, pk=pk, kind=kind, perm=perm)
     except NotFound:
         raise Http404 from None
+
+
+def page_for(user, perm: str) -> None:
+    """A page of lists for one kind of work (the review queue, possible duplicates): not found for
+    someone whose roles give them none of that work anywhere, as for an address that does not exist."""
+    if not scope_paths(user, perm):
+        raise Http404
 
 
 def breadcrumbs(user, area: Area) -> list[dict]:

@@ -98,8 +98,6 @@ def visit_add(request, pk: int):
             channel=request.POST.get("channel", Channel.DOOR), note=request.POST.get("note", ""),
         )
         messages.success(request, _("The visit was recorded."))
-    except PermissionDenied:
-        messages.error(request, _("You may not record visits here."))
     except ValidationError as exc:
         messages.error(request, " ".join(m for ms in error_dict(exc).values() for m in ms))
     if request.headers.get("HX-Request"):

@@ -21,7 +21,7 @@ from firstline.people import selectors, services
 from firstline.people.cleaning import parse_date
 from firstline.people.models import VulnerabilityTag
 from firstline.testing.selectors import person_samples
-from firstline.web.views.common import breadcrumbs, error_dict
+from firstline.web.views.common import breadcrumbs, error_dict, page_for
 from firstline.web.views.households import PERSON_FIELDS, person_form_choices
 
 
@@ -152,6 +152,7 @@ def person_leave(request, pk: int):
 
 @login_required
 def duplicates(request):
+    page_for(request.user, Perm.PERSON_MERGE)
     pairs = list(selectors.duplicates_open(user=request.user)[:100])
     return render(request, "web/people/duplicates.html", {"pairs": pairs})
 

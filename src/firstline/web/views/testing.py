@@ -44,7 +44,7 @@ from firstline.testing.models import (
     TubeStatus,
 )
 from firstline.testing.results import SEAL_LEVELS, positive_seal
-from firstline.web.views.common import error_dict
+from firstline.web.views.common import error_dict, page_for
 
 ROUNDS_SHOWN = 20
 MISSING_PAGE = 200
@@ -175,6 +175,7 @@ def _rounds_page(request, *, errors=None, values=None, status=200):
 
 @login_required
 def round_list(request):
+    page_for(request.user, Perm.TESTING_VIEW)
     if request.method != "POST":
         return _rounds_page(request)
     errors: dict[str, list[str]] = {}
@@ -303,8 +304,6 @@ def round_status(request, pk: int):
         services.round_set_status(acting_user=request.user, round=round, status=status)
         messages.success(request, _("%(name)s is now %(status)s.") % {
             "name": round.name, "status": RoundStatus(status).label.lower()})
-    except PermissionDenied:
-        messages.error(request, _("You may not open or close this round."))
     except ValidationError as exc:
         messages.error(request, _errors_text(exc))
     except Conflict as exc:
@@ -357,7 +356,8 @@ def _point_values(post) -> dict:
 def points(request, pk: int):
     round = _round(request, pk)
     post = request.POST
-    compound = areas_visible(user=request.user, perm=Perm.TESTING_MANAGE).filter(
+    # Found among the compounds the user sees, so that one they may not manage meets the refusal (403).
+    compound = areas_visible(user=request.user, perm=Perm.TESTING_VIEW).filter(
         kind=AreaKind.COMPOUND, pk=post.get("compound") if (post.get("compound") or "").isdigit() else None).first()
     if compound is None:
         return _round_page(request, round, point_errors={"compound": [_("Choose the compound of the point.")]},
@@ -576,6 +576,8 @@ def exemption_set(request, pk: int):
     try:
         exemption = services.exemption_set(acting_user=request.user, round=round, person=person, reason=reason, note=note)
     except PermissionDenied:
+        if not _is_htmx(request):
+            raise
         problem, status = {"general": [_("You may not exempt people here.")]}, 403
     except ValidationError as exc:
         problem, status = error_dict(exc), 422
@@ -606,8 +608,7 @@ def exemption_remove(request, pk: int):
     except PermissionDenied:
         if _is_htmx(request):
             return HttpResponse(_("You may not remove this exemption."), status=403)
-        messages.error(request, _("You may not remove this exemption."))
-        return redirect(back)
+        raise
     if _is_htmx(request):
         response = HttpResponse("")
         response["HX-Trigger"] = CHANGED_EVENT
@@ -640,8 +641,6 @@ def calldowns(request, pk: int, point_pk: int):
                                             stairwells=[found[i] for i in ids if i in found], people_expected=people)
             messages.success(request, _("Called at %(time)s. The building leaders have the message.") % {
                 "time": timezone.localtime(call.called_at).strftime("%H:%M")})
-        except PermissionDenied:
-            messages.error(request, _("You may not call buildings down to this point."))
         except ValidationError as exc:
             messages.error(request, _errors_text(exc))
         except Conflict as exc:
@@ -696,8 +695,6 @@ def seal(request, pk: int):
     try:
         sealed = positive_seal(acting_user=request.user, tube=tube, level=request.POST.get("level", ""))
         messages.success(request, _("Sealed: %(areas)s.") % {"areas": ", ".join(a.name for a in sealed)})
-    except PermissionDenied:
-        messages.error(request, _("You may not seal these doors."))
     except ValidationError as exc:
         messages.error(request, _errors_text(exc))
     return redirect("web:testing_positives", pk=tube.round_id)
@@ -712,12 +709,7 @@ def export(request, pk: int, area_pk: int):
     round = _round(request, pk)
     area = _area(request, area_pk)
     unmasked = request.GET.get("unmasked") == "1"
-    try:
-        data, _count = round_export(acting_user=request.user, round=round, area=area, unmasked=unmasked)
-    except PermissionDenied:
-        messages.error(request, _("You may not export this list.") if not unmasked else
-                       _("You may not export this list with full ID numbers."))
-        return redirect("web:testing_coverage", pk=round.pk, area_pk=area.pk)
+    data, _count = round_export(acting_user=request.user, round=round, area=area, unmasked=unmasked)
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     suffix = "-unmasked" if unmasked else ""
     response["Content-Disposition"] = f'attachment; filename="round-{round.pk}-area-{area.pk}{suffix}.xlsx"'

@@ -151,7 +151,7 @@ class Command(BaseCommand):
         )
         by_user: dict[str, tuple[str, list[str]]] = {}
         for grant in rows:
-            entry = by_user.setdefault(grant.user.username, (grant.get_role_display(), []))
+            entry = by_user.setdefault(grant.user.username, (grant.title, []))
             area = grant.area
             if area.kind == "unit":
                 label = f"{area.parent.name} {area.name}"

@@ -1,0 +1,126 @@
+"""Two mirrored sides of the test world for the every-route matrix: the same kinds of records in
+community C1 (compound P1, building 1号楼, the resident's own door) and in community C2 (compound
+P2, building 9号楼). Each route is called once with the records of each side, by every role."""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from axes.models import AccessAttempt
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from firstline.accounts.models import ApiToken, Grant
+from firstline.accounts.roles import Role
+from firstline.accounts.services import api_token_create
+from firstline.accounts.throttle import signin_key
+from firstline.areas.models import Area
+from firstline.areas.services import area_public_token_ensure
+from firstline.imports.models import ImportJob
+from firstline.imports.services import import_upload
+from firstline.notices.models import Notice
+from firstline.people.models import DuplicateCandidate, Person
+from firstline.people.services import person_register
+from firstline.registration import codes
+from firstline.registration.models import SelfRegistration
+from firstline.registration.services import code_issue_for_person, registration_submit
+from firstline.testing import services, transport
+from firstline.testing.antigen import antigen_report
+from firstline.testing.labfiles import results_upload
+from firstline.testing.models import (
+    Box,
+    Exemption,
+    FollowUp,
+    ResultUpload,
+    Round,
+    RoundStatus,
+    SamplingPoint,
+    Tube,
+)
+from firstline.testing.scanning import ScanIn, scans_record
+from tests.conftest import household, make_user
+
+DAY = dt.date(2022, 4, 4)
+
+
+@dataclass
+class Side:
+    community: Area
+    compound: Area
+    building: Area
+    household: Area
+    neighbour: Area  # another door of the same stairwell
+    person: Person
+    round: Round
+    point: SamplingPoint
+    exemption: Exemption
+    tube: Tube
+    box: Box
+    job: ImportJob
+    submission: SelfRegistration
+    follow_up: FollowUp
+    grant: Grant
+    duplicate: DuplicateCandidate
+    upload: ResultUpload
+    token: ApiToken
+    notice: Notice
+    code_payload: str
+
+
+def _side(world, *, staff, lab, community, compound, building, door, unit: str | None, tag: str) -> Side:
+    home = household(building, door, unit)
+    person = person_register(acting_user=staff, household=home, data={"name": f"{tag}户主"})
+    away = person_register(acting_user=staff, household=home, data={"name": f"{tag}外出"})
+    for _twin in range(2):  # the same name and phone twice without an ID number: a possible duplicate
+        person_register(acting_user=staff, household=home, data={"name": f"{tag}重名", "phone": "13900139000"})
+    code = code_issue_for_person(acting_user=staff, person=person).code
+    round = services.round_create(acting_user=staff, area=community, name=f"{tag}轮", date=DAY, scope=[compound])
+    round = services.round_set_status(acting_user=staff, round=round, status=RoundStatus.OPEN)
+    point = services.sampling_point_create(acting_user=staff, compound=compound, values={"name": f"{tag}采样点"})
+    exemption = services.exemption_set(acting_user=staff, round=round, person=away, reason="away")
+    tube_code = f"T{tag}000001"
+    scans_record(acting_user=staff, round=round, scans=[ScanIn(
+        client_id=uuid.uuid4(), tube_code=tube_code, person_code=codes.payload_for(code), point_id=point.pk, desk=1)])
+    tube = Tube.objects.get(code=tube_code)
+    box = transport.box_open(acting_user=staff, round=round, code=f"B{tag}0001", point=point)
+    transport.box_add_tubes(acting_user=staff, box=box, tube_codes=[tube_code])
+    transport.box_pack(acting_user=staff, box=box, counted=1)
+    transport.box_receive(acting_user=lab, box=box, counted=1)
+    upload = results_upload(acting_user=lab, filename=f"{tag}.csv", data=f"试管编码,检测结果\n{tube_code},阴性\n".encode())
+    job = import_upload(acting_user=staff, area=compound, filename=f"{tag}.csv",
+                        data=f"姓名,楼号,单元,房号\n{tag}新人,{building.name},{unit or ''},{door}\n".encode())
+    submission = registration_submit(
+        compound=compound, household=home, address_text="", contact_phone="13700137000",
+        members=[{"name": f"{tag}自报"}], submission_key=uuid.uuid4().hex, client_ip=f"10.0.0.{len(tag)}")
+    antigen_report(acting_user=staff, household=home, result="positive", client_key=uuid.uuid4().hex)
+    follow_up = FollowUp.objects.get(household=home)
+    grantee = make_user(f"{tag}_grantee", Role.VOLUNTEER, building)
+    grant = Grant.objects.get(user=grantee)
+    # The volunteer typed a wrong password too often: staff of their area may unlock them.
+    AccessAttempt.objects.create(username=signin_key(grantee.username), ip_address="10.9.9.9", user_agent="test",
+                                 failures_since_start=10, attempt_time=timezone.now(), get_data="", post_data="",
+                                 http_accept="", path_info="/login/")
+    area_public_token_ensure(acting_user=staff, compound=compound)
+    compound.refresh_from_db()
+    token, _key = api_token_create(acting_user=grantee, user=grantee, name="desk")
+    return Side(
+        community=community, compound=compound, building=building, household=home, person=person, round=round,
+        neighbour=household(building, "102", unit),
+        point=point, exemption=exemption, tube=tube, box=Box.objects.get(pk=box.pk), job=job, submission=submission,
+        follow_up=follow_up, grant=grant, upload=upload, token=token,
+        duplicate=DuplicateCandidate.objects.get(person__residences__household=home),
+        notice=Notice.objects.filter(area=home).order_by("-pk").first(), code_payload=codes.payload_for(code),
+    )
+
+
+def build_sides(world) -> dict[str, Side]:
+    """"in": records of C1, where most roles of the world work; "out": records of C2."""
+    inside = _side(world, staff=world.staff, lab=world.lab, community=world.c1, compound=world.p1, building=world.b1,
+                   door="101", unit="Unit 1", tag="IN")
+    outside = _side(world, staff=world.outsider, lab=world.lab, community=world.c2, compound=world.p2, building=world.b9,
+                    door="101", unit="Unit 1", tag="OUT")
+    return {"in": inside, "out": outside}
+
+
+def csv_file(name: str, text: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
