@@ -61,8 +61,8 @@ def _run(world, data: bytes, filename: str = "list.xlsx", mode: str = ImportMode
 
 
 def test_messy_xlsx_is_mapped_and_reported_by_row_and_field(world):
-    registered = people_services.person_register(
-        acting_user=world.coordinator, household=household(world.b9, "101"), data={"name": "已登记", "id_number": _fix("14021319600101001")}
+    registered = people_services.person_register(  # inside the importer's community: "already registered"
+        acting_user=world.coordinator, household=household(world.b2, "101"), data={"name": "已登记", "id_number": _fix("14021319600101001")}
     )
     job = _run(world, messy_xlsx())
     assert job.mapping == {"楼号": "building", "单元": "unit", "房号": "door", "姓名": "name", "身份证号": "id_number",
@@ -161,3 +161,27 @@ def test_a_name_over_its_limit_is_refused_with_the_limit_not_cut(world):
     assert caught.value.message_dict == {"save_as": ["At most 100 characters; this has 101. Shorten it and send it again."]}
     job.refresh_from_db()
     assert (job.status, ColumnMapping.objects.count(), ImportJob.objects.count()) == (ImportStatus.DRAFT, 0, 1)
+
+
+def test_a_number_registered_outside_the_importers_areas_is_stored_held_and_the_report_says_nothing(world):
+    """No ID-number oracle (ADR 0008): the importer learns nothing of a record they may not see."""
+    from firstline.common.models import AuditEntry
+    from firstline.notices.models import Notice
+    from firstline.people.models import DuplicateCandidate, Person
+
+    number = _fix("14021319600101001")
+    elsewhere = people_services.person_register(acting_user=world.outsider, household=household(world.b9, "101"),
+                                                data={"name": "外社区", "id_number": number})
+    data = f"楼号,单元,房号,姓名,身份证号\n1号楼,1,101,本社区,{number}\n1号楼,1,102,另一人,{_fix('14021319700101002')}\n"
+    job = _run(world, data.encode(), filename="list.csv")
+    assert (job.status, job.created_count, job.rejected_count, job.duplicate_count, job.errors) == (ImportStatus.DONE, 2, 0, 0, [])
+    held = Person.objects.get(name="本社区")
+    assert (held.id_hash, held.id_masked, bool(held.id_sealed)) == (None, elsewhere.id_masked, True)
+    assert list(DuplicateCandidate.objects.values_list("person_id", "other_id")) == [(held.pk, elsewhere.pk)]
+    entry = AuditEntry.objects.get(action="person.id_number_held")
+    assert (entry.area_path, entry.changes["other"]) == (world.street.path, elsewhere.pk)
+    notice = Notice.objects.get(title="Two records carry one ID number")
+    assert (notice.area_id, notice.body) == (world.street.pk, (
+        "Someone registered at 1号楼 Unit 1 101 carries an ID number that is already registered at 9号楼 Unit 1 101. "
+        "Check the pair under Possible duplicates: merge them if it is one person who moved, or correct the wrong number."))
+    assert number not in notice.body and number not in str(entry.changes)

@@ -29,6 +29,8 @@ from firstline.imports import parsing
 from firstline.imports.models import ColumnMapping, ImportJob, ImportMode, ImportStatus
 from firstline.people.cleaning import CleanPerson, clean_person
 from firstline.people.models import Person, Residence, Source, Vulnerability
+from firstline.people.selectors import id_number_holders, people_by_number
+from firstline.people.services import people_hold_for_review
 
 logger = logging.getLogger(__name__)
 
@@ -207,7 +209,7 @@ def import_run(job_id: int) -> ImportJob:
         return job
     _progress(job, status=ImportStatus.VALIDATING, started_at=timezone.now(), processed_rows=0)
     try:
-        accepted, report, places = _validate(job)
+        accepted, report, places, held = _validate(job)
         if job.mode == ImportMode.ALL_OR_NOTHING and report.errors:
             _progress(job, status=ImportStatus.REFUSED, processed_rows=job.total_rows, finished_at=timezone.now(),
                       file_sealed=None, **_report(report))
@@ -216,7 +218,7 @@ def import_run(job_id: int) -> ImportJob:
                              changes={"rejected_rows": len({e["row"] for e in report.errors})})
             return ImportJob.objects.get(pk=job.pk)
         _progress(job, status=ImportStatus.SAVING, processed_rows=job.total_rows)
-        created, households_created = _write(job, accepted, places)
+        created, households_created = _write(job, accepted, places, held)
         _progress(job, status=ImportStatus.DONE, created_count=created, households_created=households_created,
                   finished_at=timezone.now(), file_sealed=None, **_report(report))
     except ValidationError as exc:
@@ -296,13 +298,18 @@ def _validate(job: ImportJob):
             continue
         places.plan_door(*where)
         accepted.append((number, clean, where[0], where[1]))
-    # The registry: one query per chunk of hashes.
-    by_hash = {clean.id_hash: number for number, clean, _s, _d in accepted if clean.id_hash}
-    hashes = list(by_hash)
+    # The registry, a few queries per chunk of hashes. A number carried by a record the importer may
+    # see is "already registered"; one carried only outside their areas is answered as no one's: the
+    # person is stored holding the number for review (ADR 0008), and the report says nothing of it.
+    hashes = list({clean.id_hash for _n, clean, _s, _d in accepted if clean.id_hash})
     taken: dict[str, str] = {}
+    elsewhere: dict[str, int] = {}
     for start in range(0, len(hashes), LOOKUP_CHUNK):
-        for digest, masked in Person.objects.filter(id_hash__in=hashes[start:start + LOOKUP_CHUNK]).values_list("id_hash", "id_masked"):
-            taken[digest] = masked
+        chunk = hashes[start:start + LOOKUP_CHUNK]
+        visible = people_by_number(user=job.created_by, digests=chunk)
+        taken.update({digest: person.id_masked for digest, person in visible.items()})
+        elsewhere.update({digest: pks[0] for digest, pks in id_number_holders(digests=chunk).items() if digest not in visible})
+    held: dict[int, int] = {}
     # Without an ID number: the same name and phone already living at the same door is the same person.
     names = {clean.name for _n, clean, _s, _d in accepted if not clean.id_hash}
     at_door = set()
@@ -311,13 +318,16 @@ def _validate(job: ImportJob):
             subtree_q(job.area.path, "household__path"), is_current=True, person__name__in=list(names)
         ).values_list("household_id", "person__name", "person__phone"):
             at_door.add((household_id, name, phone))
-    if taken or at_door:
+    if taken or elsewhere or at_door:
         kept = []
         for number, clean, stairwell, door in accepted:
             household = places.household(stairwell, door)
             if clean.id_hash in taken:
                 report.duplicates += 1
                 report.refuse(number, "id_number", _("Already registered (%(masked)s).") % {"masked": taken[clean.id_hash]})
+            elif clean.id_hash in elsewhere:
+                held[number] = elsewhere[clean.id_hash]
+                kept.append((number, clean, stairwell, door))
             elif not clean.id_hash and household is not None and (household.pk, clean.name, clean.phone) in at_door:
                 report.duplicates += 1
                 report.refuse(number, "name", _("Already registered at this door (same name and phone)."))
@@ -330,10 +340,12 @@ def _validate(job: ImportJob):
             report.warn(number, clean.warnings)
     report.sort()
     _progress(job, processed_rows=processed)
-    return accepted, report, places
+    return accepted, report, places, held
 
 
-def _write(job: ImportJob, accepted, places: _Places) -> tuple[int, int]:
+def _write(job: ImportJob, accepted, places: _Places, held: dict[int, int]) -> tuple[int, int]:
+    """Write the accepted rows; `held` maps the rows whose number is registered outside the
+    importer's areas to that record: they keep it sealed, out of the unique index, paired for review."""
     with transaction.atomic():
         missing: dict[int, list[str]] = defaultdict(list)
         stairwells = {}
@@ -350,12 +362,15 @@ def _write(job: ImportJob, accepted, places: _Places) -> tuple[int, int]:
                 places.new_doors[(stairwell_pk, household.door)] = household
             households_created += len(made)
         people = []
-        for _n, clean, _s, _d in accepted:
+        for number, clean, _s, _d in accepted:
+            sealed = clean.sealed_fields()
+            if number in held:
+                sealed["id_hash"] = None
             people.append(Person(
                 name=clean.name, id_type=clean.id_type, phone=clean.phone, birth_date=clean.birth_date,
                 birth_date_estimated=clean.birth_date_estimated, sex=clean.sex, vaccination=clean.vaccination,
                 returned_from=clean.returned_from, returned_on=clean.returned_on, note=clean.note,
-                source=Source.IMPORT, import_job=job, **clean.sealed_fields(),
+                source=Source.IMPORT, import_job=job, **sealed,
             ))
         created = Person.objects.bulk_create(people, batch_size=2000)
         Residence.objects.bulk_create([
@@ -368,6 +383,9 @@ def _write(job: ImportJob, accepted, places: _Places) -> tuple[int, int]:
             for person, (_n, clean, _s, _d) in zip(created, accepted, strict=True)
             for tag, detail in clean.vulnerabilities.items()
         ], batch_size=2000)
+        people_hold_for_review(acting_user=job.created_by, held=[
+            (person, held[number], places.household(stairwell, door))
+            for person, (number, _c, stairwell, door) in zip(created, accepted, strict=True) if number in held])
         audit_record(actor=job.created_by, action="import.done", target=job, area_path=job.area.path,
                      changes={"people": len(created), "households_created": households_created, "file": job.filename})
     if len(created) >= ANALYZE_AFTER and connection.vendor == "postgresql":

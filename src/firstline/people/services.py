@@ -6,17 +6,24 @@ the same transaction. ID numbers never reach the audit trail in clear: only mask
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from firstline.accounts.roles import Perm
+from firstline.accounts.roles import Perm, Role, role_has
 from firstline.accounts.scope import can, require
 from firstline.areas.models import Area, AreaKind
+from firstline.areas.selectors import door_labels
 from firstline.common import crypto
 from firstline.common.audit import audit_record
 from firstline.common.errors import Conflict, PermissionDenied
+from firstline.common.paths import SEGMENT_WIDTH
+from firstline.common.text import clean_text
+from firstline.notices.models import NoticeKind
+from firstline.notices.selectors import recipients_for
+from firstline.notices.services import notice_send
 from firstline.people.cleaning import CleanPerson, clean_person
 from firstline.people.models import (
     DuplicateCandidate,
@@ -26,6 +33,7 @@ from firstline.people.models import (
     Source,
     Vulnerability,
 )
+from firstline.people.selectors import held_for_review, number_hash, people_visible
 
 
 def _person_path(person: Person) -> str:
@@ -47,23 +55,94 @@ def _check_household(household: Area) -> None:
         raise ValidationError(_("People live in a household (a door), not in a %(kind)s.") % {"kind": household.kind})
 
 
-def _raise_duplicate(user, clean: CleanPerson, *, exclude_pk: int | None = None) -> None:
+def _conflict(person: Person) -> Conflict:
+    return Conflict(
+        _("This ID number is already registered as %(name)s (#%(pk)d).") % {"name": person.name, "pk": person.pk},
+        code="id_number_taken", details={"person_id": person.pk},
+    )
+
+
+def _id_number_holder(user, clean: CleanPerson, *, exclude_pk: int | None = None) -> Person | None:
+    """What registering this ID number means for `user` (ADR 0008).
+
+    Raises Conflict naming the record when one the user may see carries the number (registered, or
+    held for review). Returns the registered record the user may not see: the new record will hold
+    the number for review, and the answer does not tell that record exists. None: the number is free.
+    """
     existing = Person.objects.filter(id_hash=clean.id_hash).exclude(pk=exclude_pk).first()
     if existing is None:
-        return
+        return None
     path = _person_path(existing)
-    visible = bool(path) and can(user, Perm.LEDGER_VIEW, path)
-    raise Conflict(
-        _("This ID number is already registered%(where)s.")
-        % {"where": (" " + _("as %(name)s (#%(pk)d)") % {"name": existing.name, "pk": existing.pk}) if visible else ""},
-        code="id_number_taken",
-        details={"person_id": existing.pk} if visible else {},
-    )
+    if path and can(user, Perm.LEDGER_VIEW, path):
+        raise _conflict(existing)
+    held = [pk for pk in held_for_review(digests=[clean.id_hash]).get(clean.id_hash, []) if pk != exclude_pk]
+    visible = people_visible(user=user).filter(pk__in=held).order_by("pk").first() if held else None
+    if visible is not None:
+        raise _conflict(visible)
+    return existing
+
+
+def _common_path(first: str, second: str) -> str:
+    """The deepest area path above both."""
+    cut = min(len(first), len(second))
+    while cut and first[:cut] != second[:cut]:
+        cut -= SEGMENT_WIDTH
+    return first[:cut]
+
+
+def _hold_for_review(acting_user, *, person: Person, holder: Person, household: Area) -> None:
+    people_hold_for_review(acting_user=acting_user, held=[(person, holder.pk, household)])
+
+
+def people_hold_for_review(*, acting_user, held: list[tuple[Person, int, Area]]) -> None:
+    """Each `person` (just written, in `household`) carries the number the record `holder id` is
+    registered with, and the acting user may not see that record: pair them for the staff whose
+    areas cover both, who merge them (the same person, who moved) or correct the wrong number.
+    Their audit row and notice sit at the area above both, where the acting user's colleagues below
+    it do not read them. A fixed number of queries for any number of people (an import holds many),
+    and one notice per area above."""
+    if not held:
+        return
+    holder_ids = {holder_id for _p, holder_id, _h in held}
+    homes: dict[int, tuple[int, str]] = {}
+    for person_id, household_id, path in Residence.objects.filter(person_id__in=holder_ids).order_by(
+            "person_id", "is_current", "id").values_list("person_id", "household_id", "household__path"):
+        homes[person_id] = (household_id, path)  # the last one read wins: the current, else the latest
+    DuplicateCandidate.objects.bulk_create([DuplicateCandidate(
+        person=person, other_id=holder_id,
+        reason=_("Same ID number, registered by someone who may not see the other record"),
+    ) for person, holder_id, _h in held], ignore_conflicts=True)
+    labels = door_labels(household_ids={h.pk for _p, _id, h in held} | {home[0] for home in homes.values()})
+    by_area: dict[str, list[tuple[str, str]]] = {}
+    for person, holder_id, household in held:
+        other_household, other_path = homes.get(holder_id, (None, ""))
+        above = _common_path(household.path, other_path)
+        audit_record(actor=acting_user, action="person.id_number_held", target=person, area_path=above,
+                     changes={"other": holder_id, "id_number": person.id_masked, "household": household.pk})
+        by_area.setdefault(above, []).append((labels.get(household.pk, ""), labels.get(other_household, "—")))
+    areas = {a.path: a for a in Area.objects.filter(path__in=[path for path in by_area if path])}
+    merge_roles = [role for role in Role if role_has(role, Perm.PERSON_MERGE)]
+    for path, doors in by_area.items():
+        if path not in areas:
+            continue
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _("Two records carry one ID number")
+            if len(doors) == 1:
+                body = _("Someone registered at %(door)s carries an ID number that is already registered at %(other)s. "
+                         "Check the pair under Possible duplicates: merge them if it is one person who moved, or "
+                         "correct the wrong number.") % {"door": doors[0][0], "other": doors[0][1]}
+            else:
+                body = _("%(n)d people registered at %(doors)s carry ID numbers already registered elsewhere (at "
+                         "%(others)s). Check the pairs under Possible duplicates: merge those who moved, correct the "
+                         "wrong numbers.") % {"n": len(doors), "doors": "、".join(sorted({d for d, _o in doors})),
+                                              "others": "、".join(sorted({o for _d, o in doors}))}
+        notice_send(acting_user=acting_user, area=areas[path], kind=NoticeKind.GENERAL, title=title, body=body,
+                    recipient_ids=recipients_for(paths=[path], roles=merge_roles), ref=f"people.person:{held[0][0].pk}")
 
 
 def _flag_possible_duplicates(person: Person, household: Area) -> int:
     """Without an ID number, same name and phone in the same household may be the same person."""
-    if person.id_hash:
+    if person.id_hash or person.id_sealed:
         return 0
     others = (
         Person.objects.filter(name=person.name, phone=person.phone, residences__household=household, residences__is_current=True)
@@ -85,27 +164,35 @@ def person_register(
     """Register a person into a household. `data` holds raw values; faults raise ValidationError by field."""
     require(acting_user, Perm.LEDGER_EDIT, household.path)
     _check_household(household)
-    clean, errors = clean_person(data)
+    # A label no vocabulary knows (relation, residence, groups) does not refuse the person: the text is
+    # kept in the note. Text over its limit is refused with the limit (people.cleaning).
+    clean, errors = clean_person(data, keep_unknown_labels=True)
     if errors:
         raise ValidationError(errors)
-    if clean.id_hash:
-        _raise_duplicate(acting_user, clean)
+    values = dict(
+        name=clean.name, id_type=clean.id_type, phone=clean.phone, birth_date=clean.birth_date,
+        birth_date_estimated=clean.birth_date_estimated, sex=clean.sex, vaccination=clean.vaccination,
+        returned_from=clean.returned_from, returned_on=clean.returned_on, note=clean.note, source=source,
+        **clean.sealed_fields(),
+    )
+    holder = _id_number_holder(acting_user, clean) if clean.id_hash else None
     try:
         with transaction.atomic():
-            person = Person.objects.create(
-                name=clean.name, id_type=clean.id_type, phone=clean.phone, birth_date=clean.birth_date,
-                birth_date_estimated=clean.birth_date_estimated, sex=clean.sex, vaccination=clean.vaccination,
-                returned_from=clean.returned_from, returned_on=clean.returned_on, note=clean.note, source=source,
-                **clean.sealed_fields(),
-            )
+            # Held for review, the number is kept sealed and masked but stays out of the unique index.
+            person = Person.objects.create(**{**values, "id_hash": None} if holder else values)
     except IntegrityError:
-        # Registered by someone else between our check and our insert.
-        raise Conflict(_("This ID number is already registered."), code="id_number_taken") from None
+        # Registered by someone else between our check and our insert: decide on what is there now.
+        holder = _id_number_holder(acting_user, clean)
+        if holder is None:
+            raise
+        person = Person.objects.create(**{**values, "id_hash": None})
     Residence.objects.create(
         person=person, household=household, relation=clean.relation, status=clean.status, moved_in=moved_in
     )
     _set_vulnerabilities(person, clean.vulnerabilities)
     flagged = _flag_possible_duplicates(person, household)
+    if holder is not None:
+        _hold_for_review(acting_user, person=person, holder=holder, household=household)
     audit_record(
         actor=acting_user, action="person.register", target=person, area_path=household.path,
         changes={"name": person.name, "household": household.pk, "id_number": person.id_masked,
@@ -139,8 +226,11 @@ def person_update(*, acting_user, person: Person, data: dict) -> Person:
     clean, errors = clean_person(merged)
     if errors:
         raise ValidationError(errors)
-    if clean.id_hash and clean.id_hash != person.id_hash:
-        _raise_duplicate(acting_user, clean, exclude_pk=person.pk)
+    # A record holding its number for review (ADR 0008) keeps holding it while the number is unchanged.
+    current_hash = person.id_hash or number_hash(person)
+    holder = None
+    if clean.id_hash and clean.id_hash != current_hash:
+        holder = _id_number_holder(acting_user, clean, exclude_pk=person.pk)
     new_values = {
         "name": clean.name, "id_type": clean.id_type, "phone": clean.phone, "birth_date": clean.birth_date,
         "birth_date_estimated": clean.birth_date_estimated if "age" in data else person.birth_date_estimated,
@@ -148,10 +238,10 @@ def person_update(*, acting_user, person: Person, data: dict) -> Person:
         "returned_on": clean.returned_on, "note": clean.note,
     }
     changes = {f: (getattr(person, f), v) for f, v in new_values.items() if getattr(person, f) != v}
-    if clean.id_hash != person.id_hash:
+    if clean.id_hash != current_hash:
         sealed = clean.sealed_fields()
         changes["id_number"] = (person.id_masked, sealed["id_masked"])
-        new_values.update(sealed)
+        new_values.update(sealed, id_hash=None if holder else sealed["id_hash"])
     if not changes:
         return person
     for field, value in new_values.items():
@@ -160,8 +250,16 @@ def person_update(*, acting_user, person: Person, data: dict) -> Person:
         with transaction.atomic():
             person.save(update_fields=[*new_values, "updated_at"])
     except IntegrityError:
-        raise Conflict(_("This ID number is already registered."), code="id_number_taken") from None
+        # Registered by someone else between our check and our save: decide on what is there now.
+        holder = _id_number_holder(acting_user, clean, exclude_pk=person.pk)
+        if holder is None:
+            raise
+        person.id_hash = None
+        person.save(update_fields=[*new_values, "updated_at"])
     audit_record(actor=acting_user, action="person.update", target=person, area_path=path, changes=changes)
+    if holder is not None:
+        home = person.residences.select_related("household").order_by("-is_current", "-id").first()
+        _hold_for_review(acting_user, person=person, holder=holder, household=home.household)
     return person
 
 
@@ -169,11 +267,12 @@ def person_update(*, acting_user, person: Person, data: dict) -> Person:
 def person_reveal_id(*, acting_user, person: Person, reason: str = "") -> str:
     """The ID number in clear, for a role allowed to see it. Every reveal is recorded."""
     path = _require_person(acting_user, Perm.ID_REVEAL, person)
+    reason = clean_text(reason, field="reason", max_length=200)
     if not person.id_sealed:
         return ""
     audit_record(
         actor=acting_user, action="person.reveal_id", target=person, area_path=path,
-        changes={"id_number": person.id_masked, "reason": reason[:200]},
+        changes={"id_number": person.id_masked, "reason": reason},
     )
     return crypto.unseal(person.id_sealed)
 
@@ -239,9 +338,10 @@ def residence_end(*, acting_user, person: Person, date: dt.date, reason: str = "
     if current is None:
         raise ValidationError(_("The person has no current household."))
     require(acting_user, Perm.LEDGER_EDIT, current.household.path)
+    reason = clean_text(reason, field="reason", max_length=200)
     Residence.objects.filter(pk=current.pk, is_current=True).update(is_current=False, moved_out=date)
     audit_record(actor=acting_user, action="residence.end", target=person, area_path=current.household.path,
-                 changes={"household": current.household_id, "date": date, "reason": reason[:200]})
+                 changes={"household": current.household_id, "date": date, "reason": reason})
 
 
 def _fk_references(model) -> list[tuple[type[models.Model], str]]:
@@ -287,7 +387,8 @@ def person_merge(*, acting_user, keep: Person, merge: Person) -> Person:
         raise ValidationError(_("A person cannot be merged with themself."))
     keep_path = _require_person(acting_user, Perm.PERSON_MERGE, keep)
     _require_person(acting_user, Perm.PERSON_MERGE, merge)
-    if keep.id_hash and merge.id_hash and keep.id_hash != merge.id_hash:
+    keep_number, merge_number = keep.id_hash or number_hash(keep), merge.id_hash or number_hash(merge)
+    if keep_number and merge_number and keep_number != merge_number:
         raise ValidationError(_("The two records carry different ID numbers; they are not the same person."))
     # Only one current residence survives: the kept person's, else the merged one's.
     if keep.residences.filter(is_current=True).exists():
