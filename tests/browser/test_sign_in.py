@@ -45,3 +45,23 @@ def test_the_api_docs_load_under_the_policy(page, live_server, world):
         page.click("button[type=submit]")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("firstline API")
     page.wait_for_load_state("networkidle")
+
+
+def test_a_refused_action_shows_what_the_role_lacks_and_changes_nothing(page, zh_page, live_server, world, round_):
+    """A volunteer who opens a round's export (staff's work) meets the 403 page, in English and in
+    Chinese, fitting a phone without scrolling sideways."""
+    from firstline.common.models import AuditEntry
+
+    before = AuditEntry.objects.filter(action="testing.export").count()
+    for browser_page, heading, reason in (
+        (page, "Not allowed", "Your role does not allow you to export a round's list."),
+        (zh_page, "无权操作", "您的角色无权导出轮次名单。"),
+    ):
+        sign_in(browser_page, live_server, "volunteer")
+        response = browser_page.goto(f"{live_server.url}/testing/rounds/{round_.pk}/export/{world.p1.pk}/")
+        assert response.status == 403
+        card = browser_page.get_by_test_id("forbidden")
+        expect(card.locator("h1")).to_have_text(heading)
+        expect(card.get_by_role("alert")).to_have_text(reason)
+        assert browser_page.evaluate("document.documentElement.scrollWidth") <= browser_page.viewport_size["width"]
+    assert AuditEntry.objects.filter(action="testing.export").count() == before

@@ -7,7 +7,6 @@ import uuid
 from dataclasses import dataclass
 
 from axes.models import AccessAttempt
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from firstline.accounts.models import ApiToken, Grant
@@ -121,6 +120,3 @@ def build_sides(world) -> dict[str, Side]:
                     door="101", unit="Unit 1", tag="OUT")
     return {"in": inside, "out": outside}
 
-
-def csv_file(name: str, text: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")

@@ -234,3 +234,25 @@ def test_reviewing_a_self_registration_does_not_tell_a_number_registered_outside
     assert people[0] != wang and (people[0].id_hash, people[0].id_masked) == (None, "110***********002X")
     assert list(DuplicateCandidate.objects.values_list("person", "other")) == [(people[0].pk, wang.pk)]
     assert AuditEntry.objects.get(action="registration.accept").changes["linked_existing"] == 1
+
+
+def test_holding_many_numbers_for_review_takes_the_same_queries_as_one(world):
+    """An import may hold hundreds: the pairs, their audit rows and the notices are written on sets."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import household
+
+    holder = services.person_register(acting_user=world.outsider, household=household(world.b9, "101"),
+                                      data={"name": "外社区"})
+
+    def hold(count: int, door: str) -> int:
+        home = household(world.b1, door)
+        people = [Person.objects.create(name=f"暂存{door}{i}") for i in range(count)]
+        with CaptureQueriesContext(connection) as queries:
+            services.people_hold_for_review(acting_user=world.staff, held=[(p, holder.pk, home) for p in people])
+        return len(queries)
+
+    assert hold(1, "101") == hold(6, "102")
+    assert DuplicateCandidate.objects.filter(other=holder).count() == 7
+    assert AuditEntry.objects.filter(action="person.id_number_held").count() == 7

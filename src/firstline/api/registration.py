@@ -8,8 +8,8 @@ from ninja.responses import Status
 
 from firstline.api.schemas import READ_ERRORS, WRITE_ERRORS, PersonSummaryOut
 from firstline.api.types import Flag, Id, IdParam, Text
-from firstline.areas.models import Area, AreaKind
-from firstline.common.errors import NotFound
+from firstline.areas.models import AreaKind
+from firstline.areas.selectors import area_get
 from firstline.registration import selectors, services
 from firstline.registration.models import SubmissionStatus
 
@@ -107,9 +107,7 @@ def submission_detail(request: HttpRequest, submission_id: IdParam):
 @router.post("/{int:submission_id}/accept", response={200: list[PersonSummaryOut], **WRITE_ERRORS})
 def accept(request: HttpRequest, submission_id: IdParam, payload: AcceptIn):
     submission = selectors.registration_get(user=request.user, pk=submission_id)
-    household = Area.objects.filter(pk=payload.household_id, kind=AreaKind.HOUSEHOLD).first()
-    if household is None:
-        raise NotFound
+    household = area_get(user=request.user, pk=payload.household_id, kind=AreaKind.HOUSEHOLD)
     return services.registration_accept(
         acting_user=request.user, submission=submission, household=household,
         corrections=[correction.dict() for correction in payload.corrections],

@@ -25,11 +25,6 @@ def Int(minimum: int, maximum: int, description: str | None = None):  # noqa: N8
     return Annotated[int, Strict(), Field(ge=minimum, le=maximum, description=description)]
 
 
-def IntParam(minimum: int, maximum: int, description: str | None = None):  # noqa: N802
-    """A whole number in a path or a query, between two limits."""
-    return Annotated[int, Field(ge=minimum, le=maximum, description=description)]
-
-
 def Text(max_length: int, *, min_length: int = 0, description: str | None = None):  # noqa: N802
     """Text of at most `max_length` characters (the column it is kept in): longer is refused, never cut."""
     return Annotated[str, Field(min_length=min_length, max_length=max_length, description=description)]

@@ -28,6 +28,28 @@ def audit_record(
     changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Record one action. `changes` maps a field to (old, new) or holds a summary for bulk actions."""
+    entry = audit_entry(actor=actor, action=action, target=target, target_type=target_type, target_id=target_id,
+                        area_path=area_path, changes=changes)
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_records(entries: list[AuditEntry]) -> None:
+    """Record many actions made with `audit_entry`, in one INSERT (a bulk write audits each row)."""
+    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+
+
+def audit_entry(
+    *,
+    actor,
+    action: str,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: Any = "",
+    area_path: str = "",
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """The row `audit_record` writes, not yet saved."""
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id or target.pk
@@ -37,7 +59,7 @@ def audit_record(
             plain[key] = [_plain(value[0]), _plain(value[1])]
         else:
             plain[key] = _plain(value)
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         target_type=target_type,

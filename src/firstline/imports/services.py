@@ -25,11 +25,12 @@ from firstline.common import crypto
 from firstline.common.audit import audit_record
 from firstline.common.identity import mask_id_number
 from firstline.common.paths import subtree_q
+from firstline.common.text import clean_text
 from firstline.imports import parsing
 from firstline.imports.models import ColumnMapping, ImportJob, ImportMode, ImportStatus
 from firstline.people.cleaning import CleanPerson, clean_person
 from firstline.people.models import Person, Residence, Source, Vulnerability
-from firstline.people.selectors import id_number_holders, people_by_number
+from firstline.people.selectors import id_number_holders, people_visible
 from firstline.people.services import people_hold_for_review
 
 logger = logging.getLogger(__name__)
@@ -94,9 +95,7 @@ def import_start(*, acting_user, job: ImportJob, mapping: dict[str, str], save_a
         raise ValidationError({"mapping": _("One column must hold the name.")})
     if not ({"building", "door"} <= set(fields) or "address" in fields or job.area.kind == AreaKind.HOUSEHOLD):
         raise ValidationError({"mapping": _("Map the building and door columns, or one address column.")})
-    if len(save_as.strip()) > MAPPING_NAME_LIMIT:
-        raise ValidationError({"save_as": _("At most %(limit)d characters; this has %(n)d. Shorten it and send it again.") % {
-            "limit": MAPPING_NAME_LIMIT, "n": len(save_as.strip())}})
+    save_as = clean_text(save_as, field="save_as", max_length=MAPPING_NAME_LIMIT)
     if not ImportJob.objects.filter(pk=job.pk, status=ImportStatus.DRAFT).update(mapping=mapping, status=ImportStatus.QUEUED):
         raise ValidationError(_("This import has already started."))
     if save_as.strip():
@@ -305,10 +304,15 @@ def _validate(job: ImportJob):
     taken: dict[str, str] = {}
     elsewhere: dict[str, int] = {}
     for start in range(0, len(hashes), LOOKUP_CHUNK):
-        chunk = hashes[start:start + LOOKUP_CHUNK]
-        visible = people_by_number(user=job.created_by, digests=chunk)
-        taken.update({digest: person.id_masked for digest, person in visible.items()})
-        elsewhere.update({digest: pks[0] for digest, pks in id_number_holders(digests=chunk).items() if digest not in visible})
+        holders = id_number_holders(digests=hashes[start:start + LOOKUP_CHUNK])
+        visible = dict(people_visible(user=job.created_by).filter(
+            pk__in=[pk for pks in holders.values() for pk in pks]).values_list("pk", "id_masked"))
+        for digest, pks in holders.items():
+            seen = next((pk for pk in pks if pk in visible), None)
+            if seen is not None:
+                taken[digest] = visible[seen]
+            else:
+                elsewhere[digest] = pks[0]
     held: dict[int, int] = {}
     # Without an ID number: the same name and phone already living at the same door is the same person.
     names = {clean.name for _n, clean, _s, _d in accepted if not clean.id_hash}

@@ -28,6 +28,7 @@ from firstline.common.identity import (
     sex_from_resident_id,
     shape_of,
 )
+from firstline.common.text import too_long
 from firstline.people import vocabulary
 from firstline.people.models import Person, Relation, ResidenceStatus, Sex, Vaccination, VulnerabilityTag
 
@@ -116,10 +117,6 @@ _NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15}|[A-Za-z]{1
 
 def _masked_numbers(text: str) -> str:
     return _NUMBER_IN_TEXT.sub(lambda match: mask_id_number(match.group(0).upper()), text)
-
-
-def _too_long(limit: int, length: int) -> str:
-    return _("At most %(limit)d characters; this has %(n)d. Shorten it and send it again.") % {"limit": limit, "n": length}
 
 
 def clean_person(raw: dict, *, today: dt.date | None = None, keep_unknown_labels: bool = False,
@@ -261,7 +258,7 @@ def _limited(person: CleanPerson, errors: dict, field_name: str, text: str, limi
     if len(text) <= limit:
         return text
     if not cut:
-        errors[field_name] = _too_long(limit, len(text))
+        errors[field_name] = too_long(limit, len(text))
         return ""
     person.warnings.append(PersonWarning(field_name, "", _(
         "%(n)d characters, and this field holds %(limit)d: the first %(kept)d were kept, ending in '…'. "
@@ -279,7 +276,7 @@ def _note(person, errors, own: str, kept_labels, column_names, labels, cut: bool
     if cut:
         return _limited(person, errors, "note", note, NOTE_LIMIT, cut=True)
     if len(own) > NOTE_LIMIT:
-        errors["note"] = _too_long(NOTE_LIMIT, len(own))
+        errors["note"] = too_long(NOTE_LIMIT, len(own))
         return ""
     # The person's own note fits, the labels do not: say so on the labels rather than cut either.
     for field_name, value in kept_labels:

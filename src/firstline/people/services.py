@@ -17,7 +17,7 @@ from firstline.accounts.scope import can, require
 from firstline.areas.models import Area, AreaKind
 from firstline.areas.selectors import door_labels
 from firstline.common import crypto
-from firstline.common.audit import audit_record
+from firstline.common.audit import audit_entry, audit_record, audit_records
 from firstline.common.errors import Conflict, PermissionDenied
 from firstline.common.paths import SEGMENT_WIDTH
 from firstline.common.text import clean_text
@@ -114,12 +114,14 @@ def people_hold_for_review(*, acting_user, held: list[tuple[Person, int, Area]])
     ) for person, holder_id, _h in held], ignore_conflicts=True)
     labels = door_labels(household_ids={h.pk for _p, _id, h in held} | {home[0] for home in homes.values()})
     by_area: dict[str, list[tuple[str, str]]] = {}
+    entries = []
     for person, holder_id, household in held:
         other_household, other_path = homes.get(holder_id, (None, ""))
         above = _common_path(household.path, other_path)
-        audit_record(actor=acting_user, action="person.id_number_held", target=person, area_path=above,
-                     changes={"other": holder_id, "id_number": person.id_masked, "household": household.pk})
+        entries.append(audit_entry(actor=acting_user, action="person.id_number_held", target=person, area_path=above,
+                                   changes={"other": holder_id, "id_number": person.id_masked, "household": household.pk}))
         by_area.setdefault(above, []).append((labels.get(household.pk, ""), labels.get(other_household, "—")))
+    audit_records(entries)
     areas = {a.path: a for a in Area.objects.filter(path__in=[path for path in by_area if path])}
     merge_roles = [role for role in Role if role_has(role, Perm.PERSON_MERGE)]
     for path, doors in by_area.items():

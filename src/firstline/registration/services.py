@@ -238,11 +238,9 @@ def registrations_reject_many(*, acting_user, submission_ids: list[int] = (), se
     named senders (their client hash) — a flood's junk; returns how many were rejected.
     Submissions outside the reviewer's compounds are not touched (nor told apart from none)."""
     require_any(acting_user, Perm.REGISTRATION_REVIEW)
-    reason = reason.strip()
+    reason = clean_text(reason, field="reason", max_length=300)
     if not reason:
         raise ValidationError({"reason": _("Say why, so that the resident can be told.")})
-    if len(reason) > 300:
-        raise ValidationError({"reason": _("At most %(n)d characters.") % {"n": 300}})
     chosen = Q(pk__in=[int(pk) for pk in submission_ids]) | Q(client_hash__in=[str(s) for s in senders])
     # Locked on PostgreSQL, and SQLite's transactions take the write lock when they begin: the rows
     # read are exactly the rows the conditional UPDATE rejects, so the audit rows name them right.
