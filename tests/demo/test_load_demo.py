@@ -6,7 +6,7 @@ from firstline.areas.models import Area, AreaKind, RiskStatus
 from firstline.common import crypto
 from firstline.common.identity import IdType, normalise_id_number
 from firstline.demo.builder import DEMO_COMPOUND
-from firstline.people.models import DuplicateCandidate, Person
+from firstline.people.models import DuplicateCandidate, Person, Residence
 from firstline.registration.models import SelfRegistration, SubmissionStatus
 from firstline.registration.services import registration_members
 
@@ -31,6 +31,7 @@ def test_small_demo_loads_once_with_valid_people_and_scoped_logins(capsys):
         assert person.id_hash == crypto.lookup_hash(number)
     grants = sorted((g.user.username, g.role, g.area.kind, g.area.name) for g in Grant.objects.select_related("user", "area"))
     assert grants == [
+        ("cunwei", "community_staff", "village", "新添堡村"),
         ("danyuan", "building_leader", "unit", "1单元"),
         ("jiance", "lab", "street", "大庆路街道"),
         ("jiedao", "street_coordinator", "street", "大庆路街道"),
@@ -38,9 +39,21 @@ def test_small_demo_loads_once_with_valid_people_and_scoped_logins(capsys):
         ("louzhang", "building_leader", "building", "1号楼"),
         ("louzhang", "building_leader", "building", "2号楼"),
         ("lvyuan", "community_staff", "community", "绿园社区"),
+        ("quji", "street_coordinator", "district", "平城区"),
         ("shequ", "community_staff", "community", "睿和社区"),
         ("zhiyuan", "volunteer", "compound", "睿和新城"),
+        ("zuzhang", "building_leader", "village_group", "3组"),
     ]
+    # The street has its district above it, and a village beside its communities (seed 000).
+    street = Area.objects.get(name="大庆路街道")
+    assert street.parent.name == "平城区" and street.parent.kind == AreaKind.DISTRICT
+    village = Area.objects.get(name="新添堡村", parent=street, kind=AreaKind.VILLAGE)
+    assert list(Area.objects.filter(parent=village, kind=AreaKind.VILLAGE_GROUP).values_list("name", flat=True)) == [
+        "1组", "2组", "3组"]
+    assert Area.objects.filter(parent__parent=village, kind=AreaKind.HOUSEHOLD).count() == 6 + 5 + 4
+    assert Residence.objects.filter(household__path__startswith=village.path, is_current=True).count() > 10
+    scattered = Area.objects.filter(parent__name="绿园社区", kind=AreaKind.HOUSEHOLD)
+    assert scattered.count() == 6 and Residence.objects.filter(household__in=scattered).exists()
     assert Area.objects.get(name="2号楼", parent=compound).risk_status == RiskStatus.SEALED
     assert DuplicateCandidate.objects.count() == 2
     pending = SelfRegistration.objects.filter(status=SubmissionStatus.PENDING, compound=compound).order_by("id")

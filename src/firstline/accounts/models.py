@@ -26,16 +26,28 @@ class Grant(models.Model):
 
     @property
     def title(self) -> str:
-        """What the holder is called where they work: one role, the building leader's, is a unit
-        leader (单元长) on a unit, a building leader (楼长) on a building and a grid worker (网格员) above."""
-        if self.role != Role.BUILDING_LEADER:
-            return str(self.get_role_display())
+        """What the holder is called where they work. The building leader's role is a unit leader
+        (单元长) on a unit, a building leader (楼长) on a building, a group leader (组长) on a village
+        group and a grid worker (网格员) above; community staff on a village are its village committee
+        (村委会); a coordinator is named after the level they coordinate (街道, 乡镇, 区, 县, 市)."""
         kind = self.area.kind
-        if kind == "unit":
-            return str(_("Unit leader"))
-        if kind in ("building", "household"):
-            return str(_("Building leader"))
-        return str(_("Grid worker"))
+        if self.role == Role.BUILDING_LEADER:
+            return str(_LEADER_TITLES.get(kind, _("Grid worker")))
+        if self.role == Role.COMMUNITY_STAFF and kind == "village":
+            return str(_("Village committee"))
+        if self.role == Role.STREET_COORDINATOR and kind in _COORDINATOR_TITLES:
+            return str(_COORDINATOR_TITLES[kind])
+        return str(self.get_role_display())
+
+
+_LEADER_TITLES = {
+    "unit": _("Unit leader"), "building": _("Building leader"), "household": _("Building leader"),
+    "village_group": _("Village group leader"),
+}
+_COORDINATOR_TITLES = {
+    "township": _("Township coordinator"), "district": _("District coordinator"),
+    "county": _("County coordinator"), "city": _("City coordinator"),
+}
 
 
 class ApiToken(models.Model):

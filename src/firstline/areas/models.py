@@ -1,4 +1,16 @@
-"""The area tree: street → community → compound → building → unit → household.
+"""The area tree, from a city down to a household, in town and in the country.
+
+    city → district or county → street or township → community or village → …
+    in town:     community → compound (小区) → building → unit → household
+    scattered:   community → household (散居: a house in no compound)
+    in the country: village (村) → village group (村民小组, 组) → household (a house: 3组15号)
+                    village → household (a house in no group: 村委会后院)
+
+Places of the same role share a word in code: a *site* (compound or village) has its own
+self-registration QR code, sampling points and imports; a *block* (building or village) has a map,
+door by door; a *stairwell* (unit, building without units, village group, and a village or
+community that holds houses directly) is what a leader calls down at once and the last place
+above a household.
 
 Every node carries a materialised path: the path of its parent followed by a fixed-width decimal
 segment. A subtree is then one index range scan (`path >= p AND path < next(p)`) on SQLite and on
@@ -13,9 +25,15 @@ from firstline.common.paths import SEGMENT_WIDTH, ancestor_paths
 
 
 class AreaKind(models.TextChoices):
+    CITY = "city", _("City")
+    DISTRICT = "district", _("District")
+    COUNTY = "county", _("County")
     STREET = "street", _("Street")
+    TOWNSHIP = "township", _("Township")
     COMMUNITY = "community", _("Community")
+    VILLAGE = "village", _("Village")
     COMPOUND = "compound", _("Compound")
+    VILLAGE_GROUP = "village_group", _("Village group")
     BUILDING = "building", _("Building")
     UNIT = "unit", _("Unit")
     HOUSEHOLD = "household", _("Household")
@@ -23,14 +41,40 @@ class AreaKind(models.TextChoices):
 
 KIND_ORDER = [k.value for k in AreaKind]
 CHILD_KINDS = {
-    AreaKind.STREET: {AreaKind.COMMUNITY},
-    AreaKind.COMMUNITY: {AreaKind.COMPOUND},
+    AreaKind.CITY: {AreaKind.DISTRICT, AreaKind.COUNTY},
+    AreaKind.DISTRICT: {AreaKind.STREET, AreaKind.TOWNSHIP},
+    AreaKind.COUNTY: {AreaKind.TOWNSHIP, AreaKind.STREET},
+    # A street may hold village committees beside its communities (离石区), a township communities
+    # beside its villages (a county town).
+    AreaKind.STREET: {AreaKind.COMMUNITY, AreaKind.VILLAGE},
+    AreaKind.TOWNSHIP: {AreaKind.VILLAGE, AreaKind.COMMUNITY},
+    # Scattered residents (散居居民) live in houses of the community in no compound.
+    AreaKind.COMMUNITY: {AreaKind.COMPOUND, AreaKind.HOUSEHOLD},
+    # A village's houses are in its groups, or directly under it.
+    AreaKind.VILLAGE: {AreaKind.VILLAGE_GROUP, AreaKind.HOUSEHOLD},
+    AreaKind.VILLAGE_GROUP: {AreaKind.HOUSEHOLD},
     AreaKind.COMPOUND: {AreaKind.BUILDING},
     # A building without units holds its households directly.
     AreaKind.BUILDING: {AreaKind.UNIT, AreaKind.HOUSEHOLD},
     AreaKind.UNIT: {AreaKind.HOUSEHOLD},
     AreaKind.HOUSEHOLD: set(),
 }
+# The kinds a tree may start at: a deployment for a street keeps its street at the top.
+ROOT_KINDS = (AreaKind.CITY, AreaKind.DISTRICT, AreaKind.COUNTY, AreaKind.STREET, AreaKind.TOWNSHIP)
+# Levels of administration above the places where people live.
+ADMIN_KINDS = frozenset({
+    AreaKind.CITY, AreaKind.DISTRICT, AreaKind.COUNTY, AreaKind.STREET, AreaKind.TOWNSHIP, AreaKind.COMMUNITY,
+})
+# A site has its own self-registration QR code, sampling points and imports.
+SITE_KINDS = frozenset({AreaKind.COMPOUND, AreaKind.VILLAGE})
+# A block has a map door by door: a building by unit and floor, a village by group.
+BLOCK_KINDS = frozenset({AreaKind.BUILDING, AreaKind.VILLAGE})
+# A stairwell is the last place above a household: what one call-down calls at once.
+STAIRWELL_KINDS = frozenset({
+    AreaKind.UNIT, AreaKind.BUILDING, AreaKind.VILLAGE_GROUP, AreaKind.VILLAGE, AreaKind.COMMUNITY,
+})
+# Places whose houses have numbers in the street or the village, not doors on floors.
+RURAL_STAIRWELLS = frozenset({AreaKind.VILLAGE_GROUP, AreaKind.VILLAGE, AreaKind.COMMUNITY})
 
 
 class RiskStatus(models.TextChoices):

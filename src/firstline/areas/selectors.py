@@ -6,7 +6,7 @@ from django.utils import translation
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import scope_filter, scope_paths
-from firstline.areas.models import RISK_SEVERITY, Area, AreaKind, RiskStatus, RiskStatusChange
+from firstline.areas.models import RISK_SEVERITY, SITE_KINDS, Area, AreaKind, RiskStatus, RiskStatusChange
 from firstline.common.bulk import in_values
 from firstline.common.errors import NotFound
 from firstline.common.paths import SEGMENT_WIDTH, ancestor_paths, subtree_q
@@ -68,14 +68,18 @@ def child_household_counts(*, parent: Area) -> dict[int, int]:
 
 
 def compound_by_public_token(*, token: str) -> Area:
+    """The site (a compound or a village) whose self-registration QR code carries `token`."""
     try:
-        return Area.objects.get(public_token=token, kind=AreaKind.COMPOUND)
+        return Area.objects.get(public_token=token, kind__in=SITE_KINDS)
     except Area.DoesNotExist:
         raise NotFound from None
 
 
 def label_of_door(*, door: str, name: str, parent_kind: str, parent_name: str, grandparent_name: str) -> str:
-    """'3号楼2单元501' (or '3号楼501' without units) from plain values: the door, its stairwell, its building."""
+    """'3号楼2单元501' (or '3号楼501' without units) from plain values: the door, its stairwell, its
+    building; a village house is '3组15号', a house in no group or a scattered house its own name."""
+    if parent_kind in (AreaKind.VILLAGE, AreaKind.COMMUNITY):
+        return door or name
     parts = [grandparent_name, parent_name] if parent_kind == AreaKind.UNIT else [parent_name]
     sep = "" if (translation.get_language() or "").startswith("zh") else " "
     return sep.join([*parts, door or name])

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import require
-from firstline.areas.models import CHILD_KINDS, Area, AreaKind, RiskStatus, RiskStatusChange
+from firstline.areas.models import CHILD_KINDS, ROOT_KINDS, Area, AreaKind, RiskStatus, RiskStatusChange
 from firstline.common.audit import audit_record
 from firstline.common.paths import segment
 from firstline.common.text import clean_text
@@ -67,7 +67,10 @@ def areas_bulk_create(*, parent: Area, specs: list[AreaSpec], batch_size: int = 
 
 @transaction.atomic
 def area_create_root(*, name: str, kind: str = AreaKind.STREET) -> Area:
-    """A new street (a root). Only the command line makes roots; it is audited as the system."""
+    """A new top of a tree (a city, district, county, street or township). Only the command line
+    makes roots; it is audited as the system."""
+    if kind not in ROOT_KINDS:
+        raise ValidationError({"kind": _("A tree starts at a city, district, county, street or township.")})
     area = Area.objects.create(kind=kind, name=name, path=segment(_reserve_segments(None, 1)))
     audit_record(actor=None, action="area.create", target=area, area_path=area.path, changes={"name": name})
     return area
@@ -113,6 +116,36 @@ def area_create(*, acting_user, parent: Area, kind: str, name: str, **fields) ->
 
 def household_door_name(floor: int, number: int) -> str:
     return f"{floor}{number:02d}"
+
+
+def house_number_name(number: int) -> str:
+    """A village house or a scattered house: '15号' (the door by which the village knows it)."""
+    return f"{number}号"
+
+
+@transaction.atomic
+def village_create(*, acting_user, parent: Area, name: str, groups: int, houses_per_group: int) -> Area:
+    """A village with its groups (1组, 2组, …) and houses numbered in each group (1号, 2号, …), as a
+    village committee lists them; houses outside any group are added one by one under the village."""
+    require(acting_user, Perm.AREA_EDIT, parent.path)
+    if parent.kind not in (AreaKind.STREET, AreaKind.TOWNSHIP):
+        raise ValidationError(_("Villages belong to a township or a street."))
+    if not (0 <= groups <= 60 and 0 <= houses_per_group <= 500):
+        raise ValidationError(_("Groups 0–60, houses per group 0–500."))
+    village = area_create(acting_user=acting_user, parent=parent, kind=AreaKind.VILLAGE, name=name)
+    made = areas_bulk_create(parent=village, specs=[
+        AreaSpec(kind=AreaKind.VILLAGE_GROUP, name=_("Group %(n)d") % {"n": n}, sort_key=n) for n in range(1, groups + 1)
+    ])
+    for group in made:
+        areas_bulk_create(parent=group, specs=[
+            AreaSpec(kind=AreaKind.HOUSEHOLD, name=house_number_name(n), door=house_number_name(n), sort_key=n)
+            for n in range(1, houses_per_group + 1)
+        ])
+    audit_record(
+        actor=acting_user, action="village.layout", target=village, area_path=village.path,
+        changes={"groups": groups, "houses_per_group": houses_per_group},
+    )
+    return village
 
 
 @transaction.atomic

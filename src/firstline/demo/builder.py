@@ -58,6 +58,15 @@ class BuiltCompound:
     residents: int
 
 
+@dataclass
+class BuiltVillage:
+    village: Area
+    groups: list[Area]
+    households: list[Area]
+    committee: Area
+    residents: int
+
+
 class StreetBuilder:
     """Makes areas, people, residences, vulnerable groups and visits with a seeded random source."""
 
@@ -199,6 +208,33 @@ class StreetBuilder:
                 ])
         residents = self.populate(households, vacant_share=vacant_share, unreached_share=unreached_share, batch_size=batch_size)
         return BuiltCompound(compound=compound, buildings=buildings, units=units, households=households, residents=residents)
+
+    def build_village(self, *, parent: Area, name: str, houses_per_group: list[int], batch_size: int = 5000) -> BuiltVillage:
+        """A village as its committee lists it: groups 1组 … N组 with houses 1号 … n号 (a household of
+        farmers each, more of them elderly and more left alone than in town), and the committee's own
+        house in no group (村委会), where the village samples."""
+        (village,) = areas_bulk_create(parent=parent, specs=[AreaSpec(kind=AreaKind.VILLAGE, name=name)])
+        groups = areas_bulk_create(parent=village, specs=[
+            AreaSpec(kind=AreaKind.VILLAGE_GROUP, name=f"{n}组", sort_key=n) for n in range(1, len(houses_per_group) + 1)
+        ])
+        households: list[Area] = []
+        for group, count in zip(groups, houses_per_group, strict=True):
+            households += areas_bulk_create(parent=group, specs=[
+                AreaSpec(kind=AreaKind.HOUSEHOLD, name=f"{n}号", door=f"{n}号", sort_key=n) for n in range(1, count + 1)
+            ])
+        (committee,) = areas_bulk_create(parent=village, specs=[
+            AreaSpec(kind=AreaKind.HOUSEHOLD, name="村委会", door="村委会", sort_key=999)])
+        residents = self.populate(households, vacant_share=0.12, unreached_share=0.08, batch_size=batch_size)
+        return BuiltVillage(village=village, groups=groups, households=households, committee=committee, residents=residents)
+
+    def build_scattered(self, *, community: Area, street_name: str, numbers: list[int]) -> list[Area]:
+        """Scattered residents (散居居民): houses of a community in no compound, known by their street number."""
+        houses = areas_bulk_create(parent=community, specs=[
+            AreaSpec(kind=AreaKind.HOUSEHOLD, name=f"{street_name}{n}号", door=f"{street_name}{n}号", sort_key=n)
+            for n in numbers
+        ])
+        self.populate(houses, vacant_share=0.0, unreached_share=0.2, batch_size=1000)
+        return houses
 
     def populate(self, households: list[Area], *, vacant_share: float, unreached_share: float, batch_size: int) -> int:
         """People, residences, vulnerable groups and survey visits for the doors, inserted in batches."""

@@ -24,9 +24,10 @@ from firstline.people.vocabulary import RELATION_WORDS, read_choice
 
 FIELDS = [
     "name", "id_type", "id_number", "phone", "birth_date", "age", "sex", "relation", "status", "vaccination",
-    "vulnerabilities", "due_date", "building", "unit", "door", "address", "note", "returned_from", "returned_on",
+    "vulnerabilities", "due_date", "building", "unit", "group", "door", "address", "note", "returned_from",
+    "returned_on",
 ]
-ADDRESS_FIELDS = ("building", "unit", "door", "address")
+ADDRESS_FIELDS = ("building", "unit", "group", "door", "address")
 _ADDRESS_ONLY = frozenset(ADDRESS_FIELDS)
 
 SYNONYMS = {
@@ -44,6 +45,8 @@ SYNONYMS = {
     "due_date": ["预产期", "due date"],
     "building": ["楼号", "楼栋", "楼栋号", "栋", "幢", "楼", "building"],
     "unit": ["单元", "单元号", "unit"],
+    # A village's lists name the group (村民小组; 队 where the old production teams' names stayed).
+    "group": ["组", "组别", "小组", "村民小组", "村民组", "所在组", "队", "生产队", "group", "village group"],
     "door": ["房号", "门牌号", "门牌", "室", "房间号", "户号", "door", "room"],
     "address": ["住址", "地址", "详细地址", "现住址", "居住地址", "address"],
     "note": ["备注", "note", "notes", "remark"],
@@ -198,12 +201,13 @@ def _starts_household(values: dict) -> bool:
 def _carry_down(values: dict, above: dict) -> bool:
     """Fill the address cells a member's row left blank from the row above. True when one was."""
     filled = False
-    same_building = True
-    if "building" in values:
-        same_building = "building" in above and _same(values["building"], above["building"], building_key)
-    elif "building" in above:
-        values["building"] = above["building"]
-        filled = True
+    same_building = True  # the same building, or the same village group
+    for name, key in (("building", building_key), ("group", group_key)):
+        if name in values:
+            same_building = same_building and name in above and _same(values[name], above[name], key)
+        elif name in above:
+            values[name] = above[name]
+            filled = True
     same_unit = same_building
     if "unit" in values:
         same_unit = same_building and "unit" in above and _same(values["unit"], above["unit"], unit_key)
@@ -309,3 +313,59 @@ def door_key(name) -> str:
 def floor_of_door(door: str) -> int | None:
     """501 is on floor 5, 1203 on floor 12; doors that are not numbers have no known floor."""
     return int(door[:-2]) if door.isdigit() and len(door) >= 3 else None
+
+
+_CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_NUMBER = r"[0-9]+|[零〇一二两三四五六七八九十百]+"
+
+
+def chinese_number(text: str) -> int | None:
+    """'3' → 3, '十二' → 12, '二十' → 20, '一百零五' → 105; None for anything else."""
+    if text.isdigit():
+        return int(text)
+    total, digit = 0, None
+    for char in text:
+        if char in _CHINESE_DIGITS:
+            digit = _CHINESE_DIGITS[char]
+        elif char in "十百":
+            total += (1 if digit is None else digit) * (10 if char == "十" else 100)
+            digit = None
+        else:
+            return None
+    return total + (digit or 0) if text else None
+
+
+_GROUP = re.compile(rf"^(?:第)?(?P<n>{_NUMBER})(?:村民小组|村民组|小组|组|队|生产队)?$")
+
+
+def group_key(name: str) -> str:
+    """'3组', '三组', '第3村民小组', '3队', 'Group 3' and '3' all give '3'."""
+    text = unicodedata.normalize("NFKC", str(name)).strip().lower().replace(" ", "")
+    text = re.sub(r"^(group|villagegroup|team)", "", text)
+    match = _GROUP.match(text)
+    if match and (number := chinese_number(match.group("n"))) is not None:
+        return str(number)
+    return text
+
+
+_RURAL_ADDRESS = re.compile(
+    rf"(?:第)?(?P<group>{_NUMBER})\s*(?:村民小组|村民组|小组|组|队)\s*(?P<door>[0-9A-Za-z]+(?:[-－—][0-9A-Za-z]+)?)\s*(?:号|户)?(?:院)?\s*$"
+)
+_HOUSE_NUMBER = re.compile(r"^(?P<door>[0-9]+(?:[-－—][0-9]+)?)\s*(?:号|户)?(?:院)?$")
+
+
+def split_rural_address(text: str, place_names: tuple[str, ...] = ()) -> tuple[str, str]:
+    """A village address as (group, house): '3组15号' / '石楼县XX村三组15号' → ('3', '15'),
+    '15号' → ('', '15'), and a house known by a landmark, '村委会后院' → ('', '村委会后院'): in a
+    village an address that is no number is the name the village knows the house by, never refused.
+    The names of the places above (the village, its township) are taken off the front."""
+    compact = unicodedata.normalize("NFKC", str(text)).strip().replace(" ", "")
+    match = _RURAL_ADDRESS.search(compact)
+    if match and (group := chinese_number(match.group("group"))) is not None:
+        return str(group), match.group("door")
+    for name in sorted((n for n in place_names if n), key=len, reverse=True):
+        compact = compact.removeprefix(unicodedata.normalize("NFKC", name).replace(" ", ""))
+    match = _HOUSE_NUMBER.match(compact)
+    if match:
+        return "", match.group("door")
+    return "", compact

@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import require
-from firstline.areas.models import Area, AreaKind
+from firstline.areas.models import RURAL_STAIRWELLS, Area, AreaKind
 from firstline.areas.services import AreaSpec, areas_bulk_create
 from firstline.common import crypto
 from firstline.common.audit import audit_record
 from firstline.common.identity import mask_id_number
-from firstline.common.paths import subtree_q
+from firstline.common.paths import ancestor_paths, subtree_q
 from firstline.common.text import clean_text
 from firstline.imports import parsing
 from firstline.imports.models import ColumnMapping, ImportJob, ImportMode, ImportStatus
@@ -42,6 +42,8 @@ LOOKUP_CHUNK = 900
 ANALYZE_AFTER = 10_000
 FILENAME_LIMIT = ImportJob._meta.get_field("filename").max_length
 MAPPING_NAME_LIMIT = ColumnMapping._meta.get_field("name").max_length
+IMPORT_KINDS = (AreaKind.COMMUNITY, AreaKind.COMPOUND, AreaKind.BUILDING, AreaKind.VILLAGE, AreaKind.VILLAGE_GROUP)
+RURAL_IMPORT_KINDS = (AreaKind.VILLAGE, AreaKind.VILLAGE_GROUP)
 
 
 @transaction.atomic
@@ -49,8 +51,8 @@ def import_upload(*, acting_user, area: Area, filename: str, data: bytes, mode: 
                   mapping_name: str = "") -> ImportJob:
     """Keep the uploaded list (sealed) and detect its columns; the import starts after the mapping."""
     require(acting_user, Perm.LEDGER_IMPORT, area.path)
-    if area.kind not in (AreaKind.COMMUNITY, AreaKind.COMPOUND, AreaKind.BUILDING):
-        raise ValidationError(_("Import into a community, a compound or a building."))
+    if area.kind not in IMPORT_KINDS:
+        raise ValidationError(_("Import into a community, a compound, a building, a village or a village group."))
     if mode not in ImportMode.values:
         raise ValidationError({"mode": _("Unknown mode.")})
     if len(data) > MAX_FILE_BYTES:
@@ -93,7 +95,11 @@ def import_start(*, acting_user, job: ImportJob, mapping: dict[str, str], save_a
         raise ValidationError({"mapping": _("Two columns are mapped to the same field.")})
     if "name" not in fields:
         raise ValidationError({"mapping": _("One column must hold the name.")})
-    if not ({"building", "door"} <= set(fields) or "address" in fields or job.area.kind == AreaKind.HOUSEHOLD):
+    if job.area.kind in RURAL_IMPORT_KINDS:
+        if not ({"door", "address"} & set(fields)):
+            raise ValidationError({"mapping": _("Map the house number column (with the group column if there is "
+                                                "one), or one address column.")})
+    elif not ({"building", "door"} <= set(fields) or "address" in fields or job.area.kind == AreaKind.HOUSEHOLD):
         raise ValidationError({"mapping": _("Map the building and door columns, or one address column.")})
     save_as = clean_text(save_as, field="save_as", max_length=MAPPING_NAME_LIMIT)
     if not ImportJob.objects.filter(pk=job.pk, status=ImportStatus.DRAFT).update(mapping=mapping, status=ImportStatus.QUEUED):
@@ -119,11 +125,17 @@ class _Places:
         self.area = area
         self.buildings: dict[str, Area] = {}
         self.units: dict[tuple[int, str], Area] = {}
+        self.groups: dict[str, Area] = {}
         for node in nodes:
             if node.kind == AreaKind.BUILDING:
                 self.buildings.setdefault(parsing.building_key(node.name), node)
             elif node.kind == AreaKind.UNIT:
                 self.units.setdefault((node.parent_id, parsing.unit_key(node.name)), node)
+            elif node.kind == AreaKind.VILLAGE_GROUP:
+                self.groups.setdefault(parsing.group_key(node.name), node)
+        # Names an address may start with ('XX县XX镇XX村3组15号'): the area's own and those above it.
+        self.place_names = tuple(Area.objects.filter(path__in=ancestor_paths(area.path)).values_list("name", flat=True)) + (
+            area.name,) + tuple(n.name for n in nodes if n.kind == AreaKind.VILLAGE)
         self.doors: dict[tuple[int, str], Area] = {
             (h.parent_id, parsing.door_key(h.door or h.name)): h
             for h in Area.objects.filter(subtree_q(area.path), kind=AreaKind.HOUSEHOLD).only("pk", "parent_id", "door", "name", "path")
@@ -133,6 +145,8 @@ class _Places:
 
     def locate(self, values: dict) -> tuple[tuple[Area, str] | None, dict[str, str]]:
         """((stairwell, door key), {}) or (None, {field: reason}). A new door must fit its building."""
+        if self.area.kind in RURAL_IMPORT_KINDS:
+            return self._locate_house(values)
         building_name, unit_name, door = values.get("building"), values.get("unit"), values.get("door")
         if values.get("address") and not (building_name and door):
             parts = parsing.split_address(values["address"])
@@ -173,6 +187,32 @@ class _Places:
                     "number (or the building's number of floors)."
                 ) % {"building": building.name, "floors": building.floors, "door": door, "floor": floor}}
         return (stairwell, door), {}
+
+    def _locate_house(self, values: dict) -> tuple[tuple[Area, str] | None, dict[str, str]]:
+        """A village's house: its group (a column, or the address '3组15号') and its number, or the
+        name the village knows it by ('村委会后院'); a house in no group is under the village."""
+        group_field = "group" if values.get("group") else "building"
+        group_name, door = values.get(group_field), values.get("door")
+        if values.get("address") and not door:
+            address_group, door = parsing.split_rural_address(values["address"], self.place_names)
+            if not group_name and address_group:
+                group_name, group_field = address_group, "address"
+        if not door:
+            if values.get(parsing.DOOR_NOT_CARRIED) == parsing.NEW_HOUSEHOLD:
+                return None, {"door": _("The house number is missing. This row is a head of household (户主), so it "
+                                        "starts a household of its own and the number above was not carried down: "
+                                        "write its house number.")}
+            return None, {"door": _("The house number is missing.")}
+        if self.area.kind == AreaKind.VILLAGE_GROUP:
+            stairwell = self.area
+        elif group_name:
+            stairwell = self.groups.get(parsing.group_key(group_name))
+            if stairwell is None:
+                return None, {group_field: _("There is no group '%(value)s' in %(area)s: check the group, or add it to "
+                                             "the village first.") % {"value": group_name, "area": self.area.name}}
+        else:
+            stairwell = self.area
+        return (stairwell, parsing.door_key(door)), {}
 
     def household(self, stairwell: Area, door: str) -> Area | None:
         return self.doors.get((stairwell.pk, door)) or self.new_doors.get((stairwell.pk, door))
@@ -347,6 +387,15 @@ def _validate(job: ImportJob):
     return accepted, report, places, held
 
 
+def _new_door(stairwell: Area, door: str) -> AreaSpec:
+    """A door the list names and the tree lacks: on its floor in a building; a village house keeps
+    its number as the village writes it ('15号') or the name it is known by."""
+    if stairwell.kind in RURAL_STAIRWELLS:
+        label = f"{door}号" if door[:1].isdigit() else door
+        return AreaSpec(kind=AreaKind.HOUSEHOLD, name=label, door=label)
+    return AreaSpec(kind=AreaKind.HOUSEHOLD, name=door, door=door, floor=parsing.floor_of_door(door))
+
+
 def _write(job: ImportJob, accepted, places: _Places, held: dict[int, int]) -> tuple[int, int]:
     """Write the accepted rows; `held` maps the rows whose number is registered outside the
     importer's areas to that record: they keep it sealed, out of the unique index, paired for review."""
@@ -359,11 +408,10 @@ def _write(job: ImportJob, accepted, places: _Places, held: dict[int, int]) -> t
                 stairwells[stairwell.pk] = stairwell
         households_created = 0
         for stairwell_pk, doors in missing.items():
-            made = areas_bulk_create(parent=stairwells[stairwell_pk], specs=[
-                AreaSpec(kind=AreaKind.HOUSEHOLD, name=door, door=door, floor=parsing.floor_of_door(door)) for door in doors
-            ])
-            for household in made:
-                places.new_doors[(stairwell_pk, household.door)] = household
+            stairwell = stairwells[stairwell_pk]
+            made = areas_bulk_create(parent=stairwell, specs=[_new_door(stairwell, door) for door in doors])
+            for door, household in zip(doors, made, strict=True):
+                places.new_doors[(stairwell_pk, door)] = household
             households_created += len(made)
         people = []
         for number, clean, _s, _d in accepted:

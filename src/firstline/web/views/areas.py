@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import can
 from firstline.areas import selectors, services
-from firstline.areas.models import AreaKind, RiskStatus
+from firstline.areas.models import ROOT_KINDS, SITE_KINDS, AreaKind, RiskStatus
+from firstline.imports.services import IMPORT_KINDS
 from firstline.people.selectors import child_resident_counts
 from firstline.survey.selectors import MapStatus, building_map
 from firstline.web.views.common import breadcrumbs, error_dict, visible_area
@@ -39,10 +40,11 @@ def area_detail(request, pk: int):
         "can_risk": can(request.user, Perm.AREA_RISK, area.path),
         "can_add_building": area.kind == AreaKind.COMPOUND and can(request.user, Perm.AREA_EDIT, area.path),
         "can_edit": can(request.user, Perm.AREA_EDIT, area.path),
-        "can_import": area.kind in (AreaKind.COMPOUND, AreaKind.COMMUNITY) and can(request.user, Perm.LEDGER_IMPORT, area.path),
+        "can_import": area.kind in IMPORT_KINDS and can(request.user, Perm.LEDGER_IMPORT, area.path),
+        "can_poster": area.kind in SITE_KINDS and can(request.user, Perm.AREA_EDIT, area.path),
         "can_export": can(request.user, Perm.LEDGER_EXPORT, area.path),
         "risk_choices": RiskStatus.choices,
-        "survey_lists": area.kind in (AreaKind.COMMUNITY, AreaKind.COMPOUND, AreaKind.BUILDING, AreaKind.UNIT),
+        "survey_lists": area.kind not in (AreaKind.HOUSEHOLD,) and area.kind not in ROOT_KINDS,
     })
 
 
@@ -103,7 +105,7 @@ def building_add(request, pk: int):
 
 @login_required
 def building_map_page(request, pk: int):
-    building = visible_area(request, pk, kind=AreaKind.BUILDING)
+    building = visible_area(request, pk)
     plan = building_map(user=request.user, building=building)
     legend = [
         (MapStatus.SEALED, _("Sealed")), (MapStatus.VULNERABLE, _("Vulnerable member")),

@@ -22,7 +22,8 @@ FIELD_LABELS = {
     "phone": gettext_lazy("Phone"), "birth_date": gettext_lazy("Birth date"), "age": gettext_lazy("Age"),
     "sex": gettext_lazy("Sex"), "relation": gettext_lazy("Relation"), "status": gettext_lazy("Lives here as"),
     "vaccination": gettext_lazy("Vaccination"), "vulnerabilities": gettext_lazy("Needs"), "due_date": gettext_lazy("Due date"),
-    "building": gettext_lazy("Building"), "unit": gettext_lazy("Unit"), "door": gettext_lazy("Door"),
+    "building": gettext_lazy("Building"), "unit": gettext_lazy("Unit"), "group": gettext_lazy("Village group"),
+    "door": gettext_lazy("Door"),
     "address": gettext_lazy("Address"), "note": gettext_lazy("Note"), "returned_from": gettext_lazy("Returned from"),
     "returned_on": gettext_lazy("Returned on"),
 }

@@ -20,7 +20,13 @@ from firstline.people.models import DuplicateCandidate, Person, Relation, Reside
 from firstline.registration.services import registration_submit
 from firstline.survey.models import Outcome, SurveyVisit
 
+DISTRICT = "平城区"
 STREET = "大庆路街道"
+VILLAGE = "新添堡村"
+# Houses per group of the demo village (seed 000: the village that gave 大庆路街道 its lettuce).
+VILLAGE_GROUPS = [34, 41, 28, 37, 30]
+SMALL_VILLAGE_GROUPS = [6, 5, 4]
+LOGINS = ["quji", "jiedao", "shequ", "louzhang", "danyuan", "zhiyuan", "jiance", "jumin", "lvyuan", "cunwei", "zuzhang"]
 PASSWORD = "demo-pass-2022"  # noqa: S105 (the demo's published password, printed for every login)
 
 
@@ -36,7 +42,7 @@ class Command(BaseCommand):
     def handle(self, *args, small=False, reset=False, seed=2022, url="http://127.0.0.1:8000/", **options):
         if reset:
             call_command("flush", interactive=False, verbosity=0)
-        if Area.objects.filter(parent__isnull=True, name=STREET).exists():
+        if Area.objects.filter(parent__isnull=True, name=DISTRICT).exists():
             self.stdout.write("The demo community is already loaded.")
         else:
             started = time.perf_counter()
@@ -50,12 +56,15 @@ class Command(BaseCommand):
     @transaction.atomic
     def build(self, *, small: bool, seed: int) -> dict:
         builder = StreetBuilder(seed=seed)
-        street = area_create_root(name=STREET)
+        district = area_create_root(name=DISTRICT, kind=AreaKind.DISTRICT)
+        (street,) = areas_bulk_create(parent=district, specs=[AreaSpec(kind=AreaKind.STREET, name=STREET)])
         ruihe, lvyuan = areas_bulk_create(parent=street, specs=[
             AreaSpec(kind=AreaKind.COMMUNITY, name="睿和社区"), AreaSpec(kind=AreaKind.COMMUNITY, name="绿园社区"),
         ])
         built = builder.build_compound(parent=ruihe, name="睿和新城", shapes=SMALL_COMPOUND if small else DEMO_COMPOUND)
         other = builder.build_compound(parent=lvyuan, name="绿园小区", shapes=SMALL_COMPOUND)
+        village = builder.build_village(parent=street, name=VILLAGE, houses_per_group=SMALL_VILLAGE_GROUPS if small else VILLAGE_GROUPS)
+        scattered = builder.build_scattered(community=lvyuan, street_name="和平巷", numbers=[3, 5, 7, 9, 11, 15])
         buildings = {b.name: b for b in built.buildings}
         units = {(u.parent_id, u.name): u for u in built.units}
         sealed = buildings["2号楼"] if small else buildings["7号楼"]
@@ -65,10 +74,11 @@ class Command(BaseCommand):
         set_risk(built.compound, RiskStatus.PRECAUTION, "全员核酸期间")
         self.make_duplicate_pairs(built)
         self.make_pending_registrations(builder, built)
-        users = self.make_users(street, ruihe, lvyuan, built, buildings, small)
+        users = self.make_users(district, street, ruihe, lvyuan, village, built, buildings, small)
         TestingDemo(built=built, users={u.username: u for u in users}, small=small).load()
         audit_record(actor=None, action="demo.load", target=street, area_path=street.path, changes={
-            "households": len(built.households) + len(other.households), "residents": built.residents + other.residents,
+            "households": len(built.households) + len(other.households) + len(village.households) + len(scattered),
+            "residents": built.residents + other.residents + village.residents,
             "users": len(users),
         })
         return {"buildings": len(built.buildings), "units": len(built.units),
@@ -122,12 +132,13 @@ class Command(BaseCommand):
                 members=members, submission_key=f"demo-self-registration-{household.pk:08d}", client_ip=f"10.0.0.{index + 1}",
             )
 
-    def make_users(self, street, ruihe, lvyuan, built, buildings, small) -> list:
+    def make_users(self, district, street, ruihe, lvyuan, village, built, buildings, small) -> list:
         users_model = get_user_model()
         leader_buildings = [buildings["1号楼"], buildings["2号楼"]] if small else [buildings["3号楼"], buildings["5号楼"]]
         unit = next(u for u in built.units if u.parent_id == (buildings["1号楼"] if small else buildings["12号楼"]).pk)
         resident_home = Residence.objects.filter(household__in=built.households, is_current=True).order_by("id").first().household
         plan = [
+            ("quji", "区 防控办 孙主任", Role.STREET_COORDINATOR, [district]),
             ("jiedao", "街道 赵主任", Role.STREET_COORDINATOR, [street]),
             ("shequ", "社区 麻书记", Role.COMMUNITY_STAFF, [ruihe]),
             ("louzhang", "楼长 王鹏", Role.BUILDING_LEADER, leader_buildings),
@@ -136,6 +147,8 @@ class Command(BaseCommand):
             ("jiance", "检测机构", Role.LAB, [street]),
             ("jumin", "居民 刘女士", Role.RESIDENT, [resident_home]),
             ("lvyuan", "绿园社区 王书记", Role.COMMUNITY_STAFF, [lvyuan]),
+            ("cunwei", "新添堡村 张书记", Role.COMMUNITY_STAFF, [village.village]),
+            ("zuzhang", "3组 组长 郭建平", Role.BUILDING_LEADER, [village.groups[2]]),
         ]
         made = []
         for username, full_name, role, areas in plan:
@@ -146,14 +159,14 @@ class Command(BaseCommand):
 
     def print_logins(self, *, url: str) -> None:
         rows = (
-            Grant.objects.filter(user__username__in=["jiedao", "shequ", "louzhang", "danyuan", "zhiyuan", "jiance", "jumin", "lvyuan"])
+            Grant.objects.filter(user__username__in=LOGINS)
             .select_related("user", "area", "area__parent", "area__parent__parent").order_by("user__date_joined", "user__id", "area__path")
         )
         by_user: dict[str, tuple[str, list[str]]] = {}
         for grant in rows:
             entry = by_user.setdefault(grant.user.username, (grant.title, []))
             area = grant.area
-            if area.kind == "unit":
+            if area.kind in ("unit", "village_group"):
                 label = f"{area.parent.name} {area.name}"
             elif area.kind == "household":
                 label = f"{area.parent.parent.name} {area.parent.name} {area.name}"
