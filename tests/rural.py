@@ -24,7 +24,13 @@ from django.utils import translation
 from firstline.accounts.models import Grant
 from firstline.accounts.roles import Role
 from firstline.areas.models import Area, AreaKind
-from firstline.areas.services import AreaSpec, area_create_root, areas_bulk_create, building_create, village_create
+from firstline.areas.services import (
+    AreaSpec,
+    area_create_root,
+    areas_bulk_create,
+    building_create,
+    village_create,
+)
 
 
 @dataclass

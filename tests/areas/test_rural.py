@@ -6,7 +6,13 @@ from django.core.exceptions import ValidationError
 from firstline.accounts.models import Grant
 from firstline.areas.models import Area, AreaKind
 from firstline.areas.selectors import area_roots_for, areas_visible, door_labels
-from firstline.areas.services import AreaSpec, area_create, area_create_root, areas_bulk_create, building_create
+from firstline.areas.services import (
+    AreaSpec,
+    area_create,
+    area_create_root,
+    areas_bulk_create,
+    building_create,
+)
 from firstline.common.errors import NotFound
 from firstline.survey.selectors import building_map
 from tests.rural import house, rural  # noqa: F401
