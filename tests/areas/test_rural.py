@@ -15,7 +15,7 @@ from firstline.areas.services import (
 )
 from firstline.common.errors import NotFound
 from firstline.survey.selectors import building_map
-from tests.rural import house, rural  # noqa: F401
+from tests.rural import house
 
 pytestmark = pytest.mark.django_db
 

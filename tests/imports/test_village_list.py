@@ -11,7 +11,7 @@ from firstline.imports import services
 from firstline.imports.models import ImportStatus
 from firstline.imports.parsing import group_key, split_rural_address
 from firstline.people.models import Residence
-from tests.rural import house, rural  # noqa: F401
+from tests.rural import house
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
