@@ -91,5 +91,5 @@ def household(building: Area, door: str, unit_name: str | None = "Unit 1") -> Ar
 
 
 # Mass-testing fixtures (residents with personal codes, an open round, a sampling point), for every folder.
-from tests.testing.fixtures import point, residents, round_  # noqa: E402, F401
 from tests.rural import rural  # noqa: E402, F401
+from tests.testing.fixtures import point, residents, round_  # noqa: E402, F401
