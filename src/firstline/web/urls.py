@@ -33,6 +33,7 @@ urlpatterns = [
     path("areas/<int:pk>/risk/", areas.area_set_risk, name="area_risk"),
     path("areas/<int:pk>/edit/", areas.area_edit, name="area_edit"),
     path("areas/<int:pk>/buildings/", areas.building_add, name="building_add"),
+    path("areas/<int:pk>/add/", areas.area_add, name="area_add"),
     path("areas/<int:pk>/map/", areas.building_map_page, name="building_map"),
     path("areas/<int:pk>/survey/", survey.survey_list, name="survey_list"),
     # Households and people.

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import can
 from firstline.areas import selectors, services
-from firstline.areas.models import ROOT_KINDS, SITE_KINDS, AreaKind, RiskStatus
+from firstline.areas.models import CHILD_KINDS, KIND_ORDER, ROOT_KINDS, SITE_KINDS, AreaKind, RiskStatus
 from firstline.imports.services import IMPORT_KINDS
 from firstline.people.selectors import child_resident_counts
 from firstline.survey.selectors import MapStatus, building_map
@@ -39,6 +39,7 @@ def area_detail(request, pk: int):
         "total_households": sum(households.values()),
         "can_risk": can(request.user, Perm.AREA_RISK, area.path),
         "can_add_building": area.kind == AreaKind.COMPOUND and can(request.user, Perm.AREA_EDIT, area.path),
+        "add_kinds": _add_kinds(request.user, area),
         "can_edit": can(request.user, Perm.AREA_EDIT, area.path),
         "can_import": area.kind in IMPORT_KINDS and can(request.user, Perm.LEDGER_IMPORT, area.path),
         "can_poster": area.kind in SITE_KINDS and can(request.user, Perm.AREA_EDIT, area.path),
@@ -81,6 +82,40 @@ def area_edit(request, pk: int):
     except ValidationError as exc:
         messages.error(request, " ".join(m for ms in error_dict(exc).values() for m in ms))
     return redirect("web:area", pk=area.pk)
+
+
+def _add_kinds(user, area) -> list[tuple[str, str]]:
+    """What may be added inside `area` by the form of its page (buildings have their own form)."""
+    if not can(user, Perm.AREA_EDIT, area.path):
+        return []
+    return [(kind, AreaKind(kind).label) for kind in KIND_ORDER
+            if kind in CHILD_KINDS[AreaKind(area.kind)] and kind not in (AreaKind.BUILDING, AreaKind.UNIT)]
+
+
+@login_required
+@require_POST
+def area_add(request, pk: int):
+    """Add a place inside an area: a community or a village (with its groups and houses), a compound,
+    a village group, or a house (a scattered house of a community, a village's house)."""
+    parent = visible_area(request, pk)
+    kind, name = request.POST.get("kind", ""), request.POST.get("name", "")
+    try:
+        if kind == AreaKind.VILLAGE:
+            made = services.village_create(
+                acting_user=request.user, parent=parent, name=name, groups=int(request.POST.get("groups") or 0),
+                houses_per_group=int(request.POST.get("houses_per_group") or 0))
+        elif kind == AreaKind.HOUSEHOLD:
+            made = services.area_create(acting_user=request.user, parent=parent, kind=kind, name=name, door=name)
+        else:
+            made = services.area_create(acting_user=request.user, parent=parent, kind=kind, name=name)
+    except ValueError:
+        messages.error(request, _("Groups and houses per group are whole numbers."))
+        return redirect("web:area", pk=parent.pk)
+    except ValidationError as exc:
+        messages.error(request, " ".join(m for ms in error_dict(exc).values() for m in ms))
+        return redirect("web:area", pk=parent.pk)
+    messages.success(request, _("%(name)s was added.") % {"name": made.name})
+    return redirect("web:area", pk=parent.pk)
 
 
 @login_required

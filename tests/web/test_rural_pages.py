@@ -1,0 +1,62 @@
+"""The ledger pages on the country's places: adding villages and scattered houses, the village map."""
+
+import pytest
+
+from firstline.areas.models import Area, AreaKind
+from firstline.common.audit import AuditEntry
+from tests.rural import house
+
+pytestmark = pytest.mark.django_db
+
+
+def test_community_staff_add_a_scattered_house_and_a_village_is_added_with_its_groups(client, rural):
+    client.force_login(rural.dongguan_user)
+    page = client.get(f"/areas/{rural.dongguan.pk}/").content.decode()
+    assert 'action="/areas/%d/add/"' % rural.dongguan.pk in page and '<option value="household">' in page
+    response = client.post(f"/areas/{rural.dongguan.pk}/add/", {"kind": "household", "name": "和平巷20号"})
+    assert response.status_code == 302
+    added = Area.objects.get(parent=rural.dongguan, name="和平巷20号")
+    assert added.kind == AreaKind.HOUSEHOLD and added.door == "和平巷20号"
+    assert "和平巷20号" in client.get(f"/areas/{rural.dongguan.pk}/").content.decode()
+    # The same name twice is refused with the reason, and nothing is added.
+    again = client.post(f"/areas/{rural.dongguan.pk}/add/", {"kind": "household", "name": "和平巷20号"}, follow=True)
+    assert "already exists" in again.content.decode()
+    assert Area.objects.filter(parent=rural.dongguan, name="和平巷20号").count() == 1
+
+    client.force_login(rural.county_user)
+    response = client.post(f"/areas/{rural.township.pk}/add/", {
+        "kind": "village", "name": "前进村", "groups": "3", "houses_per_group": "10"})
+    assert response.status_code == 302
+    village = Area.objects.get(parent=rural.township, name="前进村")
+    assert Area.objects.filter(parent=village, kind=AreaKind.VILLAGE_GROUP).count() == 3
+    assert Area.objects.filter(parent__parent=village, kind=AreaKind.HOUSEHOLD).count() == 30
+    assert AuditEntry.objects.filter(action="village.layout", target_id=village.pk).exists()
+    # A building cannot stand in a village: refused by name, nothing added.
+    refused = client.post(f"/areas/{village.pk}/add/", {"kind": "building", "name": "1号楼"}, follow=True)
+    assert "cannot be placed under" in refused.content.decode()
+    assert not Area.objects.filter(parent=village, kind=AreaKind.BUILDING).exists()
+
+
+def test_a_leader_cannot_add_places_and_the_form_is_not_offered(client, rural):
+    client.force_login(rural.group_leader)
+    page = client.get(f"/areas/{rural.group1.pk}/").content.decode()
+    assert "/add/" not in page
+    response = client.post(f"/areas/{rural.group1.pk}/add/", {"kind": "household", "name": "9号"})
+    assert response.status_code == 403
+    assert not Area.objects.filter(parent=rural.group1, name="9号").exists()
+
+
+def test_the_village_map_shows_houses_by_group_and_is_linked_from_the_village(client, rural):
+    client.force_login(rural.village_user)
+    page = client.get(f"/areas/{rural.village.pk}/").content.decode()
+    assert f'href="/areas/{rural.village.pk}/map/"' in page
+    map_page = client.get(f"/areas/{rural.village.pk}/map/").content.decode()
+    assert map_page.count('class="door map-') == 9
+    assert "1组" in map_page and "2组" in map_page and "村委会" in map_page
+    assert "walk-up" not in map_page and "1F" not in map_page
+    one = house(rural.village, "1组", "1号")
+    assert f'href="/households/{one.pk}/"' in map_page
+    household_page = client.get(f"/households/{one.pk}/")
+    assert household_page.status_code == 200 and "1号" in household_page.content.decode()
+    client.force_login(rural.group_leader)
+    assert client.get(f"/areas/{rural.village.pk}/map/").status_code == 404
