@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_community_staff_add_a_scattered_house_and_a_village_is_added_with_its_groups(client, rural):
     client.force_login(rural.dongguan_user)
     page = client.get(f"/areas/{rural.dongguan.pk}/").content.decode()
-    assert 'action="/areas/%d/add/"' % rural.dongguan.pk in page and '<option value="household">' in page
+    assert f'action="/areas/{rural.dongguan.pk}/add/"' in page and '<option value="household">' in page
     response = client.post(f"/areas/{rural.dongguan.pk}/add/", {"kind": "household", "name": "和平巷20号"})
     assert response.status_code == 302
     added = Area.objects.get(parent=rural.dongguan, name="和平巷20号")
