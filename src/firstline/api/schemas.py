@@ -11,7 +11,7 @@ from ninja import Field, Schema
 
 from firstline.api.pagination import PageIn, PageQuery
 from firstline.api.types import MAX_SORT_KEY, Day, Flag, Id, IdParam, Int, Moment, Text
-from firstline.areas.models import AreaKind, RiskStatus
+from firstline.areas.models import INNER_STAIRWELLS, AreaKind, RiskStatus
 from firstline.common.identity import IdType
 from firstline.people.models import Relation, ResidenceStatus, Sex, Source, Vaccination, VulnerabilityTag
 from firstline.survey.models import Channel, Outcome
@@ -386,11 +386,11 @@ class HouseholdDueOut(Schema):
 
     @staticmethod
     def resolve_unit(obj) -> str | None:
-        return obj.parent.name if obj.parent.kind == AreaKind.UNIT else None
+        return obj.parent.name if obj.parent.kind in INNER_STAIRWELLS else None
 
     @staticmethod
     def resolve_building(obj) -> str:
-        return obj.parent.parent.name if obj.parent.kind == AreaKind.UNIT else obj.parent.name
+        return obj.parent.parent.name if obj.parent.kind in INNER_STAIRWELLS else obj.parent.name
 
 
 class HouseholdDuePage(PageOut):

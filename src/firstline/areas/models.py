@@ -73,6 +73,8 @@ BLOCK_KINDS = frozenset({AreaKind.BUILDING, AreaKind.VILLAGE})
 STAIRWELL_KINDS = frozenset({
     AreaKind.UNIT, AreaKind.BUILDING, AreaKind.VILLAGE_GROUP, AreaKind.VILLAGE, AreaKind.COMMUNITY,
 })
+# A stairwell inside a block: a building's unit, a village's group ('3号楼2单元', '新添堡村3组').
+INNER_STAIRWELLS = frozenset({AreaKind.UNIT, AreaKind.VILLAGE_GROUP})
 # Places whose houses have numbers in the street or the village, not doors on floors.
 RURAL_STAIRWELLS = frozenset({AreaKind.VILLAGE_GROUP, AreaKind.VILLAGE, AreaKind.COMMUNITY})
 

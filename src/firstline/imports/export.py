@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import require
-from firstline.areas.models import Area
+from firstline.areas.models import INNER_STAIRWELLS, Area
 from firstline.common import crypto
 from firstline.common.audit import audit_record
 from firstline.common.identity import mask_phone
@@ -44,10 +44,10 @@ def ledger_export(*, acting_user, area: Area, unmasked: bool = False) -> tuple[b
     for residence in residences.iterator(chunk_size=2000):
         person, household = residence.person, residence.household
         stairwell = household.parent
-        building = stairwell.parent if stairwell.kind == "unit" else stairwell
+        building = stairwell.parent if stairwell.kind in INNER_STAIRWELLS else stairwell
         number = crypto.unseal(person.id_sealed) if unmasked and person.id_sealed else person.id_masked
         sheet.append([
-            building.name, stairwell.name if stairwell.kind == "unit" else "", household.door, person.name,
+            building.name, stairwell.name if stairwell.kind in INNER_STAIRWELLS else "", household.door, person.name,
             person.get_id_type_display(), number, person.phone if unmasked else mask_phone(person.phone),
             person.birth_date.isoformat() if person.birth_date else "", person.get_sex_display(),
             residence.get_relation_display(), residence.get_status_display(), person.get_vaccination_display(),
