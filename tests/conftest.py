@@ -19,12 +19,11 @@ door of B1), outsider (community staff of C2).
 from dataclasses import dataclass
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from firstline.accounts.models import Grant
 from firstline.accounts.roles import Role
 from firstline.areas.models import Area, AreaKind
-from firstline.areas.services import AreaSpec, area_create_root, areas_bulk_create, building_create
+from tests.factories.accounts import GrantFactory, UserFactory
+from tests.factories.areas import BuildingFactory, CommunityFactory, CompoundFactory, StreetFactory
 
 
 @dataclass
@@ -48,29 +47,26 @@ class World:
 
 
 def make_user(username: str, role: str | None = None, area: Area | None = None):
-    user = get_user_model().objects.create_user(username=username, password="pass-for-tests-1")
-    if role:
-        Grant.objects.create(user=user, role=role, area=area)
-    return user
+    """A user known by its username only (the pages show it where a name would be), with a grant of
+    `role` on `area` if given. Signs in with `tests.factories.accounts.TEST_PASSWORD`."""
+    return UserFactory(username=username, first_name="", role=role, area=area)
 
 
 @pytest.fixture
 def world(db) -> World:
-    street = area_create_root(name="S街道")
-    c1, c2 = areas_bulk_create(
-        parent=street,
-        specs=[AreaSpec(kind=AreaKind.COMMUNITY, name="C1社区"), AreaSpec(kind=AreaKind.COMMUNITY, name="C2社区")],
-    )
-    (p1,) = areas_bulk_create(parent=c1, specs=[AreaSpec(kind=AreaKind.COMPOUND, name="P1小区")])
-    (p2,) = areas_bulk_create(parent=c2, specs=[AreaSpec(kind=AreaKind.COMPOUND, name="P2小区")])
+    street = StreetFactory(name="S街道")
+    c1 = CommunityFactory(parent=street, name="C1社区")
+    c2 = CommunityFactory(parent=street, name="C2社区")
+    p1 = CompoundFactory(parent=c1, name="P1小区")
+    p2 = CompoundFactory(parent=c2, name="P2小区")
     builder = make_user("builder", Role.STREET_COORDINATOR, street)
-    b1 = building_create(acting_user=builder, compound=p1, name="1号楼", units=2, floors=6, doors_per_floor=2, has_lift=False)
-    b2 = building_create(acting_user=builder, compound=p1, name="2号楼", units=1, floors=3, doors_per_floor=4, has_lift=True)
-    b3 = building_create(acting_user=builder, compound=p1, name="3号楼", units=0, floors=2, doors_per_floor=2, has_lift=False)
-    b9 = building_create(acting_user=builder, compound=p2, name="9号楼", units=1, floors=2, doors_per_floor=2, has_lift=False)
-    resident_door = Area.objects.get(kind=AreaKind.HOUSEHOLD, door="101", parent__parent=b1, parent__name="Unit 1")
+    b1 = BuildingFactory(acting_user=builder, compound=p1, name="1号楼", units=2, floors=6, doors_per_floor=2, has_lift=False)
+    b2 = BuildingFactory(acting_user=builder, compound=p1, name="2号楼", units=1, floors=3, doors_per_floor=4, has_lift=True)
+    b3 = BuildingFactory(acting_user=builder, compound=p1, name="3号楼", units=0, floors=2, doors_per_floor=2, has_lift=False)
+    b9 = BuildingFactory(acting_user=builder, compound=p2, name="9号楼", units=1, floors=2, doors_per_floor=2, has_lift=False)
+    resident_door = household(b1, "101", "Unit 1")
     leader = make_user("leader", Role.BUILDING_LEADER, b1)
-    Grant.objects.create(user=leader, role=Role.BUILDING_LEADER, area=b2)
+    GrantFactory(user=leader, role=Role.BUILDING_LEADER, area=b2)
     return World(
         street=street, c1=c1, c2=c2, p1=p1, p2=p2, b1=b1, b2=b2, b3=b3, b9=b9,
         coordinator=make_user("coordinator", Role.STREET_COORDINATOR, street),

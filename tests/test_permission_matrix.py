@@ -22,13 +22,7 @@ import pytest
 
 from firstline.accounts.roles import Role
 from firstline.areas.models import Area, AreaKind, RiskStatusChange
-from firstline.areas.services import (
-    AreaSpec,
-    area_create_root,
-    area_set_risk,
-    areas_bulk_create,
-    building_create,
-)
+from firstline.areas.services import area_set_risk, building_create
 from firstline.common.errors import NotFound, PermissionDenied
 from firstline.common.models import AuditEntry
 from firstline.people import selectors as people_selectors
@@ -37,7 +31,10 @@ from firstline.people.models import DuplicateCandidate, Person, Residence, Vulne
 from firstline.survey.models import SurveyVisit
 from firstline.survey.services import visit_record
 from tests.api.conftest import ApiClient
-from tests.conftest import household, make_user
+from tests.conftest import household
+from tests.factories.accounts import UserFactory
+from tests.factories.areas import BuildingFactory, CommunityFactory, CompoundFactory, StreetFactory
+from tests.factories.people import PersonFactory
 
 CLEAR_ID = "11010519491231002X"
 NAME = "目标人"
@@ -48,6 +45,7 @@ OPERATIONS = (
     "view_household_members", "view_person", "search", "register_person", "update_person", "reveal_id",
     "set_vulnerabilities", "move_residence", "record_visit", "change_risk_status", "add_building", "merge",
 )
+
 READS = {"view_household_members", "view_person", "search"}
 
 _ALL = (OK,) * 12
@@ -90,11 +88,11 @@ class Target:
 
 def _elsewhere(world):
     """A second street T, outside the whole world of S: the coordinator's and lab's outside."""
-    street = area_create_root(name="T街道")
-    (community,) = areas_bulk_create(parent=street, specs=[AreaSpec(kind=AreaKind.COMMUNITY, name="T1社区")])
-    (compound,) = areas_bulk_create(parent=community, specs=[AreaSpec(kind=AreaKind.COMPOUND, name="TP小区")])
-    t_coordinator = make_user("t_coordinator", Role.STREET_COORDINATOR, street)
-    building = building_create(acting_user=t_coordinator, compound=compound, name="T1号楼", units=1, floors=2,
+    street = StreetFactory(name="T街道")
+    community = CommunityFactory(parent=street, name="T1社区")
+    compound = CompoundFactory(parent=community, name="TP小区")
+    t_coordinator = UserFactory(username="t_coordinator", role=Role.STREET_COORDINATOR, area=street)
+    building = BuildingFactory(acting_user=t_coordinator, compound=compound, name="T1号楼", units=1, floors=2,
                                doors_per_floor=2, has_lift=False)
     return building, t_coordinator
 
@@ -125,13 +123,12 @@ def make_target(world, role: str, where: str) -> Target:
     else:
         building, registrar = getattr(world, building_name), world.coordinator
     target_door = household(building, door, stairwell)
-    person = people_services.person_register(
+    person = PersonFactory(
         acting_user=registrar, household=target_door,
-        data={"name": NAME, "id_number": CLEAR_ID, "phone": "13800138000", "relation": "户主"},
+        name=NAME, id_number=CLEAR_ID, phone="13800138000", relation="户主",
     )
-    twin = people_services.person_register(
-        acting_user=registrar, household=target_door, data={"name": NAME, "phone": "13800138000"}
-    )
+    twin = PersonFactory(acting_user=registrar, household=target_door,
+                         name=NAME, phone="13800138000", id_number=None)
     compound = building.parent
     return Target(household=target_door, neighbour=household(building, "201", stairwell), compound=compound,
                   person=person, twin=twin)

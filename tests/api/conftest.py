@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from firstline.accounts.services import api_token_create
-from firstline.people.services import person_register
 from tests.conftest import household
+from tests.factories.people import PersonFactory
 
 CLEAR_ID = "11010519491231002X"
 
@@ -54,8 +54,7 @@ def api(db) -> ApiClient:
 @pytest.fixture
 def wang(world):
     """王芳, head of b1 Unit 2 door 501, with a resident ID number and a phone."""
-    return person_register(
+    return PersonFactory(
         acting_user=world.staff, household=household(world.b1, "501", "Unit 2"),
-        data={"name": "王芳", "id_number": CLEAR_ID, "phone": "13800138000", "relation": "户主",
-              "vulnerabilities": "独居老人"},
+        name="王芳", id_number=CLEAR_ID, phone="13800138000", relation="户主", vulnerabilities="独居老人",
     )

@@ -2,9 +2,10 @@
 
 from firstline.areas.models import Area, AreaKind, RiskStatusChange
 from firstline.common.models import AuditEntry
-from firstline.people.services import person_register
-from firstline.survey.services import visit_record
 from tests.conftest import household
+from tests.factories.people import PersonFactory
+from tests.factories.survey import SurveyVisitFactory
+from tests.queries import assert_queries
 
 
 def test_roots_are_where_each_users_scope_starts(world, api):
@@ -25,8 +26,8 @@ def test_detail_carries_ancestors_and_the_effective_risk(world, api):
 
 
 def test_children_count_their_residents_and_page(world, api, wang):
-    person_register(acting_user=world.staff, household=household(world.b2, "101"), data={"name": "甲"})
-    person_register(acting_user=world.staff, household=household(world.b2, "102"), data={"name": "乙"})
+    PersonFactory(acting_user=world.staff, household=household(world.b2, "101"), name="甲", name_only=True)
+    PersonFactory(acting_user=world.staff, household=household(world.b2, "102"), name="乙", name_only=True)
     answer = api.get(world.staff, f"/areas/{world.p1.pk}/children").json()
     assert [(c["name"], c["residents"]) for c in answer["items"]] == [("1号楼", 1), ("2号楼", 2), ("3号楼", 0)]
     assert answer["next_offset"] is None
@@ -36,12 +37,12 @@ def test_children_count_their_residents_and_page(world, api, wang):
     assert ([c["name"] for c in rest["items"]], rest["next_offset"]) == (["3号楼"], None)
 
 
-def test_children_take_the_same_queries_for_any_page_size(world, api, django_assert_num_queries):
+def test_children_take_the_same_queries_for_any_page_size(world, api):
     unit = household(world.b1, "101").parent
     api.get(world.staff, f"/areas/{unit.pk}")  # the token's first use is noted (then once a minute)
-    with django_assert_num_queries(6):
+    with assert_queries(6):
         small = api.get(world.staff, f"/areas/{unit.pk}/children", limit=2)
-    with django_assert_num_queries(6):
+    with assert_queries(6):
         large = api.get(world.staff, f"/areas/{unit.pk}/children", limit=500)
     assert (len(small.json()["items"]), len(large.json()["items"])) == (2, 12)
 
@@ -97,7 +98,7 @@ def test_risk_status_changes_keep_their_history(world, api):
 
 def test_building_map(world, api, wang):
     door = household(world.b3, "101", None)
-    visit_record(acting_user=world.staff, household=door, outcome="not_home")
+    SurveyVisitFactory(acting_user=world.staff, household=door, outcome="not_home")
     answer = api.get(world.volunteer, f"/areas/{world.b3.pk}/map").json()
     assert answer["building"]["name"] == "3号楼"
     assert answer["totals"] == {"not_reached": 4}

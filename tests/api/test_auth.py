@@ -10,6 +10,7 @@ from django.utils import timezone
 from firstline.accounts.models import ApiToken, ApiTokenFailure
 from firstline.accounts.services import api_token_failure_record, api_token_revoke
 from firstline.common.models import AuditEntry
+from tests.queries import assert_queries
 
 
 def test_a_bearer_token_acts_as_its_user(world, api):
@@ -112,12 +113,12 @@ def test_a_client_guessing_tokens_is_throttled_with_retry_after(world, api):
     assert valid.status_code == 200
 
 
-def test_a_valid_token_costs_no_query_for_the_throttle(world, api, django_assert_num_queries):
+def test_a_valid_token_costs_no_query_for_the_throttle(world, api):
     key = api.key_for(world.staff)
     client = Client()
     assert client.get("/api/v1/areas", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200  # notes its use
     # The token with its user, the user's grants, the areas: nothing more.
-    with django_assert_num_queries(3):
+    with assert_queries(3):
         assert client.get("/api/v1/areas", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
     assert ApiTokenFailure.objects.count() == 0
 

@@ -3,10 +3,11 @@
 import pytest
 
 from firstline.common.models import AuditEntry
-from firstline.people.services import person_register
 from firstline.survey.models import SurveyVisit
-from firstline.survey.services import visit_record
 from tests.conftest import household
+from tests.factories.people import PersonFactory
+from tests.factories.survey import SurveyVisitFactory
+from tests.queries import assert_queries
 
 
 def test_record_a_visit(world, api):
@@ -34,9 +35,9 @@ def test_visit_faults_are_named(world, api):
 
 def test_never_reached_and_second_visit(world, api):
     doors = [household(world.b3, d, None) for d in ("101", "102", "201", "202")]
-    visit_record(acting_user=world.staff, household=doors[0], outcome="registered")
-    visit_record(acting_user=world.staff, household=doors[1], outcome="not_home")
-    visit_record(acting_user=world.staff, household=doors[1], outcome="refused")
+    SurveyVisitFactory(acting_user=world.staff, household=doors[0], outcome="registered")
+    SurveyVisitFactory(acting_user=world.staff, household=doors[1], outcome="not_home")
+    SurveyVisitFactory(acting_user=world.staff, household=doors[1], outcome="refused")
     never = api.get(world.volunteer, "/visits/never-reached", area=world.b3.pk).json()
     assert [(h["door"], h["attempts"], h["unit"], h["building"]) for h in never["items"]] == [
         ("102", 2, None, "3号楼"), ("201", 0, None, "3号楼"), ("202", 0, None, "3号楼")]
@@ -49,12 +50,12 @@ def test_never_reached_and_second_visit(world, api):
 
 
 def test_vulnerable_people_by_group(world, api):
-    person_register(acting_user=world.staff, household=household(world.b2, "201"),
-                    data={"name": "赵奶奶", "age": "82", "vulnerabilities": "独居老人"})
-    person_register(acting_user=world.staff, household=household(world.b1, "101"),
-                    data={"name": "钱女士", "phone": "13700137000", "vulnerabilities": [{"tag": "孕妇", "due_date": "2022-05-01"}]})
-    person_register(acting_user=world.outsider, household=household(world.b9, "101"),
-                    data={"name": "孙先生", "vulnerabilities": "透析"})
+    PersonFactory(acting_user=world.staff, household=household(world.b2, "201"),
+                  name="赵奶奶", age="82", vulnerabilities="独居老人", name_only=True)
+    PersonFactory(acting_user=world.staff, household=household(world.b1, "101"),
+                  name="钱女士", phone="13700137000", vulnerabilities=[{"tag": "孕妇", "due_date": "2022-05-01"}], id_number=None)
+    PersonFactory(acting_user=world.outsider, household=household(world.b9, "101"),
+                  name="孙先生", vulnerabilities="透析", name_only=True)
     everyone = api.get(world.staff, "/visits/vulnerable", area=world.p1.pk).json()
     assert [(v["name"], v["tag"], v["household_name"]) for v in everyone["items"]] == [
         ("钱女士", "pregnant", "101"), ("赵奶奶", "elderly_alone", "201")]
@@ -68,14 +69,14 @@ def test_vulnerable_people_by_group(world, api):
 
 
 @pytest.mark.parametrize("limit", [2, 500])
-def test_lists_take_the_same_queries_for_any_page_size(world, api, limit, django_assert_num_queries):
+def test_lists_take_the_same_queries_for_any_page_size(world, api, limit):
     for door in ("101", "102", "201"):
-        person_register(acting_user=world.staff, household=household(world.b2, door),
-                        data={"name": f"{door}号", "vulnerabilities": "低保"})
+        PersonFactory(acting_user=world.staff, household=household(world.b2, door),
+                      name=f"{door}号", vulnerabilities="低保", name_only=True)
     api.get(world.staff, f"/areas/{world.b2.pk}")  # the token's first use is noted (then once a minute)
-    with django_assert_num_queries(4):
+    with assert_queries(4):
         never = api.get(world.staff, "/visits/never-reached", area=world.b2.pk, limit=limit)
-    with django_assert_num_queries(4):
+    with assert_queries(4):
         vulnerable = api.get(world.staff, "/visits/vulnerable", area=world.b2.pk, limit=limit)
     assert len(never.json()["items"]) == min(limit, 12)
     assert len(vulnerable.json()["items"]) == min(limit, 3)

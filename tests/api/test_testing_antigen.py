@@ -6,6 +6,7 @@ from firstline.notices.models import NoticeDelivery
 from firstline.testing.antigen import antigen_report
 from firstline.testing.models import AntigenReport, FollowUp
 from tests.conftest import household
+from tests.queries import assert_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -39,14 +40,14 @@ def test_a_resident_reports_a_positive_once_and_staff_follow_it_up(api, world, r
     assert (twice.status_code, twice.json()["code"]) == (409, "already_closed")
 
 
-def test_reports_under_an_area_in_a_fixed_number_of_queries(api, world, residents, django_assert_num_queries):
+def test_reports_under_an_area_in_a_fixed_number_of_queries(api, world, residents):
     for index, door_no in enumerate(("101", "102", "201")):
         antigen_report(acting_user=world.leader, household=household(world.b1, door_no), result="negative",
                        client_key=f"leader-form-{index:04d}")
     api.get(world.leader, "/testing/antigen", area=world.b1.pk)
-    with django_assert_num_queries(5):  # token, grants, area, the page, door labels
+    with assert_queries(5):  # token, grants, area, the page, door labels
         one = api.get(world.leader, "/testing/antigen", area=world.b1.pk, limit=1).json()
-    with django_assert_num_queries(5):
+    with assert_queries(5):
         every = api.get(world.leader, "/testing/antigen", area=world.b1.pk).json()
     assert (len(one["items"]), one["next_offset"]) == (1, 1)
     assert sorted(r["door"] for r in every["items"]) == ["1号楼 Unit 1 101", "1号楼 Unit 1 102", "1号楼 Unit 1 201"]

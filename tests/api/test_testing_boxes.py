@@ -5,7 +5,9 @@ import pytest
 from firstline.testing import transport
 from firstline.testing.models import Box, BoxEvent, Tube
 from firstline.testing.scanning import scans_record
-from tests.conftest import make_user
+from tests.factories.accounts import UserFactory
+from tests.factories.testing import BoxFactory
+from tests.queries import assert_queries
 from tests.testing.fixtures import desk_scan
 
 pytestmark = pytest.mark.django_db
@@ -55,18 +57,16 @@ def test_a_door_to_door_box_is_packed_for_a_building(api, world, round_):
     assert Box.objects.get(code="D2D-0001").area_path == world.b1.path
 
 
-def test_the_boxes_list_takes_a_fixed_number_of_queries(api, world, residents, round_, point, django_assert_num_queries):
+def test_the_boxes_list_takes_a_fixed_number_of_queries(api, world, residents, round_, point):
     fill(world, residents, round_, point, "TG0000001", residents.b1[:2])
-    box = transport.box_open(acting_user=world.volunteer, round=round_, code="BOX-001", point=point)
-    transport.box_add_tubes(acting_user=world.volunteer, box=box, tube_codes=["TG0000001"])
-    transport.box_pack(acting_user=world.volunteer, box=box, counted=1)
+    BoxFactory(acting_user=world.volunteer, round=round_, code="BOX-001", point=point, tubes=["TG0000001"], packed=True)
     url = f"/testing/rounds/{round_.pk}/boxes"
     api.get(world.staff, url)
-    with django_assert_num_queries(5):  # token, grants, round, boxes with counts, their hand-offs with who
+    with assert_queries(5):  # token, grants, round, boxes with counts, their hand-offs with who
         one = api.get(world.staff, url).json()
     for code in ("BOX-002", "BOX-003"):
         transport.box_open(acting_user=world.volunteer, round=round_, code=code, point=point)
-    with django_assert_num_queries(5):
+    with assert_queries(5):
         three = api.get(world.staff, url).json()
     assert [(b["code"], b["status"], b["tubes_in"], [e["by"] for e in b["events"]]) for b in one["items"]] == [
         ("BOX-001", "packed", 1, ["volunteer"])]
@@ -101,11 +101,9 @@ def test_faults_are_named_and_change_nothing(api, world, residents, round_, poin
 
 def test_another_communitys_people_get_404_and_change_nothing(api, world, residents, round_, point):
     fill(world, residents, round_, point, "TG0000001", residents.b1[:2])
-    box = transport.box_open(acting_user=world.volunteer, round=round_, code="BOX-001", point=point)
-    transport.box_add_tubes(acting_user=world.volunteer, box=box, tube_codes=["TG0000001"])
-    transport.box_pack(acting_user=world.volunteer, box=box, counted=1)
+    BoxFactory(acting_user=world.volunteer, round=round_, code="BOX-001", point=point, tubes=["TG0000001"], packed=True)
     before = _boxes()
-    other_lab = make_user("other_lab", "lab", world.c2)
+    other_lab = UserFactory(username="other_lab", role="lab", area=world.c2)
     assert api.post(world.outsider, f"/testing/rounds/{round_.pk}/boxes", {"code": "BOX-002", "point_id": point.pk}).status_code == 404
     assert api.get(world.outsider, "/testing/boxes/BOX-001").status_code == 404
     assert api.post(world.outsider, "/testing/boxes/BOX-001/pickup", {}).status_code == 404

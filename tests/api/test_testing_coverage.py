@@ -8,6 +8,7 @@ from firstline.people.models import Vulnerability
 from firstline.testing import services
 from firstline.testing.scanning import scans_record
 from tests.api.conftest import CLEAR_ID
+from tests.queries import assert_queries
 from tests.testing.fixtures import desk_scan
 
 pytestmark = pytest.mark.django_db
@@ -33,14 +34,13 @@ def test_coverage_under_an_area_and_each_of_its_children(api, world, residents, 
     assert (leader["total"]["missing"], [c["name"] for c in leader["children"]]) == (6, ["Unit 1", "Unit 2"])
 
 
-def test_the_missing_list_masks_phones_and_never_shows_id_numbers(api, world, residents, round_, point, wang,
-                                                                  django_assert_num_queries):
+def test_the_missing_list_masks_phones_and_never_shows_id_numbers(api, world, residents, round_, point, wang):
     sample(world, residents, round_, point, "TG0000001", residents.b1[:10])
     url = f"/testing/rounds/{round_.pk}/missing"
     api.get(world.leader, url, area=world.b1.pk)
-    with django_assert_num_queries(7):  # token, grants, round, area, scope of the round, residents, their groups
+    with assert_queries(7):  # token, grants, round, area, scope of the round, residents, their groups
         every = api.get(world.leader, url, area=world.b1.pk)
-    with django_assert_num_queries(7):
+    with assert_queries(7):
         one = api.get(world.leader, url, area=world.b1.pk, limit=1).json()
     assert every.json()["items"] == [
         {"person_id": residents.b1[10].pk, "name": "居民32甲", "household_id": residents.b1[10].residences.get().household_id,
@@ -71,12 +71,11 @@ def test_a_building_door_by_door_for_the_round(api, world, residents, round_, po
 
 
 @pytest.mark.parametrize("download", ["buildings", "door-to-door"])
-def test_the_device_downloads_take_the_same_queries_for_any_building(api, world, residents, round_, download,
-                                                                     django_assert_num_queries):
+def test_the_device_downloads_take_the_same_queries_for_any_building(api, world, residents, round_, download):
     api.get(world.leader, f"/testing/rounds/{round_.pk}")
     sizes = {}
     for building in (world.b1, world.b2):  # 24 doors and 12 people; 12 doors and 2 people
-        with django_assert_num_queries(13):  # token, grants, round, building, then the map: never a query per door
+        with assert_queries(13):  # token, grants, round, building, then the map: never a query per door
             query = {"everyone": True} if download == "door-to-door" else {}
             body = api.get(world.leader, f"/testing/rounds/{round_.pk}/{download}/{building.pk}", **query).json()
         sizes[building.name] = sum(len(d["people"]) for s in body["stairwells"] for f in s["floors"] for d in f["doors"])

@@ -5,6 +5,7 @@ import pytest
 from firstline.common.models import AuditEntry
 from firstline.testing import services
 from firstline.testing.models import Exemption
+from tests.queries import assert_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -34,14 +35,14 @@ def test_record_change_list_and_remove_an_exemption(api, world, residents, round
         "testing.exemption.create", "testing.exemption.update", "testing.exemption.remove"]
 
 
-def test_the_list_pages_in_a_fixed_number_of_queries(api, world, residents, round_, django_assert_num_queries):
+def test_the_list_pages_in_a_fixed_number_of_queries(api, world, residents, round_):
     for person in residents.b1[:3]:
         services.exemption_set(acting_user=world.staff, round=round_, person=person, reason="away")
     url = f"/testing/rounds/{round_.pk}/exemptions"
     api.get(world.staff, url, area=world.p1.pk)
-    with django_assert_num_queries(6):  # token, grants, round, area, scope of the round, the page
+    with assert_queries(6):  # token, grants, round, area, scope of the round, the page
         first = api.get(world.staff, url, area=world.p1.pk, limit=1).json()
-    with django_assert_num_queries(6):
+    with assert_queries(6):
         every = api.get(world.staff, url, area=world.p1.pk, limit=500).json()
     assert ([e["name"] for e in first["items"]], first["next_offset"]) == (["居民11甲"], 1)
     assert [e["name"] for e in every["items"]] == ["居民11甲", "居民11乙", "居民12甲"]

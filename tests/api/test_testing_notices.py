@@ -7,6 +7,7 @@ from firstline.notices.models import NoticeDelivery
 from firstline.testing import services
 from firstline.testing.antigen import antigen_report
 from tests.conftest import household
+from tests.queries import assert_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +25,11 @@ def _reads():
     return list(NoticeDelivery.objects.order_by("pk").values_list("user__username", "read_at"))
 
 
-def test_read_ones_notices_and_mark_them_read(api, world, two_notices, django_assert_num_queries):
+def test_read_ones_notices_and_mark_them_read(api, world, two_notices):
     api.get(world.leader, "/notices")
-    with django_assert_num_queries(2):  # token, the page (deliveries with their notices and areas)
+    with assert_queries(2):  # token, the page (deliveries with their notices and areas)
         inbox = api.get(world.leader, "/notices").json()
-    with django_assert_num_queries(2):
+    with assert_queries(2):
         assert api.get(world.leader, "/notices", limit=1).json()["next_offset"] == 1
     assert [(n["kind"], n["title"], n["area_name"], n["read_at"]) for n in inbox["items"]] == [
         ("antigen_positive", "Positive at 1号楼 Unit 1 101", "101", None),

@@ -5,6 +5,7 @@ import pytest
 from firstline.common.models import AuditEntry
 from firstline.testing import services
 from firstline.testing.models import SamplingPoint
+from tests.queries import assert_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -27,13 +28,13 @@ def test_open_a_point_serving_two_buildings(api, world, point):
     assert (entry.actor, entry.changes["serves"]) == (world.staff, [world.b2.pk, world.b1.pk])
 
 
-def test_list_and_filter_points_in_a_fixed_number_of_queries(api, world, point, django_assert_num_queries):
+def test_list_and_filter_points_in_a_fixed_number_of_queries(api, world, point):
     api.get(world.leader, "/testing/points")  # the token's first use is noted once
-    with django_assert_num_queries(4):  # token, grants, points, what they serve
+    with assert_queries(4):  # token, grants, points, what they serve
         one = api.get(world.leader, "/testing/points").json()
     services.sampling_point_create(acting_user=world.staff, compound=world.p1, values={"name": "北门采样点"}, serves=[world.b3])
     services.sampling_point_create(acting_user=world.staff, compound=world.p1, values={"name": "南门采样点"}, serves=[world.b1])
-    with django_assert_num_queries(4):
+    with assert_queries(4):
         three = api.get(world.leader, "/testing/points").json()
     assert [p["name"] for p in one] == ["东门采样点"]
     assert [(p["name"], p["serves"]) for p in three] == [("东门采样点", []), ("北门采样点", [world.b3.pk]),

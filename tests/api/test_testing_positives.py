@@ -9,6 +9,8 @@ from firstline.testing import transport
 from firstline.testing.models import ResampleTask
 from firstline.testing.results import ResultIn, results_report
 from firstline.testing.scanning import ScanIn, scans_record
+from tests.factories.testing import BoxFactory
+from tests.queries import assert_queries
 from tests.testing.fixtures import desk_scan
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +21,7 @@ def positive_pool(world, residents, round_, point):
     """TG0000001 (the first ten of 1号楼) positive; TG0000002 (the other two and 2号楼) negative."""
     for code, people in (("TG0000001", residents.b1[:10]), ("TG0000002", residents.b1[10:] + residents.b2)):
         scans_record(acting_user=world.volunteer, round=round_, scans=[desk_scan(point, code, residents.codes[p.pk]) for p in people])
-    box = transport.box_open(acting_user=world.volunteer, round=round_, code="BOX-001", point=point)
-    transport.box_add_tubes(acting_user=world.volunteer, box=box, tube_codes=["TG0000001", "TG0000002"])
-    transport.box_pack(acting_user=world.volunteer, box=box, counted=2)
+    box = BoxFactory(acting_user=world.volunteer, round=round_, code="BOX-001", point=point, tubes=["TG0000001", "TG0000002"], packed=True)
     transport.box_receive(acting_user=world.lab, box=box, counted=2)
     results_report(acting_user=world.lab, source="api", results=[ResultIn("TG0000001", "阳性"), ResultIn("TG0000002", "阴性")])
 
@@ -30,12 +30,11 @@ def _risks():
     return list(Area.objects.order_by("pk").values_list("pk", "risk_status")), RiskStatusChange.objects.count()
 
 
-def test_positive_tubes_with_each_persons_resample_state(api, world, residents, round_, positive_pool,
-                                                         django_assert_num_queries):
+def test_positive_tubes_with_each_persons_resample_state(api, world, residents, round_, positive_pool):
     scans_record(acting_user=world.leader, round=round_, scans=[
         ScanIn(client_id=uuid.uuid4(), tube_code="RS0000001", person_id=residents.b1[0].pk, door_to_door=True)])
     api.get(world.staff, f"/testing/rounds/{round_.pk}")
-    with django_assert_num_queries(9):  # token, grants, round, then tubes, samples, tasks, doors, rules, risks: not per person
+    with assert_queries(9):  # token, grants, round, then tubes, samples, tasks, doors, rules, risks: not per person
         (tube,) = api.get(world.staff, f"/testing/rounds/{round_.pk}/positives").json()
     assert (tube["code"], tube["capacity"], tube["filled"], tube["point_name"]) == ("TG0000001", 10, 10, "东门采样点")
     assert len(tube["people"]) == 10
@@ -47,13 +46,12 @@ def test_positive_tubes_with_each_persons_resample_state(api, world, residents, 
     ]
 
 
-def test_resample_tasks_page_by_door_in_a_fixed_number_of_queries(api, world, residents, round_, positive_pool,
-                                                                   django_assert_num_queries):
+def test_resample_tasks_page_by_door_in_a_fixed_number_of_queries(api, world, residents, round_, positive_pool):
     url = f"/testing/rounds/{round_.pk}/resample-tasks"
     api.get(world.leader, url)
-    with django_assert_num_queries(6):  # token, grants, round, scope of the round, the page, door labels
+    with assert_queries(6):  # token, grants, round, scope of the round, the page, door labels
         three = api.get(world.leader, url, limit=3).json()
-    with django_assert_num_queries(6):
+    with assert_queries(6):
         every = api.get(world.leader, url).json()
     assert ([(t["name"], t["door"], t["status"], t["pool_tube"]) for t in three["items"]], three["next_offset"]) == (
         [("居民11甲", "1号楼 Unit 1 101", "open", "TG0000001"), ("居民11乙", "1号楼 Unit 1 101", "open", "TG0000001"),

@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from firstline.testing import transport
 from firstline.testing.models import LabMapping, ResultUpload, Sample, Tube, TubeResult
 from firstline.testing.scanning import scans_record
-from tests.conftest import make_user
+from tests.factories.accounts import UserFactory
+from tests.factories.testing import BoxFactory
 from tests.testing.fixtures import desk_scan
 
 pytestmark = pytest.mark.django_db
@@ -18,9 +19,7 @@ def received(world, residents, round_, point, tubes: dict[str, list]):
     for code, people in tubes.items():
         scans_record(acting_user=world.volunteer, round=round_,
                      scans=[desk_scan(point, code, residents.codes[p.pk]) for p in people])
-    box = transport.box_open(acting_user=world.volunteer, round=round_, code="BOX-001", point=point)
-    transport.box_add_tubes(acting_user=world.volunteer, box=box, tube_codes=list(tubes))
-    transport.box_pack(acting_user=world.volunteer, box=box, counted=len(tubes))
+    box = BoxFactory(acting_user=world.volunteer, round=round_, code="BOX-001", point=point, tubes=list(tubes), packed=True)
     transport.box_receive(acting_user=world.lab, box=box, counted=len(tubes))
 
 
@@ -143,7 +142,7 @@ def test_only_the_lab_of_the_area_reports_and_reads_uploads(api, world, resident
     staff = api.post(world.staff, "/testing/results", batch)
     assert (staff.status_code, staff.json()["code"]) == (403, "testing.lab")
     assert api.post(world.outsider, "/testing/results", batch).status_code == 403
-    other_lab = make_user("other_lab", "lab", world.c2)
+    other_lab = UserFactory(username="other_lab", role="lab", area=world.c2)
     elsewhere = api.post(other_lab, "/testing/results", batch).json()
     assert (elsewhere["refused"], elsewhere["outcomes"][0]["code"]) == (1, "tube_unknown")
     assert upload(api, world.outsider, "lab.csv", "试管编码,检测结果\nTG0000001,阳性\n").status_code == 403

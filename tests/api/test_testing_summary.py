@@ -2,8 +2,10 @@
 
 import pytest
 
-from firstline.testing import services, transport
+from firstline.testing import services
 from firstline.testing.scanning import scans_record
+from tests.factories.testing import BoxFactory
+from tests.queries import assert_queries
 from tests.testing.fixtures import desk_scan
 
 pytestmark = pytest.mark.django_db
@@ -14,17 +16,15 @@ def morning(world, residents, round_, point):
     """Ten of 1号楼 in a full tube, packed; the other two in an open tube; one of 2号楼 exempt."""
     for code, people in (("TG0000001", residents.b1[:10]), ("TG0000002", residents.b1[10:])):
         scans_record(acting_user=world.volunteer, round=round_, scans=[desk_scan(point, code, residents.codes[p.pk]) for p in people])
-    box = transport.box_open(acting_user=world.volunteer, round=round_, code="BOX-001", point=point)
-    transport.box_add_tubes(acting_user=world.volunteer, box=box, tube_codes=["TG0000001"])
-    transport.box_pack(acting_user=world.volunteer, box=box, counted=1)
+    BoxFactory(acting_user=world.volunteer, round=round_, code="BOX-001", point=point, tubes=["TG0000001"], packed=True)
     services.exemption_set(acting_user=world.staff, round=round_, person=residents.b2[0], reason="away")
 
 
-def test_the_counts_of_the_round(api, world, round_, morning, django_assert_num_queries):
+def test_the_counts_of_the_round(api, world, round_, morning):
     url = f"/testing/rounds/{round_.pk}/summary"
     api.get(world.staff, url)
     # token, grants, round; the round's areas (read twice) and coverage; samples, tubes, boxes, tasks, exemptions
-    with django_assert_num_queries(11):
+    with assert_queries(11):
         body = api.get(world.staff, url).json()
     assert body == {
         "round_id": round_.pk, "expected": 14, "sampled": 12, "exempt": 1, "missing": 1, "percent": 92.9, "samples": 12,

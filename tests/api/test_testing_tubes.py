@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from firstline.testing.models import Sample, Tube
 from firstline.testing.scanning import ScanIn, scans_record
+from tests.queries import assert_queries
 from tests.testing.fixtures import desk_scan
 
 pytestmark = pytest.mark.django_db
@@ -22,15 +23,14 @@ def _tubes():
     return list(Tube.objects.order_by("pk").values_list("code", "filled", "status", "closed_at"))
 
 
-def test_list_tubes_newest_first_by_status_in_a_fixed_number_of_queries(api, world, residents, round_, point,
-                                                                      django_assert_num_queries):
+def test_list_tubes_newest_first_by_status_in_a_fixed_number_of_queries(api, world, residents, round_, point):
     fill(world, residents, round_, point, "TG0000001", residents.b1[:2])
     fill(world, residents, round_, point, "TG0000002", residents.b1[2:12])  # ten: closes itself
     url = f"/testing/rounds/{round_.pk}/tubes"
     api.get(world.volunteer, url)
-    with django_assert_num_queries(4):  # token, grants, round, the page (with points and boxes)
+    with assert_queries(4):  # token, grants, round, the page (with points and boxes)
         every = api.get(world.volunteer, url).json()
-    with django_assert_num_queries(4):
+    with assert_queries(4):
         one = api.get(world.volunteer, url, limit=1).json()
     assert [(t["code"], t["filled"], t["status"], t["point_name"], t["result"]) for t in every["items"]] == [
         ("TG0000002", 10, "closed", "东门采样点", "pending"), ("TG0000001", 2, "open", "东门采样点", "pending")]

@@ -15,9 +15,9 @@ import pytest
 from django.core.servers.basehttp import WSGIRequestHandler
 
 from firstline.accounts.services import api_token_create
-from firstline.people.services import person_register
 from tests.browser.conftest import sign_in
 from tests.conftest import household
+from tests.factories.people import PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,7 +58,8 @@ def every_log_line(live_server):
 
 def test_searching_by_id_number_everywhere_leaves_it_in_no_log_line_and_no_address(
         page, live_server, world, residents, round_, point, every_log_line):
-    person_register(acting_user=world.staff, household=household(world.b1, "101"), data={"name": "王芳", "id_number": ID})
+    PersonFactory(acting_user=world.staff, household=household(world.b1, "101"),
+                  name="王芳", id_number=ID, phone=None)
     addresses: list[str] = []
     page.on("request", lambda request: addresses.append(request.url))
     page.on("framenavigated", lambda frame: addresses.append(frame.url))

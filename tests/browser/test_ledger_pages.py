@@ -5,17 +5,17 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from firstline.people import services
 from firstline.people.models import Person
 from tests.browser.conftest import sign_in
 from tests.conftest import household
+from tests.factories.people import PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_leader_walks_to_the_building_map_and_opens_a_door(page, live_server, world):
     door = household(world.b1, "501", "Unit 2")
-    services.person_register(acting_user=world.staff, household=door, data={"name": "孕妇甲", "vulnerabilities": "孕妇"})
+    PersonFactory(acting_user=world.staff, household=door, name="孕妇甲", vulnerabilities="孕妇", name_only=True)
     sign_in(page, live_server, "leader")
     assert page.locator("a.tile").all_inner_texts() == ["Building 1号楼", "Building 2号楼"]
     page.click("text=1号楼")

@@ -4,22 +4,24 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from firstline.common.audit import AuditEntry
-from firstline.people import services
 from firstline.people.models import DuplicateCandidate, Person
 from firstline.survey.models import SurveyVisit
 from tests.browser.conftest import sign_in
 from tests.conftest import household
+from tests.factories.people import PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_search_reveal_visit_merge_and_team(page, live_server, world):
     door = household(world.b1, "501", "Unit 2")
-    wang = services.person_register(acting_user=world.staff, household=door,
-                                    data={"name": "王芳", "id_number": "11010519491231002X", "phone": "13800138000"})
+    wang = PersonFactory(acting_user=world.staff, household=door,
+                         name="王芳", id_number="11010519491231002X", phone="13800138000")
     twin_door = household(world.b1, "102")
-    services.person_register(acting_user=world.staff, household=twin_door, data={"name": "李娜", "phone": "13900139000"})
-    services.person_register(acting_user=world.staff, household=twin_door, data={"name": "李娜", "phone": "13900139000"})
+    PersonFactory(acting_user=world.staff, household=twin_door,
+                  name="李娜", phone="13900139000", id_number=None)
+    PersonFactory(acting_user=world.staff, household=twin_door,
+                  name="李娜", phone="13900139000", id_number=None)
     sign_in(page, live_server, "staff")
 
     page.click("nav >> text=Search")

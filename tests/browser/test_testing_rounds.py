@@ -13,6 +13,7 @@ from firstline.testing.models import CallDown, Exemption, PoolingRule, Round, Ro
 from firstline.testing.results import ResultIn, results_report
 from firstline.testing.scanning import scans_record
 from tests.browser.conftest import sign_in
+from tests.factories.testing import BoxFactory
 from tests.testing.fixtures import desk_scan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -169,9 +170,7 @@ def test_the_call_down_page_shows_the_wave_message_and_call_now_records_it(page,
 def test_a_positive_pool_lists_its_people_and_seal_units_seals_them(page, live_server, world, residents, round_, point):
     _sample(world, residents, round_, point, "TG0000001", residents.b1[:10])
     _sample(world, residents, round_, point, "TG0000002", residents.b1[10:] + residents.b2)
-    box = transport.box_open(acting_user=world.volunteer, round=round_, code="BOX-001", point=point)
-    transport.box_add_tubes(acting_user=world.volunteer, box=box, tube_codes=["TG0000001", "TG0000002"])
-    transport.box_pack(acting_user=world.volunteer, box=box, counted=2)
+    box = BoxFactory(acting_user=world.volunteer, round=round_, code="BOX-001", point=point, tubes=["TG0000001", "TG0000002"], packed=True)
     transport.box_pick_up(acting_user=world.volunteer, box=box)
     transport.box_receive(acting_user=world.lab, box=box, counted=2)
     results_report(acting_user=world.lab, source="api", results=[ResultIn("TG0000001", "阳性"), ResultIn("TG0000002", "阴性")])

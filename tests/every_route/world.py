@@ -19,10 +19,9 @@ from firstline.imports.models import ImportJob
 from firstline.imports.services import import_upload
 from firstline.notices.models import Notice
 from firstline.people.models import DuplicateCandidate, Person
-from firstline.people.services import person_register
 from firstline.registration import codes
 from firstline.registration.models import SelfRegistration
-from firstline.registration.services import code_issue_for_person, registration_submit
+from firstline.registration.services import code_issue_for_person
 from firstline.testing import services, transport
 from firstline.testing.antigen import antigen_report
 from firstline.testing.labfiles import results_upload
@@ -32,12 +31,15 @@ from firstline.testing.models import (
     FollowUp,
     ResultUpload,
     Round,
-    RoundStatus,
     SamplingPoint,
     Tube,
 )
 from firstline.testing.scanning import ScanIn, scans_record
-from tests.conftest import household, make_user
+from tests.conftest import household
+from tests.factories.accounts import UserFactory
+from tests.factories.people import PersonFactory
+from tests.factories.registration import SelfRegistrationFactory
+from tests.factories.testing import BoxFactory, RoundFactory, SamplingPointFactory
 
 DAY = dt.date(2022, 4, 4)
 
@@ -68,32 +70,29 @@ class Side:
 
 def _side(world, *, staff, lab, community, compound, building, door, unit: str | None, tag: str) -> Side:
     home = household(building, door, unit)
-    person = person_register(acting_user=staff, household=home, data={"name": f"{tag}户主"})
-    away = person_register(acting_user=staff, household=home, data={"name": f"{tag}外出"})
+    person = PersonFactory(acting_user=staff, household=home, name=f"{tag}户主", name_only=True)
+    away = PersonFactory(acting_user=staff, household=home, name=f"{tag}外出", name_only=True)
     for _twin in range(2):  # the same name and phone twice without an ID number: a possible duplicate
-        person_register(acting_user=staff, household=home, data={"name": f"{tag}重名", "phone": "13900139000"})
+        PersonFactory(acting_user=staff, household=home, name=f"{tag}重名", phone="13900139000", id_number=None)
     code = code_issue_for_person(acting_user=staff, person=person).code
-    round = services.round_create(acting_user=staff, area=community, name=f"{tag}轮", date=DAY, scope=[compound])
-    round = services.round_set_status(acting_user=staff, round=round, status=RoundStatus.OPEN)
-    point = services.sampling_point_create(acting_user=staff, compound=compound, values={"name": f"{tag}采样点"})
+    round = RoundFactory(acting_user=staff, area=community, name=f"{tag}轮", date=DAY, scope=[compound])
+    point = SamplingPointFactory(acting_user=staff, compound=compound, name=f"{tag}采样点")
     exemption = services.exemption_set(acting_user=staff, round=round, person=away, reason="away")
     tube_code = f"T{tag}000001"
     scans_record(acting_user=staff, round=round, scans=[ScanIn(
         client_id=uuid.uuid4(), tube_code=tube_code, person_code=codes.payload_for(code), point_id=point.pk, desk=1)])
     tube = Tube.objects.get(code=tube_code)
-    box = transport.box_open(acting_user=staff, round=round, code=f"B{tag}0001", point=point)
-    transport.box_add_tubes(acting_user=staff, box=box, tube_codes=[tube_code])
-    transport.box_pack(acting_user=staff, box=box, counted=1)
+    box = BoxFactory(acting_user=staff, round=round, code=f"B{tag}0001", point=point, tubes=[tube_code], packed=True)
     transport.box_receive(acting_user=lab, box=box, counted=1)
     upload = results_upload(acting_user=lab, filename=f"{tag}.csv", data=f"试管编码,检测结果\n{tube_code},阴性\n".encode())
     job = import_upload(acting_user=staff, area=compound, filename=f"{tag}.csv",
                         data=f"姓名,楼号,单元,房号\n{tag}新人,{building.name},{unit or ''},{door}\n".encode())
-    submission = registration_submit(
+    submission = SelfRegistrationFactory(
         compound=compound, household=home, address_text="", contact_phone="13700137000",
         members=[{"name": f"{tag}自报"}], submission_key=uuid.uuid4().hex, client_ip=f"10.0.0.{len(tag)}")
     antigen_report(acting_user=staff, household=home, result="positive", client_key=uuid.uuid4().hex)
     follow_up = FollowUp.objects.get(household=home)
-    grantee = make_user(f"{tag}_grantee", Role.VOLUNTEER, building)
+    grantee = UserFactory(username=f"{tag}_grantee", role=Role.VOLUNTEER, area=building)
     grant = Grant.objects.get(user=grantee)
     # The volunteer typed a wrong password too often: staff of their area may unlock them.
     AccessAttempt.objects.create(username=signin_key(grantee.username), ip_address="10.9.9.9", user_agent="test",

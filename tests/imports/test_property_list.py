@@ -11,11 +11,12 @@ import json
 import pytest
 
 from firstline.areas.models import Area, AreaKind
-from firstline.areas.services import AreaSpec, areas_bulk_create, building_create
+from firstline.areas.services import AreaSpec, areas_bulk_create
 from firstline.common import crypto
 from firstline.imports import services
 from firstline.imports.models import ImportJob, ImportStatus
 from firstline.people.models import Person, Residence, Vulnerability
+from tests.factories.areas import BuildingFactory
 from tests.imports.property_list import HEADER, property_list
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,7 +29,7 @@ def compound_of_14_buildings(world) -> Area:
     """睿和新城: 14 walk-up buildings of 3 units and 6 floors, set up with 2 doors a floor (the list has 4)."""
     (compound,) = areas_bulk_create(parent=world.c1, specs=[AreaSpec(kind=AreaKind.COMPOUND, name="睿和新城")])
     for number in range(1, 15):
-        building_create(acting_user=world.coordinator, compound=compound, name=f"{number}号楼", units=3, floors=6,
+        BuildingFactory(acting_user=world.coordinator, compound=compound, name=f"{number}号楼", units=3, floors=6,
                         doors_per_floor=2, has_lift=False)
     return compound
 

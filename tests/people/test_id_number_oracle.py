@@ -238,21 +238,22 @@ def test_reviewing_a_self_registration_does_not_tell_a_number_registered_outside
 
 def test_holding_many_numbers_for_review_takes_the_same_queries_as_one(world):
     """An import may hold hundreds: the pairs, their audit rows and the notices are written on sets."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from tests.conftest import household
+    from tests.queries import assert_queries, queries
 
     holder = services.person_register(acting_user=world.outsider, household=household(world.b9, "101"),
                                       data={"name": "外社区"})
 
-    def hold(count: int, door: str) -> int:
+    def to_hold(count: int, door: str) -> list:
         home = household(world.b1, door)
         people = [Person.objects.create(name=f"暂存{door}{i}") for i in range(count)]
-        with CaptureQueriesContext(connection) as queries:
-            services.people_hold_for_review(acting_user=world.staff, held=[(p, holder.pk, home) for p in people])
-        return len(queries)
+        return [(p, holder.pk, home) for p in people]
 
-    assert hold(1, "101") == hold(6, "102")
+    one = to_hold(1, "101")
+    with queries() as holding_one:
+        services.people_hold_for_review(acting_user=world.staff, held=one)
+    six = to_hold(6, "102")
+    with assert_queries(holding_one):
+        services.people_hold_for_review(acting_user=world.staff, held=six)
     assert DuplicateCandidate.objects.filter(other=holder).count() == 7
     assert AuditEntry.objects.filter(action="person.id_number_held").count() == 7

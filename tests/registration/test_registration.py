@@ -7,12 +7,12 @@ from firstline.areas.models import Area
 from firstline.areas.services import area_public_token_ensure
 from firstline.common.audit import AuditEntry
 from firstline.common.errors import Conflict, NotFound
-from firstline.people import services as people_services
 from firstline.people.models import Person, Residence
 from firstline.registration import codes, selectors, services
 from firstline.registration.models import PersonalCode, SelfRegistration, SubmissionStatus
 from firstline.survey.models import SurveyVisit
 from tests.conftest import household
+from tests.factories.people import PersonFactory
 from tests.test_privacy_at_rest import _dump_database
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +75,8 @@ def test_accept_registers_issues_codes_and_records_a_visit(world):
 
 
 def test_accepting_an_already_registered_number_links_instead_of_duplicating(world):
-    existing = people_services.person_register(acting_user=world.staff, household=household(world.b2, "101"), data={"name": "刘芳", "id_number": ID})
+    existing = PersonFactory(acting_user=world.staff, household=household(world.b2, "101"),
+                             name="刘芳", id_number=ID, phone=None)
     people = services.registration_accept(acting_user=world.staff, submission=_submit(world), household=household(world.b1, "301"))
     assert people[0].pk == existing.pk
     assert Person.objects.filter(id_hash=existing.id_hash).count() == 1

@@ -6,26 +6,25 @@ import re
 import uuid
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from firstline.areas.models import RiskStatus
-from firstline.areas.services import area_set_risk, building_create
+from firstline.areas.services import area_set_risk
 from firstline.people import services as people_services
 from firstline.people.models import VulnerabilityTag
 from firstline.testing import selectors, services
 from firstline.testing.models import ResampleTask, RoundStatus, Sample
 from firstline.testing.scanning import ScanIn, scans_record
 from tests.conftest import household
+from tests.factories.areas import BuildingFactory
+from tests.factories.people import PersonFactory
+from tests.queries import assert_queries, queries
 from tests.testing.fixtures import desk_scan
 
 pytestmark = pytest.mark.django_db
 
 
-def _queries(client, url: str, form: dict | None = None) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert (client.post(url, form) if form is not None else client.get(url)).status_code == 200
-    return len(captured)
+def _page(client, url: str, form: dict | None = None) -> None:
+    assert (client.post(url, form) if form is not None else client.get(url)).status_code == 200
 
 
 def _embedded(html: str, element_id: str):
@@ -157,19 +156,26 @@ def test_service_worker_is_javascript_with_the_assets_to_keep(client, world):
 
 def test_capture_pages_cost_the_same_queries_for_a_bigger_building(client, world, residents, round_, point):
     client.force_login(world.staff)
-    small = _queries(client, f"/testing/rounds/{round_.pk}/door/{world.b1.pk}/?everyone=1")
-    big = building_create(acting_user=world.staff, compound=world.p1, name="大楼", units=4, floors=12, doors_per_floor=4, has_lift=True)
+    with queries() as small:
+        _page(client, f"/testing/rounds/{round_.pk}/door/{world.b1.pk}/?everyone=1")
+    big = BuildingFactory(acting_user=world.staff, compound=world.p1, name="大楼", units=4, floors=12, doors_per_floor=4, has_lift=True)
     for door in ("101", "502", "1204"):
         for name in ("甲", "乙", "丙"):
-            people_services.person_register(acting_user=world.staff, household=household(big, door, "Unit 3"), data={"name": f"{door}{name}"})
-    assert _queries(client, f"/testing/rounds/{round_.pk}/door/{big.pk}/?everyone=1") == small
-    buildings = _queries(client, f"/testing/rounds/{round_.pk}/door/")
-    building_create(acting_user=world.staff, compound=world.p1, name="新楼", units=1, floors=2, doors_per_floor=2, has_lift=False)
-    assert _queries(client, f"/testing/rounds/{round_.pk}/door/") == buildings
-    desk = _queries(client, f"/testing/rounds/{round_.pk}/desk/?point={point.pk}&desk=1")
-    assert desk == 8  # session, user, grants, round, its areas, points, pooling rules, risks
-    finder = _queries(client, f"/testing/rounds/{round_.pk}/find/", {"q": "居民"})
+            PersonFactory(acting_user=world.staff, household=household(big, door, "Unit 3"),
+                          name=f"{door}{name}", name_only=True)
+    with assert_queries(small):
+        _page(client, f"/testing/rounds/{round_.pk}/door/{big.pk}/?everyone=1")
+    with queries() as buildings:
+        _page(client, f"/testing/rounds/{round_.pk}/door/")
+    BuildingFactory(acting_user=world.staff, compound=world.p1, name="新楼", units=1, floors=2, doors_per_floor=2, has_lift=False)
+    with assert_queries(buildings):
+        _page(client, f"/testing/rounds/{round_.pk}/door/")
+    with assert_queries(8):  # session, user, grants, round, its areas, points, pooling rules, risks
+        _page(client, f"/testing/rounds/{round_.pk}/desk/?point={point.pk}&desk=1")
+    with queries() as finder:
+        _page(client, f"/testing/rounds/{round_.pk}/find/", {"q": "居民"})
     scans_record(acting_user=world.staff, round=round_, scans=[
         ScanIn(client_id=uuid.uuid4(), tube_code="TG0000002", person_code=residents.codes[p.pk], point_id=point.pk, desk=1)
         for p in residents.b1[:5]])
-    assert _queries(client, f"/testing/rounds/{round_.pk}/find/", {"q": "居民"}) == finder
+    with assert_queries(finder):
+        _page(client, f"/testing/rounds/{round_.pk}/find/", {"q": "居民"})

@@ -4,12 +4,9 @@ that a refused write changes nothing, and what each list page costs in queries."
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from firstline.accounts.roles import Role
 from firstline.notices.models import Notice, NoticeDelivery
-from firstline.notices.services import notice_send
 from firstline.testing import antigen, transport
 from firstline.testing.models import (
     AntigenReport,
@@ -22,7 +19,11 @@ from firstline.testing.models import (
     TubeResult,
 )
 from firstline.testing.scanning import scans_record
-from tests.conftest import household, make_user
+from tests.conftest import household
+from tests.factories.accounts import UserFactory
+from tests.factories.notices import NoticeFactory
+from tests.factories.testing import BoxFactory
+from tests.queries import assert_queries
 from tests.testing.fixtures import desk_scan
 
 pytestmark = pytest.mark.django_db
@@ -43,15 +44,11 @@ def filled(world, residents, round_, point):
 
 
 def packed_box(world, round_, point, code="BOX-001", tubes=("TG0000001", "TG0000002")) -> Box:
-    box = transport.box_open(acting_user=world.volunteer, round=round_, code=code, point=point)
-    transport.box_add_tubes(acting_user=world.volunteer, box=box, tube_codes=list(tubes))
-    return transport.box_pack(acting_user=world.volunteer, box=box, counted=len(tubes))
+    return BoxFactory(acting_user=world.volunteer, round=round_, code=code, point=point, tubes=list(tubes), packed=True)
 
 
-def _queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
+def _page(client, url: str) -> None:
+    assert client.get(url).status_code == 200
 
 
 def _text(response) -> str:
@@ -90,15 +87,13 @@ def test_a_volunteer_opens_a_box_scans_tubes_miscounts_then_packs_and_hands_it_o
 
 
 def test_a_box_code_in_use_is_refused_by_name_and_a_leader_may_not_pack(client, world, filled, round_, point):
-    box = transport.box_open(acting_user=world.volunteer, round=round_, code="BOX-001", point=point)
-    transport.box_add_tubes(acting_user=world.volunteer, box=box, tube_codes=["TG0000001"])
-    transport.box_pack(acting_user=world.volunteer, box=box, counted=1)
+    box = BoxFactory(acting_user=world.volunteer, round=round_, code="BOX-001", point=point, tubes=["TG0000001"], packed=True)
     client.force_login(world.volunteer)
     response = client.post(f"/testing/rounds/{round_.pk}/boxes/", {"point": point.pk, "code": "BOX-001"})
     assert response.status_code == 409
     assert 'data-field="code">Box code BOX-001 is already in use.</span>' in _text(response)
     # A leader over the compound sees its boxes but may not pack or hand them off: refused, nothing changed.
-    client.force_login(make_user("p1_leader", Role.BUILDING_LEADER, world.p1))
+    client.force_login(UserFactory(username="p1_leader", role=Role.BUILDING_LEADER, area=world.p1))
     assert client.get(f"/testing/boxes/{box.pk}/").status_code == 200
     assert client.post(f"/testing/boxes/{box.pk}/", {"action": "pickup"}).status_code == 403
     assert client.post(f"/testing/rounds/{round_.pk}/boxes/", {"point": point.pk, "code": "BOX-002"}).status_code == 403
@@ -218,7 +213,7 @@ def test_an_outsider_gets_404_on_every_page_and_changes_nothing(client, world, f
     antigen.antigen_report(acting_user=world.resident, household=household(world.b1, "101"), result="positive",
                            client_key="k" * 32)
     follow_up = FollowUp.objects.get()
-    other_lab = make_user("other_lab", Role.LAB, world.c2)
+    other_lab = UserFactory(username="other_lab", role=Role.LAB, area=world.c2)
     client.force_login(world.outsider)  # community staff of C2
     for url in (f"/testing/rounds/{round_.pk}/boxes/", f"/testing/boxes/{box.pk}/", f"/antigen/area/{world.b1.pk}/",
                 f"/antigen/?household={household(world.b1, '101').pk}", "/lab/"):
@@ -334,9 +329,9 @@ def test_the_household_page_shows_the_round_and_the_antigen_form(client, world, 
 
 
 def test_notices_unread_first_marked_read_with_htmx(client, world):
-    older = notice_send(acting_user=None, area=world.b1, kind="general", title="早通知", body="请下楼", recipient_ids=[world.leader.pk])
-    newer = notice_send(acting_user=None, area=world.b1, kind="call_down", title="新通知", body="1号楼请下楼核酸",
-                        recipient_ids=[world.leader.pk, world.staff.pk])
+    older = NoticeFactory(area=world.b1, kind="general", title="早通知", body="请下楼", recipients=[world.leader])
+    newer = NoticeFactory(area=world.b1, kind="call_down", title="新通知", body="1号楼请下楼核酸",
+                          recipients=[world.leader, world.staff])
     client.force_login(world.leader)
     home = client.get("/").content.decode()
     assert 'data-testid="unread-notices">2 unread</span>' in home
@@ -362,25 +357,31 @@ def test_notices_unread_first_marked_read_with_htmx(client, world):
 def test_lab_home_boxes_and_notices_cost_a_fixed_number_of_queries(client, world, filled, round_, point):
     packed_box(world, round_, point, "BOX-001", ["TG0000001"])
     client.force_login(world.lab)
-    lab_home = _queries(client, "/lab/")
+    with assert_queries(6):
+        _page(client, "/lab/")
     client.force_login(world.volunteer)
-    boxes = _queries(client, f"/testing/rounds/{round_.pk}/boxes/")
+    with assert_queries(8):
+        _page(client, f"/testing/rounds/{round_.pk}/boxes/")
     client.force_login(world.leader)
-    notices = _queries(client, "/notices/")
+    with assert_queries(6):
+        _page(client, "/notices/")
     # More of everything: the same queries.
     box = packed_box(world, round_, point, "BOX-002", ["TG0000002"])
     transport.box_pick_up(acting_user=world.volunteer, box=box)
     transport.box_receive(acting_user=world.lab, box=box, counted=1)
     transport.box_open(acting_user=world.volunteer, round=round_, code="BOX-003", point=point)
     for n in range(3):
-        notice_send(acting_user=None, area=world.b1, kind="general", title=f"通知{n}", body="…", recipient_ids=[world.leader.pk])
+        NoticeFactory(area=world.b1, kind="general", title=f"通知{n}", body="…", recipients=[world.leader])
     NoticeDelivery.objects.filter(notice__title="通知0").update(read_at=Notice.objects.get(title="通知0").created_at)
     client.force_login(world.lab)
-    assert _queries(client, "/lab/") == lab_home == 6
+    with assert_queries(6):
+        _page(client, "/lab/")
     client.force_login(world.volunteer)
-    assert _queries(client, f"/testing/rounds/{round_.pk}/boxes/") == boxes == 8
+    with assert_queries(8):
+        _page(client, f"/testing/rounds/{round_.pk}/boxes/")
     client.force_login(world.leader)
-    assert _queries(client, "/notices/") == notices == 6  # the exact count of unread notices is one of them
+    with assert_queries(6):  # the exact count of unread notices is one of them
+        _page(client, "/notices/")
 
 
 def test_follow_ups_and_the_antigen_list_cost_a_fixed_number_of_queries(client, world, residents):
@@ -390,10 +391,14 @@ def test_follow_ups_and_the_antigen_list_cost_a_fixed_number_of_queries(client, 
 
     report("101", 1)
     client.force_login(world.staff)
-    followups = _queries(client, "/followups/")
-    antigen_list = _queries(client, f"/antigen/area/{world.b1.pk}/")
+    with assert_queries(6):
+        _page(client, "/followups/")
+    with assert_queries(7):
+        _page(client, f"/antigen/area/{world.b1.pk}/")
     for door in ("102", "201", "202"):
         report(door, 2)
     antigen.follow_up_close(acting_user=world.staff, follow_up=FollowUp.objects.order_by("id").first(), note="阴性")
-    assert _queries(client, "/followups/") == followups == 6
-    assert _queries(client, f"/antigen/area/{world.b1.pk}/") == antigen_list == 7
+    with assert_queries(6):
+        _page(client, "/followups/")
+    with assert_queries(7):
+        _page(client, f"/antigen/area/{world.b1.pk}/")

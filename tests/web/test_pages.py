@@ -1,29 +1,27 @@
 """The ledger pages: what each role sees, what it may not, and how many queries a page costs."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from firstline.areas.models import RiskStatusChange
-from firstline.areas.services import building_create
 from firstline.common.audit import AuditEntry
-from firstline.people import services
 from firstline.people.models import Person
 from tests.conftest import household
+from tests.factories.areas import BuildingFactory
+from tests.factories.people import PersonFactory
+from tests.factories.survey import SurveyVisitFactory
+from tests.queries import assert_queries, queries
 
 pytestmark = pytest.mark.django_db
 ID = "11010519491231002X"
 
 
-def _queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
+def _page(client, url: str) -> None:
+    assert client.get(url).status_code == 200
 
 
 def test_building_map_shows_every_door_coloured_by_status(client, world):
-    services.person_register(acting_user=world.staff, household=household(world.b1, "501", "Unit 2"),
-                             data={"name": "孕妇甲", "vulnerabilities": "孕妇"})
+    PersonFactory(acting_user=world.staff, household=household(world.b1, "501", "Unit 2"),
+                  name="孕妇甲", vulnerabilities="孕妇", name_only=True)
     client.force_login(world.leader)
     page = client.get(f"/areas/{world.b1.pk}/map/").content.decode()
     assert page.count('class="door map-') == 24
@@ -34,25 +32,34 @@ def test_building_map_shows_every_door_coloured_by_status(client, world):
 
 def test_building_map_costs_the_same_queries_for_a_bigger_building(client, world):
     client.force_login(world.staff)
-    small = _queries(client, f"/areas/{world.b1.pk}/map/")  # 24 doors
-    big = building_create(acting_user=world.staff, compound=world.p1, name="大楼", units=4, floors=12, doors_per_floor=4, has_lift=True)
+    with queries() as small:
+        _page(client, f"/areas/{world.b1.pk}/map/")  # 24 doors
+    big = BuildingFactory(acting_user=world.staff, compound=world.p1, name="大楼", units=4, floors=12, doors_per_floor=4, has_lift=True)
     for door in ("101", "1204"):
-        services.person_register(acting_user=world.staff, household=household(big, door, "Unit 3"), data={"name": f"住户{door}"})
-    assert _queries(client, f"/areas/{big.pk}/map/") == small  # 192 doors
+        PersonFactory(acting_user=world.staff, household=household(big, door, "Unit 3"),
+                      name=f"住户{door}", name_only=True)
+    with assert_queries(small):
+        _page(client, f"/areas/{big.pk}/map/")  # 192 doors
 
 
 def test_household_page_costs_the_same_for_two_or_six_members(client, world):
     client.force_login(world.staff)
     two, six = household(world.b1, "101"), household(world.b1, "102")
     for i in range(2):
-        services.person_register(acting_user=world.staff, household=two, data={"name": f"甲{i}", "vulnerabilities": "慢病"})
+        PersonFactory(acting_user=world.staff, household=two,
+                      name=f"甲{i}", vulnerabilities="慢病", name_only=True)
     for i in range(6):
-        services.person_register(acting_user=world.staff, household=six, data={"name": f"乙{i}", "vulnerabilities": "慢病"})
-    assert _queries(client, f"/households/{two.pk}/") == _queries(client, f"/households/{six.pk}/")
+        PersonFactory(acting_user=world.staff, household=six,
+                      name=f"乙{i}", vulnerabilities="慢病", name_only=True)
+    with queries() as two_members:
+        _page(client, f"/households/{two.pk}/")
+    with assert_queries(two_members):
+        _page(client, f"/households/{six.pk}/")
 
 
 def test_scope_refusals_answer_404(client, world):
-    person = services.person_register(acting_user=world.staff, household=household(world.b1, "101"), data={"name": "甲"})
+    person = PersonFactory(acting_user=world.staff, household=household(world.b1, "101"),
+                           name="甲", name_only=True)
     cases = [
         (world.leader, f"/areas/{world.b3.pk}/"), (world.leader, f"/areas/{world.b9.pk}/map/"),
         (world.leader, f"/households/{household(world.b3, '101', None).pk}/"),
@@ -81,7 +88,8 @@ def test_add_member_with_messy_id_then_a_bad_one(client, world):
 
 
 def test_reveal_only_for_allowed_roles_and_audited(client, world):
-    person = services.person_register(acting_user=world.staff, household=household(world.b1, "101"), data={"name": "甲", "id_number": ID})
+    person = PersonFactory(acting_user=world.staff, household=household(world.b1, "101"),
+                           name="甲", id_number=ID, phone=None)
     client.force_login(world.leader)
     assert "Reveal" not in client.get(f"/people/{person.pk}/").content.decode()
     assert client.post(f"/people/{person.pk}/reveal/").status_code == 403
@@ -104,8 +112,8 @@ def test_risk_change_by_staff_and_refused_to_leader(client, world):
 
 
 def test_search_by_name_id_phone_and_door(client, world):
-    services.person_register(acting_user=world.staff, household=household(world.b1, "501", "Unit 2"),
-                             data={"name": "王芳", "id_number": ID, "phone": "13800138000"})
+    PersonFactory(acting_user=world.staff, household=household(world.b1, "501", "Unit 2"),
+                  name="王芳", id_number=ID, phone="13800138000")
     client.force_login(world.leader)
     for query, taken in [("王", "a name."), ("11010519491231002x", "an ID number (exact): 110***********002X."),
                          ("138 0013 8000", "a phone number: 138****8000."), ("1-2-501", "a door.")]:
@@ -116,10 +124,8 @@ def test_search_by_name_id_phone_and_door(client, world):
 
 
 def test_survey_lists(client, world):
-    from firstline.survey.services import visit_record
-
-    visit_record(acting_user=world.staff, household=household(world.b1, "101"), outcome="not_home")
-    visit_record(acting_user=world.staff, household=household(world.b1, "102"), outcome="registered")
+    SurveyVisitFactory(acting_user=world.staff, household=household(world.b1, "101"), outcome="not_home")
+    SurveyVisitFactory(acting_user=world.staff, household=household(world.b1, "102"), outcome="registered")
     client.force_login(world.volunteer)
     never = client.get(f"/areas/{world.b1.pk}/survey/", {"list": "never"}).content.decode()
     assert 'data-testid="total">23 entries' in never
@@ -137,26 +143,32 @@ def test_area_page_with_a_history_written_by_the_system(client, world):
 
 
 def test_list_pages_cost_the_same_queries_for_more_rows(client, world):
-    from firstline.survey.services import visit_record
-
     client.force_login(world.staff)
     for door in ("101", "102"):
-        services.person_register(acting_user=world.staff, household=household(world.b1, door), data={"name": f"王{door}", "vulnerabilities": "独居老人"})
-    visit_record(acting_user=world.staff, household=household(world.b1, "101"), outcome="refused")
-    few = [_queries(client, f"/areas/{world.b1.pk}/survey/?list={name}") for name in ("never", "second", "vulnerable")]
-    few_search = _queries(client, "/search/?q=王")
+        PersonFactory(acting_user=world.staff, household=household(world.b1, door),
+                      name=f"王{door}", vulnerabilities="独居老人", name_only=True)
+    SurveyVisitFactory(acting_user=world.staff, household=household(world.b1, "101"), outcome="refused")
+    few = {}
+    for name in ("never", "second", "vulnerable"):
+        with queries() as few[name]:
+            _page(client, f"/areas/{world.b1.pk}/survey/?list={name}")
+    with queries() as few_search:
+        _page(client, "/search/?q=王")
     for door in ("201", "202", "301", "302", "401", "402"):
-        services.person_register(acting_user=world.staff, household=household(world.b1, door), data={"name": f"王{door}", "vulnerabilities": "独居老人"})
-        visit_record(acting_user=world.staff, household=household(world.b1, door), outcome="not_home")
-    many = [_queries(client, f"/areas/{world.b1.pk}/survey/?list={name}") for name in ("never", "second", "vulnerable")]
-    assert many == few
-    assert _queries(client, "/search/?q=王") == few_search
+        PersonFactory(acting_user=world.staff, household=household(world.b1, door),
+                      name=f"王{door}", vulnerabilities="独居老人", name_only=True)
+        SurveyVisitFactory(acting_user=world.staff, household=household(world.b1, door), outcome="not_home")
+    for name in ("never", "second", "vulnerable"):
+        with assert_queries(few[name]):
+            _page(client, f"/areas/{world.b1.pk}/survey/?list={name}")
+    with assert_queries(few_search):
+        _page(client, "/search/?q=王")
 
 
 def test_door_search_does_not_confuse_building_1_with_building_11(client, world):
-    big = building_create(acting_user=world.staff, compound=world.p1, name="11号楼", units=1, floors=2, doors_per_floor=2, has_lift=False)
-    services.person_register(acting_user=world.staff, household=household(big, "101"), data={"name": "十一楼住户"})
-    services.person_register(acting_user=world.staff, household=household(world.b1, "101"), data={"name": "一楼住户"})
+    big = BuildingFactory(acting_user=world.staff, compound=world.p1, name="11号楼", units=1, floors=2, doors_per_floor=2, has_lift=False)
+    PersonFactory(acting_user=world.staff, household=household(big, "101"), name="十一楼住户", name_only=True)
+    PersonFactory(acting_user=world.staff, household=household(world.b1, "101"), name="一楼住户", name_only=True)
     client.force_login(world.staff)
     page = client.get("/search/", {"q": "1-1-101"}).content.decode()
     assert "一楼住户" in page and "十一楼住户" not in page

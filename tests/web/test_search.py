@@ -5,9 +5,9 @@ import pytest
 from django.contrib.sessions.models import Session
 from freezegun import freeze_time
 
-from firstline.people import services
 from firstline.people.selectors import query_is_private
 from tests.conftest import household
+from tests.factories.people import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -16,8 +16,8 @@ ID = "11010519491231002X"
 
 @pytest.fixture
 def wang(world):
-    return services.person_register(acting_user=world.staff, household=household(world.b1, "501", "Unit 2"),
-                                    data={"name": "王芳", "id_number": ID, "phone": "13800138000"})
+    return PersonFactory(acting_user=world.staff, household=household(world.b1, "501", "Unit 2"),
+                         name="王芳", id_number=ID, phone="13800138000")
 
 
 @pytest.mark.parametrize(("query", "private"), [

@@ -11,7 +11,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from firstline.common.models import AuditEntry
-from tests.conftest import make_user
+from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "pass-for-tests-1"
@@ -51,7 +51,7 @@ def test_the_lock_lifts_after_the_cool_off(world):
 
 def test_one_address_trying_many_accounts_is_locked_at_its_own_limit(world):
     """A sampling point's desks share an address: a few typos each lock nobody, fifty lock the address."""
-    usernames = [make_user(f"desk{n}").username for n in range(10)]
+    usernames = [UserFactory(username=f"desk{n}").username for n in range(10)]
     client = Client()
     answers = [_sign_in(client, name, f"typo-{k}") for k in range(5) for name in usernames]  # 5 each, 50 in all
     assert [a.status_code for a in answers] == [200] * 49 + [429]

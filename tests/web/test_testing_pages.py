@@ -6,8 +6,6 @@ import io
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from firstline.areas.models import Area, AreaKind, RiskStatus
@@ -28,6 +26,8 @@ from firstline.testing.models import (
 from firstline.testing.results import ResultIn, results_report
 from firstline.testing.scanning import scans_record
 from tests.conftest import household
+from tests.factories.testing import BoxFactory
+from tests.queries import assert_queries
 from tests.testing.fixtures import DAY, desk_scan
 
 pytestmark = pytest.mark.django_db
@@ -38,10 +38,8 @@ def _sample(world, residents, round_, point, tube, people):
                  scans=[desk_scan(point, tube, residents.codes[p.pk]) for p in people])
 
 
-def _queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
+def _page(client, url: str) -> None:
+    assert client.get(url).status_code == 200
 
 
 def _text(html: bytes, testid: str) -> list[str]:
@@ -196,24 +194,28 @@ def test_coverage_and_missing_pages_cost_a_fixed_number_of_queries(client, world
     coverage_p1 = f"/testing/rounds/{round_.pk}/coverage/{world.p1.pk}/"
     coverage_b1 = f"/testing/rounds/{round_.pk}/coverage/{world.b1.pk}/"
     missing_p1 = f"/testing/rounds/{round_.pk}/missing/{world.p1.pk}/"
-    counts = [_queries(client, coverage_p1), _queries(client, coverage_b1), _queries(client, missing_p1)]
-    assert counts == [10, 25, 16]
+    for url, count in ((coverage_p1, 10), (coverage_b1, 25), (missing_p1, 16)):
+        with assert_queries(count):
+            _page(client, url)
     _sample(world, residents, round_, point, "TG0000001", residents.b1[:3])
     for person in residents.b1[3:8]:
         Vulnerability.objects.create(person=person, tag="mobility_impaired")
     for person in residents.b1[8:10] + residents.b2:
         services.exemption_set(acting_user=world.staff, round=round_, person=person, reason=ExemptionReason.AWAY)
-    assert [_queries(client, coverage_p1), _queries(client, coverage_b1), _queries(client, missing_p1)] == counts
+    for url, count in ((coverage_p1, 10), (coverage_b1, 25), (missing_p1, 16)):
+        with assert_queries(count):
+            _page(client, url)
 
 
 def test_rounds_page_costs_the_same_for_one_round_or_three(client, world, residents, round_, point):
     client.force_login(world.staff)
-    one = _queries(client, "/testing/")
-    assert one == 7
+    with assert_queries(7) as one:
+        _page(client, "/testing/")
     for name in ("第二轮", "第三轮"):
         services.round_create(acting_user=world.staff, area=world.c1, name=name, date=DAY, scope=[world.b1])
     _sample(world, residents, round_, point, "TG0000001", residents.b1[:4])
-    assert _queries(client, "/testing/") == one
+    with assert_queries(one):
+        _page(client, "/testing/")
     page = client.get("/testing/").content
     assert _text(page, "round-done") == ["0 of 12 sampled or exempt · 12 missing", "0 of 12 sampled or exempt · 12 missing",
                                          "4 of 14 sampled or exempt · 10 missing"]
@@ -290,9 +292,7 @@ def test_call_down_page_shows_the_wave_and_call_now_records_it(client, world, re
 
 def test_positives_list_their_people_and_sealing_needs_the_right(client, world, residents, round_, point):
     _sample(world, residents, round_, point, "TG0000001", residents.b1[:10])
-    box = transport.box_open(acting_user=world.volunteer, round=round_, code="BOX-001", point=point)
-    transport.box_add_tubes(acting_user=world.volunteer, box=box, tube_codes=["TG0000001"])
-    transport.box_pack(acting_user=world.volunteer, box=box, counted=1)
+    box = BoxFactory(acting_user=world.volunteer, round=round_, code="BOX-001", point=point, tubes=["TG0000001"], packed=True)
     transport.box_receive(acting_user=world.lab, box=box, counted=1)
     results_report(acting_user=world.lab, source="manual", results=[ResultIn("TG0000001", "阳性")])
     url = f"/testing/rounds/{round_.pk}/positives/"
