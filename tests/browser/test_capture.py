@@ -263,3 +263,20 @@ def test_a_scan_whose_id_was_already_used_is_kept_shown_and_sent_again_under_a_n
     assert sorted(Sample.objects.values_list("person_id", "tube__code")) == [
         (residents.b1[0].pk, "TG0000007"), (residents.b1[1].pk, "TG0000007")]
     assert page.locator("[data-testid=pending-count]").inner_text() == "0"
+
+
+def test_every_capture_module_comes_from_the_service_worker_offline(page, live_server, world, residents, round_):
+    """With the browser's own cache emptied, an offline reload has only the service worker's: a module
+    it does not keep would leave the page without its script."""
+    sign_in(page, live_server, "leader")
+    page.goto(f"{live_server.url}/testing/rounds/{round_.pk}/door/{world.b1.pk}/?everyone=1")
+    page.wait_for_selector("html[data-offline-ready]")
+    page.context.new_cdp_session(page).send("Network.clearBrowserCache")
+    page.context.set_offline(True)
+    response = page.reload()
+    assert response.headers.get("x-firstline-offline") == "1"
+    page.wait_for_selector("html[data-capture-ready]")
+    _scan(page, "TD0000001")
+    page.click(f".cap-person[data-person='{residents.b1[0].pk}']")
+    assert page.locator("[data-testid=pending-count]").inner_text() == "1"
+    assert page.locator("[data-testid=tube-count]").inner_text() == "1 of 10"

@@ -2,10 +2,12 @@
 offline work, the finder, the service worker, and what a page costs in queries."""
 
 import json
+import posixpath
 import re
 import uuid
 
 import pytest
+from django.contrib.staticfiles import finders
 
 from firstline.areas.models import RiskStatus
 from firstline.areas.services import area_set_risk
@@ -14,6 +16,7 @@ from firstline.people.models import VulnerabilityTag
 from firstline.testing import selectors, services
 from firstline.testing.models import ResampleTask, RoundStatus, Sample
 from firstline.testing.scanning import ScanIn, scans_record
+from firstline.web.views.capture import CAPTURE_ASSETS
 from tests.conftest import household
 from tests.factories.areas import BuildingFactory
 from tests.factories.people import PersonFactory
@@ -76,6 +79,9 @@ def test_desk_lists_the_points_then_opens_a_desk_with_its_settings(client, world
     html = response.content.decode()
     assert '<input id="cap-scan" name="scan" autofocus' in html
     assert "firstline/capture.js" in html and "firstline/capture.css" in html
+    assert '<script type="module" src="/static/firstline/capture.js"></script>' in html
+    rules = _embedded(html, "capture-rules")
+    assert (rules["default"], rules["households"], rules["resample"]) == ({"capacity": 10, "per_household": False}, {}, {"capacity": 1})
     services.round_set_status(acting_user=world.staff, round=round_, status=RoundStatus.CLOSED)
     html = client.get(f"/testing/rounds/{round_.pk}/desk/?point={point.pk}&desk=2").content.decode()
     assert _embedded(html, "capture-config")["round_open"] is False
@@ -100,6 +106,10 @@ def test_door_page_embeds_the_building_floor_by_floor_for_offline_work(client, w
     assert html.count(" disabled data-testid=\"person\"") == 1
     config = _embedded(html, "capture-config")
     assert (config["mode"], config["context"], config["building_id"], config["capacity"]) == ("door", "door", world.b1.pk, 10)
+    rules = _embedded(html, "capture-rules")
+    assert rules["default"] == {"capacity": 10, "per_household": False}
+    assert rules["households"] == {str(d["id"]): {"capacity": d["capacity"], "per_household": d["per_household"]} for d in data["doors"]}
+    assert rules["households"][str(household(world.b1, "301").pk)] == {"capacity": 1, "per_household": False}
     everyone = _embedded(client.get(f"/testing/rounds/{round_.pk}/door/{world.b1.pk}/?everyone=1").content.decode(), "capture-doors")
     assert [d["door"] for d in everyone["doors"]] == ["101", "102", "201", "202", "301", "302"]
     assert sum(p["to_sample"] for d in everyone["doors"] for p in d["people"]) == 11
@@ -150,8 +160,26 @@ def test_service_worker_is_javascript_with_the_assets_to_keep(client, world):
     assert response["Cache-Control"] == "no-cache"
     body = response.content.decode()
     assert ('const ASSETS = ["/static/firstline/firstline.css", "/static/firstline/htmx.min.js", "/static/firstline/firstline.js", '
-            '"/static/firstline/capture.css", "/static/firstline/capture.js"];') in body
+            '"/static/firstline/capture.css", "/static/firstline/capture.js", "/static/firstline/capture/camera.js", '
+            '"/static/firstline/capture/desk.js", "/static/firstline/capture/door.js", "/static/firstline/capture/feedback.js", '
+            '"/static/firstline/capture/list.js", "/static/firstline/capture/offline.js", "/static/firstline/capture/page.js", '
+            '"/static/firstline/capture/queue.js", "/static/firstline/capture/rules.js", "/static/firstline/capture/tube.js"];') in body
     assert re.search(r'const ASSET_CACHE = "firstline-capture-assets-[0-9a-f]{12}";', body)
+
+
+def test_the_service_worker_keeps_every_module_the_capture_script_imports():
+    """A module the worker does not keep is a page without its script offline: follow the imports."""
+    wanted, seen = ["firstline/capture.js"], set()
+    while wanted:
+        name = wanted.pop()
+        seen.add(name)
+        with open(finders.find(name), encoding="utf-8") as handle:
+            for target in re.findall(r'^(?:import|export)\b[^;]*?\bfrom "(\./[^"]+)";', handle.read(), re.M | re.S):
+                found = posixpath.normpath(posixpath.join(posixpath.dirname(name), target))
+                if found not in seen:
+                    wanted.append(found)
+    assert sorted(name for name in CAPTURE_ASSETS if name.endswith(".js") and "capture" in name) == sorted(seen)
+    assert len(seen) == 11
 
 
 def test_capture_pages_cost_the_same_queries_for_a_bigger_building(client, world, residents, round_, point):

@@ -8,6 +8,7 @@ door and its ancestors: a sealed building seals its doors) picks the rule.
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from firstline.areas.models import RISK_SEVERITY, Area, RiskStatus
 from firstline.common.paths import ancestor_paths, any_subtree_q, is_within
@@ -91,3 +92,61 @@ class RoundRules:
                 return Pooling(capacity=capacity, per_household=per_household, risk=risk, area_path=area_path)
         capacity, per_household = self.by_risk[RiskStatus(risk)]
         return Pooling(capacity=capacity, per_household=per_household, risk=risk)
+
+
+# What a capture page is told so that, with no network, it decides as `scanning.scans_record`
+# decides online (static/firstline/capture/rules.js applies it; tests/browser/test_capture_rules.py
+# runs both on the same cases).
+
+# A re-sample goes into a tube of its own (scanning's `_place`).
+RESAMPLE_CAPACITY = 1
+# The door-to-door states (`selectors.PersonState`) of someone who already has a live sample of the
+# purpose they would be sampled for: the server refuses them with `already_sampled`.
+SAMPLED_STATES = ("pending", "negative", "resampled", "positive")
+
+# Every code a scan can be refused with (scanning.py), and what a capture page says of it. The page
+# fills in what it knows offline (a name, a tube, a door, sizes); the server's answer to an uploaded
+# scan carries its own, fuller message.
+REFUSALS = {
+    "invalid": _("The server could not read this scan."),
+    "tube_code": _("This is not a tube code. Scan the tube's barcode."),
+    "round_not_open": _("This round is not open for sampling."),
+    "scan_time": _("The scan's time is outside the round."),
+    "not_allowed": _("You may not register this scan."),
+    "code_invalid": _("This personal code cannot be read."),
+    "id_number": _("This is not a valid ID number."),
+    "person_unknown": _("No one registered has this code or ID number."),
+    "client_id_reused": _("This scan's id was already used for another scan: send it again as a new scan."),
+    "already_sampled": _("%(name)s was already sampled in this round."),
+    "tube_used": _("Tube code %(tube)s was already used in another round. Take a new tube."),
+    "tube_unknown": _("No tube %(tube)s has been filled in this round."),
+    "tube_full": _("Tube %(tube)s is full. Scan a new tube."),
+    "tube_closed": _("Tube %(tube)s is closed. Scan a new tube."),
+    "needs_single_tube": _("%(name)s waits for a re-sample: scan a new tube for them alone."),
+    "other_household": _("Tube %(tube)s is for one household (%(door)s). Scan a new tube for %(name)s."),
+    "needs_household_tube": _("%(name)s's door takes one tube per household. Scan a new tube."),
+    "needs_smaller_tube": _("%(name)s's door takes %(n)s to a tube; this tube takes %(cap)s. Scan a new tube."),
+}
+
+
+def _pooling_json(pooling: Pooling) -> dict:
+    return {"capacity": pooling.capacity, "per_household": pooling.per_household}
+
+
+def capture_rules(*, round: Round, place_path: str, households: dict[int, str]) -> dict:
+    """The round's pooling and refusal rules for one capture page, as plain JSON (embedded with
+    json_script): the pooling of the place (a desk's compound, a door page's building), which is
+    what a person the page cannot place gets; the pooling of each household (id -> path) the page
+    lists; the re-sample's tube; the door states that mean "already sampled"; and every refusal
+    code with its message in the active language. Two queries whatever the number of households (a
+    third if some lie outside the place)."""
+    rules = RoundRules(round)
+    rules.load_risks_under([place_path])
+    rules.load_risks(households.values())
+    return {
+        "default": _pooling_json(rules.for_path(place_path)),
+        "households": {str(pk): _pooling_json(rules.for_path(path)) for pk, path in households.items()},
+        "resample": {"capacity": RESAMPLE_CAPACITY},
+        "sampled_states": list(SAMPLED_STATES),
+        "refusals": {code: str(message) for code, message in REFUSALS.items()},
+    }

@@ -1,10 +1,13 @@
 """The capture pages of mass testing: the registration desk (a barcode scanner or the phone's
 camera) and door-to-door capture, both working with no network.
 
-These views only read. Every scan is made in the browser (`static/firstline/capture.js`): it gets
-its id there, is kept in IndexedDB, and is sent to the scan API (`POST /api/v1/testing/rounds/
-{id}/scans/batch`), which stores each scan once by that id (ADR 0005). The service worker served
-here (`sw.js`) keeps the capture pages and their assets so that a page reloads with no network.
+These views only read. Every scan is made in the browser (`static/firstline/capture.js` and the
+modules of `static/firstline/capture/`): it gets its id there, is kept in IndexedDB, and is sent to
+the scan API (`POST /api/v1/testing/rounds/{id}/scans/batch`), which stores each scan once by that
+id (ADR 0005). A page carries the round's pooling and refusal rules as the server describes them
+(`testing.rules.capture_rules`), so that it decides with no network as the server would. The
+service worker served here (`sw.js`) keeps the capture pages and their assets so that a page
+reloads with no network.
 """
 
 import hashlib
@@ -29,12 +32,17 @@ from firstline.common.errors import NotFound
 from firstline.common.paths import intersect_paths
 from firstline.testing import selectors
 from firstline.testing.models import Round, RoundStatus
-from firstline.testing.rules import RoundRules
+from firstline.testing.rules import capture_rules
 from firstline.testing.selectors import PersonState
 
-# The files a capture page needs, kept by the service worker for offline reloads.
+# The files a capture page needs, kept by the service worker for offline reloads: the entry script
+# and every module it imports (a module missing here is a blank page offline; a test follows the
+# imports and compares).
+CAPTURE_MODULES = ("camera.js", "desk.js", "door.js", "feedback.js", "list.js", "offline.js", "page.js", "queue.js",
+                   "rules.js", "tube.js")
 CAPTURE_ASSETS = ("firstline/firstline.css", "firstline/htmx.min.js", "firstline/firstline.js",
-                  "firstline/capture.css", "firstline/capture.js")
+                  "firstline/capture.css", "firstline/capture.js",
+                  *(f"firstline/capture/{name}" for name in CAPTURE_MODULES))
 
 
 def _round(request, pk: int) -> Round:
@@ -97,11 +105,6 @@ def _js_messages() -> dict[str, str]:
         "not_a_code": _("'%(text)s' is not a tube code, a personal code or an ID number."),
         "scanned_twice": _("Already scanned on this device at %(time)s (tube %(tube)s)."),
         "send_anyway": _("Send anyway"),
-        "needs_single": _("%(name)s waits for a re-sample: scan a new tube for them alone."),
-        "resample_tube": _("Tube %(tube)s is kept for a re-sample. Scan a new tube."),
-        "other_household": _("Tube %(tube)s is for one household (%(door)s). Scan a new tube for %(name)s."),
-        "needs_household_tube": _("%(name)s's door takes one tube per household. Scan a new tube."),
-        "needs_smaller_tube": _("%(name)s's door takes %(n)s to a tube; this tube takes %(cap)s. Scan a new tube."),
         "out_of_scope": _("lives outside this round's areas (flagged)"),
         "camera_no_permission": _("The camera could not be opened: %(error)s"),
         "search_offline": _("Searching needs the network. Type the ID number into the scan box: it is kept and uploaded later."),
@@ -151,11 +154,12 @@ def desk(request, pk: int):
         raise Http404
     if not 1 <= desk_no <= point.desks:
         return redirect(reverse("web:testing_desk", kwargs={"pk": round.pk}))
-    pooling = RoundRules(round).for_path(point.compound.path)
-    config = _config(request, round, mode="desk", context=f"desk:{point.pk}:{desk_no}", capacity=pooling.capacity,
-                     per_household=pooling.per_household, point_id=point.pk, desk=desk_no)
+    rules = capture_rules(round=round, place_path=point.compound.path, households={})
+    pooling = rules["default"]
+    config = _config(request, round, mode="desk", context=f"desk:{point.pk}:{desk_no}", capacity=pooling["capacity"],
+                     per_household=pooling["per_household"], point_id=point.pk, desk=desk_no)
     return render(request, "web/capture/desk.html", {
-        "round": round, "point": point, "desk": desk_no, "pooling": pooling, "config": config,
+        "round": round, "point": point, "desk": desk_no, "pooling": pooling, "config": config, "rules": rules,
     })
 
 
@@ -203,10 +207,11 @@ def door(request, pk: int, building_pk: int):
         plan = selectors.door_to_door_list(user=request.user, round=round, building=building, everyone=everyone)
     except NotFound:
         raise Http404 from None
-    pooling = RoundRules(round).for_path(building.path)
+    rules = capture_rules(round=round, place_path=building.path,
+                          households={door.household.pk: door.household.path for door in plan.doors})
     data = _door_data(plan, building)
-    config = _config(request, round, mode="door", context="door", capacity=pooling.capacity,
-                     per_household=pooling.per_household, building_id=building.pk)
+    config = _config(request, round, mode="door", context="door", capacity=rules["default"]["capacity"],
+                     per_household=rules["default"]["per_household"], building_id=building.pk)
     labels = _state_labels()
     stairwells = [
         {"area": well.area, "floors": [(floor, [{"door": d, "people": [{"p": p, "label": labels[p.state]} for p in d.people]}
@@ -215,7 +220,7 @@ def door(request, pk: int, building_pk: int):
     ]
     return render(request, "web/capture/door.html", {
         "round": round, "building": building, "everyone": everyone, "stairwells": stairwells, "data": data,
-        "config": config, "sealed": RiskStatus.SEALED,
+        "config": config, "rules": rules, "sealed": RiskStatus.SEALED,
         "owed": sum(p["to_sample"] for d in data["doors"] for p in d["people"]),
     })
 
