@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,12 +12,13 @@ from firstline.areas import selectors, services
 from firstline.areas.models import AreaKind, RiskStatus
 from firstline.people.selectors import child_resident_counts
 from firstline.survey.selectors import MapStatus, building_map
-from firstline.web.views.common import breadcrumbs, error_dict, visible_area
+from firstline.web.errors import flash_errors, submit
+from firstline.web.views.common import breadcrumbs, whole_number
 
 
 @login_required
 def area_detail(request, pk: int):
-    area = visible_area(request, pk)
+    area = selectors.area_get(user=request.user, pk=pk)
     if area.kind == AreaKind.HOUSEHOLD:
         return redirect("web:household", pk=area.pk)
     crumbs = breadcrumbs(request.user, area)
@@ -49,23 +49,22 @@ def area_detail(request, pk: int):
 @login_required
 @require_POST
 def area_set_risk(request, pk: int):
-    area = visible_area(request, pk)
-    try:
-        services.area_set_risk(
-            acting_user=request.user, area=area, status=request.POST.get("status", ""), reason=request.POST.get("reason", "")
-        )
+    area = selectors.area_get(user=request.user, pk=pk)
+    done = submit(lambda: services.area_set_risk(
+        acting_user=request.user, area=area, status=request.POST.get("status", ""), reason=request.POST.get("reason", "")
+    ))
+    if done:
         messages.success(request, _("The risk status of %(area)s is now %(status)s.") % {
-            "area": area.name, "status": RiskStatus(request.POST["status"]).label})
-    except (ValidationError, ValueError) as exc:
-        errors = error_dict(exc) if isinstance(exc, ValidationError) else {"status": [_("Unknown status.")]}
-        messages.error(request, " ".join(m for ms in errors.values() for m in ms))
+            "area": area.name, "status": RiskStatus(done.result.risk_status).label})
+    else:
+        flash_errors(request, done.errors)
     return redirect("web:area", pk=area.pk)
 
 
 @login_required
 @require_POST
 def area_edit(request, pk: int):
-    area = visible_area(request, pk)
+    area = selectors.area_get(user=request.user, pk=pk)
     values = {"name": request.POST.get("name", ""), "note": request.POST.get("note", "")}
     if area.kind == AreaKind.BUILDING:
         values["has_lift"] = request.POST.get("has_lift") == "1"
@@ -73,37 +72,37 @@ def area_edit(request, pk: int):
             values["floors"] = int(request.POST.get("floors") or 0) or None
         except ValueError:
             values["floors"] = None
-    try:
-        services.area_update(acting_user=request.user, area=area, values=values)
+    done = submit(lambda: services.area_update(acting_user=request.user, area=area, values=values))
+    if done:
         messages.success(request, _("Saved."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(m for ms in error_dict(exc).values() for m in ms))
+    else:
+        flash_errors(request, done.errors)
     return redirect("web:area", pk=area.pk)
 
 
 @login_required
 @require_POST
 def building_add(request, pk: int):
-    compound = visible_area(request, pk, kind=AreaKind.COMPOUND)
-    try:
-        building = services.building_create(
-            acting_user=request.user, compound=compound, name=request.POST.get("name", ""),
-            units=int(request.POST.get("units") or 0), floors=int(request.POST.get("floors") or 0),
-            doors_per_floor=int(request.POST.get("doors_per_floor") or 0), has_lift=request.POST.get("has_lift") == "1",
-        )
-    except ValueError:
-        messages.error(request, _("Units, floors and doors per floor are whole numbers."))
+    compound = selectors.area_get(user=request.user, pk=pk, kind=AreaKind.COMPOUND)
+    whole = _("Units, floors and doors per floor are whole numbers.")
+    done = submit(lambda: services.building_create(
+        acting_user=request.user, compound=compound, name=request.POST.get("name", ""),
+        units=whole_number(request.POST.get("units"), field="units", message=whole),
+        floors=whole_number(request.POST.get("floors"), field="floors", message=whole),
+        doors_per_floor=whole_number(request.POST.get("doors_per_floor"), field="doors_per_floor", message=whole),
+        has_lift=request.POST.get("has_lift") == "1",
+    ))
+    if not done:
+        flash_errors(request, done.errors)
         return redirect("web:area", pk=compound.pk)
-    except ValidationError as exc:
-        messages.error(request, " ".join(m for ms in error_dict(exc).values() for m in ms))
-        return redirect("web:area", pk=compound.pk)
+    building = done.result
     messages.success(request, _("%(name)s was added with its doors.") % {"name": building.name})
     return redirect("web:building_map", pk=building.pk)
 
 
 @login_required
 def building_map_page(request, pk: int):
-    building = visible_area(request, pk, kind=AreaKind.BUILDING)
+    building = selectors.area_get(user=request.user, pk=pk, kind=AreaKind.BUILDING)
     plan = building_map(user=request.user, building=building)
     legend = [
         (MapStatus.SEALED, _("Sealed")), (MapStatus.VULNERABLE, _("Vulnerable member")),
