@@ -1,7 +1,8 @@
 """Scope: which subtrees a user may read or write, for a permission.
 
 Every selector narrows its queryset with `scope_filter`; every service calls `require` before it
-writes. A superuser is not special here: rights come from grants only.
+writes; a selector behind a page of one kind of work calls `work_scope`. A superuser is not special
+here: rights come from grants only.
 """
 
 from django.db.models import Q, QuerySet
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from firstline.accounts.models import Grant
 from firstline.accounts.roles import PERM_ACTIONS, role_has
-from firstline.common.errors import PermissionDenied
+from firstline.common.errors import NotFound, PermissionDenied
 from firstline.common.paths import any_subtree_q, collapse_paths, is_within
 
 _CACHE_ATTR = "_firstline_grants"
@@ -68,3 +69,13 @@ def require_any(user, perm: str) -> None:
     if not scope_paths(user, perm):
         raise PermissionDenied(_("Your role does not allow you to %(action)s.") % {"action": PERM_ACTIONS.get(perm, perm)},
                                code=perm)
+
+
+def work_scope(user, perm: str) -> list[str]:
+    """The roots where the user holds `perm`; NotFound when there are none: a page of one kind of work
+    (the review queue, possible duplicates, the audit trail) does not exist for someone whose roles
+    give them none of it anywhere, as for an address that does not exist."""
+    paths = scope_paths(user, perm)
+    if not paths:
+        raise NotFound
+    return paths

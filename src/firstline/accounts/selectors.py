@@ -2,14 +2,16 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from firstline.accounts.models import ApiToken, Grant
 from firstline.accounts.roles import Perm
-from firstline.accounts.scope import scope_filter
+from firstline.accounts.scope import scope_filter, work_scope
 from firstline.accounts.throttle import locked_signin_keys, signin_key
+from firstline.common.errors import NotFound
 from firstline.common.models import AuditEntry
 
 
@@ -18,6 +20,19 @@ def api_tokens_of(*, user, include_revoked: bool = False) -> QuerySet[ApiToken]:
     if not include_revoked:
         queryset = queryset.filter(revoked_at__isnull=True)
     return queryset.order_by("-created_at", "-id")
+
+
+def api_token_get(*, user, pk: int) -> ApiToken:
+    """One of the user's own tokens (a revoked one too: revoking it again changes nothing)."""
+    try:
+        return api_tokens_of(user=user, include_revoked=True).get(pk=pk)
+    except (ApiToken.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None
+
+
+def grants_of(*, user) -> QuerySet[Grant]:
+    """The user's own grants, with their areas, by area."""
+    return Grant.objects.filter(user=user).select_related("area").order_by("area__path")
 
 
 def grants_managed_by(*, user) -> QuerySet[Grant]:
@@ -54,11 +69,50 @@ def users_locked_out(*, user) -> list[LockedAccount]:
                   key=lambda account: (account.until, account.user.username))
 
 
+def grant_get(*, user, pk: int) -> Grant:
+    """A grant on an area where `user` may manage users."""
+    try:
+        return grants_managed_by(user=user).get(pk=pk)
+    except (Grant.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None
+
+
+def locked_account_get(*, user, pk: int):
+    """An account that `user` manages whose sign-in is locked (NotFound for any other)."""
+    account = next((a.user for a in users_locked_out(user=user) if a.user.pk == pk), None)
+    if account is None:
+        raise NotFound
+    return account
+
+
+@dataclass(frozen=True)
+class Team:
+    """Who a manager manages, read when first shown: the grants and the accounts whose sign-in is locked."""
+
+    user: object
+
+    @cached_property
+    def grants(self) -> list[Grant]:
+        return list(grants_managed_by(user=self.user))
+
+    @cached_property
+    def locked(self) -> list[LockedAccount]:
+        return users_locked_out(user=self.user)
+
+
+def team_of(*, user) -> Team:
+    """The team page's reads; NotFound for someone who manages no one anywhere."""
+    work_scope(user, Perm.USER_MANAGE)
+    return Team(user=user)
+
+
 def audit_entries(*, user, action: str = "", actor: str = "") -> QuerySet[AuditEntry]:
-    """The audit trail of the areas where `user` may read it, newest first.
+    """The audit trail of the areas where `user` may read it, newest first; NotFound for someone who
+    reads it nowhere.
 
     Entries written by the system for the whole registry (no area) are shown to nobody here.
     """
+    work_scope(user, Perm.AUDIT_VIEW)
     queryset = scope_filter(AuditEntry.objects.exclude(area_path=""), user, Perm.AUDIT_VIEW, field="area_path")
     if action:
         queryset = queryset.filter(action__startswith=action)

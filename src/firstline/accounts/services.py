@@ -138,6 +138,19 @@ def user_create(
     return grant
 
 
+def team_member_add(*, acting_user, area, username: str, password: str, full_name: str, role: str,
+                    existing: bool) -> Grant:
+    """Give a role on `area`: to the account named `username` if `existing` and there is one, else to
+    a new account (the team page's one form for both)."""
+    from django.contrib.auth import get_user_model
+
+    account = get_user_model().objects.filter(username=(username or "").strip()).first() if existing else None
+    if account is not None:
+        return grant_create(acting_user=acting_user, user=account, role=role, area=area)
+    return user_create(acting_user=acting_user, username=username, password=password, full_name=full_name,
+                       role=role, area=area)
+
+
 @transaction.atomic
 def user_unlock(*, acting_user, user) -> int:
     """Lift the sign-in lock of `user` (too many wrong passwords): their failed sign-ins are forgotten.

@@ -1,8 +1,10 @@
 """Reads on the area tree, always narrowed to the acting user's scope."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import scope_filter, scope_paths
@@ -24,6 +26,35 @@ def area_get(*, user, pk: int, perm: str = Perm.LEDGER_VIEW, kind: str | None = 
         return queryset.get(pk=pk)
     except (Area.DoesNotExist, ValueError, TypeError):
         raise NotFound from None
+
+
+def area_named(*, user, pk, field: str, perm: str = Perm.LEDGER_VIEW, kind: str | None = None) -> Area:
+    """The area a form names in a field (not in its address): absent, not a number or outside the
+    user's areas, it is a ValidationError on `field`, the answer to a wrong choice, which does not
+    tell the three apart."""
+    try:
+        return area_get(user=user, pk=pk, perm=perm, kind=kind)
+    except NotFound:
+        message = _("Choose the household.") if kind == AreaKind.HOUSEHOLD else _("Choose an area.")
+        raise ValidationError({field: message}) from None
+
+
+def compound_doors(*, user, area: Area, perm: str = Perm.LEDGER_EDIT, limit: int = 3000) -> QuerySet[Area]:
+    """The doors of the compound that holds `area` (street, community, compound) where the user holds
+    `perm`, with their unit and building, by path: the choice of door in a form."""
+    compound_path = area.path[:3 * SEGMENT_WIDTH]
+    return (
+        areas_visible(user=user, perm=perm).filter(subtree_q(compound_path), kind=AreaKind.HOUSEHOLD)
+        .select_related("parent", "parent__parent").order_by("path")[:limit]
+    )
+
+
+_GRANTABLE_KINDS = [AreaKind.STREET, AreaKind.COMMUNITY, AreaKind.COMPOUND, AreaKind.BUILDING, AreaKind.UNIT]
+
+
+def areas_grantable(*, user, limit: int = 2000) -> QuerySet[Area]:
+    """Where the user may give roles: the areas above the doors in their user-management scope."""
+    return areas_visible(user=user, perm=Perm.USER_MANAGE).filter(kind__in=_GRANTABLE_KINDS).order_by("path")[:limit]
 
 
 def area_roots_for(*, user, perm: str = Perm.LEDGER_VIEW) -> list[Area]:

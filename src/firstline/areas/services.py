@@ -197,6 +197,8 @@ def building_create(
 def area_set_risk(*, acting_user, area: Area, status: str, reason: str) -> Area:
     """Change the risk status; the history keeps who, when and why."""
     require(acting_user, Perm.AREA_RISK, area.path)
+    if status not in RiskStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
     status = RiskStatus(status)
     reason = clean_text(reason, field="reason", max_length=300)
     if not reason:

@@ -8,13 +8,21 @@ from firstline.common.errors import NotFound
 from firstline.imports.models import ColumnMapping, ImportJob
 
 
-def import_jobs(*, user) -> QuerySet[ImportJob]:
-    return scope_filter(ImportJob.objects.select_related("area", "created_by"), user, Perm.LEDGER_IMPORT, "area__path").defer("file_sealed")
+def import_jobs(*, user, area=None) -> QuerySet[ImportJob]:
+    """Import jobs where the user may import (those into `area` only, if given); the file is not read."""
+    queryset = scope_filter(ImportJob.objects.select_related("area", "created_by"), user, Perm.LEDGER_IMPORT, "area__path")
+    if area is not None:
+        queryset = queryset.filter(area=area)
+    return queryset.defer("file_sealed")
 
 
-def import_job_get(*, user, pk: int) -> ImportJob:
+def import_job_get(*, user, pk: int, with_file: bool = False) -> ImportJob:
+    """One job; `with_file` reads the stored file too (to map its columns)."""
+    queryset = import_jobs(user=user)
+    if with_file:
+        queryset = queryset.defer(None)
     try:
-        return import_jobs(user=user).get(pk=pk)
+        return queryset.get(pk=pk)
     except (ImportJob.DoesNotExist, ValueError, TypeError):
         raise NotFound from None
 

@@ -1,13 +1,15 @@
 """Reads on people, always narrowed to the acting user's scope."""
 
 import re
+from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Substr
 
 from firstline.accounts.roles import Perm
-from firstline.accounts.scope import can, scope_paths, scope_q
+from firstline.accounts.scope import can, scope_paths, scope_q, work_scope
 from firstline.areas.models import Area, AreaKind
 from firstline.common import crypto
 from firstline.common.bulk import in_values
@@ -100,9 +102,10 @@ def people_by_number(*, user, digests, perm: str = Perm.LEDGER_VIEW) -> dict[str
     return found
 
 
-def person_get(*, user, pk: int, perm: str = Perm.LEDGER_VIEW) -> Person:
+def person_get(*, user, pk: int, perm: str = Perm.LEDGER_VIEW, current_only: bool = False) -> Person:
+    """A person with a residence inside the user's scope for `perm` (a current one if `current_only`)."""
     try:
-        return people_visible(user=user, perm=perm).get(pk=pk)
+        return people_visible(user=user, perm=perm, current_only=current_only).get(pk=pk)
     except (Person.DoesNotExist, ValueError, TypeError):
         raise NotFound from None
 
@@ -205,6 +208,45 @@ def person_search(*, user, query: str, limit: int = 50) -> tuple[str, QuerySet[P
     return "name", by_name[:limit]
 
 
+@dataclass(frozen=True)
+class LedgerSearch:
+    """The search page's query, read for the user who typed it: whether it may carry an ID number or a
+    phone (then it stays out of addresses), and its results, found when first read."""
+
+    user: object
+    query: str
+
+    @property
+    def private(self) -> bool:
+        return query_is_private(self.query)
+
+    @cached_property
+    def _found(self) -> tuple[str, list[Person]]:
+        if not self.query:
+            return "empty", []
+        kind, found = person_search(user=self.user, query=self.query)
+        current = Residence.objects.filter(is_current=True).select_related("household__parent__parent")
+        people = list(found.prefetch_related(Prefetch("residences", queryset=current, to_attr="current")))
+        for person in people:
+            person.home = person.current[0].household if person.current else None
+        return kind, people
+
+    @property
+    def kind(self) -> str:
+        return self._found[0]
+
+    @property
+    def results(self) -> list[Person]:
+        """The people found, each with `home`: the household they live in now (None if none)."""
+        return self._found[1]
+
+
+def ledger_search(*, user, query: str) -> LedgerSearch:
+    """The search of the ledger by one box; NotFound for someone who sees no ledger anywhere (a lab)."""
+    work_scope(user, Perm.LEDGER_VIEW)
+    return LedgerSearch(user=user, query=query)
+
+
 def vulnerable_people(*, user, area: Area, tag: str | None = None) -> QuerySet[Vulnerability]:
     """People of a vulnerable group living now under `area`, with their household, by door."""
     if not can(user, Perm.LEDGER_VIEW, area.path):
@@ -233,6 +275,20 @@ def child_resident_counts(*, parent: Area) -> dict[int, int]:
     )
     by_path = dict(Area.objects.filter(parent=parent).values_list("path", "pk"))
     return {by_path[row["prefix"]]: row["n"] for row in rows if row["prefix"] in by_path}
+
+
+def duplicate_queue(*, user) -> QuerySet[DuplicateCandidate]:
+    """The open pairs of possible duplicates to resolve; NotFound for someone who never merges."""
+    work_scope(user, Perm.PERSON_MERGE)
+    return duplicates_open(user=user)
+
+
+def duplicate_get(*, user, pk: int) -> DuplicateCandidate:
+    """An open pair whose two records are both inside the user's merge scope."""
+    try:
+        return duplicates_open(user=user).get(pk=pk)
+    except (DuplicateCandidate.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None
 
 
 def duplicates_open(*, user) -> QuerySet[DuplicateCandidate]:

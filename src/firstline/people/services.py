@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from firstline.accounts.roles import Perm, Role, role_has
 from firstline.accounts.scope import can, require
 from firstline.areas.models import Area, AreaKind
-from firstline.areas.selectors import door_labels
+from firstline.areas.selectors import area_named, door_labels
 from firstline.common import crypto
 from firstline.common.audit import audit_entry, audit_record, audit_records
 from firstline.common.errors import Conflict, PermissionDenied
@@ -303,6 +303,21 @@ def person_set_vulnerabilities(*, acting_user, person: Person, tags: dict[str, d
         audit_record(actor=acting_user, action="person.vulnerabilities", target=person, area_path=path,
                      changes={"vulnerabilities": (old, new)})
     return person
+
+
+def residence_move_to(
+    *, acting_user, person: Person, household_id, relation: str, status: str, date: dt.date
+) -> Residence:
+    """A move as the person page's form names it, by the door's id. Someone who may not change the
+    person's current household is refused first; then a door that is not one, or outside the areas
+    where the user may change the ledger, is a ValidationError on `household`, as for none chosen."""
+    current = person.residences.select_related("household").filter(is_current=True).first()
+    if current:
+        require(acting_user, Perm.LEDGER_EDIT, current.household.path)
+    to_household = area_named(user=acting_user, pk=household_id, field="household", perm=Perm.LEDGER_EDIT,
+                              kind=AreaKind.HOUSEHOLD)
+    return residence_move(acting_user=acting_user, person=person, to_household=to_household, relation=relation,
+                          status=status, date=date)
 
 
 @transaction.atomic

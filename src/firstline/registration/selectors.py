@@ -2,18 +2,23 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, Max, Min, OuterRef, QuerySet
+from django.utils.translation import gettext as _
 
 from firstline.accounts.roles import Perm
-from firstline.accounts.scope import can, scope_filter
+from firstline.accounts.scope import can, scope_filter, work_scope
+from firstline.areas.models import Area, AreaKind
 from firstline.common import crypto
 from firstline.common.errors import NotFound
 from firstline.common.identity import IdType, mask_id_number, mask_phone, normalise_id_number
+from firstline.common.paths import subtree_q
 from firstline.people.models import Person, Residence
 from firstline.people.selectors import people_by_number
 from firstline.registration import codes
-from firstline.registration.models import WAITING, CodeKind, PersonalCode, SelfRegistration
+from firstline.registration.models import WAITING, CodeKind, PersonalCode, SelfRegistration, SubmissionStatus
 from firstline.registration.services import registration_members
 
 
@@ -56,6 +61,41 @@ def registration_senders(*, user, min_waiting: int = 2) -> list[Sender]:
         .order_by("-waiting", "first_at")
     )
     return [Sender(**row) for row in rows]
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    """The review queue of a reviewer, read when first shown: the forms waiting (within the hourly
+    quota, and held past it), each with how many its sender has waiting, and the senders of many."""
+
+    user: object
+    rows: int
+
+    @cached_property
+    def senders(self) -> list[Sender]:
+        return registration_senders(user=self.user)
+
+    @cached_property
+    def waiting(self) -> list[SelfRegistration]:
+        waiting = list(registrations_waiting(user=self.user)[:self.rows])
+        counts = {(s.compound_id, s.client_hash): s.waiting for s in self.senders}
+        for submission in waiting:
+            submission.sender_waiting = counts.get((submission.compound_id, submission.client_hash), 1)
+        return waiting
+
+    @property
+    def pending(self) -> list[SelfRegistration]:
+        return [s for s in self.waiting if s.status == SubmissionStatus.PENDING]
+
+    @property
+    def suspect(self) -> list[SelfRegistration]:
+        return [s for s in self.waiting if s.status == SubmissionStatus.SUSPECT]
+
+
+def review_queue(*, user, rows: int = 500) -> ReviewQueue:
+    """The review queue; NotFound for someone who reviews no compound's forms anywhere."""
+    work_scope(user, Perm.REGISTRATION_REVIEW)
+    return ReviewQueue(user=user, rows=rows)
 
 
 def registration_get(*, user, pk: int) -> SelfRegistration:
@@ -104,3 +144,36 @@ def code_resolve(*, user, payload: str) -> list[Person]:
         raise NotFound
     return visible
 
+
+
+# The public form behind a compound's QR code (`areas.selectors.compound_by_public_token`): no user,
+# the token is the key to one compound.
+
+def public_buildings(*, compound: Area) -> QuerySet[Area]:
+    return Area.objects.filter(parent=compound, kind=AreaKind.BUILDING).order_by("sort_key", "path")
+
+
+def public_doors(*, compound: Area, building_id) -> tuple[Area | None, list[Area]]:
+    """A building of the compound (None for any other id) and its doors, by path."""
+    try:
+        building = Area.objects.filter(pk=int(building_id or 0), parent=compound, kind=AreaKind.BUILDING).first()
+    except (ValueError, TypeError):
+        building = None
+    if building is None:
+        return None, []
+    doors = Area.objects.filter(subtree_q(building.path), kind=AreaKind.HOUSEHOLD).select_related("parent").order_by("path")
+    return building, list(doors)
+
+
+def public_door(*, compound: Area, pk) -> Area | None:
+    """The door a resident chose on the public form: None if none was chosen, a ValidationError if
+    the id is not a door of this compound."""
+    if not pk:
+        return None
+    try:
+        door = Area.objects.filter(pk=int(pk), kind=AreaKind.HOUSEHOLD, path__startswith=compound.path).first()
+    except (ValueError, TypeError):
+        door = None
+    if door is None:
+        raise ValidationError({"household": _("Choose a door of this compound.")})
+    return door

@@ -25,7 +25,7 @@ from firstline.common.identity import normalise_phone
 from firstline.common.text import clean_text
 from firstline.people.cleaning import clean_person
 from firstline.people.models import Person, Residence, Source
-from firstline.people.selectors import people_by_number
+from firstline.people.selectors import household_members, people_by_number
 from firstline.people.services import person_register
 from firstline.registration import codes
 from firstline.registration.models import (
@@ -293,6 +293,17 @@ def code_issue_family(*, acting_user, household: Area, members: list[Person]) ->
     audit_record(actor=acting_user, action="code.issue_family", target=code, area_path=household.path,
                  changes={"members": [m.pk for m in members]})
     return code
+
+
+def family_code_ensure(*, acting_user, household: Area) -> PersonalCode | None:
+    """The household's live family code, made for its current members if there is none (None for a
+    household where nobody lives now)."""
+    require(acting_user, Perm.LEDGER_EDIT, household.path)
+    live = PersonalCode.objects.filter(household=household, kind=CodeKind.FAMILY, revoked_at__isnull=True).first()
+    if live is not None:
+        return live
+    members = [r.person for r in household_members(user=acting_user, household=household)]
+    return code_issue_family(acting_user=acting_user, household=household, members=members) if members else None
 
 
 @transaction.atomic

@@ -20,6 +20,12 @@ def _require_view(user, area: Area) -> None:
         raise NotFound
 
 
+def household_visits(*, user, household: Area, limit: int = 20) -> QuerySet[SurveyVisit]:
+    """The latest visits to a household, newest first, with who made them."""
+    _require_view(user, household)
+    return SurveyVisit.objects.filter(household=household).select_related("visited_by")[:limit]
+
+
 def households_in(*, area: Area) -> QuerySet[Area]:
     return Area.objects.filter(subtree_q(area.path), kind=AreaKind.HOUSEHOLD)
 

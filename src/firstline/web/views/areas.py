@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,12 +13,13 @@ from firstline.areas.models import CHILD_KINDS, KIND_ORDER, ROOT_KINDS, SITE_KIN
 from firstline.imports.services import IMPORT_KINDS
 from firstline.people.selectors import child_resident_counts
 from firstline.survey.selectors import MapStatus, building_map
-from firstline.web.views.common import breadcrumbs, error_dict, visible_area
+from firstline.web.errors import flash_errors, submit
+from firstline.web.views.common import breadcrumbs, whole_number
 
 
 @login_required
 def area_detail(request, pk: int):
-    area = visible_area(request, pk)
+    area = selectors.area_get(user=request.user, pk=pk)
     if area.kind == AreaKind.HOUSEHOLD:
         return redirect("web:household", pk=area.pk)
     crumbs = breadcrumbs(request.user, area)
@@ -52,23 +52,22 @@ def area_detail(request, pk: int):
 @login_required
 @require_POST
 def area_set_risk(request, pk: int):
-    area = visible_area(request, pk)
-    try:
-        services.area_set_risk(
-            acting_user=request.user, area=area, status=request.POST.get("status", ""), reason=request.POST.get("reason", "")
-        )
+    area = selectors.area_get(user=request.user, pk=pk)
+    done = submit(lambda: services.area_set_risk(
+        acting_user=request.user, area=area, status=request.POST.get("status", ""), reason=request.POST.get("reason", "")
+    ))
+    if done:
         messages.success(request, _("The risk status of %(area)s is now %(status)s.") % {
-            "area": area.name, "status": RiskStatus(request.POST["status"]).label})
-    except (ValidationError, ValueError) as exc:
-        errors = error_dict(exc) if isinstance(exc, ValidationError) else {"status": [_("Unknown status.")]}
-        messages.error(request, " ".join(m for ms in errors.values() for m in ms))
+            "area": area.name, "status": RiskStatus(done.result.risk_status).label})
+    else:
+        flash_errors(request, done.errors)
     return redirect("web:area", pk=area.pk)
 
 
 @login_required
 @require_POST
 def area_edit(request, pk: int):
-    area = visible_area(request, pk)
+    area = selectors.area_get(user=request.user, pk=pk)
     values = {"name": request.POST.get("name", ""), "note": request.POST.get("note", "")}
     if area.kind == AreaKind.BUILDING:
         values["has_lift"] = request.POST.get("has_lift") == "1"
@@ -76,11 +75,11 @@ def area_edit(request, pk: int):
             values["floors"] = int(request.POST.get("floors") or 0) or None
         except ValueError:
             values["floors"] = None
-    try:
-        services.area_update(acting_user=request.user, area=area, values=values)
+    done = submit(lambda: services.area_update(acting_user=request.user, area=area, values=values))
+    if done:
         messages.success(request, _("Saved."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(m for ms in error_dict(exc).values() for m in ms))
+    else:
+        flash_errors(request, done.errors)
     return redirect("web:area", pk=area.pk)
 
 
@@ -97,50 +96,48 @@ def _add_kinds(user, area) -> list[tuple[str, str]]:
 def area_add(request, pk: int):
     """Add a place inside an area: a community or a village (with its groups and houses), a compound,
     a village group, or a house (a scattered house of a community, a village's house)."""
-    parent = visible_area(request, pk)
+    parent = selectors.area_get(user=request.user, pk=pk)
     kind, name = request.POST.get("kind", ""), request.POST.get("name", "")
-    try:
-        if kind == AreaKind.VILLAGE:
-            made = services.village_create(
-                acting_user=request.user, parent=parent, name=name, groups=int(request.POST.get("groups") or 0),
-                houses_per_group=int(request.POST.get("houses_per_group") or 0))
-        elif kind == AreaKind.HOUSEHOLD:
-            made = services.area_create(acting_user=request.user, parent=parent, kind=kind, name=name, door=name)
-        else:
-            made = services.area_create(acting_user=request.user, parent=parent, kind=kind, name=name)
-    except ValueError:
-        messages.error(request, _("Groups and houses per group are whole numbers."))
-        return redirect("web:area", pk=parent.pk)
-    except ValidationError as exc:
-        messages.error(request, " ".join(m for ms in error_dict(exc).values() for m in ms))
-        return redirect("web:area", pk=parent.pk)
-    messages.success(request, _("%(name)s was added.") % {"name": made.name})
+    whole = _("Groups and houses per group are whole numbers.")
+    if kind == AreaKind.VILLAGE:
+        done = submit(lambda: services.village_create(
+            acting_user=request.user, parent=parent, name=name,
+            groups=whole_number(request.POST.get("groups"), field="groups", message=whole),
+            houses_per_group=whole_number(request.POST.get("houses_per_group"), field="houses_per_group", message=whole)))
+    elif kind == AreaKind.HOUSEHOLD:
+        done = submit(lambda: services.area_create(acting_user=request.user, parent=parent, kind=kind, name=name, door=name))
+    else:
+        done = submit(lambda: services.area_create(acting_user=request.user, parent=parent, kind=kind, name=name))
+    if done:
+        messages.success(request, _("%(name)s was added.") % {"name": done.result.name})
+    else:
+        flash_errors(request, done.errors)
     return redirect("web:area", pk=parent.pk)
 
 
 @login_required
 @require_POST
 def building_add(request, pk: int):
-    compound = visible_area(request, pk, kind=AreaKind.COMPOUND)
-    try:
-        building = services.building_create(
-            acting_user=request.user, compound=compound, name=request.POST.get("name", ""),
-            units=int(request.POST.get("units") or 0), floors=int(request.POST.get("floors") or 0),
-            doors_per_floor=int(request.POST.get("doors_per_floor") or 0), has_lift=request.POST.get("has_lift") == "1",
-        )
-    except ValueError:
-        messages.error(request, _("Units, floors and doors per floor are whole numbers."))
+    compound = selectors.area_get(user=request.user, pk=pk, kind=AreaKind.COMPOUND)
+    whole = _("Units, floors and doors per floor are whole numbers.")
+    done = submit(lambda: services.building_create(
+        acting_user=request.user, compound=compound, name=request.POST.get("name", ""),
+        units=whole_number(request.POST.get("units"), field="units", message=whole),
+        floors=whole_number(request.POST.get("floors"), field="floors", message=whole),
+        doors_per_floor=whole_number(request.POST.get("doors_per_floor"), field="doors_per_floor", message=whole),
+        has_lift=request.POST.get("has_lift") == "1",
+    ))
+    if not done:
+        flash_errors(request, done.errors)
         return redirect("web:area", pk=compound.pk)
-    except ValidationError as exc:
-        messages.error(request, " ".join(m for ms in error_dict(exc).values() for m in ms))
-        return redirect("web:area", pk=compound.pk)
+    building = done.result
     messages.success(request, _("%(name)s was added with its doors.") % {"name": building.name})
     return redirect("web:building_map", pk=building.pk)
 
 
 @login_required
 def building_map_page(request, pk: int):
-    building = visible_area(request, pk)
+    building = selectors.area_get(user=request.user, pk=pk)
     plan = building_map(user=request.user, building=building)
     legend = [
         (MapStatus.SEALED, _("Sealed")), (MapStatus.VULNERABLE, _("Vulnerable member")),

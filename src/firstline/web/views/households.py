@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,16 +9,17 @@ from django.views.decorators.http import require_POST
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import can
 from firstline.areas.models import AreaKind, RiskStatus
-from firstline.areas.selectors import area_effective_risk
-from firstline.common.errors import Conflict, PermissionDenied
+from firstline.areas.selectors import area_effective_risk, area_get
 from firstline.common.identity import IdType, mask_phone
 from firstline.people import services as people_services
 from firstline.people.models import Relation, ResidenceStatus, Sex, Vaccination, VulnerabilityTag
 from firstline.people.selectors import household_former_members, household_members
 from firstline.survey import services as survey_services
-from firstline.survey.models import Channel, Outcome, SurveyVisit
+from firstline.survey.models import Channel, Outcome
+from firstline.survey.selectors import household_visits
+from firstline.web.errors import flash_errors, submit
 from firstline.web.views.antigen import household_testing_context
-from firstline.web.views.common import breadcrumbs, error_dict, visible_area
+from firstline.web.views.common import breadcrumbs
 
 PERSON_FIELDS = ("name", "id_type", "id_number", "phone", "birth_date", "age", "sex", "relation", "status",
                  "vaccination", "returned_from", "returned_on", "note")
@@ -54,7 +54,7 @@ def _render(request, household, *, errors=None, values=None, status=200):
         "risk": RiskStatus(area_effective_risk(area=household, ancestors=[c["area"] for c in crumbs])),
         "members": members,
         "former": household_former_members(user=request.user, household=household),
-        "visits": SurveyVisit.objects.filter(household=household).select_related("visited_by")[:20],
+        "visits": household_visits(user=request.user, household=household),
         "can_edit": can(request.user, Perm.LEDGER_EDIT, household.path),
         "can_visit": can(request.user, Perm.VISIT_RECORD, household.path),
         "outcomes": Outcome.choices, "channels": Channel.choices,
@@ -67,39 +67,34 @@ def _render(request, household, *, errors=None, values=None, status=200):
 
 @login_required
 def household_detail(request, pk: int):
-    household = visible_area(request, pk, kind=AreaKind.HOUSEHOLD)
-    return _render(request, household)
+    return _render(request, area_get(user=request.user, pk=pk, kind=AreaKind.HOUSEHOLD))
 
 
 @login_required
 @require_POST
 def member_add(request, pk: int):
-    household = visible_area(request, pk, kind=AreaKind.HOUSEHOLD)
+    household = area_get(user=request.user, pk=pk, kind=AreaKind.HOUSEHOLD)
     data = person_form_values(request.POST)
-    try:
-        person = people_services.person_register(acting_user=request.user, household=household, data=data)
-    except PermissionDenied:
-        return _render(request, household, errors={"general": [_("You may not add people here.")]}, values=request.POST, status=403)
-    except ValidationError as exc:
-        return _render(request, household, errors=error_dict(exc), values=request.POST, status=422)
-    except Conflict as exc:
-        return _render(request, household, errors={"id_number": [str(exc)]}, values=request.POST, status=409)
-    messages.success(request, _("%(name)s was added to the household.") % {"name": person.name})
+    done = submit(lambda: people_services.person_register(acting_user=request.user, household=household, data=data),
+                  conflict_field="id_number")
+    if not done:
+        return _render(request, household, errors=done.errors, values=request.POST, status=done.status)
+    messages.success(request, _("%(name)s was added to the household.") % {"name": done.result.name})
     return redirect("web:household", pk=household.pk)
 
 
 @login_required
 @require_POST
 def visit_add(request, pk: int):
-    household = visible_area(request, pk, kind=AreaKind.HOUSEHOLD)
-    try:
-        survey_services.visit_record(
-            acting_user=request.user, household=household, outcome=request.POST.get("outcome", ""),
-            channel=request.POST.get("channel", Channel.DOOR), note=request.POST.get("note", ""),
-        )
+    household = area_get(user=request.user, pk=pk, kind=AreaKind.HOUSEHOLD)
+    done = submit(lambda: survey_services.visit_record(
+        acting_user=request.user, household=household, outcome=request.POST.get("outcome", ""),
+        channel=request.POST.get("channel", Channel.DOOR), note=request.POST.get("note", ""),
+    ))
+    if done:
         messages.success(request, _("The visit was recorded."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(m for ms in error_dict(exc).values() for m in ms))
+    else:
+        flash_errors(request, done.errors)
     if request.headers.get("HX-Request"):
         return render(request, "web/survey/_visit_done.html", {"household": household})
     return redirect("web:household", pk=household.pk)

@@ -5,16 +5,17 @@ import csv
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from firstline.accounts.roles import Perm
-from firstline.common.errors import NotFound, PermissionDenied
+from firstline.areas.selectors import area_get
 from firstline.imports import export, parsing, selectors, services
 from firstline.imports.models import ImportMode, ImportStatus
-from firstline.web.views.common import breadcrumbs, error_dict, visible_area
+from firstline.web.errors import submit
+from firstline.web.views.common import breadcrumbs
 
 # Lazy: read in the language of each request, not the one the module was loaded in.
 FIELD_LABELS = {
@@ -29,64 +30,51 @@ FIELD_LABELS = {
 }
 
 
-def _job(request, pk):
-    try:
-        return selectors.import_job_get(user=request.user, pk=pk)
-    except NotFound:
-        raise Http404 from None
-
-
 @login_required
 def import_start(request, pk: int):
-    area = visible_area(request, pk, perm=Perm.LEDGER_IMPORT)
-    errors = {}
+    area = area_get(user=request.user, pk=pk, perm=Perm.LEDGER_IMPORT)
+    errors, status = {}, 200
     if request.method == "POST":
         upload = request.FILES.get("file")
-        try:
+
+        def upload_file():
             if upload is None:
                 raise ValidationError({"file": _("Choose a file.")})
-            job = services.import_upload(
+            return services.import_upload(
                 acting_user=request.user, area=area, filename=upload.name, data=upload.read(),
                 mode=request.POST.get("mode", ImportMode.KEEP_VALID), mapping_name=request.POST.get("mapping_name", ""),
             )
-            return redirect("web:import_columns", pk=job.pk)
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as exc:
-            errors = error_dict(exc)
-    try:
-        mappings = selectors.column_mappings(user=request.user, area=area)
-        jobs = selectors.import_jobs(user=request.user).filter(area=area)[:20]
-    except NotFound:
-        raise Http404 from None
+
+        done = submit(upload_file)
+        if done:
+            return redirect("web:import_columns", pk=done.result.pk)
+        errors, status = done.errors, done.status
     return render(request, "web/imports/start.html", {
         "area": area, "crumbs": breadcrumbs(request.user, area), "modes": ImportMode.choices,
-        "mappings": mappings, "jobs": jobs, "errors": errors,
-    }, status=422 if errors else 200)
+        "mappings": selectors.column_mappings(user=request.user, area=area),
+        "jobs": selectors.import_jobs(user=request.user, area=area)[:20], "errors": errors,
+    }, status=status)
 
 
 @login_required
 def import_columns(request, pk: int):
-    job = _job(request, pk)
+    job = selectors.import_job_get(user=request.user, pk=pk, with_file=True)
     if job.status != ImportStatus.DRAFT:
         return redirect("web:import_job", pk=job.pk)
-    job_full = type(job).objects.get(pk=job.pk)
-    headers = services.import_headers(job=job_full)
-    errors = {}
+    headers = services.import_headers(job=job)
+    errors, status = {}, 200
     if request.method == "POST":
         mapping = {header: request.POST.get(f"col-{index}", "") for index, header in enumerate(headers)}
-        try:
-            services.import_start(acting_user=request.user, job=job_full, mapping=mapping, save_as=request.POST.get("save_as", ""))
+        done = submit(lambda: services.import_start(
+            acting_user=request.user, job=job, mapping=mapping, save_as=request.POST.get("save_as", "")))
+        if done:
             return redirect("web:import_job", pk=job.pk)
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as exc:
-            errors = error_dict(exc)
-            job.mapping = {h: f for h, f in mapping.items() if f}
+        errors, status = done.errors, done.status
+        job.mapping = {h: f for h, f in mapping.items() if f}
     columns = [(index, header, job.mapping.get(header, "")) for index, header in enumerate(headers)]
     return render(request, "web/imports/columns.html", {
         "job": job, "columns": columns, "fields": [(f, FIELD_LABELS[f]) for f in parsing.FIELDS], "errors": errors,
-    }, status=422 if errors else 200)
+    }, status=status)
 
 
 REPORT_PAGE = 100
@@ -99,7 +87,7 @@ def _column(entry: dict) -> str:
 
 @login_required
 def import_job(request, pk: int):
-    job = _job(request, pk)
+    job = selectors.import_job_get(user=request.user, pk=pk)
     template = "web/imports/_progress.html" if request.headers.get("HX-Request") else "web/imports/job.html"
     # Every refusal and warning, a page at a time (each list has its own page number).
     refused = Paginator(job.errors, REPORT_PAGE).get_page(request.GET.get("refused"))
@@ -115,7 +103,7 @@ def import_job(request, pk: int):
 @login_required
 def import_report(request, pk: int):
     """The whole report as CSV: every refusal, then every warning, by row."""
-    job = _job(request, pk)
+    job = selectors.import_job_get(user=request.user, pk=pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-report.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 CSV with a BOM correctly
@@ -138,17 +126,10 @@ def import_report(request, pk: int):
 
 @login_required
 def area_export(request, pk: int):
-    area = visible_area(request, pk, perm=Perm.LEDGER_EXPORT)
+    area = area_get(user=request.user, pk=pk, perm=Perm.LEDGER_EXPORT)
     if request.method != "POST":
         return render(request, "web/imports/export.html", {"area": area, "crumbs": breadcrumbs(request.user, area)})
-    return _export(request, area)
-
-
-def _export(request, area):
-    try:
-        data, _rows = export.ledger_export(acting_user=request.user, area=area, unmasked=request.POST.get("unmasked") == "1")
-    except PermissionDenied:
-        raise Http404 from None
+    data, _rows = export.ledger_export(acting_user=request.user, area=area, unmasked=request.POST.get("unmasked") == "1")
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="ledger-{area.pk}.xlsx"'
     return response

@@ -14,18 +14,14 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from firstline.accounts.roles import Perm
 from firstline.common import crypto
 from firstline.common.identity import mask_id_number, mask_phone, normalise_phone, read_id_number
-from firstline.people.models import Residence
-from firstline.people.selectors import person_search, query_is_private
-from firstline.web.views.common import page_for
+from firstline.people.selectors import ledger_search
 
 TAKEN_AS = {"id_number": _("an ID number (exact)"), "phone": _("a phone number"), "door": _("a door"), "name": _("a name")}
 SESSION_KEY = "firstline_searches"
@@ -71,34 +67,29 @@ def _shown(query: str, kind: str) -> str:
 
 @login_required
 def search(request):
-    page_for(request.user, Perm.LEDGER_VIEW)
     if request.method == "POST":
-        query = request.POST.get("q", "").strip()[:MAX_QUERY]
-        if not query:
+        search = ledger_search(user=request.user, query=request.POST.get("q", "").strip()[:MAX_QUERY])
+        if not search.query:
             return _see_other({})
-        if not query_is_private(query):
-            return _see_other({"q": query})
-        return _see_other({"k": _remember(request, query)})
+        if not search.private:
+            return _see_other({"q": search.query})
+        return _see_other({"k": _remember(request, search.query)})
     notice, private = "", False
     if "k" in request.GET:
-        query = _recall(request, request.GET["k"]) or ""
+        search = ledger_search(user=request.user, query=_recall(request, request.GET["k"]) or "")
         private = True
-        if not query:
+        if not search.query:
             notice = _("This search is no longer kept. Search again.")
     else:
-        query = request.GET.get("q", "").strip()[:MAX_QUERY]
-        if query and query_is_private(query):
+        search = ledger_search(user=request.user, query=request.GET.get("q", "").strip()[:MAX_QUERY])
+        if search.query and search.private:
             # Someone typed it into the address: search nothing, and move off an address that carries it.
             messages.error(request, _("ID numbers and phone numbers are searched from the box, so that they stay "
                                       "out of addresses."))
             return _see_other({})
-    kind, results = person_search(user=request.user, query=query) if query else ("empty", [])
-    if query:
-        current = Residence.objects.filter(is_current=True).select_related("household__parent__parent")
-        results = list(results.prefetch_related(Prefetch("residences", queryset=current, to_attr="current")))
-        for person in results:
-            person.phone_masked = mask_phone(person.phone)
-            person.home = person.current[0].household if person.current else None
+    query, kind, results = search.query, search.kind, search.results
+    for person in results:
+        person.phone_masked = mask_phone(person.phone)
     return render(request, "web/search.html", {
         "query": query, "value": "" if private else query, "shown": _shown(query, kind) if private and query else "",
         "taken_as": TAKEN_AS.get(kind), "results": results, "notice": notice,

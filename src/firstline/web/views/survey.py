@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import can
+from firstline.areas.selectors import area_get
 from firstline.people.models import VulnerabilityTag
 from firstline.survey import selectors
 from firstline.survey.models import Channel, Outcome
-from firstline.web.views.common import breadcrumbs, visible_area
+from firstline.web.views.common import breadcrumbs
 
 LISTS = {"never": _("Households never reached"), "second": _("Households due a second visit"),
          "vulnerable": _("Vulnerable people")}
@@ -18,7 +19,7 @@ LISTS = {"never": _("Households never reached"), "second": _("Households due a s
 
 @login_required
 def survey_list(request, pk: int):
-    area = visible_area(request, pk)
+    area = area_get(user=request.user, pk=pk)
     which = request.GET.get("list") if request.GET.get("list") in LISTS else "never"
     tag = request.GET.get("tag") if request.GET.get("tag") in VulnerabilityTag.values else None
     if which == "never":
