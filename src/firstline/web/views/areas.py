@@ -39,7 +39,8 @@ def area_detail(request, pk: int):
         "total_households": sum(households.values()),
         "can_risk": can(request.user, Perm.AREA_RISK, area.path),
         "can_add_building": area.kind == AreaKind.COMPOUND and can(request.user, Perm.AREA_EDIT, area.path),
-        "add_kinds": _add_kinds(request.user, area),
+        "can_add_inside": can(request.user, Perm.AREA_EDIT, area.path),
+        "add_kinds": _add_kinds(area),
         "can_edit": can(request.user, Perm.AREA_EDIT, area.path),
         "can_import": area.kind in IMPORT_KINDS and can(request.user, Perm.LEDGER_IMPORT, area.path),
         "can_poster": area.kind in SITE_KINDS and can(request.user, Perm.AREA_EDIT, area.path),
@@ -83,10 +84,8 @@ def area_edit(request, pk: int):
     return redirect("web:area", pk=area.pk)
 
 
-def _add_kinds(user, area) -> list[tuple[str, str]]:
+def _add_kinds(area) -> list[tuple[str, str]]:
     """What may be added inside `area` by the form of its page (buildings have their own form)."""
-    if not can(user, Perm.AREA_EDIT, area.path):
-        return []
     return [(kind, AreaKind(kind).label) for kind in KIND_ORDER
             if kind in CHILD_KINDS[AreaKind(area.kind)] and kind not in (AreaKind.BUILDING, AreaKind.UNIT)]
 
