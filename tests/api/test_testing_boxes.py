@@ -2,9 +2,9 @@
 
 import pytest
 
-from firstline.testing import transport
+from firstline.testing.capture.services import scans_record
 from firstline.testing.models import Box, BoxEvent, Tube
-from firstline.testing.scanning import scans_record
+from firstline.testing.transport import services as transport
 from tests.conftest import make_user
 from tests.testing.fixtures import desk_scan
 

@@ -2,8 +2,9 @@
 
 import pytest
 
-from firstline.testing import services, transport
-from firstline.testing.scanning import scans_record
+from firstline.testing.capture.services import scans_record
+from firstline.testing.coverage import services
+from firstline.testing.transport import services as transport
 from tests.testing.fixtures import desk_scan
 
 pytestmark = pytest.mark.django_db

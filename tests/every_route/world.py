@@ -15,6 +15,8 @@ from firstline.accounts.services import api_token_create
 from firstline.accounts.throttle import signin_key
 from firstline.areas.models import Area
 from firstline.areas.services import area_public_token_ensure
+from firstline.followups.models import FollowUp
+from firstline.followups.services import antigen_report
 from firstline.imports.models import ImportJob
 from firstline.imports.services import import_upload
 from firstline.notices.models import Notice
@@ -23,20 +25,12 @@ from firstline.people.services import person_register
 from firstline.registration import codes
 from firstline.registration.models import SelfRegistration
 from firstline.registration.services import code_issue_for_person, registration_submit
-from firstline.testing import services, transport
-from firstline.testing.antigen import antigen_report
-from firstline.testing.labfiles import results_upload
-from firstline.testing.models import (
-    Box,
-    Exemption,
-    FollowUp,
-    ResultUpload,
-    Round,
-    RoundStatus,
-    SamplingPoint,
-    Tube,
-)
-from firstline.testing.scanning import ScanIn, scans_record
+from firstline.testing.capture.services import ScanIn, scans_record
+from firstline.testing.coverage import services as coverage_services
+from firstline.testing.lab.files import results_upload
+from firstline.testing.models import Box, Exemption, ResultUpload, Round, RoundStatus, SamplingPoint, Tube
+from firstline.testing.rounds import services
+from firstline.testing.transport import services as transport
 from tests.conftest import household, make_user
 
 DAY = dt.date(2022, 4, 4)
@@ -76,7 +70,7 @@ def _side(world, *, staff, lab, community, compound, building, door, unit: str |
     round = services.round_create(acting_user=staff, area=community, name=f"{tag}轮", date=DAY, scope=[compound])
     round = services.round_set_status(acting_user=staff, round=round, status=RoundStatus.OPEN)
     point = services.sampling_point_create(acting_user=staff, compound=compound, values={"name": f"{tag}采样点"})
-    exemption = services.exemption_set(acting_user=staff, round=round, person=away, reason="away")
+    exemption = coverage_services.exemption_set(acting_user=staff, round=round, person=away, reason="away")
     tube_code = f"T{tag}000001"
     scans_record(acting_user=staff, round=round, scans=[ScanIn(
         client_id=uuid.uuid4(), tube_code=tube_code, person_code=codes.payload_for(code), point_id=point.pk, desk=1)])

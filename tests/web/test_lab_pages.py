@@ -8,20 +8,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from firstline.accounts.roles import Role
+from firstline.followups import services as antigen
+from firstline.followups.models import AntigenReport, FollowUp
 from firstline.notices.models import Notice, NoticeDelivery
 from firstline.notices.services import notice_send
-from firstline.testing import antigen, transport
-from firstline.testing.models import (
-    AntigenReport,
-    Box,
-    BoxEvent,
-    FollowUp,
-    LabMapping,
-    ResultUpload,
-    Tube,
-    TubeResult,
-)
-from firstline.testing.scanning import scans_record
+from firstline.testing.capture.services import scans_record
+from firstline.testing.models import Box, BoxEvent, LabMapping, ResultUpload, Tube, TubeResult
+from firstline.testing.transport import services as transport
 from tests.conftest import household, make_user
 from tests.testing.fixtures import desk_scan
 

@@ -1,5 +1,9 @@
-"""Antigen self-tests reported by a household (or its building leader), and the follow-ups that a
-positive, antigen or single-tube, opens for staff."""
+"""Writes for antigen self-tests reported by a household (or its building leader), and for the
+follow-ups that a positive, antigen or single-tube, opens for staff.
+
+Each function takes `acting_user` (but `follow_ups_open_for_positives`, a step of the lab's
+results), checks the right on the household, writes in one transaction and records an audit row.
+"""
 
 import datetime as dt
 
@@ -8,19 +12,21 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from firstline.accounts.roles import Perm
+from firstline.accounts.roles import Perm, Role
 from firstline.accounts.scope import require
 from firstline.areas.models import Area, AreaKind
 from firstline.common.audit import audit_record
 from firstline.common.errors import Conflict
 from firstline.common.text import clean_text
+from firstline.followups.messages import antigen_positive_message
+from firstline.followups.models import AntigenReport, FollowUp
 from firstline.notices.models import NoticeKind
 from firstline.notices.selectors import recipients_for
 from firstline.notices.services import notice_send
 from firstline.people.models import Person, Residence
-from firstline.testing.messages import antigen_positive_message
-from firstline.testing.models import AntigenReport, FollowUp
-from firstline.testing.results import POSITIVE_AUDIENCE
+
+# Notices of positives go to the leaders of the doors and to the community's staff.
+POSITIVE_AUDIENCE = [Role.BUILDING_LEADER, Role.COMMUNITY_STAFF]
 
 
 @transaction.atomic
@@ -95,3 +101,13 @@ def follow_up_close(*, acting_user, follow_up: FollowUp, note: str) -> FollowUp:
                  changes={"note": note})
     follow_up.refresh_from_db()
     return follow_up
+
+
+def follow_ups_open_for_positives(*, samples) -> list[FollowUp]:
+    """A follow-up for each person of these positive single-tube samples (testing's `Sample`s, each
+    with a household). Called by the lab's results inside their transaction, which audits the positive."""
+    return FollowUp.objects.bulk_create([
+        FollowUp(household_id=s.household_id, household_path=s.household_path, person_id=s.person_id,
+                 reason=FollowUp.Reason.POSITIVE, sample=s)
+        for s in samples
+    ])

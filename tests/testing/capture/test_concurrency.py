@@ -11,8 +11,8 @@ import uuid
 import pytest
 from django.db import connection, connections
 
+from firstline.testing.capture.services import ScanIn, scans_record
 from firstline.testing.models import Round, SamplingPoint, Tube
-from firstline.testing.scanning import ScanIn, scans_record
 from tests.testing.fixtures import desk_scan
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -11,9 +11,17 @@ from firstline.areas.models import RiskStatus
 from firstline.areas.services import area_set_risk
 from firstline.common.models import AuditEntry
 from firstline.people.services import person_register
-from firstline.testing import services
+from firstline.testing.capture.services import (
+    CONFLICT,
+    DUPLICATE,
+    REFUSED,
+    STORED,
+    ScanIn,
+    scans_record,
+    tube_close,
+)
 from firstline.testing.models import Round, RoundStatus, Sample, Tube, TubeStatus
-from firstline.testing.scanning import CONFLICT, DUPLICATE, REFUSED, STORED, ScanIn, scans_record, tube_close
+from firstline.testing.rounds import services
 from tests.conftest import household
 from tests.testing.fixtures import DAY, desk_scan
 
@@ -195,8 +203,8 @@ def test_merging_two_records_both_sampled_in_the_round_keeps_one_sample_each_way
 
 
 def test_an_id_number_scanned_as_a_tube_or_reported_by_a_lab_is_never_kept_in_clear(world, residents, round_, point):
-    from firstline.testing.results import ResultIn, results_report
-    from firstline.testing.transport import box_open
+    from firstline.testing.lab.services import ResultIn, results_report
+    from firstline.testing.transport.services import box_open
 
     number = "11010519491231002X"
     refused = scans_record(acting_user=world.volunteer, round=round_, scans=[
@@ -258,3 +266,11 @@ def test_scan_times_are_kept_as_given_or_refused_with_the_reason(world, resident
         desk_scan(point, "TG0000002", residents.codes[residents.b1[5].pk], scanned_at=closed.closed_at + dt.timedelta(hours=13))])
     assert (late[0].status, late[0].code) == (REFUSED, "scan_time")
     assert late[0].message.startswith("The scan is dated ") and " outside 第一轮全员核酸 (2022-04-04 00:00 to " in late[0].message
+
+
+def test_a_resample_tube_refuses_screening_and_ids_from_a_family_retry_are_stable(world, residents, round_, point):
+    first = ScanIn(client_id=uuid.uuid4(), tube_code="TG0000001", person_code=residents.family_code, point_id=point.pk)
+    a = scans_record(acting_user=world.volunteer, round=round_, scans=[first])[0]
+    b = scans_record(acting_user=world.volunteer, round=round_, scans=[first])[0]
+    assert [p.sample_id for p in a.people] == [p.sample_id for p in b.people]
+    assert len({p.sample_id for p in a.people}) == 2

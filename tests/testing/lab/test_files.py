@@ -1,24 +1,17 @@
 """Lab export files with a column mapping, the round's XLSX for the health authority, antigen self-tests."""
 
-import datetime as dt
 import io
-import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
-from firstline.common.errors import Conflict, PermissionDenied
-from firstline.common.models import AuditEntry
-from firstline.notices.models import NoticeDelivery
-from firstline.people.services import person_register
-from firstline.testing import antigen, transport
-from firstline.testing.export import round_export
-from firstline.testing.labfiles import results_upload
-from firstline.testing.models import AntigenReport, FollowUp, LabMapping, Sample, SampleState, TubeResult
-from firstline.testing.scanning import scans_record
-from tests.conftest import household
+from firstline.common.errors import PermissionDenied
+from firstline.testing.capture.services import scans_record
+from firstline.testing.lab.files import results_upload
+from firstline.testing.models import LabMapping, Sample, SampleState, TubeResult
+from firstline.testing.transport import services as transport
 from tests.testing.fixtures import desk_scan
 
 pytestmark = pytest.mark.django_db
@@ -77,69 +70,7 @@ def test_an_xlsx_with_unknown_headers_needs_a_mapping(world, received):
         results_upload(acting_user=world.staff, filename="lab.xlsx", data=data.getvalue())
 
 
-def test_the_round_export_is_masked_by_default_and_audited(world, residents, round_, point):
-    wang = person_register(acting_user=world.staff, household=household(world.b1, "501", "Unit 2"),
-                           data={"name": "王芳", "id_number": "11010519491231002X", "phone": "13800138000"})
-    scans_record(acting_user=world.volunteer, round=round_, scans=[
-        desk_scan(point, "TG0000001", id_number="11010519491231002x")])
-    data, count = round_export(acting_user=world.staff, round=round_, area=world.p1)
-    assert count == 1
-    book = load_workbook(io.BytesIO(data))
-    assert book.sheetnames == ["Samples", "Missing", "Exempt"]
-    sample = [c.value for c in list(book["Samples"].iter_rows())[1]]
-    assert sample[:9] == ["TG0000001", 1, "王芳", "Resident ID card", "110***********002X", "138****8000", "1号楼", "Unit 2", "501"]
-    assert len(list(book["Missing"].iter_rows())) == 1 + 14  # header + everyone else in P1
-    unmasked, _ = round_export(acting_user=world.staff, round=round_, area=world.p1, unmasked=True)
-    assert list(load_workbook(io.BytesIO(unmasked))["Samples"].iter_rows(values_only=True))[1][4] == "11010519491231002X"
-    with pytest.raises(PermissionDenied):
-        round_export(acting_user=world.leader, round=round_, area=world.b1)
-    assert list(AuditEntry.objects.filter(action="testing.export").values_list("changes", flat=True)) == [
-        {"samples": 1, "unmasked": True, "area": world.p1.pk}, {"samples": 1, "unmasked": False, "area": world.p1.pk}]
-    assert Sample.objects.get().person == wang
-
-
-def test_an_antigen_positive_opens_a_follow_up_once_and_tells_the_leader(world, residents):
-    door = household(world.b1, "101", "Unit 1")
-    key = str(uuid.uuid4())
-    report = antigen.antigen_report(acting_user=world.resident, household=door, result="positive", client_key=key,
-                                    person=residents.b1[0], note="两道杠")
-    again = antigen.antigen_report(acting_user=world.resident, household=door, result="positive", client_key=key)
-    assert again == report and AntigenReport.objects.count() == 1
-    follow_up = FollowUp.objects.get()
-    assert (follow_up.reason, follow_up.person_id, follow_up.household_id) == ("antigen_positive", residents.b1[0].pk, door.pk)
-    assert sorted(NoticeDelivery.objects.values_list("user__username", flat=True)) == ["leader", "staff"]
-    with pytest.raises(PermissionDenied):  # a resident reports for their own door only
-        antigen.antigen_report(acting_user=world.resident, household=household(world.b1, "102", "Unit 1"), result="negative",
-                               client_key=str(uuid.uuid4()))
-    with pytest.raises(ValidationError):
-        antigen.antigen_report(acting_user=world.resident, household=door, result="negative", client_key=str(uuid.uuid4()),
-                               taken_at=timezone.now() + dt.timedelta(hours=2))
-    with pytest.raises(ValidationError):  # someone of another door
-        antigen.antigen_report(acting_user=world.leader, household=door, result="negative", client_key=str(uuid.uuid4()),
-                               person=residents.b1[3])
-    with pytest.raises(PermissionDenied):
-        antigen.follow_up_close(acting_user=world.leader, follow_up=follow_up, note="复核阴性")
-    closed = antigen.follow_up_close(acting_user=world.staff, follow_up=follow_up, note="单管核酸阴性")
-    assert (closed.status, closed.closing_note, closed.closed_by) == ("closed", "单管核酸阴性", world.staff)
-    with pytest.raises(Conflict):
-        antigen.follow_up_close(acting_user=world.staff, follow_up=follow_up, note="again")
-
-
 def test_results_reach_everyone_in_the_tube(world, received):
     results_upload(acting_user=world.lab, filename="r.csv", data="试管编码,检测结果\nTG0000001,阴性\nTG0000002,阳性\n".encode())
     assert sorted(Sample.objects.values_list("tube__code", "state").distinct()) == [
         ("TG0000001", SampleState.NEGATIVE), ("TG0000002", SampleState.POOL_POSITIVE)]
-
-
-def test_notices_are_written_wholly_in_the_deployment_language_whatever_the_page_language(world, residents, settings):
-    from django.utils import translation
-
-    from firstline.notices.models import Notice
-
-    settings.LANGUAGE_CODE = "zh-hans"
-    with translation.override("en"):
-        antigen.antigen_report(acting_user=world.resident, household=household(world.b1, "101", "Unit 1"), result="positive",
-                               client_key=str(uuid.uuid4()))
-    notice = Notice.objects.get()
-    assert (notice.title, notice.body) == (
-        "1号楼Unit 1101 出现阳性", "1号楼Unit 1101 报告抗原自测阳性。请立即跟进：该户居家不外出，工作人员会来电。")

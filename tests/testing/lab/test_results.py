@@ -1,35 +1,23 @@
-"""Boxes from the point to the lab, and what each lab result sets off."""
+"""What each lab result sets off: negative, invalid, positive single tubes and positive pools."""
 
 import uuid
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from firstline.areas.models import Area, AreaKind, RiskStatus
-from firstline.common.errors import Conflict, PermissionDenied
+from firstline.common.errors import PermissionDenied
+from firstline.followups.models import FollowUp
 from firstline.notices.models import Notice, NoticeDelivery
-from firstline.testing import transport
-from firstline.testing.models import (
-    Box,
-    FollowUp,
-    ResampleTask,
-    ResultKind,
-    Sample,
-    SampleState,
-    Tube,
-    TubeResult,
-)
-from firstline.testing.results import ResultIn, positive_seal, results_report
-from firstline.testing.scanning import DUPLICATE, REFUSED, STORED, ScanIn, scans_record
+from firstline.testing.capture.services import DUPLICATE, REFUSED, STORED, ScanIn, scans_record
+from firstline.testing.coverage import selectors
+from firstline.testing.lab import selectors as lab_selectors
+from firstline.testing.lab.services import ResultIn, positive_seal, results_report
+from firstline.testing.models import Box, ResampleTask, ResultKind, Sample, SampleState, Tube, TubeResult
+from firstline.testing.transport import services as transport
 from tests.conftest import make_user
-from tests.testing.fixtures import desk_scan
+from tests.testing.fixtures import desk_scan, fill
 
 pytestmark = pytest.mark.django_db
-
-
-def fill(world, residents, round_, point, tube, people):
-    return scans_record(acting_user=world.volunteer, round=round_,
-                        scans=[desk_scan(point, tube, residents.codes[p.pk]) for p in people])
 
 
 def boxed_and_received(world, round_, point, codes):
@@ -38,41 +26,6 @@ def boxed_and_received(world, round_, point, codes):
     transport.box_pack(acting_user=world.volunteer, box=box, counted=len(codes))
     transport.box_pick_up(acting_user=world.volunteer, box=box)
     return transport.box_receive(acting_user=world.lab, box=box, counted=len(codes))
-
-
-def test_a_box_is_packed_only_when_the_count_matches_and_every_hand_off_is_recorded(world, residents, round_, point):
-    fill(world, residents, round_, point, "TG0000001", residents.b1[:10])
-    fill(world, residents, round_, point, "TG0000002", residents.b1[10:])
-    box = transport.box_open(acting_user=world.volunteer, round=round_, code="box-001", point=point)
-    assert transport.box_open(acting_user=world.volunteer, round=round_, code="BOX-001", point=point) == box
-    scan = transport.box_add_tubes(acting_user=world.volunteer, box=box, tube_codes=["TG0000001", "TG0000002", "TG0000001", "TG9999999"])
-    assert (scan.added, scan.closed) == (["TG0000001", "TG0000002"], ["TG0000002"])  # the second tube was open at 2 of 10
-    assert scan.refused == [("TG9999999", "No tube TG9999999 has been filled in this round.")]
-    with pytest.raises(ValidationError) as error:
-        transport.box_pack(acting_user=world.volunteer, box=box, counted=3)
-    assert error.value.message_dict["counted"] == [
-        "You counted 3 tubes, but 2 were scanned into box BOX-001. Scan the missing tubes or take out the extra ones, then count again."]
-    with pytest.raises(Conflict):
-        transport.box_pick_up(acting_user=world.volunteer, box=box)
-    transport.box_pack(acting_user=world.volunteer, box=box, counted=2)
-    other = transport.box_open(acting_user=world.volunteer, round=round_, code="BOX-002", point=point)
-    assert transport.box_add_tubes(acting_user=world.volunteer, box=other, tube_codes=["TG0000001"]).refused == [
-        ("TG0000001", "Tube TG0000001 is already in box BOX-001.")]
-    with pytest.raises(PermissionDenied):
-        transport.box_receive(acting_user=world.volunteer, box=box, counted=2)
-    transport.box_pick_up(acting_user=world.volunteer, box=box)
-    receipt = transport.box_receive(acting_user=world.lab, box=box, tube_codes=["tg0000001"])
-    assert (receipt.received, receipt.missing, receipt.unexpected) == (1, ["TG0000002"], [])
-    box.refresh_from_db()
-    assert box.status == Box.Status.RECEIVED
-    assert [(e.kind, e.by.username, e.tube_count) for e in box.events.all()] == [
-        ("packed", "volunteer", 2), ("picked_up", "volunteer", 2), ("received", "lab", 1)]
-    # The tube that never reached the lab cannot get a result.
-    outcomes = results_report(acting_user=world.lab, source="api", results=[
-        ResultIn("TG0000001", "阴性"), ResultIn("TG0000002", "negative")])
-    assert [o.status for o in outcomes] == [STORED, REFUSED]
-    assert outcomes[1].message == "Tube TG0000002 has not been received at the lab: receive its box first."
-    assert set(Sample.objects.values_list("tube__code", "state")) == {("TG0000001", "negative"), ("TG0000002", "pending")}
 
 
 def test_a_positive_pool_makes_resample_tasks_notifies_leaders_and_can_be_sealed(world, residents, round_, point):
@@ -159,3 +112,23 @@ def test_a_lab_only_reports_tubes_in_its_area_and_bad_rows_are_named(world, resi
     assert [o.code for o in bad] == ["invalid", "invalid"]
     assert bad[0].message == "'maybe' is not a result: negative, positive or invalid (阴性, 阳性, 无效)."
     assert Tube.objects.get(code="TG0000001").result == ResultKind.PENDING
+
+
+def test_leaders_see_the_positive_pools_and_tubes_of_their_residents_sampled_at_the_point(world, residents, round_, point):
+    from firstline.testing.lab.services import ResultIn, results_report
+    from firstline.testing.transport import services as transport
+
+    scans_record(acting_user=world.volunteer, round=round_, scans=[
+        desk_scan(point, "TG0000001", residents.codes[p.pk]) for p in (residents.b1[0], residents.outside)])
+    box = transport.box_open(acting_user=world.volunteer, round=round_, code="BOX-001", point=point)
+    transport.box_add_tubes(acting_user=world.volunteer, box=box, tube_codes=["TG0000001"])
+    transport.box_pack(acting_user=world.volunteer, box=box, counted=1)
+    transport.box_receive(acting_user=world.lab, box=box, counted=1)
+    results_report(acting_user=world.lab, source="api", results=[ResultIn("TG0000001", "positive")])
+    (tube,) = lab_selectors.round_positives(user=world.leader, round=round_)
+    assert [(p["person"].name, p["door"]) for p in tube.people] == [("居民11甲", "1号楼 Unit 1 101"), ("外**人", "")]
+    counts = selectors.round_counts(user=world.leader, round=round_)
+    assert (counts.samples, counts.tubes_closed, counts.results) == (1, 1, {"positive": 1})
+    # The other community's staff see the tube too: one of their residents is in it (the other is masked).
+    (theirs,) = lab_selectors.round_positives(user=world.outsider, round=round_)
+    assert [(p["person"].name, p["door"]) for p in theirs.people] == [("居***甲", ""), ("外小区人", "9号楼 Unit 1 101")]

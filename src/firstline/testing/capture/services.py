@@ -56,14 +56,15 @@ from firstline.testing.models import (
     Tube,
     TubeStatus,
 )
-from firstline.testing.rules import RoundRules
+from firstline.testing.rounds.rules import RoundRules
+from firstline.testing.states import ScanRefusal, ScanStatus
 
 MAX_BATCH = 10_000
 SAMPLE, CLOSE = "sample", "close"
-STORED, DUPLICATE, REFUSED = "stored", "duplicate", "refused"
+STORED, DUPLICATE, REFUSED = ScanStatus.STORED, ScanStatus.DUPLICATE, ScanStatus.REFUSED
 # The scan's id was already used for a different scan (another person or tube): nothing is stored,
 # and the device keeps the scan to send again under a new id (ADR 0005).
-CONFLICT = "conflict"
+CONFLICT = ScanStatus.CONFLICT
 _TUBE_CODE = re.compile(r"^[0-9A-Z][0-9A-Z\-]{3,39}$")
 _ID_LIKE = re.compile(r"^(\d{17}[\dX]|\d{15})$")
 # How far a device's clock may be ahead of the server's; a scan dated later is refused, never redated.
@@ -126,7 +127,7 @@ class TubeState:
 @dataclass
 class PersonOutcome:
     sample_id: str
-    status: str
+    status: ScanStatus
     person_id: int | None = None
     name: str = ""
     door: str = ""
@@ -139,7 +140,7 @@ class PersonOutcome:
 @dataclass
 class ScanOutcome:
     client_id: str
-    status: str
+    status: ScanStatus
     code: str = ""
     message: str = ""
     tube: TubeState | None = None
@@ -261,40 +262,40 @@ class _Batch:
         try:
             scan.client_id = raw.client_id if isinstance(raw.client_id, uuid.UUID) else uuid.UUID(str(raw.client_id))
         except ValueError:
-            raise _Refusal("invalid", _("The scan has no valid id.")) from None
+            raise _Refusal(ScanRefusal.INVALID, _("The scan has no valid id.")) from None
         if raw.kind not in (SAMPLE, CLOSE):
-            raise _Refusal("invalid", _("Unknown kind of scan: %(k)s.") % {"k": str(raw.kind)[:20]})
+            raise _Refusal(ScanRefusal.INVALID, _("Unknown kind of scan: %(k)s.") % {"k": str(raw.kind)[:20]})
         try:
             scan.tube_code = normalise_tube_code(raw.tube_code)
         except ValidationError as exc:
-            raise _Refusal("tube_code", exc.messages[0]) from None
+            raise _Refusal(ScanRefusal.TUBE_CODE, exc.messages[0]) from None
         scanned_at = raw.scanned_at or self.now
         if timezone.is_naive(scanned_at):
-            raise _Refusal("invalid", _("The scan time must carry a time zone."))
+            raise _Refusal(ScanRefusal.INVALID, _("The scan time must carry a time zone."))
         self._check_time(scanned_at, round)
         scan.scanned_at = scanned_at
         if round.status == RoundStatus.PLANNED or (
             round.status == RoundStatus.CLOSED and round.closed_at and scan.scanned_at > round.closed_at
         ):
-            raise _Refusal("round_not_open", _("%(round)s is not open for sampling.") % {"round": self.round.name})
+            raise _Refusal(ScanRefusal.ROUND_NOT_OPEN, _("%(round)s is not open for sampling.") % {"round": self.round.name})
         if raw.kind == SAMPLE:
             refs = sum(bool(x) for x in (raw.person_code, raw.person_id, raw.id_number))
             if refs != 1:
-                raise _Refusal("invalid", _("Scan one person: a personal code, an ID number or a person from the list."))
+                raise _Refusal(ScanRefusal.INVALID, _("Scan one person: a personal code, an ID number or a person from the list."))
             if not raw.door_to_door and not raw.point_id:
-                raise _Refusal("invalid", _("Say where the sample is taken: a sampling point or door to door."))
+                raise _Refusal(ScanRefusal.INVALID, _("Say where the sample is taken: a sampling point or door to door."))
 
     def _check_time(self, scanned_at: dt.datetime, round) -> None:
         """A scan keeps the time the device gave it, or is refused saying why: later than now (beyond
         a clock's drift), before the round's start or after its closing (each with WINDOW_SLACK)."""
         if scanned_at > self.now + CLOCK_SLACK:
-            raise _Refusal("scan_time", _(
+            raise _Refusal(ScanRefusal.SCAN_TIME, _(
                 "The scan is dated %(at)s, later than now: check the device's clock and date, then send it again.") % {
                 "at": timezone.localtime(scanned_at).strftime("%Y-%m-%d %H:%M")})
         starts = round.starts_at or timezone.make_aware(dt.datetime.combine(round.date, dt.time.min))
         ends = round.closed_at  # an open round takes scans until it is closed, whatever its planned end
         if scanned_at < starts - WINDOW_SLACK or (ends is not None and scanned_at > ends + WINDOW_SLACK):
-            raise _Refusal("scan_time", _(
+            raise _Refusal(ScanRefusal.SCAN_TIME, _(
                 "The scan is dated %(at)s, outside %(round)s (%(from)s to %(to)s): check the device's clock and date.") % {
                 "at": timezone.localtime(scanned_at).strftime("%Y-%m-%d %H:%M"), "round": self.round.name,
                 "from": timezone.localtime(starts).strftime("%Y-%m-%d %H:%M"),
@@ -447,7 +448,7 @@ class _Batch:
                     if (row[1], row[3], row[9]) != (pk, scan.tube_code, self.round.pk):
                         # The id names another scan: answering "duplicate" would let the device drop
                         # a swab that was never stored.
-                        shown.status, shown.code, shown.message = CONFLICT, "client_id_reused", _(
+                        shown.status, shown.code, shown.message = CONFLICT, ScanRefusal.CLIENT_ID_REUSED, _(
                             "This scan's id was already used for another scan (tube %(tube)s). Nothing was stored: "
                             "send it again as a new scan.") % {"tube": row[3]}
                         continue
@@ -546,7 +547,7 @@ class _Batch:
         if (person.pk, purpose) in live_samples:
             tube_code, point, door, at = live_samples[(person.pk, purpose)]
             where = _("door to door") if door else point
-            raise _Refusal("already_sampled", _(
+            raise _Refusal(ScanRefusal.ALREADY_SAMPLED, _(
                 "%(name)s was already sampled in this round: tube %(tube)s, %(where)s, %(time)s."
             ) % {"name": mask_name(person.name), "tube": tube_code, "where": where,
                  "time": timezone.localtime(at).strftime("%H:%M")})
@@ -569,27 +570,27 @@ class _Batch:
             tubes[tube.code] = tube
             return tube, purpose
         if tube.round_id != self.round.pk:
-            raise _Refusal("tube_used", _("Tube code %(tube)s was already used in another round. Take a new tube.") % {
+            raise _Refusal(ScanRefusal.TUBE_USED, _("Tube code %(tube)s was already used in another round. Take a new tube.") % {
                 "tube": tube.code})
         if tube.status != TubeStatus.OPEN:
             if tube.filled >= tube.capacity:
-                raise _Refusal("tube_full", _("Tube %(tube)s is full (%(n)d of %(n)d). Scan a new tube.") % {
+                raise _Refusal(ScanRefusal.TUBE_FULL, _("Tube %(tube)s is full (%(n)d of %(n)d). Scan a new tube.") % {
                     "tube": tube.code, "n": tube.capacity})
-            raise _Refusal("tube_closed", _("Tube %(tube)s is closed. Scan a new tube.") % {"tube": tube.code})
+            raise _Refusal(ScanRefusal.TUBE_CLOSED, _("Tube %(tube)s is closed. Scan a new tube.") % {"tube": tube.code})
         if purpose == SamplePurpose.RESAMPLE and tube.capacity != 1:
-            raise _Refusal("needs_single_tube", _(
+            raise _Refusal(ScanRefusal.NEEDS_SINGLE_TUBE, _(
                 "%(name)s is waiting for a single-tube re-sample: use a new tube for them alone.") % {"name": mask_name(person.name)})
         if tube.per_household and tube.household_id != person.home_id:
-            raise _Refusal("other_household", _(
+            raise _Refusal(ScanRefusal.OTHER_HOUSEHOLD, _(
                 "Tube %(tube)s is for one household (%(door)s). Scan a new tube for %(name)s.") % {
                 "tube": tube.code, "door": self.labels.get(tube.household_id, ""), "name": mask_name(person.name)})
         if purpose == SamplePurpose.SCREENING:
             if pooling.per_household and not tube.per_household:
-                raise _Refusal("needs_household_tube", _(
+                raise _Refusal(ScanRefusal.NEEDS_HOUSEHOLD_TUBE, _(
                     "%(name)s lives in %(zone)s: one tube per household there. Use a new tube.") % {
                     "name": mask_name(person.name), "zone": _zone(pooling)})
             if pooling.capacity < tube.capacity:
-                raise _Refusal("needs_smaller_tube", _(
+                raise _Refusal(ScanRefusal.NEEDS_SMALLER_TUBE, _(
                     "%(name)s lives in %(zone)s: %(n)d to a tube there, this tube takes %(m)d. Use a new tube.") % {
                     "name": mask_name(person.name), "zone": _zone(pooling), "n": pooling.capacity, "m": tube.capacity})
         # An open tube has room: the scan that fills a tube closes it (and the database refuses overfilling).

@@ -20,8 +20,9 @@ from firstline.common import crypto
 from firstline.common.audit import audit_record
 from firstline.common.identity import mask_name, mask_phone
 from firstline.common.paths import any_subtree_q, intersect_paths, is_within, subtree_q
+from firstline.testing.coverage.selectors import round_missing
 from firstline.testing.models import Exemption, Round, Sample, SampleState
-from firstline.testing.selectors import round_missing, round_scope_paths
+from firstline.testing.scope import round_scope_paths
 
 
 def _place(household: Area | None) -> list[str]:

@@ -1,27 +1,25 @@
-"""Reads for mass testing, always narrowed to the acting user's areas.
+"""Reads for coverage, always narrowed to the acting user's areas.
 
-Coverage is the heart of it: for any area and round, who was expected, who was sampled, who is
-exempt and who is still missing, live while the round runs. It is counted in one grouped query
-over the residents under the area (an index range scan by path), each checked against the round's
-samples and exemptions by index.
+Coverage is the heart of mass testing: for any area and round, who was expected, who was sampled,
+who is exempt and who is still missing, live while the round runs. It is counted in one grouped
+query over the residents under the area (an index range scan by path), each checked against the
+round's samples and exemptions by index. Also here: each person's state in a round and a building
+door by door (read by the capture pages too), and the call-down plan.
 """
 
 import datetime as dt
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, TextChoices, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import can, scope_paths
-from firstline.areas.models import RISK_SEVERITY, Area, AreaKind, RiskStatus
-from firstline.areas.selectors import door_labels, label_of_door
+from firstline.areas.models import Area, AreaKind, RiskStatus
+from firstline.areas.selectors import label_of_door
 from firstline.common.errors import NotFound
-from firstline.common.identity import mask_name
 from firstline.common.paths import (
     SEGMENT_WIDTH,
     ancestor_paths,
@@ -32,20 +30,12 @@ from firstline.common.paths import (
     subtree_sql,
 )
 from firstline.people.models import Person, Residence, Vulnerability, VulnerabilityTag
-from firstline.people.selectors import person_search
 from firstline.testing.messages import call_down_message, stairwell_labels
 from firstline.testing.models import (
-    AntigenReport,
     Box,
-    BoxEvent,
     CallDown,
     Exemption,
-    FollowUp,
-    LabMapping,
-    PoolingRule,
     ResampleTask,
-    ResultKind,
-    ResultUpload,
     Round,
     RoundArea,
     RoundResident,
@@ -57,78 +47,13 @@ from firstline.testing.models import (
     Tube,
     TubeStatus,
 )
-from firstline.testing.rules import RoundRules
+from firstline.testing.rounds.rules import RoundRules
+from firstline.testing.rounds.selectors import rounds_visible
+from firstline.testing.scope import require_area, round_paths_under, round_scope_paths, visible_paths
+from firstline.testing.states import DoorStatus, PersonState
 
 # --------------------------------------------------------------------------------------------
-# Rounds and points
-
-
-def rounds_visible(*, user, perm: str = Perm.TESTING_VIEW) -> QuerySet[Round]:
-    """Rounds over any part of the user's areas: owned inside them, or owned above them."""
-    roots = scope_paths(user, perm)
-    if not roots:
-        return Round.objects.none()
-    above = set(roots) | {a for root in roots for a in ancestor_paths(root)}
-    return Round.objects.filter(any_subtree_q(roots, "area__path") | Q(area__path__in=above)).select_related("area")
-
-
-def round_get(*, user, pk, perm: str = Perm.TESTING_VIEW) -> Round:
-    """One round, if it touches the user's areas (the rule of `rounds_visible`, checked on the row:
-    a desk asks for its round with every scan, and a look-up by key is the cheapest query there is)."""
-    try:
-        round = Round.objects.select_related("area").get(pk=pk)
-    except (Round.DoesNotExist, ValueError, TypeError):
-        raise NotFound from None
-    owner = round.area.path
-    if not any(root.startswith(owner) or owner.startswith(root) for root in scope_paths(user, perm)):
-        raise NotFound
-    return round
-
-
-def round_scope_paths(round: Round) -> list[str]:
-    return list(RoundArea.objects.filter(round=round).values_list("area__path", flat=True))
-
-
-def round_scope_areas(round: Round) -> list[Area]:
-    return [ra.area for ra in RoundArea.objects.filter(round=round).select_related("area").order_by("area__path")]
-
-
-def visible_paths(*, user, round: Round, perm: str = Perm.TESTING_VIEW) -> list[str]:
-    """The parts of the round's areas that the user may see."""
-    return intersect_paths(round_scope_paths(round), scope_paths(user, perm))
-
-
-def points_visible(*, user, perm: str = Perm.TESTING_VIEW) -> QuerySet[SamplingPoint]:
-    """Sampling points of compounds inside the user's areas (or above them: a leader sees the
-    points their buildings are called down to)."""
-    roots = scope_paths(user, perm)
-    above = {a for root in roots for a in ancestor_paths(root)}
-    return SamplingPoint.objects.filter(
-        any_subtree_q(roots, "compound__path") | Q(compound__path__in=above)
-    ).select_related("compound")
-
-
-def points_for_round(*, user, round: Round, perm: str = Perm.TESTING_VIEW) -> QuerySet[SamplingPoint]:
-    """The active points that serve the round's areas and that the user may see."""
-    scope = round_scope_paths(round)
-    above = {a for path in scope for a in ancestor_paths(path)}
-    return (
-        points_visible(user=user, perm=perm)
-        .filter(is_active=True)
-        .filter(any_subtree_q(scope, "compound__path") | Q(compound__path__in=above))
-        .order_by("compound__path", "name")
-    )
-
-
-def point_get(*, user, pk, perm: str = Perm.TESTING_VIEW) -> SamplingPoint:
-    try:
-        return points_visible(user=user, perm=perm).get(pk=pk)
-    except (SamplingPoint.DoesNotExist, ValueError, TypeError):
-        raise NotFound from None
-
-
-# --------------------------------------------------------------------------------------------
-# Coverage
+# Who a round expects, and its coverage
 
 
 @dataclass
@@ -160,21 +85,6 @@ class Coverage:
     children: list[CoverageRow]
     # Samples taken from people who live outside the round's areas, at points under this area.
     outside: int = 0
-
-
-def _require_area(user, area: Area, perm: str = Perm.TESTING_VIEW) -> None:
-    if not can(user, perm, area.path):
-        raise NotFound
-
-
-def _round_paths_under(user, round: Round, area: Area) -> list[str]:
-    """The round's areas under (or above) `area`, which the user may view; NotFound if the area is
-    not theirs or the round does not test it."""
-    _require_area(user, area)
-    paths = intersect_paths(round_scope_paths(round), [area.path])
-    if not paths:
-        raise NotFound
-    return paths
 
 
 def expected_residences(round: Round) -> QuerySet[Residence]:
@@ -219,7 +129,7 @@ def _resident_flags_sql(round: Round, paths: list[str], prefix_width: int) -> tu
 
 def round_coverage(*, user, round: Round, area: Area) -> Coverage:
     """Expected, sampled, exempt and missing under `area` (and for each of its children) in `round`."""
-    paths = _round_paths_under(user, round, area)
+    paths = round_paths_under(user, round, area)
     children = [] if area.kind == AreaKind.HOUSEHOLD else list(Area.objects.filter(parent=area).order_by("sort_key", "path"))
     width = len(area.path) + (SEGMENT_WIDTH if children else 0)
     inner, params = _resident_flags_sql(round, paths, width)
@@ -253,6 +163,50 @@ def round_totals(*, user, round: Round) -> CoverageRow:
         )
         n, s, e = cursor.fetchone()
     return CoverageRow(round.area, n or 0, int(s or 0), int(e or 0))
+
+
+@dataclass
+class RoundSummary:
+    round: Round
+    totals: CoverageRow
+    # The round's areas (all of them, not only the user's part): to tell which rounds touch an area.
+    scope_paths: list[str]
+
+
+def round_summaries(*, user, limit: int = 20, area: Area | None = None) -> list[RoundSummary]:
+    """The newest rounds the user sees (those testing some of `area`, if given), each with its
+    coverage of the user's part: three queries whatever the number of rounds (the coverage of every
+    round is one UNION ALL)."""
+    rounds = rounds_visible(user=user)
+    if area is not None:
+        tests_area = RoundArea.objects.filter(round=OuterRef("pk")).filter(
+            subtree_q(area.path, "area__path") | Q(area__path__in=[*ancestor_paths(area.path), area.path]))
+        rounds = rounds.filter(Exists(tests_area))
+    rounds = list(rounds.order_by("-date", "-id")[:limit])
+    if not rounds:
+        return []
+    scope: dict[int, list[str]] = defaultdict(list)
+    for round_id, path in RoundArea.objects.filter(round__in=rounds).values_list("round_id", "area__path"):
+        scope[round_id].append(path)
+    user_paths = scope_paths(user, Perm.TESTING_VIEW)
+    parts, params = [], []
+    for round in rounds:
+        paths = intersect_paths(scope[round.pk], user_paths)
+        if paths:
+            inner, inner_params = _resident_flags_sql(round, paths, 0)
+            parts.append(f"SELECT {int(round.pk)} AS round_id, sampled, exempt FROM ({inner}) AS t{int(round.pk)}")  # noqa: S608
+            params += inner_params
+    counts: dict[int, tuple[int, int, int]] = {}
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT round_id, COUNT(*), SUM(sampled), SUM(CASE WHEN sampled = 0 THEN exempt ELSE 0 END) "  # noqa: S608
+                f"FROM ({' UNION ALL '.join(parts)}) AS u GROUP BY round_id",
+                params,
+            )
+            counts = {round_id: (n, int(s or 0), int(e or 0)) for round_id, n, s, e in cursor.fetchall()}
+    return [RoundSummary(round=r, totals=CoverageRow(r.area, *counts.get(r.pk, (0, 0, 0))), scope_paths=sorted(scope[r.pk]))
+            for r in rounds]
 
 
 @dataclass
@@ -306,22 +260,22 @@ def round_counts(*, user, round: Round) -> RoundCounts:
 # Who is missing, who is exempt
 
 
-def _live_screening_q(round: Round) -> Exists:
+def live_screening_q(round: Round) -> Exists:
     return Exists(Sample.objects.filter(round=round, person=OuterRef("person"), purpose=SamplePurpose.SCREENING)
                   .exclude(state=SampleState.INVALID))
 
 
-def _exempt_q(round: Round) -> Exists:
+def exempt_q(round: Round) -> Exists:
     return Exists(Exemption.objects.filter(round=round, person=OuterRef("person")))
 
 
 def round_missing(*, user, round: Round, area: Area) -> QuerySet[Residence]:
     """Residents under `area` not yet sampled in `round` and not exempt, by building, unit and door."""
-    paths = _round_paths_under(user, round, area)
+    paths = round_paths_under(user, round, area)
     return (
         expected_residences(round)
         .filter(any_subtree_q(paths, "household__path"))
-        .filter(~_live_screening_q(round), ~_exempt_q(round))
+        .filter(~live_screening_q(round), ~exempt_q(round))
         .select_related("person", "household", "household__parent", "household__parent__parent")
         .prefetch_related(Prefetch("person__vulnerabilities", queryset=Vulnerability.objects.order_by("tag")))
         .order_by("household__path", "person_id")
@@ -330,7 +284,7 @@ def round_missing(*, user, round: Round, area: Area) -> QuerySet[Residence]:
 
 def round_exempt(*, user, round: Round, area: Area) -> QuerySet[Exemption]:
     """Exemptions of people living under `area`, by door."""
-    paths = _round_paths_under(user, round, area)
+    paths = round_paths_under(user, round, area)
     return (
         Exemption.objects.filter(round=round).filter(any_subtree_q(paths, "household_path"))
         .select_related("person", "created_by").order_by("household_path", "person_id")
@@ -348,19 +302,7 @@ def exemption_get(*, user, pk) -> Exemption:
 
 
 # --------------------------------------------------------------------------------------------
-# A building, door by door: the door-to-door list and the round's building map
-
-
-class PersonState(TextChoices):
-    """A person's state in a round, derived from their samples, exemption and re-sample task."""
-
-    MISSING = "missing", gettext_lazy("Not sampled yet")
-    EXEMPT = "exempt", gettext_lazy("Exempt")
-    PENDING = "pending", gettext_lazy("Sampled, waiting for the lab")
-    NEGATIVE = "negative", gettext_lazy("Negative")
-    RESAMPLE = "resample", gettext_lazy("Pool positive: stay home for a single re-sample")
-    RESAMPLED = "resampled", gettext_lazy("Re-sampled, waiting for the lab")
-    POSITIVE = "positive", gettext_lazy("Positive")
+# A building, door by door: each person's state in the round, the round's building map
 
 
 # Which colour a door takes on the round's map: the worst state of its people wins.
@@ -374,7 +316,7 @@ class DoorPerson:
     name: str
     age: int | None
     tags: list[str]
-    state: str
+    state: PersonState
     tube: str = ""
     exemption: str = ""
 
@@ -411,18 +353,18 @@ class Door:
         return bool(pending) and (self.sealed or any(p.immobile or p.state == PersonState.RESAMPLE for p in pending))
 
     @property
-    def status(self) -> str:
+    def status(self) -> DoorStatus:
         if not self.people:
-            return "empty"
+            return DoorStatus.EMPTY
         states = {p.state for p in self.people}
         if states <= {PersonState.NEGATIVE, PersonState.EXEMPT}:
-            return "done"
+            return DoorStatus.DONE
         if states <= {PersonState.NEGATIVE, PersonState.EXEMPT, PersonState.PENDING}:
-            return "pending"  # everyone sampled, results still to come
+            return DoorStatus.PENDING  # everyone sampled, results still to come
         for state in _DOOR_ORDER:
             if state in states:
-                return "partial" if state == PersonState.MISSING and len(states) > 1 else state
-        return "done"
+                return DoorStatus.PARTIAL if state == PersonState.MISSING and len(states) > 1 else DoorStatus(state)
+        return DoorStatus.DONE
 
 
 @dataclass
@@ -448,7 +390,7 @@ def round_building(*, user, round: Round, building: Area, top_down: bool = True)
     building's size."""
     if building.kind != AreaKind.BUILDING:
         raise NotFound
-    in_round = _round_paths_under(user, round, building)
+    in_round = round_paths_under(user, round, building)
     nodes = list(Area.objects.filter(subtree_q(building.path)).exclude(pk=building.pk).order_by("sort_key", "path"))
     units = [n for n in nodes if n.kind == AreaKind.UNIT]
     households = [n for n in nodes if n.kind == AreaKind.HOUSEHOLD]
@@ -457,7 +399,7 @@ def round_building(*, user, round: Round, building: Area, top_down: bool = True)
         .select_related("person").order_by("household_id", "person__birth_date", "person_id")
     )
     person_ids = [r.person_id for r in residences]
-    samples, exempt, open_tasks = _round_states(round, person_ids)
+    samples, exempt, open_tasks = round_person_states(round, person_ids)
     tags: dict[int, list[str]] = defaultdict(list)
     for person_id, tag in Vulnerability.objects.filter(person_id__in=person_ids).order_by("tag").values_list("person_id", "tag"):
         tags[person_id].append(tag)
@@ -479,7 +421,7 @@ def round_building(*, user, round: Round, building: Area, top_down: bool = True)
                     capacity=pooling.capacity, per_household=pooling.per_household)
         for residence in by_household.get(household.pk, []):
             person = residence.person
-            door.people.append(_door_person(person, samples.get(person.pk, {}), exempt.get(person.pk), person.pk in open_tasks,
+            door.people.append(door_person(person, samples.get(person.pk, {}), exempt.get(person.pk), person.pk in open_tasks,
                                             tags.get(person.pk, [])))
         totals[door.status] += 1
         by_parent[household.parent_id][household.floor or 0].append(door)
@@ -490,7 +432,7 @@ def round_building(*, user, round: Round, building: Area, top_down: bool = True)
     return BuildingRound(building=building, stairwells=stairwells, totals=dict(totals))
 
 
-def _round_states(round: Round, person_ids) -> tuple[dict[int, dict[str, tuple]], dict[int, str], set[int]]:
+def round_person_states(round: Round, person_ids) -> tuple[dict[int, dict[str, tuple]], dict[int, str], set[int]]:
     """For these people in the round, in three queries: their live samples ({person: {purpose:
     (state, tube code)}}), their exemption reasons, and who awaits a single re-sample."""
     samples: dict[int, dict[str, tuple]] = defaultdict(dict)
@@ -504,7 +446,7 @@ def _round_states(round: Round, person_ids) -> tuple[dict[int, dict[str, tuple]]
     return samples, exempt, open_tasks
 
 
-def _door_person(person: Person, samples: dict[str, tuple], exemption: str | None, resample_open: bool, tags: list[str]) -> DoorPerson:
+def door_person(person: Person, samples: dict[str, tuple], exemption: str | None, resample_open: bool, tags: list[str]) -> DoorPerson:
     screening = samples.get(SamplePurpose.SCREENING)
     resample = samples.get(SamplePurpose.RESAMPLE)
     tube = ""
@@ -524,18 +466,6 @@ def _door_person(person: Person, samples: dict[str, tuple], exemption: str | Non
         state = PersonState.MISSING
     return DoorPerson(person_id=person.pk, name=person.name, age=person.age, tags=tags, state=state, tube=tube,
                       exemption=exemption or "")
-
-
-def door_to_door_list(*, user, round: Round, building: Area, everyone: bool = False) -> BuildingRound:
-    """The building floor by floor, bottom up, keeping the doors where someone is owed a swab
-    (all of them with `everyone`; else those that need a visit: sealed, immobile, re-sample)."""
-    plan = round_building(user=user, round=round, building=building, top_down=False)
-    for well in plan.stairwells:
-        well.floors = [
-            (floor, kept) for floor, doors in well.floors
-            if (kept := [d for d in doors if d.to_sample and (everyone or d.needs_visit)])
-        ]
-    return plan
 
 
 # --------------------------------------------------------------------------------------------
@@ -597,7 +527,7 @@ def call_down_plan(*, user, round: Round, point: SamplingPoint, now: dt.datetime
     """Waves of stairwells for a point, sized so the queue stays under its cap and timed from the
     desks' throughput (measured over the last half hour once sampling has started). Stairwells
     already called are shown with what is left of them; sealed ones go to the door-to-door list."""
-    _require_area(user, point.compound)
+    require_area(user, point.compound)
     now = now or timezone.now()
     scope = round_scope_paths(round)
     stairwells = [s for s in _served_stairwells(point) if is_within(s.path, scope)]
@@ -661,468 +591,8 @@ def _missing_by_stairwell(round: Round, stairwells: list[Area]) -> dict[int, int
         return {}
     rows = (
         expected_residences(round).filter(any_subtree_q([s.path for s in stairwells], "household__path"))
-        .filter(~_live_screening_q(round), ~_exempt_q(round))
+        .filter(~live_screening_q(round), ~exempt_q(round))
         .values("household__parent_id").annotate(n=Count("id"))
     )
     return {row["household__parent_id"]: row["n"] for row in rows}
 
-
-# --------------------------------------------------------------------------------------------
-# Tubes, boxes, positives
-
-
-def tubes_visible(*, user, perm: str = Perm.TESTING_VIEW) -> QuerySet[Tube]:
-    return Tube.objects.filter(any_subtree_q(scope_paths(user, perm), "area_path"))
-
-
-def round_tubes(*, user, round: Round, status: str = "", result: str = "") -> QuerySet[Tube]:
-    queryset = tubes_visible(user=user).filter(round=round).select_related("point", "box")
-    if status:
-        queryset = queryset.filter(status=status)
-    if result:
-        queryset = queryset.filter(result=result)
-    return queryset.order_by("-opened_at", "-id")
-
-
-def tube_get(*, user, code: str, perm: str = Perm.TESTING_VIEW) -> Tube:
-    try:
-        return tubes_visible(user=user, perm=perm).select_related("round", "point", "box").get(code=code)
-    except Tube.DoesNotExist:
-        raise NotFound from None
-
-
-def tube_samples(*, user, tube: Tube) -> QuerySet[Sample]:
-    """The people in a tube (for those who may see the ledger where the tube was filled)."""
-    if not can(user, Perm.TESTING_VIEW, tube.area_path):
-        raise NotFound
-    return Sample.objects.filter(tube=tube).select_related("person", "household").order_by("scanned_at", "pk")
-
-
-def boxes_visible(*, user, perm: str = Perm.TESTING_VIEW) -> QuerySet[Box]:
-    return Box.objects.filter(any_subtree_q(scope_paths(user, perm), "area_path")).select_related("point", "round")
-
-
-def round_boxes(*, user, round: Round, perm: str = Perm.TESTING_VIEW) -> QuerySet[Box]:
-    return (boxes_visible(user=user, perm=perm).filter(round=round)
-            .annotate(tubes_in=Count("tubes")).prefetch_related("events").order_by("-created_at", "-id"))
-
-
-def box_get(*, user, code: str = "", pk=None, perm: str = Perm.TESTING_VIEW) -> Box:
-    try:
-        queryset = boxes_visible(user=user, perm=perm)
-        return queryset.get(pk=pk) if pk is not None else queryset.get(code=code)
-    except (Box.DoesNotExist, ValueError, TypeError):
-        raise NotFound from None
-
-
-def box_tubes(*, box: Box) -> QuerySet[Tube]:
-    return Tube.objects.filter(box=box).order_by("boxed_at", "id")
-
-
-def lab_boxes(*, user, status: str = "") -> QuerySet[Box]:
-    """Boxes a lab may receive (or has received), newest first, with their tube counts."""
-    queryset = boxes_visible(user=user, perm=Perm.TESTING_LAB).exclude(status=Box.Status.PACKING)
-    if status:
-        queryset = queryset.filter(status=status)
-    return queryset.annotate(
-        tubes_in=Count("tubes"), tubes_resulted=Count("tubes", filter=~Q(tubes__result=ResultKind.PENDING))
-    ).order_by("-created_at", "-id")
-
-
-@dataclass
-class PositiveTube:
-    tube: Tube
-    people: list[dict]
-
-
-def round_positives(*, user, round: Round) -> list[PositiveTube]:
-    """Positive tubes of the round with each person's re-sample state and their doors' risk status."""
-    paths = scope_paths(user, Perm.TESTING_VIEW)
-    # A tube is shown where it was filled, and to the leaders of the doors of the people in it.
-    holds_ours = Exists(Sample.objects.filter(tube=OuterRef("pk")).filter(any_subtree_q(paths, "household_path")))
-    tubes = list(Tube.objects.filter(round=round, result=ResultKind.POSITIVE)
-                 .filter(any_subtree_q(paths, "area_path") | Q(holds_ours))
-                 .select_related("point").order_by("-id"))
-    samples = list(Sample.objects.filter(tube__in=tubes).select_related("person").order_by("household_path", "person_id"))
-    ledger = scope_paths(user, Perm.LEDGER_VIEW)
-    person_ids = [s.person_id for s in samples]
-    tasks = {t.person_id: t for t in ResampleTask.objects.filter(round=round, person_id__in=person_ids)
-             .select_related("resample__tube").order_by("id")}
-    labels = door_labels(household_ids={s.household_id for s in samples if s.household_id})
-    rules = RoundRules(round)
-    rules.load_risks([s.household_path for s in samples])
-    by_tube = defaultdict(list)
-    for sample in samples:
-        task = tasks.get(sample.person_id)
-        if not (sample.household_path and is_within(sample.household_path, ledger)):
-            # Someone from a door the user does not look after: counted, not named.
-            sample.person.name = mask_name(sample.person.name)
-            sample.household_id = None
-        by_tube[sample.tube_id].append({
-            "sample": sample, "person": sample.person, "door": labels.get(sample.household_id, ""),
-            "household_id": sample.household_id, "task": task,
-            "resample_state": task.resample.state if task and task.resample else "",
-            "risk": rules.effective_risk(sample.household_path) if sample.household_path else "",
-        })
-    return [PositiveTube(tube=t, people=by_tube.get(t.pk, [])) for t in tubes]
-
-
-def resample_tasks(*, user, round: Round, status: str = ResampleTask.Status.OPEN) -> QuerySet[ResampleTask]:
-    paths = visible_paths(user=user, round=round)
-    queryset = ResampleTask.objects.filter(round=round).filter(any_subtree_q(paths, "household_path"))
-    if status:
-        queryset = queryset.filter(status=status)
-    return queryset.select_related("person", "household", "pool_sample__tube").order_by("household_path", "id")
-
-
-# --------------------------------------------------------------------------------------------
-# A person's and a household's testing
-
-
-def person_samples(*, user, person: Person) -> QuerySet[Sample]:
-    """The person's samples taken while they lived where the user may read the ledger (someone who
-    moved away shows their swabs from here, not those from their new home), newest round first."""
-    return (Sample.objects.filter(person=person).filter(any_subtree_q(scope_paths(user, Perm.LEDGER_VIEW), "household_path"))
-            .select_related("round", "tube", "point").order_by("-round__date", "-scanned_at"))
-
-
-def household_testing(*, user, household: Area, round: Round) -> list[DoorPerson]:
-    """Each resident's state in the round (the household page)."""
-    if not can(user, Perm.LEDGER_VIEW, household.path):
-        raise NotFound
-    residences = list(expected_residences(round).filter(household=household).select_related("person"))
-    ids = [r.person_id for r in residences]
-    samples, exempt, tasks = _round_states(round, ids)
-    return [_door_person(r.person, samples.get(r.person_id, {}), exempt.get(r.person_id), r.person_id in tasks, [])
-            for r in residences]
-
-
-# --------------------------------------------------------------------------------------------
-# Antigen self-tests and follow-ups
-
-
-def antigen_reports(*, user, area: Area) -> QuerySet[AntigenReport]:
-    if not can(user, Perm.LEDGER_VIEW, area.path):
-        raise NotFound
-    return (AntigenReport.objects.filter(subtree_q(area.path, "household__path"))
-            .select_related("household", "person", "reported_by").order_by("-taken_at", "-id"))
-
-
-def follow_ups(*, user, status: str = FollowUp.Status.OPEN) -> QuerySet[FollowUp]:
-    queryset = FollowUp.objects.filter(any_subtree_q(scope_paths(user, Perm.FOLLOWUP_MANAGE), "household_path"))
-    if status:
-        queryset = queryset.filter(status=status)
-    return queryset.select_related("household", "person", "antigen_report", "sample__tube").order_by("-created_at", "-id")
-
-
-def follow_up_get(*, user, pk) -> FollowUp:
-    try:
-        return follow_ups(user=user, status="").get(pk=pk)
-    except (FollowUp.DoesNotExist, ValueError, TypeError):
-        raise NotFound from None
-
-
-
-# --------------------------------------------------------------------------------------------
-# The staff pages of a round: the rounds list, pooling rules, area pickers, re-samples by building
-
-
-@dataclass
-class RoundSummary:
-    round: Round
-    totals: CoverageRow
-    # The round's areas (all of them, not only the user's part): to tell which rounds touch an area.
-    scope_paths: list[str]
-
-
-def round_summaries(*, user, limit: int = 20, area: Area | None = None) -> list[RoundSummary]:
-    """The newest rounds the user sees (those testing some of `area`, if given), each with its
-    coverage of the user's part: three queries whatever the number of rounds (the coverage of every
-    round is one UNION ALL)."""
-    rounds = rounds_visible(user=user)
-    if area is not None:
-        tests_area = RoundArea.objects.filter(round=OuterRef("pk")).filter(
-            subtree_q(area.path, "area__path") | Q(area__path__in=[*ancestor_paths(area.path), area.path]))
-        rounds = rounds.filter(Exists(tests_area))
-    rounds = list(rounds.order_by("-date", "-id")[:limit])
-    if not rounds:
-        return []
-    scope: dict[int, list[str]] = defaultdict(list)
-    for round_id, path in RoundArea.objects.filter(round__in=rounds).values_list("round_id", "area__path"):
-        scope[round_id].append(path)
-    user_paths = scope_paths(user, Perm.TESTING_VIEW)
-    parts, params = [], []
-    for round in rounds:
-        paths = intersect_paths(scope[round.pk], user_paths)
-        if paths:
-            inner, inner_params = _resident_flags_sql(round, paths, 0)
-            parts.append(f"SELECT {int(round.pk)} AS round_id, sampled, exempt FROM ({inner}) AS t{int(round.pk)}")  # noqa: S608
-            params += inner_params
-    counts: dict[int, tuple[int, int, int]] = {}
-    if parts:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT round_id, COUNT(*), SUM(sampled), SUM(CASE WHEN sampled = 0 THEN exempt ELSE 0 END) "  # noqa: S608
-                f"FROM ({' UNION ALL '.join(parts)}) AS u GROUP BY round_id",
-                params,
-            )
-            counts = {round_id: (n, int(s or 0), int(e or 0)) for round_id, n, s, e in cursor.fetchall()}
-    return [RoundSummary(round=r, totals=CoverageRow(r.area, *counts.get(r.pk, (0, 0, 0))), scope_paths=sorted(scope[r.pk]))
-            for r in rounds]
-
-
-def round_pooling_rules(*, round: Round) -> list[PoolingRule]:
-    """The round's pooling rules: by risk status first (most severe first), then those set for an
-    area, by path."""
-    rules = list(PoolingRule.objects.filter(round=round).select_related("area"))
-    return sorted(rules, key=lambda r: (1, r.area.path, 0) if r.area_id else (0, "", -RISK_SEVERITY[RiskStatus(r.risk_status)]))
-
-
-def round_areas_of_kind(
-    *, user, round: Round, kinds: list[str], perm: str = Perm.TESTING_VIEW, above: bool = False, limit: int = 2000
-) -> list[Area]:
-    """Areas of these kinds inside the round's areas (and, with `above`, their ancestors: the compound
-    of a tested building) where the user holds `perm`, by path: the pickers of the round's page."""
-    roots = scope_paths(user, perm)
-    scope = round_scope_paths(round)
-    if not roots or not scope:
-        return []
-    where = any_subtree_q(scope)
-    if above:
-        where |= Q(path__in={a for path in scope for a in ancestor_paths(path)})
-    return list(Area.objects.filter(where).filter(any_subtree_q(roots)).filter(kind__in=kinds)
-                .select_related("parent").order_by("path")[:limit])
-
-
-@dataclass
-class BuildingTasks:
-    building: Area | None
-    tasks: list[ResampleTask]
-
-
-def resample_tasks_by_building(*, user, round: Round) -> list[BuildingTasks]:
-    """The open re-sample tasks the user sees, grouped by building (two queries after the scope)."""
-    tasks = list(resample_tasks(user=user, round=round))
-    prefixes = {p for t in tasks if t.household_path for p in ancestor_paths(t.household_path)}
-    buildings = {b.path: b for b in Area.objects.filter(path__in=prefixes, kind=AreaKind.BUILDING)} if prefixes else {}
-    grouped: dict[str, BuildingTasks] = {}
-    for task in tasks:
-        path = next((p for p in ancestor_paths(task.household_path or "") if p in buildings), "")
-        grouped.setdefault(path, BuildingTasks(building=buildings.get(path), tasks=[])).tasks.append(task)
-    return [grouped[path] for path in sorted(grouped)]
-
-
-# --------------------------------------------------------------------------------------------
-# The transport, lab, antigen and notices pages
-
-
-def round_boxes_trail(*, user, round: Round, perm: str = Perm.TESTING_VIEW) -> QuerySet[Box]:
-    """The round's boxes with their tube counts and hand-offs (who and when), in three queries."""
-    events = BoxEvent.objects.select_related("by").order_by("at", "id")
-    return round_boxes(user=user, round=round, perm=perm).prefetch_related(None).prefetch_related(
-        Prefetch("events", queryset=events))
-
-
-def box_events(*, box: Box) -> QuerySet[BoxEvent]:
-    """A box's hand-offs, oldest first, with who did each."""
-    return BoxEvent.objects.filter(box=box).select_related("by").order_by("at", "id")
-
-
-def result_uploads(*, user, limit: int = 20) -> QuerySet[ResultUpload]:
-    """The lab files this user uploaded, newest first (an upload belongs to no area: only its uploader reads it)."""
-    if not scope_paths(user, Perm.TESTING_LAB):
-        return ResultUpload.objects.none()
-    return ResultUpload.objects.filter(uploaded_by=user).order_by("-uploaded_at", "-id")[:limit]
-
-
-def result_upload_get(*, user, pk) -> ResultUpload:
-    if not scope_paths(user, Perm.TESTING_LAB):
-        raise NotFound
-    try:
-        return ResultUpload.objects.get(pk=pk, uploaded_by=user)
-    except (ResultUpload.DoesNotExist, ValueError, TypeError):
-        raise NotFound from None
-
-
-def lab_mapping_names(*, user) -> list[str]:
-    """Names of the saved lab column mappings (labs' names), for a lab user to pick from."""
-    if not scope_paths(user, Perm.TESTING_LAB):
-        return []
-    return list(LabMapping.objects.order_by("name").values_list("name", flat=True))
-
-
-def household_open_rounds(*, user, household: Area) -> list[Round]:
-    """The open rounds whose areas include this household (its page shows each resident's state in them)."""
-    if not can(user, Perm.LEDGER_VIEW, household.path):
-        raise NotFound
-    paths = [*ancestor_paths(household.path), household.path]
-    ids = RoundArea.objects.filter(area__path__in=paths, round__status=RoundStatus.OPEN).values("round_id")
-    return list(Round.objects.filter(pk__in=ids).order_by("-date", "-id"))
-
-
-def antigen_households(*, user) -> list[Area]:
-    """The households the user reports antigen results for by a grant on the door itself (a resident)."""
-    paths = scope_paths(user, Perm.ANTIGEN_REPORT)
-    households = Area.objects.filter(path__in=paths, kind=AreaKind.HOUSEHOLD).select_related("parent", "parent__parent")
-    return sorted(households, key=lambda h: h.path)
-
-
-_DIGITS = re.compile(r"\d+")
-
-
-def antigen_household_find(*, user, query: str, limit: int = 20) -> list[Area]:
-    """Doors under the user's antigen scope matching '1-2-501', '1号楼2单元501', '3号楼101' or '501'."""
-    numbers = _DIGITS.findall(query or "")
-    if not numbers or len(numbers) > 3:
-        return []
-    queryset = (Area.objects.filter(kind=AreaKind.HOUSEHOLD, door=numbers[-1])
-                .filter(any_subtree_q(scope_paths(user, Perm.ANTIGEN_REPORT), "path")))
-    if len(numbers) >= 2:
-        building = numbers[0]
-        buildings = [f"{building}号楼", f"{building}栋", f"{building}幢", f"{building}号", building, f"Building {building}"]
-        if len(numbers) == 3:
-            unit = numbers[1]
-            queryset = queryset.filter(parent__name__in=[f"{unit}单元", f"Unit {unit}", unit],
-                                       parent__parent__name__in=buildings)
-        else:
-            queryset = queryset.filter(Q(parent__name__in=buildings, parent__kind=AreaKind.BUILDING)
-                                       | Q(parent__parent__name__in=buildings))
-    return list(queryset.select_related("parent", "parent__parent").order_by("path")[:limit])
-
-
-
-# --------------------------------------------------------------------------------------------
-# A tube and its people (the JSON API's tube page)
-
-
-@dataclass
-class TubePerson:
-    sample_id: str
-    person_id: int
-    name: str
-    door: str
-    purpose: str
-    state: str
-    scanned_at: dt.datetime
-    out_of_scope: bool
-
-
-def tube_with_people(*, user, code: str) -> tuple[Tube, list[TubePerson]]:
-    """A tube by its code and who is in it. Names and doors are shown where the user may read the
-    household's ledger and masked elsewhere; a lab sees the tube alone, never its people."""
-    try:
-        tube = tube_get(user=user, code=code)
-    except NotFound:
-        return tube_get(user=user, code=code, perm=Perm.TESTING_LAB), []
-    samples = list(tube_samples(user=user, tube=tube))
-    ledger = scope_paths(user, Perm.LEDGER_VIEW)
-    labels = door_labels(household_ids={s.household_id for s in samples if s.household_id})
-    people = []
-    for sample in samples:
-        visible = bool(sample.household_path) and is_within(sample.household_path, ledger)
-        people.append(TubePerson(
-            sample_id=str(sample.pk), person_id=sample.person_id,
-            name=sample.person.name if visible else mask_name(sample.person.name),
-            door=labels.get(sample.household_id, "") if visible else "", purpose=sample.purpose, state=sample.state,
-            scanned_at=sample.scanned_at, out_of_scope=sample.out_of_scope,
-        ))
-    return tube, people
-
-
-# --------------------------------------------------------------------------------------------
-# Capture: the buildings of the door-to-door list, and finding a person at the desk
-
-
-@dataclass
-class BuildingOwed:
-    """A building where the user registers door to door, with who is owed a swab there."""
-
-    building: Area
-    doors: int = 0  # doors where someone is missing or waits for a re-sample
-    people: int = 0
-    visit_doors: int = 0  # of those, the doors of the door-to-door list (sealed, immobile, re-sample)
-    visit_people: int = 0
-    resample: int = 0  # people waiting for their single-tube re-sample
-
-
-def door_to_door_buildings(*, user, round: Round) -> list[BuildingOwed]:
-    """Every building of the round where the user may register samples, each with the doors and
-    people owed a swab, counted exactly as `door_to_door_list` counts them, in a fixed number of queries
-    whatever the number of buildings."""
-    paths = intersect_paths(round_scope_paths(round), scope_paths(user, Perm.TESTING_SAMPLE))
-    if not paths:
-        return []
-    buildings = sorted(Area.objects.filter(any_subtree_q(paths), kind=AreaKind.BUILDING),
-                       key=lambda b: (b.path[:-SEGMENT_WIDTH], b.sort_key, b.path))
-    if not buildings:
-        return []
-    rows = {b.path: BuildingOwed(building=b) for b in buildings}
-    building_depths = sorted({len(b.path) for b in buildings})
-    residents = expected_residences(round).filter(any_subtree_q(paths, "household__path"))
-    residences = list(residents.select_related("person", "household").only(
-        "household__path", "person__name", "person__birth_date").order_by("household_id", "person_id"))
-    person_ids = residents.values("person_id")
-    samples, exempt, open_tasks = _round_states(round, person_ids)
-    immobile = set(Vulnerability.objects.filter(person_id__in=person_ids, tag=VulnerabilityTag.MOBILITY_IMPAIRED)
-                   .values_list("person_id", flat=True))
-    rules = RoundRules(round)
-    rules.load_risks_under(paths)
-    doors: dict[int, tuple[BuildingOwed, Door]] = {}
-    for residence in residences:
-        home = residence.household.path
-        building = next((rows[home[:depth]] for depth in building_depths if home[:depth] in rows), None)
-        if building is None:
-            continue
-        if residence.household_id not in doors:
-            doors[residence.household_id] = (building, Door(household=residence.household, label="",
-                                                            risk=rules.effective_risk(home), capacity=0, per_household=False))
-        door = doors[residence.household_id][1]
-        person = residence.person
-        tags = [VulnerabilityTag.MOBILITY_IMPAIRED] if person.pk in immobile else []
-        door.people.append(_door_person(person, samples.get(person.pk, {}), exempt.get(person.pk), person.pk in open_tasks, tags))
-    for row, door in doors.values():
-        owed = door.to_sample
-        if not owed:
-            continue
-        row.doors += 1
-        row.people += len(owed)
-        row.resample += sum(1 for p in owed if p.state == PersonState.RESAMPLE)
-        if door.needs_visit:
-            row.visit_doors += 1
-            row.visit_people += len(owed)
-    return list(rows.values())
-
-
-@dataclass
-class FoundPerson:
-    """A person found at the desk or at the door, with their state in the round."""
-
-    person: Person
-    door: str
-    state: str
-    tube: str
-    in_round: bool  # lives inside the round's areas (others are stored and flagged)
-
-
-def capture_person_search(*, user, round: Round, query: str, limit: int = 10) -> tuple[str, list[FoundPerson]]:
-    """People the user may register in `round`, found by ID number, name or door as the search page
-    finds them, with their state in the round, in a fixed number of queries."""
-    kind, found = person_search(user=user, query=query, limit=limit)
-    people = list(found)
-    if not people:
-        return kind, []
-    sample_paths = scope_paths(user, Perm.TESTING_SAMPLE)
-    homes = {person_id: (household_id, path) for person_id, household_id, path in Residence.objects.filter(
-        person__in=people, is_current=True).values_list("person_id", "household_id", "household__path")}
-    people = [p for p in people if p.pk in homes and is_within(homes[p.pk][1], sample_paths)]
-    ids = [p.pk for p in people]
-    samples, exempt, open_tasks = _round_states(round, ids)
-    labels = door_labels(household_ids={homes[pk][0] for pk in ids})
-    round_paths = round_scope_paths(round)
-    results = []
-    for person in people:
-        state = _door_person(person, samples.get(person.pk, {}), exempt.get(person.pk), person.pk in open_tasks, [])
-        household_id, path = homes[person.pk]
-        results.append(FoundPerson(person=person, door=labels.get(household_id, ""), state=state.state, tube=state.tube,
-                                   in_round=is_within(path, round_paths)))
-    return kind, results

@@ -20,9 +20,10 @@ from firstline.common.errors import PermissionDenied
 from firstline.common.text import clean_text
 from firstline.imports.parsing import file_format_of, header_key, read_rows
 from firstline.people.cleaning import parse_date
+from firstline.testing.capture.services import code_shown
+from firstline.testing.lab.services import ResultIn, results_report
 from firstline.testing.models import LabMapping, ResultUpload, TubeResult
-from firstline.testing.results import ResultIn, results_report
-from firstline.testing.scanning import DUPLICATE, REFUSED, STORED, code_shown
+from firstline.testing.states import ResultStatus
 
 LAB_FIELDS = ["tube_code", "result", "reported_at"]
 REQUIRED = ("tube_code", "result")
@@ -143,10 +144,10 @@ def results_upload(
                                              rows=len(items) + len(bad_rows))
         outcomes = results_report(acting_user=acting_user, results=items, source=TubeResult.Source.UPLOAD, upload=upload)
         refused = bad_rows + [{"row": o.row, "tube": o.tube_code, "code": o.code, "message": o.message}
-                              for o in outcomes if o.status == REFUSED]
+                              for o in outcomes if o.status == ResultStatus.REFUSED]
         refused.sort(key=lambda r: r["row"] or 0)
         ResultUpload.objects.filter(pk=upload.pk).update(
-            stored=sum(o.status == STORED for o in outcomes), duplicates=sum(o.status == DUPLICATE for o in outcomes),
+            stored=sum(o.status == ResultStatus.STORED for o in outcomes), duplicates=sum(o.status == ResultStatus.DUPLICATE for o in outcomes),
             refused=len(refused), report=refused)
         if save_as:
             LabMapping.objects.update_or_create(name=save_as, defaults={"mapping": mapping, "created_by": acting_user})

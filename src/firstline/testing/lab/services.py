@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from firstline.accounts.roles import Perm, Role
+from firstline.accounts.roles import Perm
 from firstline.accounts.scope import require_any, scope_paths
 from firstline.areas.models import Area, AreaKind, RiskStatus
 from firstline.areas.services import area_set_risk
@@ -30,12 +30,13 @@ from firstline.common.audit import audit_record
 from firstline.common.errors import PermissionDenied
 from firstline.common.identity import fold
 from firstline.common.paths import SEGMENT_WIDTH, is_within
+from firstline.followups.services import POSITIVE_AUDIENCE, follow_ups_open_for_positives
 from firstline.notices.models import NoticeKind
 from firstline.notices.selectors import recipients_for
 from firstline.notices.services import notice_send
+from firstline.testing.capture.services import CLOCK_SLACK, code_shown, normalise_tube_code
 from firstline.testing.messages import positive_pool_message, positive_single_message
 from firstline.testing.models import (
-    FollowUp,
     ResampleTask,
     ResultKind,
     ResultUpload,
@@ -45,14 +46,7 @@ from firstline.testing.models import (
     Tube,
     TubeResult,
 )
-from firstline.testing.scanning import (
-    CLOCK_SLACK,
-    DUPLICATE,
-    REFUSED,
-    STORED,
-    code_shown,
-    normalise_tube_code,
-)
+from firstline.testing.states import ResultStatus
 
 # What labs write in the result column of their exports.
 RESULT_WORDS = {
@@ -63,8 +57,6 @@ RESULT_WORDS = {
     "invalid": ResultKind.INVALID, "inv": ResultKind.INVALID, "无效": ResultKind.INVALID, "重采": ResultKind.INVALID,
     "需重采": ResultKind.INVALID, "resample": ResultKind.INVALID, "re-sample": ResultKind.INVALID,
 }
-# Notices of positives go to the leaders of the doors and to the community's staff.
-POSITIVE_AUDIENCE = [Role.BUILDING_LEADER, Role.COMMUNITY_STAFF]
 
 
 def result_kind(raw) -> str:
@@ -88,7 +80,7 @@ class ResultIn:
 @dataclass
 class ResultOutcome:
     tube_code: str
-    status: str
+    status: ResultStatus
     result: str = ""
     code: str = ""
     message: str = ""
@@ -117,21 +109,21 @@ class _Report:
         outcomes: list[ResultOutcome] = []
         clean: list[tuple[int, str, str, ResultIn]] = []
         for item in results:
-            outcome = ResultOutcome(tube_code=code_shown(item.tube_code), status=STORED, row=item.row)
+            outcome = ResultOutcome(tube_code=code_shown(item.tube_code), status=ResultStatus.STORED, row=item.row)
             outcomes.append(outcome)
             try:
                 code = normalise_tube_code(item.tube_code)
                 kind = result_kind(item.result)
             except ValidationError as exc:
-                outcome.status, outcome.code, outcome.message = REFUSED, "invalid", exc.messages[0]
+                outcome.status, outcome.code, outcome.message = ResultStatus.REFUSED, "invalid", exc.messages[0]
                 continue
             if item.reported_at is not None and item.reported_at > self.now + CLOCK_SLACK:
-                outcome.status, outcome.code, outcome.message = REFUSED, "invalid", _(
+                outcome.status, outcome.code, outcome.message = ResultStatus.REFUSED, "invalid", _(
                     "The result is dated %(at)s, later than now: check the lab system's clock.") % {
                     "at": timezone.localtime(item.reported_at).strftime("%Y-%m-%d %H:%M")}
                 continue
             if item.source_ref and len(item.source_ref) > 200:
-                outcome.status, outcome.code, outcome.message = REFUSED, "invalid", _(
+                outcome.status, outcome.code, outcome.message = ResultStatus.REFUSED, "invalid", _(
                     "The reference is longer than 200 characters.")
                 continue
             outcome.tube_code, outcome.result = code, kind
@@ -147,17 +139,17 @@ class _Report:
             outcome = outcomes[index]
             tube = tubes.get(code)
             if tube is None or not is_within(tube.area_path, self.lab_paths):
-                outcome.status, outcome.code = REFUSED, "tube_unknown"
+                outcome.status, outcome.code = ResultStatus.REFUSED, "tube_unknown"
                 outcome.message = _("No tube %(tube)s is known to this lab.") % {"tube": code}
             elif tube.received_at is None:
-                outcome.status, outcome.code = REFUSED, "not_received"
+                outcome.status, outcome.code = ResultStatus.REFUSED, "not_received"
                 outcome.message = _("Tube %(tube)s has not been received at the lab: receive its box first.") % {"tube": code}
             elif tube.pk in earlier:
                 before = earlier[tube.pk]
                 if before.result == kind:
-                    outcome.status = DUPLICATE
+                    outcome.status = ResultStatus.DUPLICATE
                 else:
-                    outcome.status, outcome.code = REFUSED, "result_conflict"
+                    outcome.status, outcome.code = ResultStatus.REFUSED, "result_conflict"
                     outcome.message = _(
                         "Tube %(tube)s was already reported %(result)s (%(source)s, %(when)s). A result is never "
                         "overwritten; re-sample the people instead.") % {
@@ -186,8 +178,8 @@ class _Report:
                          area_path=_common_path([t.area_path for t in tubes.values()]),
                          changes={"source": self.source, "upload": self.upload.pk if self.upload else None,
                                   **{k: len(v) for k, v in by_kind.items()},
-                                  "duplicates": sum(o.status == DUPLICATE for o in outcomes),
-                                  "refused": sum(o.status == REFUSED for o in outcomes)})
+                                  "duplicates": sum(o.status == ResultStatus.DUPLICATE for o in outcomes),
+                                  "refused": sum(o.status == ResultStatus.REFUSED for o in outcomes)})
         return outcomes
 
     def _negative(self, tubes: list[Tube]) -> None:
@@ -207,11 +199,7 @@ class _Report:
             return
         Sample.objects.filter(tube__in=tubes, state=SampleState.PENDING).update(state=SampleState.POSITIVE)
         samples = list(Sample.objects.filter(tube__in=tubes, state=SampleState.POSITIVE).select_related("round", "tube"))
-        FollowUp.objects.bulk_create([
-            FollowUp(household_id=s.household_id, household_path=s.household_path, person_id=s.person_id,
-                     reason=FollowUp.Reason.POSITIVE, sample=s)
-            for s in samples if s.household_id
-        ])
+        follow_ups_open_for_positives(samples=[s for s in samples if s.household_id])
         for sample in samples:
             title, body = positive_single_message(round=sample.round, tube_code=sample.tube.code, household_id=sample.household_id)
             self._notify(sample.tube, [sample.household_path], NoticeKind.POSITIVE, title, body)

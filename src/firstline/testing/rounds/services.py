@@ -1,10 +1,11 @@
-"""Writes for mass testing: rounds and their scope, pooling rules, sampling points, exemptions and
-call-downs. Scan registration lives in `scanning`, boxes in `transport`, lab results in `results`,
-antigen self-tests and follow-ups in `antigen`.
+"""Writes for rounds: a round and its scope (planned → open → closed; closing records who it
+expected), its pooling rules, and the sampling points of compounds.
 
 Each function takes `acting_user`, checks the right on the area it touches, writes in one
 transaction and records an audit row.
 """
+
+
 
 import datetime as dt
 
@@ -13,23 +14,16 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from firstline.accounts.roles import Perm, Role
+from firstline.accounts.roles import Perm
 from firstline.accounts.scope import require
 from firstline.areas.models import Area, AreaKind, RiskStatus
 from firstline.common.audit import audit_record
 from firstline.common.errors import Conflict
 from firstline.common.paths import collapse_paths, is_within, subtree_sql
 from firstline.common.text import clean_text
-from firstline.notices.models import NoticeKind
-from firstline.notices.selectors import recipients_for
-from firstline.notices.services import notice_send
-from firstline.people.models import Person, Residence
-from firstline.testing.messages import call_down_message
+from firstline.people.models import Residence
 from firstline.testing.models import (
     TUBE_CAPACITIES,
-    CallDown,
-    Exemption,
-    ExemptionReason,
     PoolingRule,
     Round,
     RoundArea,
@@ -37,7 +31,7 @@ from firstline.testing.models import (
     RoundStatus,
     SamplingPoint,
 )
-from firstline.testing.rules import DEFAULT_RULES
+from firstline.testing.rounds.rules import DEFAULT_RULES
 
 
 def _check_window(values: dict) -> None:
@@ -292,7 +286,7 @@ def _clean_point(values: dict) -> dict:
     return clean
 
 
-def _check_served(compound: Area, serves: list[Area], *, field: str = "serves") -> None:
+def check_served(compound: Area, serves: list[Area], *, field: str = "serves") -> None:
     """Each area is a building or a unit of the compound (a point serves them; a call-down calls them)."""
     for area in serves:
         if area.kind not in (AreaKind.BUILDING, AreaKind.UNIT) or not is_within(area.path, [compound.path]):
@@ -306,7 +300,7 @@ def sampling_point_create(*, acting_user, compound: Area, values: dict, serves: 
     if compound.kind != AreaKind.COMPOUND:
         raise ValidationError({"compound": _("A sampling point belongs to a compound.")})
     clean = _clean_point({"name": "", **values})
-    _check_served(compound, serves or [])
+    check_served(compound, serves or [])
     try:
         with transaction.atomic():
             point = SamplingPoint.objects.create(compound=compound, **clean)
@@ -338,7 +332,7 @@ def sampling_point_update(
         except IntegrityError:
             raise ValidationError({"name": _("%(name)s already exists here.") % {"name": clean["name"]}}) from None
     if serves is not None:
-        _check_served(point.compound, serves)
+        check_served(point.compound, serves)
         before = sorted(point.serves.values_list("pk", flat=True))
         if before != sorted(a.pk for a in serves):
             point.serves.set(serves)
@@ -348,84 +342,3 @@ def sampling_point_update(
                      changes=changes)
     return point
 
-
-def _current_home(person: Person) -> Area | None:
-    residence = Residence.objects.filter(person=person, is_current=True).select_related("household").first()
-    return residence.household if residence else None
-
-
-@transaction.atomic
-def exemption_set(*, acting_user, round: Round, person: Person, reason: str, note: str = "") -> Exemption:
-    """Say why a person is not sampled in this round (away, in hospital, an infant, tested elsewhere)."""
-    home = _current_home(person)
-    if home is None:
-        raise ValidationError(_("%(name)s has no current household.") % {"name": person.name})
-    require(acting_user, Perm.TESTING_EXEMPT, home.path)
-    if reason not in ExemptionReason.values:
-        raise ValidationError({"reason": _("Choose a reason.")})
-    note = clean_text(note, field="note", max_length=200)
-    if reason == ExemptionReason.OTHER and not note:
-        raise ValidationError({"note": _("Say what the other reason is.")})
-    if round.status == RoundStatus.CLOSED:
-        raise Conflict(_("The round is closed."), code="round_closed")
-    if not is_within(home.path, list(RoundArea.objects.filter(round=round).values_list("area__path", flat=True))):
-        raise ValidationError(_("%(name)s does not live in the areas of %(round)s.") % {"name": person.name, "round": round.name})
-    existing = Exemption.objects.filter(round=round, person=person).first()
-    if existing:
-        old = (existing.reason, existing.note)
-        Exemption.objects.filter(pk=existing.pk).update(reason=reason, note=note, household_path=home.path)
-        existing.refresh_from_db()
-        if old != (reason, note):
-            audit_record(actor=acting_user, action="testing.exemption.update", target=existing, area_path=home.path,
-                         changes={"reason": (old[0], reason), "note": (old[1], note), "person": person.pk})
-        return existing
-    try:
-        with transaction.atomic():
-            exemption = Exemption.objects.create(round=round, person=person, reason=reason, note=note,
-                                                 household_path=home.path, created_by=acting_user)
-    except IntegrityError:  # recorded by someone else a moment ago
-        return Exemption.objects.get(round=round, person=person)
-    audit_record(actor=acting_user, action="testing.exemption.create", target=exemption, area_path=home.path,
-                 changes={"reason": reason, "person": person.pk})
-    return exemption
-
-
-@transaction.atomic
-def exemption_remove(*, acting_user, exemption: Exemption) -> None:
-    require(acting_user, Perm.TESTING_EXEMPT, exemption.household_path)
-    if Round.objects.filter(pk=exemption.round_id, status=RoundStatus.CLOSED).exists():
-        raise Conflict(_("The round is closed."), code="round_closed")
-    if Exemption.objects.filter(pk=exemption.pk).delete()[0]:
-        audit_record(actor=acting_user, action="testing.exemption.remove", target_type="testing.exemption",
-                     target_id=exemption.pk, area_path=exemption.household_path,
-                     changes={"person": exemption.person_id, "reason": exemption.reason})
-
-
-@transaction.atomic
-def call_down_issue(
-    *, acting_user, round: Round, point: SamplingPoint, stairwells: list[Area], people_expected: int = 0
-) -> CallDown:
-    """Call a wave of stairwells down to a point: the message to read out or paste into the building
-    groups is written, kept, and sent to the building and unit leaders of those stairwells."""
-    require(acting_user, Perm.TESTING_MANAGE, point.compound.path)
-    if round.status != RoundStatus.OPEN:
-        raise Conflict(_("Call-downs are for an open round."), code="round_not_open")
-    if not stairwells:
-        raise ValidationError({"stairwells": _("Choose at least one building or unit.")})
-    _check_served(point.compound, stairwells, field="stairwells")
-    tested = list(RoundArea.objects.filter(round=round).values_list("area__path", flat=True))
-    for area in stairwells:
-        if not is_within(area.path, tested):
-            raise ValidationError({"stairwells": _("%(name)s is not tested in %(round)s.") % {"name": area.name, "round": round.name}})
-    message = call_down_message(point=point, stairwells=stairwells)
-    call = CallDown.objects.create(round=round, point=point, message=message, people_expected=max(0, int(people_expected)),
-                                   called_by=acting_user, called_at=timezone.now())
-    call.stairwells.set(stairwells)
-    notice_send(
-        acting_user=acting_user, area=point.compound, kind=NoticeKind.CALL_DOWN, title=message.split("\n")[0][:200],
-        body=message, recipient_ids=recipients_for(paths=[a.path for a in stairwells], roles=[Role.BUILDING_LEADER]),
-        ref=f"testing.calldown:{call.pk}",
-    )
-    audit_record(actor=acting_user, action="testing.calldown", target=call, area_path=point.compound.path,
-                 changes={"stairwells": [a.pk for a in stairwells], "people": call.people_expected})
-    return call

@@ -2,7 +2,7 @@
 
 Every hand-off is scanned with who and when. A box is packed only when the tubes scanned into it
 match the count made by hand; the lab receives it by count, or tube by tube, and any tube that did
-not arrive is named. A tube the lab never received cannot be given a result (see `results`).
+not arrive is named. A tube the lab never received cannot be given a result (see `testing.lab.services`).
 """
 
 from dataclasses import dataclass, field
@@ -19,8 +19,8 @@ from firstline.common.audit import audit_record
 from firstline.common.errors import Conflict
 from firstline.common.paths import is_within
 from firstline.common.text import clean_text
+from firstline.testing.capture.services import code_shown, normalise_tube_code
 from firstline.testing.models import Box, BoxEvent, Round, RoundStatus, SamplingPoint, Tube, TubeStatus
-from firstline.testing.scanning import code_shown, normalise_tube_code
 
 
 def _box_code(raw: str) -> str:

@@ -20,7 +20,7 @@ from firstline.common.paths import ancestor_paths, subtree_q
 from firstline.people import selectors, services
 from firstline.people.cleaning import parse_date
 from firstline.people.models import VulnerabilityTag
-from firstline.testing.selectors import person_samples
+from firstline.testing.capture.selectors import person_samples
 from firstline.web.views.common import breadcrumbs, error_dict, page_for
 from firstline.web.views.households import PERSON_FIELDS, person_form_choices
 
