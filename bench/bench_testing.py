@@ -179,8 +179,8 @@ def generate_history(community, staff):
     from firstline.accounts.roles import Role
     from firstline.areas.models import Area, AreaKind
     from firstline.common.paths import subtree_upper_bound
-    from firstline.testing import services
     from firstline.testing.models import RoundStatus, SamplingPoint
+    from firstline.testing.rounds import services
 
     upper = subtree_upper_bound(community.path)
     now = timezone.now()
@@ -282,8 +282,8 @@ def remove_scratch_rounds() -> None:
 def scratch_round(world: World, what: str):
     from django.utils import timezone
 
-    from firstline.testing import services
     from firstline.testing.models import RoundStatus
+    from firstline.testing.rounds import services
 
     round = services.round_create(acting_user=world.staff, area=world.community, name=f"{SCRATCH} {what}",
                                   date=timezone.localdate())
@@ -415,7 +415,7 @@ def bench_sync(world: World, args, label: str, figures: dict) -> float:
 
 
 def inproc_sync(world: World, round, batches: list[list[dict]]) -> float:
-    from firstline.testing.scanning import ScanIn, scans_record
+    from firstline.testing.capture.services import ScanIn, scans_record
 
     scans = [[ScanIn(**scan) for scan in batch] for batch in batches]
     started = time.perf_counter()
@@ -669,7 +669,7 @@ def bench_coverage(world: World, args, figures: dict) -> None:
     from firstline.accounts.scope import forget_grants
     from firstline.areas.models import Area, AreaKind
     from firstline.common.paths import SEGMENT_WIDTH, subtree_upper_bound
-    from firstline.testing import selectors
+    from firstline.testing.coverage import selectors
 
     staff, current, community = world.staff, world.current, world.community
     building = Area.objects.filter(kind=AreaKind.BUILDING, path__startswith=community.path, has_lift=True).order_by("path").first()
@@ -726,10 +726,10 @@ def bench_positive(world: World, args, figures: dict) -> None:
     from firstline.common.paths import subtree_upper_bound
     from firstline.notices.models import Notice, NoticeDelivery
     from firstline.registration.codes import payload_for
-    from firstline.testing import transport
+    from firstline.testing.capture.services import ScanIn, scans_record
+    from firstline.testing.lab.services import ResultIn, results_report
     from firstline.testing.models import ResampleTask, SamplingPoint
-    from firstline.testing.results import ResultIn, results_report
-    from firstline.testing.scanning import ScanIn, scans_record
+    from firstline.testing.transport import services as transport
 
     current = world.current
     tag = uuid.uuid4().hex[:6].upper()

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "firstline.survey",
     "firstline.imports",
     "firstline.registration",
+    "firstline.followups",
     "firstline.testing",
     "firstline.web",
     "firstline.demo",

@@ -2,9 +2,9 @@
 
 import pytest
 
+from firstline.followups.models import AntigenReport, FollowUp
+from firstline.followups.services import antigen_report
 from firstline.notices.models import NoticeDelivery
-from firstline.testing.antigen import antigen_report
-from firstline.testing.models import AntigenReport, FollowUp
 from tests.conftest import household
 from tests.queries import assert_queries
 

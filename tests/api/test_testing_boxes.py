@@ -2,9 +2,9 @@
 
 import pytest
 
-from firstline.testing import transport
+from firstline.testing.capture.services import scans_record
 from firstline.testing.models import Box, BoxEvent, Tube
-from firstline.testing.scanning import scans_record
+from firstline.testing.transport import services as transport
 from tests.factories.accounts import UserFactory
 from tests.factories.testing import BoxFactory
 from tests.queries import assert_queries

@@ -6,8 +6,8 @@ import pytest
 
 from firstline.areas.models import Area
 from firstline.notices.models import Notice, NoticeDelivery
-from firstline.testing import services
 from firstline.testing.models import CallDown
+from firstline.testing.rounds import services
 from tests.conftest import household
 
 pytestmark = pytest.mark.django_db

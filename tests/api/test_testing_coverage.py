@@ -5,8 +5,8 @@ import pytest
 from firstline.areas.models import RiskStatus
 from firstline.areas.services import area_set_risk
 from firstline.people.models import Vulnerability
-from firstline.testing import services
-from firstline.testing.scanning import scans_record
+from firstline.testing.capture.services import scans_record
+from firstline.testing.coverage import services
 from tests.api.conftest import CLEAR_ID
 from tests.queries import assert_queries
 from tests.testing.fixtures import desk_scan

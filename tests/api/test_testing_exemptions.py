@@ -3,7 +3,7 @@
 import pytest
 
 from firstline.common.models import AuditEntry
-from firstline.testing import services
+from firstline.testing.coverage import services
 from firstline.testing.models import Exemption
 from tests.queries import assert_queries
 

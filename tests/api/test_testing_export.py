@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from firstline.common.models import AuditEntry
-from firstline.testing.scanning import ScanIn, scans_record
+from firstline.testing.capture.services import ScanIn, scans_record
 from tests.api.conftest import CLEAR_ID
 from tests.testing.fixtures import desk_scan
 

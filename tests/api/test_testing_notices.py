@@ -3,9 +3,9 @@
 import pytest
 
 from firstline.areas.models import Area
+from firstline.followups.services import antigen_report
 from firstline.notices.models import NoticeDelivery
-from firstline.testing import services
-from firstline.testing.antigen import antigen_report
+from firstline.testing.coverage import services
 from tests.conftest import household
 from tests.queries import assert_queries
 

@@ -3,8 +3,8 @@
 import pytest
 
 from firstline.common.models import AuditEntry
-from firstline.testing import services
 from firstline.testing.models import SamplingPoint
+from firstline.testing.rounds import services
 from tests.queries import assert_queries
 
 pytestmark = pytest.mark.django_db

@@ -5,10 +5,10 @@ import uuid
 import pytest
 
 from firstline.areas.models import Area, RiskStatusChange
-from firstline.testing import transport
+from firstline.testing.capture.services import ScanIn, scans_record
+from firstline.testing.lab.services import ResultIn, results_report
 from firstline.testing.models import ResampleTask
-from firstline.testing.results import ResultIn, results_report
-from firstline.testing.scanning import ScanIn, scans_record
+from firstline.testing.transport import services as transport
 from tests.factories.testing import BoxFactory
 from tests.queries import assert_queries
 from tests.testing.fixtures import desk_scan

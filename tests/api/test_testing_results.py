@@ -5,9 +5,9 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from firstline.testing import transport
+from firstline.testing.capture.services import scans_record
 from firstline.testing.models import LabMapping, ResultUpload, Sample, Tube, TubeResult
-from firstline.testing.scanning import scans_record
+from firstline.testing.transport import services as transport
 from tests.factories.accounts import UserFactory
 from tests.factories.testing import BoxFactory
 from tests.testing.fixtures import desk_scan

@@ -2,8 +2,8 @@
 
 import pytest
 
-from firstline.testing import services
-from firstline.testing.scanning import scans_record
+from firstline.testing.capture.services import scans_record
+from firstline.testing.coverage import services
 from tests.factories.testing import BoxFactory
 from tests.queries import assert_queries
 from tests.testing.fixtures import desk_scan

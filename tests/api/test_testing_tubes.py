@@ -6,8 +6,8 @@ import uuid
 import pytest
 from django.utils import timezone
 
+from firstline.testing.capture.services import ScanIn, scans_record
 from firstline.testing.models import Sample, Tube
-from firstline.testing.scanning import ScanIn, scans_record
 from tests.queries import assert_queries
 from tests.testing.fixtures import desk_scan
 

@@ -5,8 +5,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from firstline.testing.capture.services import scans_record
 from firstline.testing.models import ResampleTask, Sample, Tube
-from firstline.testing.scanning import scans_record
 from tests.browser.conftest import sign_in
 from tests.testing.fixtures import desk_scan
 

@@ -17,10 +17,18 @@ from django.db import transaction
 
 from firstline.areas.models import RiskStatus
 from firstline.areas.services import area_set_risk
-from firstline.testing import selectors, services
+from firstline.testing.capture import selectors as capture_selectors
+from firstline.testing.capture.services import (
+    CLOSE,
+    REFUSED,
+    STORED,
+    ScanIn,
+    normalise_tube_code,
+    scans_record,
+)
 from firstline.testing.models import ResampleTask, Sample, Tube
-from firstline.testing.rules import capture_rules
-from firstline.testing.scanning import CLOSE, REFUSED, STORED, ScanIn, normalise_tube_code, scans_record
+from firstline.testing.rounds import services
+from firstline.testing.rounds.rules import capture_rules
 from tests.conftest import household
 from tests.testing.fixtures import desk_scan
 
@@ -48,7 +56,7 @@ class Case:
 
     def decide(self, person, tube: str) -> dict:
         building = person.residences.get(is_current=True).household.parent.parent
-        plan = selectors.door_to_door_list(user=self.world.leader, round=self.round, building=building, everyone=True)
+        plan = capture_selectors.door_to_door_list(user=self.world.leader, round=self.round, building=building, everyone=True)
         described = capture_rules(round=self.round, place_path=building.path,
                                   households={door.household.pk: door.household.path for door in plan.doors})
         door, shown = next((d, p) for d in plan.doors for p in d.people if p.person_id == person.pk)

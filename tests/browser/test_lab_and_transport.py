@@ -4,9 +4,10 @@ and a desktop's: scanned the way a barcode scanner types (a code, then Enter).""
 import pytest
 from playwright.sync_api import expect
 
+from firstline.followups.models import AntigenReport, FollowUp
 from firstline.notices.models import NoticeDelivery
-from firstline.testing.models import AntigenReport, Box, FollowUp, TubeResult
-from firstline.testing.scanning import scans_record
+from firstline.testing.capture.services import scans_record
+from firstline.testing.models import Box, TubeResult
 from tests.browser.conftest import PASSWORD
 from tests.testing.fixtures import desk_scan
 

@@ -8,10 +8,11 @@ import pytest
 from playwright.sync_api import expect
 
 from firstline.areas.models import Area, AreaKind, RiskStatus
-from firstline.testing import services, transport
+from firstline.testing.capture.services import scans_record
+from firstline.testing.lab.services import ResultIn, results_report
 from firstline.testing.models import CallDown, Exemption, PoolingRule, Round, RoundStatus, SamplingPoint
-from firstline.testing.results import ResultIn, results_report
-from firstline.testing.scanning import scans_record
+from firstline.testing.rounds import services
+from firstline.testing.transport import services as transport
 from tests.browser.conftest import sign_in
 from tests.factories.testing import BoxFactory
 from tests.testing.fixtures import desk_scan

@@ -15,6 +15,8 @@ from firstline.accounts.services import api_token_create
 from firstline.accounts.throttle import signin_key
 from firstline.areas.models import Area
 from firstline.areas.services import area_public_token_ensure
+from firstline.followups.models import FollowUp
+from firstline.followups.services import antigen_report
 from firstline.imports.models import ImportJob
 from firstline.imports.services import import_upload
 from firstline.notices.models import Notice
@@ -22,19 +24,11 @@ from firstline.people.models import DuplicateCandidate, Person
 from firstline.registration import codes
 from firstline.registration.models import SelfRegistration
 from firstline.registration.services import code_issue_for_person
-from firstline.testing import services, transport
-from firstline.testing.antigen import antigen_report
-from firstline.testing.labfiles import results_upload
-from firstline.testing.models import (
-    Box,
-    Exemption,
-    FollowUp,
-    ResultUpload,
-    Round,
-    SamplingPoint,
-    Tube,
-)
-from firstline.testing.scanning import ScanIn, scans_record
+from firstline.testing.capture.services import ScanIn, scans_record
+from firstline.testing.coverage import services as coverage_services
+from firstline.testing.lab.files import results_upload
+from firstline.testing.models import Box, Exemption, ResultUpload, Round, SamplingPoint, Tube
+from firstline.testing.transport import services as transport
 from tests.conftest import household
 from tests.factories.accounts import UserFactory
 from tests.factories.people import PersonFactory
@@ -77,7 +71,7 @@ def _side(world, *, staff, lab, community, compound, building, door, unit: str |
     code = code_issue_for_person(acting_user=staff, person=person).code
     round = RoundFactory(acting_user=staff, area=community, name=f"{tag}轮", date=DAY, scope=[compound])
     point = SamplingPointFactory(acting_user=staff, compound=compound, name=f"{tag}采样点")
-    exemption = services.exemption_set(acting_user=staff, round=round, person=away, reason="away")
+    exemption = coverage_services.exemption_set(acting_user=staff, round=round, person=away, reason="away")
     tube_code = f"T{tag}000001"
     scans_record(acting_user=staff, round=round, scans=[ScanIn(
         client_id=uuid.uuid4(), tube_code=tube_code, person_code=codes.payload_for(code), point_id=point.pk, desk=1)])

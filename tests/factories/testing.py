@@ -1,5 +1,5 @@
 """Mass testing: rounds, sampling points, samples in pooled tubes and boxes, through the real
-`testing.services`, `testing.scanning` and `testing.transport`.
+`testing.rounds.services`, `testing.capture.services` and `testing.transport.services`.
 
 A sample is a scan (`scans_record`), so its tube is opened, counted and closed as at a desk:
 `SampleFactory(round=round_, person=person, tube_code="TG0000001", point=point)`.
@@ -11,9 +11,10 @@ import factory
 from django.utils import timezone
 
 from firstline.areas.models import Area, AreaKind
-from firstline.testing import services, transport
+from firstline.testing.capture.services import STORED, ScanIn, scans_record
 from firstline.testing.models import Box, Round, RoundStatus, Sample, SamplingPoint, Tube
-from firstline.testing.scanning import STORED, ScanIn, scans_record
+from firstline.testing.rounds import services
+from firstline.testing.transport import services as transport
 from tests.factories.accounts import builder_for
 from tests.factories.areas import CompoundFactory, compound_of, door_in
 from tests.factories.people import PersonFactory

@@ -20,7 +20,7 @@ from firstline.people.models import DuplicateCandidate, DuplicateStatus, Person
 from firstline.registration import codes
 from firstline.registration import selectors as registration_selectors
 from firstline.registration import services as registration_services
-from firstline.testing.scanning import REFUSED, STORED, ScanIn, scans_record
+from firstline.testing.capture.services import REFUSED, STORED, ScanIn, scans_record
 from tests.conftest import household
 from tests.testing.fixtures import desk_scan
 
@@ -137,8 +137,8 @@ def test_staff_who_see_both_merge_the_pair_into_the_record_that_lives_here(world
 
 
 def _round(world):
-    from firstline.testing import services as testing_services
     from firstline.testing.models import RoundStatus
+    from firstline.testing.rounds import services as testing_services
     from tests.testing.fixtures import DAY
 
     created = testing_services.round_create(acting_user=world.coordinator, area=world.street, name="全街道", date=DAY)
@@ -154,7 +154,7 @@ def _same_outcome(first, second) -> None:
 def test_scans_of_people_outside_the_users_areas_are_answered_as_scans_of_no_one(world, wang):
     round_ = _round(world)
     from firstline.registration.services import code_issue_for_person
-    from firstline.testing import services as testing_services
+    from firstline.testing.rounds import services as testing_services
 
     point = testing_services.sampling_point_create(acting_user=world.staff, compound=world.p1,
                                                    values={"name": "东门采样点", "desks": 1, "location": "东门"})

@@ -12,9 +12,9 @@ from firstline.people.models import Person
 from firstline.people.services import person_register
 from firstline.registration import codes
 from firstline.registration.services import code_issue_family, code_issue_for_person
-from firstline.testing import services
+from firstline.testing.capture.services import ScanIn, scans_record
 from firstline.testing.models import Round, RoundStatus, SamplingPoint
-from firstline.testing.scanning import ScanIn
+from firstline.testing.rounds import services
 from tests.conftest import household
 
 DAY = dt.date(2022, 4, 4)
@@ -71,3 +71,8 @@ def point(world) -> SamplingPoint:
 
 def desk_scan(point, tube, person_code="", **extra) -> ScanIn:
     return ScanIn(client_id=uuid.uuid4(), tube_code=tube, person_code=person_code, point_id=point.pk, desk=1, **extra)
+
+
+def fill(world, residents, round_, point, tube, people):
+    return scans_record(acting_user=world.volunteer, round=round_,
+                        scans=[desk_scan(point, tube, residents.codes[p.pk]) for p in people])

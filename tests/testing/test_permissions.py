@@ -31,20 +31,23 @@ from firstline.areas.models import Area, AreaKind
 from firstline.areas.services import AreaSpec, area_create_root, areas_bulk_create, building_create
 from firstline.common.errors import NotFound, PermissionDenied
 from firstline.common.models import AuditEntry
+from firstline.followups.models import AntigenReport, FollowUp
+from firstline.followups.services import antigen_report
 from firstline.notices.models import Notice, NoticeDelivery
 from firstline.people.models import Person
 from firstline.people.services import person_register
 from firstline.registration import codes
 from firstline.registration.services import code_issue_for_person
-from firstline.testing import export, selectors, services, transport
-from firstline.testing.antigen import antigen_report
+from firstline.testing.capture import selectors as capture_selectors
+from firstline.testing.capture.services import REFUSED, STORED, ScanIn, scans_record
+from firstline.testing.coverage import export, selectors
+from firstline.testing.coverage import services as coverage_services
+from firstline.testing.lab.services import ResultIn, results_report
 from firstline.testing.models import (
-    AntigenReport,
     Box,
     BoxEvent,
     CallDown,
     Exemption,
-    FollowUp,
     PoolingRule,
     Round,
     RoundStatus,
@@ -53,8 +56,9 @@ from firstline.testing.models import (
     Tube,
     TubeResult,
 )
-from firstline.testing.results import ResultIn, results_report
-from firstline.testing.scanning import REFUSED, STORED, ScanIn, scans_record
+from firstline.testing.rounds import selectors as rounds_selectors
+from firstline.testing.rounds import services
+from firstline.testing.transport import services as transport
 from tests.conftest import household, make_user
 
 DAY = dt.date(2022, 4, 4)
@@ -200,14 +204,14 @@ def prepare(operation: str, target: Target) -> None:
 def run(operation: str, user, target: Target):
     """Perform one operation as `user`; returns what a check of success needs."""
     if operation == "list_rounds":
-        return list(selectors.rounds_visible(user=user).values_list("pk", flat=True))
+        return list(rounds_selectors.rounds_visible(user=user).values_list("pk", flat=True))
     if operation == "coverage":
         total = selectors.round_coverage(user=user, round=target.round, area=target.building).total
         return total.expected, total.missing
     if operation == "missing_list":
         return [r.person_id for r in selectors.round_missing(user=user, round=target.round, area=target.building)]
     if operation == "door_to_door_list":
-        plan = selectors.door_to_door_list(user=user, round=target.round, building=target.building, everyone=True)
+        plan = capture_selectors.door_to_door_list(user=user, round=target.round, building=target.building, everyone=True)
         return [p.person_id for door in plan.doors for p in door.people]
     if operation == "plan_round":
         return services.round_create(acting_user=user, area=target.compound, name="新一轮", date=DAY)
@@ -216,9 +220,9 @@ def run(operation: str, user, target: Target):
     if operation == "open_point":
         return services.sampling_point_create(acting_user=user, compound=target.compound, values={"name": "新采样点"})
     if operation == "call_down":
-        return services.call_down_issue(acting_user=user, round=target.round, point=target.point, stairwells=[target.building])
+        return coverage_services.call_down_issue(acting_user=user, round=target.round, point=target.point, stairwells=[target.building])
     if operation == "exempt":
-        return services.exemption_set(acting_user=user, round=target.round, person=target.person, reason="away")
+        return coverage_services.exemption_set(acting_user=user, round=target.round, person=target.person, reason="away")
     if operation == "export":
         return export.round_export(acting_user=user, round=target.round, area=target.building)
     if operation == "sample_at_point":

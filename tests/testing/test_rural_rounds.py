@@ -13,9 +13,13 @@ from firstline.notices.models import NoticeDelivery
 from firstline.people.services import person_register
 from firstline.registration import codes
 from firstline.registration.services import code_issue_for_person
-from firstline.testing import selectors, services
+from firstline.testing.capture import selectors as capture_selectors
+from firstline.testing.capture.services import ScanIn, scans_record
+from firstline.testing.coverage import selectors
+from firstline.testing.coverage import services as coverage_services
 from firstline.testing.models import RoundStatus
-from firstline.testing.scanning import ScanIn, scans_record
+from firstline.testing.rounds import selectors as rounds_selectors
+from firstline.testing.rounds import services
 from tests.rural import house
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +104,7 @@ def test_a_village_is_called_down_by_group_to_its_committee(rural, country_round
     first = plan.waves[0]
     assert first.message.startswith("[Testing] Residents of 新添堡村 1组")
     assert "村委会采样点 (村委会院内)" in first.message and "come down" not in first.message
-    call = services.call_down_issue(acting_user=rural.village_user, round=country_round, point=committee_point,
+    call = coverage_services.call_down_issue(acting_user=rural.village_user, round=country_round, point=committee_point,
                                     stairwells=[rural.group1], people_expected=8)
     assert set(NoticeDelivery.objects.filter(notice__kind="call_down").values_list("user__username", flat=True)) == {
         "group-leader"}
@@ -115,13 +119,13 @@ def test_a_village_is_sampled_house_by_house_by_group(rural, country_round):
     assert [s.area.name for s in plan.stairwells][:2] == ["1组", "2组"]
     doors = [d for s in plan.stairwells for _f, floor in s.floors for d in floor]
     assert len(doors) == 9 and sum(len(d.people) for d in doors) == 10
-    leader = selectors.door_to_door_buildings(user=rural.group_leader, round=country_round)
+    leader = capture_selectors.door_to_door_buildings(user=rural.group_leader, round=country_round)
     assert [b.building.name for b in leader] == ["新添堡村"]
 
 
 def test_a_district_coordinator_sees_the_rounds_of_their_streets_and_no_other_district(rural):
     round = services.round_create(acting_user=rural.district_user, area=rural.fengshan, name="凤山街道第一轮",
                                   date=DAY, scope=[rural.longxiang, rural.houwayao])
-    assert list(selectors.rounds_visible(user=rural.district_user)) == [round]
-    assert not selectors.rounds_visible(user=rural.other_district_user).exists()
-    assert not selectors.rounds_visible(user=rural.county_user).exists()
+    assert list(rounds_selectors.rounds_visible(user=rural.district_user)) == [round]
+    assert not rounds_selectors.rounds_visible(user=rural.other_district_user).exists()
+    assert not rounds_selectors.rounds_visible(user=rural.county_user).exists()

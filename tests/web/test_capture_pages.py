@@ -13,9 +13,10 @@ from firstline.areas.models import RiskStatus
 from firstline.areas.services import area_set_risk
 from firstline.people import services as people_services
 from firstline.people.models import VulnerabilityTag
-from firstline.testing import selectors, services
+from firstline.testing.capture import selectors
+from firstline.testing.capture.services import ScanIn, scans_record
 from firstline.testing.models import ResampleTask, RoundStatus, Sample
-from firstline.testing.scanning import ScanIn, scans_record
+from firstline.testing.rounds import services
 from firstline.web.views.capture import CAPTURE_ASSETS
 from tests.conftest import household
 from tests.factories.areas import BuildingFactory

@@ -6,19 +6,12 @@ import re
 import pytest
 
 from firstline.accounts.roles import Role
+from firstline.followups import services as antigen
+from firstline.followups.models import AntigenReport, FollowUp
 from firstline.notices.models import Notice, NoticeDelivery
-from firstline.testing import antigen, transport
-from firstline.testing.models import (
-    AntigenReport,
-    Box,
-    BoxEvent,
-    FollowUp,
-    LabMapping,
-    ResultUpload,
-    Tube,
-    TubeResult,
-)
-from firstline.testing.scanning import scans_record
+from firstline.testing.capture.services import scans_record
+from firstline.testing.models import Box, BoxEvent, LabMapping, ResultUpload, Tube, TubeResult
+from firstline.testing.transport import services as transport
 from tests.conftest import household
 from tests.factories.accounts import UserFactory
 from tests.factories.notices import NoticeFactory

@@ -12,7 +12,9 @@ from firstline.areas.models import Area, AreaKind, RiskStatus
 from firstline.common.audit import AuditEntry
 from firstline.people.models import Vulnerability
 from firstline.people.services import residence_move
-from firstline.testing import services, transport
+from firstline.testing.capture.services import scans_record
+from firstline.testing.coverage import services as coverage_services
+from firstline.testing.lab.services import ResultIn, results_report
 from firstline.testing.models import (
     CallDown,
     Exemption,
@@ -23,8 +25,8 @@ from firstline.testing.models import (
     RoundStatus,
     SamplingPoint,
 )
-from firstline.testing.results import ResultIn, results_report
-from firstline.testing.scanning import scans_record
+from firstline.testing.rounds import services
+from firstline.testing.transport import services as transport
 from tests.conftest import household
 from tests.factories.testing import BoxFactory
 from tests.queries import assert_queries
@@ -169,7 +171,7 @@ def test_a_point_is_added_with_a_field_error_first_then_edited(client, world, ro
 def test_coverage_page_shows_numbers_per_child_and_the_building_map(client, world, residents, round_, point):
     _sample(world, residents, round_, point, "TG0000001", residents.b1[:5])
     _sample(world, residents, round_, point, "TG0000002", [residents.outside])
-    services.exemption_set(acting_user=world.leader, round=round_, person=residents.b1[5], reason=ExemptionReason.HOSPITAL)
+    coverage_services.exemption_set(acting_user=world.leader, round=round_, person=residents.b1[5], reason=ExemptionReason.HOSPITAL)
     client.force_login(world.staff)
     page = client.get(f"/testing/rounds/{round_.pk}/coverage/{world.p1.pk}/").content
     assert [_text(page, key) for key in ("expected", "sampled", "exempt", "missing", "outside")] == [
@@ -201,7 +203,7 @@ def test_coverage_and_missing_pages_cost_a_fixed_number_of_queries(client, world
     for person in residents.b1[3:8]:
         Vulnerability.objects.create(person=person, tag="mobility_impaired")
     for person in residents.b1[8:10] + residents.b2:
-        services.exemption_set(acting_user=world.staff, round=round_, person=person, reason=ExemptionReason.AWAY)
+        coverage_services.exemption_set(acting_user=world.staff, round=round_, person=person, reason=ExemptionReason.AWAY)
     for url, count in ((coverage_p1, 10), (coverage_b1, 25), (missing_p1, 16)):
         with assert_queries(count):
             _page(client, url)

@@ -91,10 +91,12 @@ from firstline.api.types import IdParam
 from firstline.areas.models import Area, RiskStatus
 from firstline.areas.selectors import area_get, door_labels
 from firstline.common.errors import NotFound
+from firstline.followups import selectors as followups_selectors
+from firstline.followups import services as followups_services
 from firstline.people.selectors import person_get
-from firstline.testing import antigen, export, labfiles, results, selectors, services, transport
-from firstline.testing.models import Box, Round, TubeResult
-from firstline.testing.scanning import (
+from firstline.testing import scope as testing_scope
+from firstline.testing.capture import selectors as capture_selectors
+from firstline.testing.capture.services import (
     CONFLICT,
     DUPLICATE,
     REFUSED,
@@ -105,6 +107,17 @@ from firstline.testing.scanning import (
     scans_record,
     tube_close,
 )
+from firstline.testing.coverage import export
+from firstline.testing.coverage import selectors as coverage_selectors
+from firstline.testing.coverage import services as coverage_services
+from firstline.testing.lab import files as lab_files
+from firstline.testing.lab import selectors as lab_selectors
+from firstline.testing.lab import services as lab_services
+from firstline.testing.models import Box, Round, TubeResult
+from firstline.testing.rounds import selectors as rounds_selectors
+from firstline.testing.rounds import services as rounds_services
+from firstline.testing.transport import selectors as transport_selectors
+from firstline.testing.transport import services as transport_services
 
 router = Router(tags=["testing"])
 
@@ -115,14 +128,14 @@ router = Router(tags=["testing"])
 
 @router.get("/rounds", response={200: list[RoundOut], **READ_ERRORS}, summary="Rounds over the caller's areas, newest first")
 def round_list(request: HttpRequest):
-    return selectors.rounds_visible(user=request.user).order_by("-date", "-id")[:200]
+    return rounds_selectors.rounds_visible(user=request.user).order_by("-date", "-id")[:200]
 
 
 @router.post("/rounds", response={201: RoundDetailOut, **WRITE_ERRORS}, summary="Plan a round over some areas")
 def round_create(request: HttpRequest, payload: RoundCreateIn):
     area = area_get(user=request.user, pk=payload.area_id)
     scope = [area_get(user=request.user, pk=pk) for pk in payload.scope] if payload.scope else None
-    round = services.round_create(
+    round = rounds_services.round_create(
         acting_user=request.user, area=area, name=payload.name, date=payload.date, scope=scope,
         starts_at=payload.starts_at, ends_at=payload.ends_at, note=payload.note,
     )
@@ -131,22 +144,22 @@ def round_create(request: HttpRequest, payload: RoundCreateIn):
 
 @router.get("/rounds/{int:round_id}", response={200: RoundDetailOut, **READ_ERRORS})
 def round_detail(request: HttpRequest, round_id: IdParam):
-    round = selectors.round_get(user=request.user, pk=round_id)
+    round = rounds_selectors.round_get(user=request.user, pk=round_id)
     return _with_scope(round)
 
 
 @router.patch("/rounds/{int:round_id}", response={200: RoundDetailOut, **WRITE_ERRORS},
               summary="Correct a round (only the fields sent): name, date, window, note, its areas")
 def round_update(request: HttpRequest, round_id: IdParam, payload: RoundUpdateIn):
-    round = selectors.round_get(user=request.user, pk=round_id)
+    round = rounds_selectors.round_get(user=request.user, pk=round_id)
     scope = _areas(request.user, payload.scope) if payload.scope is not None else None
-    round = services.round_update(acting_user=request.user, round=round, scope=scope,
+    round = rounds_services.round_update(acting_user=request.user, round=round, scope=scope,
                                   values=payload.dict(exclude_unset=True, exclude={"scope"}))
     return _with_scope(round)
 
 
 def _with_scope(round: Round) -> Round:
-    round.scope_areas = selectors.round_scope_areas(round)
+    round.scope_areas = testing_scope.round_scope_areas(round)
     return round
 
 
@@ -176,7 +189,7 @@ _RISK_ORDER = {risk: index for index, risk in enumerate(
 
 
 def _pooling(round: Round) -> dict:
-    rules = selectors.round_pooling_rules(round=round)
+    rules = rounds_selectors.round_pooling_rules(round=round)
     by_risk = sorted((r for r in rules if not r.area_id), key=lambda r: _RISK_ORDER.get(r.risk_status, 99))
     return {"by_risk": by_risk, "by_area": sorted((r for r in rules if r.area_id), key=lambda r: r.area.path)}
 
@@ -184,18 +197,18 @@ def _pooling(round: Round) -> dict:
 @router.get("/rounds/{int:round_id}/pooling", response={200: PoolingOut, **READ_ERRORS},
             summary="How many people share a tube: by risk status, and the areas with a rule of their own")
 def pooling_get(request: HttpRequest, round_id: IdParam):
-    return _pooling(selectors.round_get(user=request.user, pk=round_id))
+    return _pooling(rounds_selectors.round_get(user=request.user, pk=round_id))
 
 
 @router.put("/rounds/{int:round_id}/pooling", response={200: PoolingOut, **WRITE_ERRORS},
             summary="Replace the pooling rules (new tubes follow them; tubes already opened keep theirs)")
 def pooling_set(request: HttpRequest, round_id: IdParam, payload: PoolingIn):
-    round = selectors.round_get(user=request.user, pk=round_id)
+    round = rounds_selectors.round_get(user=request.user, pk=round_id)
     risks = [rule.risk_status for rule in payload.by_risk]
     if len(set(risks)) != len(risks):
         raise ValidationError({"by_risk": [_("Give one rule per risk status.")]})
     areas = {area.pk: area for area in _areas(request.user, [rule.area_id for rule in payload.by_area])}
-    services.pooling_rules_set(
+    rounds_services.pooling_rules_set(
         acting_user=request.user, round=round,
         by_risk={rule.risk_status: (rule.capacity, rule.per_household) for rule in payload.by_risk},
         by_area=[(areas[rule.area_id], rule.capacity, rule.per_household) for rule in payload.by_area],
@@ -206,8 +219,8 @@ def pooling_set(request: HttpRequest, round_id: IdParam, payload: PoolingIn):
 @router.post("/rounds/{int:round_id}/status", response={200: RoundDetailOut, **WRITE_ERRORS},
              summary="Open a planned round or close an open one")
 def round_status(request: HttpRequest, round_id: IdParam, payload: RoundStatusIn):
-    round = selectors.round_get(user=request.user, pk=round_id)
-    return _with_scope(services.round_set_status(acting_user=request.user, round=round, status=payload.status))
+    round = rounds_selectors.round_get(user=request.user, pk=round_id)
+    return _with_scope(rounds_services.round_set_status(acting_user=request.user, round=round, status=payload.status))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -241,7 +254,7 @@ def _outcome(outcome: ScanOutcome) -> dict:
 @router.post("/rounds/{int:round_id}/scans", response={200: ScanOutcomeOut, **WRITE_ERRORS},
              summary="Register one scan (a desk online)")
 def scan_one(request: HttpRequest, round_id: IdParam, payload: ScanItemIn):
-    round = selectors.round_get(user=request.user, pk=round_id)
+    round = rounds_selectors.round_get(user=request.user, pk=round_id)
     (outcome,) = scans_record(acting_user=request.user, round=round, scans=[_scan_in(payload)])
     return HttpResponse(json.dumps(_outcome(outcome), ensure_ascii=False), content_type="application/json")
 
@@ -249,7 +262,7 @@ def scan_one(request: HttpRequest, round_id: IdParam, payload: ScanItemIn):
 @router.post("/rounds/{int:round_id}/scans/batch", response={200: ScanBatchOut, **WRITE_ERRORS},
              summary="Register a batch of scans (a device coming back online); idempotent by client_id")
 def scan_batch(request: HttpRequest, round_id: IdParam, payload: ScanBatchIn):
-    round = selectors.round_get(user=request.user, pk=round_id)
+    round = rounds_selectors.round_get(user=request.user, pk=round_id)
     outcomes = scans_record(acting_user=request.user, round=round, scans=[_scan_in(item) for item in payload.scans])
     body = {
         "stored": sum(o.status == STORED for o in outcomes),
@@ -265,7 +278,7 @@ def scan_batch(request: HttpRequest, round_id: IdParam, payload: ScanBatchIn):
 @router.post("/rounds/{int:round_id}/tubes/{tube_code}/close", response={200: ScanOutcomeOut, **WRITE_ERRORS},
              summary="Close a tube before it is full (the end of a family, a unit, the day)")
 def tube_close_early(request: HttpRequest, round_id: IdParam, tube_code: str, payload: TubeCloseIn):
-    round = selectors.round_get(user=request.user, pk=round_id)
+    round = rounds_selectors.round_get(user=request.user, pk=round_id)
     return _outcome(tube_close(acting_user=request.user, round=round, tube_code=tube_code, client_id=payload.client_id))
 
 
@@ -276,7 +289,7 @@ def tube_close_early(request: HttpRequest, round_id: IdParam, tube_code: str, pa
 @router.get("/points", response={200: list[PointOut], **READ_ERRORS},
             summary="Sampling points the caller sees (of their compounds, or those their buildings go to)")
 def point_list(request: HttpRequest, query: Query[PointQuery]):
-    points = selectors.points_visible(user=request.user).prefetch_related("serves").order_by("compound__path", "name")
+    points = rounds_selectors.points_visible(user=request.user).prefetch_related("serves").order_by("compound__path", "name")
     if query.compound is not None:
         points = points.filter(compound_id=query.compound)
     return points
@@ -286,7 +299,7 @@ def point_list(request: HttpRequest, query: Query[PointQuery]):
 def point_create(request: HttpRequest, payload: PointCreateIn):
     compound = area_get(user=request.user, pk=payload.compound_id, perm=Perm.TESTING_VIEW)
     serves = _areas(request.user, payload.serves, perm=Perm.TESTING_VIEW)
-    point = services.sampling_point_create(
+    point = rounds_services.sampling_point_create(
         acting_user=request.user, compound=compound, serves=serves,
         values=payload.dict(exclude_unset=True, exclude={"compound_id", "serves"}),
     )
@@ -296,9 +309,9 @@ def point_create(request: HttpRequest, payload: PointCreateIn):
 @router.patch("/points/{int:point_id}", response={200: PointOut, **WRITE_ERRORS},
               summary="Change a sampling point (only the fields sent)")
 def point_update(request: HttpRequest, point_id: IdParam, payload: PointUpdateIn):
-    point = selectors.point_get(user=request.user, pk=point_id)
+    point = rounds_selectors.point_get(user=request.user, pk=point_id)
     serves = _areas(request.user, payload.serves, perm=Perm.TESTING_VIEW) if payload.serves is not None else None
-    return services.sampling_point_update(
+    return rounds_services.sampling_point_update(
         acting_user=request.user, point=point, serves=serves,
         values=payload.dict(exclude_unset=True, exclude={"serves"}),
     )
@@ -307,8 +320,8 @@ def point_update(request: HttpRequest, point_id: IdParam, payload: PointUpdateIn
 @router.get("/rounds/{int:round_id}/points", response={200: list[PointOut], **READ_ERRORS},
             summary="The active points that serve the round's areas")
 def round_points(request: HttpRequest, round_id: IdParam):
-    round = selectors.round_get(user=request.user, pk=round_id)
-    return selectors.points_for_round(user=request.user, round=round).prefetch_related("serves")
+    round = rounds_selectors.round_get(user=request.user, pk=round_id)
+    return rounds_selectors.points_for_round(user=request.user, round=round).prefetch_related("serves")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -318,17 +331,17 @@ def round_points(request: HttpRequest, round_id: IdParam):
 @router.get("/rounds/{int:round_id}/exemptions", response={200: ExemptionPage, **READ_ERRORS},
             summary="Who is not expected in the round and why, by door")
 def exemption_list(request: HttpRequest, round_id: IdParam, query: Query[RoundAreaQuery]):
-    round = selectors.round_get(user=request.user, pk=round_id)
+    round = rounds_selectors.round_get(user=request.user, pk=round_id)
     area = _area_or_round(request.user, round, query.area)
-    return page_of(selectors.round_exempt(user=request.user, round=round, area=area), query)
+    return page_of(coverage_selectors.round_exempt(user=request.user, round=round, area=area), query)
 
 
 @router.post("/rounds/{int:round_id}/exemptions", response={201: ExemptionOut, **WRITE_ERRORS},
              summary="Say why a person is not sampled in this round (sent again, it replaces the reason)")
 def exemption_set(request: HttpRequest, round_id: IdParam, payload: ExemptionIn):
-    round = selectors.round_get(user=request.user, pk=round_id)
+    round = rounds_selectors.round_get(user=request.user, pk=round_id)
     person = person_get(user=request.user, pk=payload.person_id)
-    exemption = services.exemption_set(acting_user=request.user, round=round, person=person, reason=payload.reason,
+    exemption = coverage_services.exemption_set(acting_user=request.user, round=round, person=person, reason=payload.reason,
                                        note=payload.note)
     return Status(201, exemption)
 
@@ -336,8 +349,8 @@ def exemption_set(request: HttpRequest, round_id: IdParam, payload: ExemptionIn)
 @router.delete("/exemptions/{int:exemption_id}", response={204: None, **WRITE_ERRORS},
                summary="Remove an exemption: the person is expected again")
 def exemption_remove(request: HttpRequest, exemption_id: IdParam):
-    exemption = selectors.exemption_get(user=request.user, pk=exemption_id)
-    services.exemption_remove(acting_user=request.user, exemption=exemption)
+    exemption = coverage_selectors.exemption_get(user=request.user, pk=exemption_id)
+    coverage_services.exemption_remove(acting_user=request.user, exemption=exemption)
     return Status(204, None)
 
 
@@ -356,15 +369,15 @@ def _tube_code(raw: str) -> str:
 @router.get("/rounds/{int:round_id}/tubes", response={200: TubePage, **READ_ERRORS},
             summary="The round's tubes the caller sees, newest first")
 def tube_list(request: HttpRequest, round_id: IdParam, query: Query[TubeQuery]):
-    round = selectors.round_get(user=request.user, pk=round_id)
-    tubes = selectors.round_tubes(user=request.user, round=round, status=query.status or "", result=query.result or "")
+    round = rounds_selectors.round_get(user=request.user, pk=round_id)
+    tubes = capture_selectors.round_tubes(user=request.user, round=round, status=query.status or "", result=query.result or "")
     return page_of(tubes, query)
 
 
 @router.get("/tubes/{tube_code}", response={200: TubeDetailOut, **READ_ERRORS},
             summary="A tube and who is in it (names only where the caller sees the ledger; a lab sees no people)")
 def tube_detail(request: HttpRequest, tube_code: str):
-    tube, people = selectors.tube_with_people(user=request.user, code=_tube_code(tube_code))
+    tube, people = capture_selectors.tube_with_people(user=request.user, code=_tube_code(tube_code))
     tube.people = people
     return tube
 
@@ -372,8 +385,8 @@ def tube_detail(request: HttpRequest, tube_code: str):
 @router.post("/tubes/{tube_code}/seal", response={200: list[SealedAreaOut], **WRITE_ERRORS},
              summary="Seal the households, units or buildings of a positive tube's people in one action")
 def tube_seal(request: HttpRequest, tube_code: str, payload: SealIn):
-    tube = selectors.tube_get(user=request.user, code=_tube_code(tube_code))
-    return results.positive_seal(acting_user=request.user, tube=tube, level=payload.level)
+    tube = capture_selectors.tube_get(user=request.user, code=_tube_code(tube_code))
+    return lab_services.positive_seal(acting_user=request.user, tube=tube, level=payload.level)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -384,23 +397,23 @@ def _box(user, code: str) -> Box:
     """A box the caller sees: through the testing right, or as the lab it goes to."""
     code = _tube_code(code)
     try:
-        return selectors.box_get(user=user, code=code)
+        return transport_selectors.box_get(user=user, code=code)
     except NotFound:
-        return selectors.box_get(user=user, code=code, perm=Perm.TESTING_LAB)
+        return transport_selectors.box_get(user=user, code=code, perm=Perm.TESTING_LAB)
 
 
 def _box_detail(box: Box) -> Box:
-    box.tube_list = list(selectors.box_tubes(box=box))
+    box.tube_list = list(transport_selectors.box_tubes(box=box))
     box.tubes_in = len(box.tube_list)
-    box.hand_offs = list(selectors.box_events(box=box))
+    box.hand_offs = list(transport_selectors.box_events(box=box))
     return box
 
 
 @router.get("/rounds/{int:round_id}/boxes", response={200: BoxPage, **READ_ERRORS},
             summary="The round's boxes with their tube counts and hand-offs, newest first")
 def box_list(request: HttpRequest, round_id: IdParam, query: Query[BoxQuery]):
-    round = selectors.round_get(user=request.user, pk=round_id)
-    boxes = selectors.round_boxes_trail(user=request.user, round=round)
+    round = rounds_selectors.round_get(user=request.user, pk=round_id)
+    boxes = transport_selectors.round_boxes_trail(user=request.user, round=round)
     if query.status:
         boxes = boxes.filter(status=query.status)
     page = page_of(boxes, query)
@@ -412,10 +425,10 @@ def box_list(request: HttpRequest, round_id: IdParam, query: Query[BoxQuery]):
 @router.post("/rounds/{int:round_id}/boxes", response={201: BoxDetailOut, **WRITE_ERRORS},
              summary="Start packing a box at a point (or, door to door, for an area); the same box again returns it")
 def box_open(request: HttpRequest, round_id: IdParam, payload: BoxOpenIn):
-    round = selectors.round_get(user=request.user, pk=round_id)
-    point = selectors.point_get(user=request.user, pk=payload.point_id) if payload.point_id is not None else None
+    round = rounds_selectors.round_get(user=request.user, pk=round_id)
+    point = rounds_selectors.point_get(user=request.user, pk=payload.point_id) if payload.point_id is not None else None
     area = area_get(user=request.user, pk=payload.area_id, perm=Perm.TESTING_VIEW) if payload.area_id is not None else None
-    box = transport.box_open(acting_user=request.user, round=round, code=payload.code, point=point, area=area)
+    box = transport_services.box_open(acting_user=request.user, round=round, code=payload.code, point=point, area=area)
     return Status(201, _box_detail(box))
 
 
@@ -429,35 +442,35 @@ def box_detail(request: HttpRequest, box_code: str):
              summary="Scan tubes into a box being packed (an open tube is closed as it goes in)")
 def box_add_tubes(request: HttpRequest, box_code: str, payload: BoxTubesIn):
     box = _box(request.user, box_code)
-    return transport.box_add_tubes(acting_user=request.user, box=box, tube_codes=payload.tube_codes)
+    return transport_services.box_add_tubes(acting_user=request.user, box=box, tube_codes=payload.tube_codes)
 
 
 @router.delete("/boxes/{box_code}/tubes/{tube_code}", response={204: None, **WRITE_ERRORS},
                summary="Take a tube out of a box still being packed")
 def box_remove_tube(request: HttpRequest, box_code: str, tube_code: str):
     box = _box(request.user, box_code)
-    transport.box_remove_tube(acting_user=request.user, box=box, tube_code=tube_code)
+    transport_services.box_remove_tube(acting_user=request.user, box=box, tube_code=tube_code)
     return Status(204, None)
 
 
 @router.post("/boxes/{box_code}/pack", response={200: BoxDetailOut, **WRITE_ERRORS},
              summary="Seal the box: the tubes counted by hand must match the tubes scanned into it")
 def box_pack(request: HttpRequest, box_code: str, payload: BoxPackIn):
-    box = transport.box_pack(acting_user=request.user, box=_box(request.user, box_code), counted=payload.counted)
+    box = transport_services.box_pack(acting_user=request.user, box=_box(request.user, box_code), counted=payload.counted)
     return _box_detail(box)
 
 
 @router.post("/boxes/{box_code}/pickup", response={200: BoxDetailOut, **WRITE_ERRORS},
              summary="A transporter takes the packed box from the point")
 def box_pick_up(request: HttpRequest, box_code: str, payload: BoxPickupIn):
-    box = transport.box_pick_up(acting_user=request.user, box=_box(request.user, box_code), counted=payload.counted)
+    box = transport_services.box_pick_up(acting_user=request.user, box=_box(request.user, box_code), counted=payload.counted)
     return _box_detail(box)
 
 
 @router.post("/boxes/{box_code}/receive", response={200: ReceiptOut, **WRITE_ERRORS},
              summary="The lab takes the box in, by count or tube by tube (tubes not in the box are named)")
 def box_receive(request: HttpRequest, box_code: str, payload: BoxReceiveIn):
-    receipt = transport.box_receive(acting_user=request.user, box=_box(request.user, box_code), counted=payload.counted,
+    receipt = transport_services.box_receive(acting_user=request.user, box=_box(request.user, box_code), counted=payload.counted,
                                     tube_codes=payload.tube_codes, note=payload.note)
     return {"box": _box_detail(receipt.box), "received": receipt.received, "missing": receipt.missing,
             "unexpected": receipt.unexpected}
@@ -470,8 +483,8 @@ def box_receive(request: HttpRequest, box_code: str, payload: BoxReceiveIn):
 @router.post("/results", response={200: ResultsOut, **WRITE_ERRORS},
              summary="A lab's results, one per tube; the same result again is a duplicate, a different one is refused")
 def results_post(request: HttpRequest, payload: ResultsIn):
-    outcomes = results.results_report(acting_user=request.user, source=TubeResult.Source.API, results=[
-        results.ResultIn(tube_code=item.tube_code, result=item.result, reported_at=item.reported_at,
+    outcomes = lab_services.results_report(acting_user=request.user, source=TubeResult.Source.API, results=[
+        lab_services.ResultIn(tube_code=item.tube_code, result=item.result, reported_at=item.reported_at,
                          source_ref=item.source_ref)
         for item in payload.results
     ])
@@ -494,7 +507,7 @@ def results_upload(request: HttpRequest, payload: Form[ResultUploadIn], file: Fi
             mapping = None
         if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
             raise ValidationError({"mapping": [_("Give the mapping as a JSON object {header: field}.")]})
-    upload = labfiles.results_upload(acting_user=request.user, filename=file.name or "results.csv", data=file.read(),
+    upload = lab_files.results_upload(acting_user=request.user, filename=file.name or "results.csv", data=file.read(),
                                      mapping=mapping, save_as=payload.save_as)
     return Status(201, upload)
 
@@ -502,7 +515,7 @@ def results_upload(request: HttpRequest, payload: Form[ResultUploadIn], file: Fi
 @router.get("/results/uploads/{int:upload_id}", response={200: ResultUploadOut, **READ_ERRORS},
             summary="One of the caller's lab files: its counts and refused rows")
 def results_upload_detail(request: HttpRequest, upload_id: IdParam):
-    return selectors.result_upload_get(user=request.user, pk=upload_id)
+    return lab_selectors.result_upload_get(user=request.user, pk=upload_id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -512,33 +525,33 @@ def results_upload_detail(request: HttpRequest, upload_id: IdParam):
 @router.get("/rounds/{int:round_id}/coverage", response={200: CoverageOut, **READ_ERRORS},
             summary="Expected, sampled, exempt and missing under an area, and for each of its children")
 def coverage(request: HttpRequest, round_id: IdParam, query: Query[RoundAreaFilter]):
-    round = selectors.round_get(user=request.user, pk=round_id)
+    round = rounds_selectors.round_get(user=request.user, pk=round_id)
     area = _area_or_round(request.user, round, query.area)
-    return selectors.round_coverage(user=request.user, round=round, area=area)
+    return coverage_selectors.round_coverage(user=request.user, round=round, area=area)
 
 
 @router.get("/rounds/{int:round_id}/missing", response={200: MissingPage, **READ_ERRORS},
             summary="People under an area not sampled yet and not exempt, by building, unit and door")
 def missing(request: HttpRequest, round_id: IdParam, query: Query[RoundAreaQuery]):
-    round = selectors.round_get(user=request.user, pk=round_id)
+    round = rounds_selectors.round_get(user=request.user, pk=round_id)
     area = _area_or_round(request.user, round, query.area)
-    return page_of(selectors.round_missing(user=request.user, round=round, area=area), query)
+    return page_of(coverage_selectors.round_missing(user=request.user, round=round, area=area), query)
 
 
 @router.get("/rounds/{int:round_id}/buildings/{int:building_id}", response={200: BuildingRoundOut, **READ_ERRORS},
             summary="Every door of a building with each resident's state in the round, floors top down")
 def round_building(request: HttpRequest, round_id: IdParam, building_id: IdParam):
-    round = selectors.round_get(user=request.user, pk=round_id)
+    round = rounds_selectors.round_get(user=request.user, pk=round_id)
     building = area_get(user=request.user, pk=building_id, perm=Perm.TESTING_VIEW)
-    return selectors.round_building(user=request.user, round=round, building=building)
+    return coverage_selectors.round_building(user=request.user, round=round, building=building)
 
 
 @router.get("/rounds/{int:round_id}/door-to-door/{int:building_id}", response={200: BuildingRoundOut, **READ_ERRORS},
             summary="The doors of a building where someone is owed a swab at the door, floors bottom up")
 def door_to_door(request: HttpRequest, round_id: IdParam, building_id: IdParam, query: Query[DoorToDoorQuery]):
-    round = selectors.round_get(user=request.user, pk=round_id)
+    round = rounds_selectors.round_get(user=request.user, pk=round_id)
     building = area_get(user=request.user, pk=building_id, perm=Perm.TESTING_VIEW)
-    return selectors.door_to_door_list(user=request.user, round=round, building=building, everyone=query.everyone)
+    return capture_selectors.door_to_door_list(user=request.user, round=round, building=building, everyone=query.everyone)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -548,19 +561,19 @@ def door_to_door(request: HttpRequest, round_id: IdParam, building_id: IdParam, 
 @router.get("/rounds/{int:round_id}/call-downs", response={200: CallDownPlanOut, **READ_ERRORS},
             summary="Waves of stairwells for a point, sized to its queue and timed from its desks")
 def call_down_plan(request: HttpRequest, round_id: IdParam, query: Query[CallDownQuery]):
-    round = selectors.round_get(user=request.user, pk=round_id)
-    point = selectors.point_get(user=request.user, pk=query.point)
-    return selectors.call_down_plan(user=request.user, round=round, point=point)
+    round = rounds_selectors.round_get(user=request.user, pk=round_id)
+    point = rounds_selectors.point_get(user=request.user, pk=query.point)
+    return coverage_selectors.call_down_plan(user=request.user, round=round, point=point)
 
 
 @router.post("/rounds/{int:round_id}/call-downs", response={201: CallDownOut, **WRITE_ERRORS},
              summary="Call a wave of stairwells down to a point; the message goes to their leaders")
 def call_down_issue(request: HttpRequest, round_id: IdParam, payload: CallDownIn):
-    round = selectors.round_get(user=request.user, pk=round_id)
-    point = selectors.point_get(user=request.user, pk=payload.point_id)
+    round = rounds_selectors.round_get(user=request.user, pk=round_id)
+    point = rounds_selectors.point_get(user=request.user, pk=payload.point_id)
     stairwells = _areas(request.user, payload.stairwell_ids, perm=Perm.TESTING_VIEW)
     try:
-        call = services.call_down_issue(acting_user=request.user, round=round, point=point, stairwells=stairwells,
+        call = coverage_services.call_down_issue(acting_user=request.user, round=round, point=point, stairwells=stairwells,
                                         people_expected=payload.people_expected)
     except ValidationError as exc:
         raise _renamed(exc, {"stairwells": "stairwell_ids"}) from None
@@ -574,8 +587,8 @@ def call_down_issue(request: HttpRequest, round_id: IdParam, payload: CallDownIn
 @router.get("/rounds/{int:round_id}/positives", response={200: list[PositiveTubeOut], **READ_ERRORS},
             summary="Positive tubes with each person's re-sample state and their doors' risk status")
 def positives(request: HttpRequest, round_id: IdParam):
-    round = selectors.round_get(user=request.user, pk=round_id)
-    return selectors.round_positives(user=request.user, round=round)
+    round = rounds_selectors.round_get(user=request.user, pk=round_id)
+    return lab_selectors.round_positives(user=request.user, round=round)
 
 
 def _with_doors(items: list) -> list:
@@ -589,9 +602,9 @@ def _with_doors(items: list) -> list:
 @router.get("/rounds/{int:round_id}/resample-tasks", response={200: ResamplePage, **READ_ERRORS},
             summary="People of positive pools to re-sample alone at their door, by door")
 def resample_tasks(request: HttpRequest, round_id: IdParam, query: Query[ResampleQuery]):
-    round = selectors.round_get(user=request.user, pk=round_id)
+    round = rounds_selectors.round_get(user=request.user, pk=round_id)
     status = "" if query.status == "all" else query.status
-    page = page_of(selectors.resample_tasks(user=request.user, round=round, status=status), query)
+    page = page_of(lab_selectors.resample_tasks(user=request.user, round=round, status=status), query)
     _with_doors(page["items"])
     return page
 
@@ -606,7 +619,7 @@ _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @router.get("/rounds/{int:round_id}/export.xlsx", response={200: None, **WRITE_ERRORS},
             summary="The round under an area as XLSX for the health authority: masked unless asked (audited)")
 def round_export(request: HttpRequest, round_id: IdParam, query: Query[ExportQuery]):
-    round = selectors.round_get(user=request.user, pk=round_id)
+    round = rounds_selectors.round_get(user=request.user, pk=round_id)
     area = _area_or_round(request.user, round, query.area)
     data, _samples = export.round_export(acting_user=request.user, round=round, area=area, unmasked=query.unmasked)
     response = HttpResponse(data, content_type=_XLSX)
@@ -617,9 +630,9 @@ def round_export(request: HttpRequest, round_id: IdParam, query: Query[ExportQue
 @router.get("/rounds/{int:round_id}/summary", response={200: SummaryOut, **READ_ERRORS},
             summary="Coverage, samples, tubes, boxes and re-samples of the part of the round the caller sees")
 def round_summary(request: HttpRequest, round_id: IdParam):
-    round = selectors.round_get(user=request.user, pk=round_id)
-    totals = selectors.round_totals(user=request.user, round=round)
-    counts = selectors.round_counts(user=request.user, round=round)
+    round = rounds_selectors.round_get(user=request.user, pk=round_id)
+    totals = coverage_selectors.round_totals(user=request.user, round=round)
+    counts = coverage_selectors.round_counts(user=request.user, round=round)
     return {
         "round_id": round.pk, "expected": totals.expected, "sampled": totals.sampled, "exempt": totals.exempt,
         "missing": totals.missing, "percent": totals.percent, "samples": counts.samples,
@@ -638,7 +651,7 @@ def round_summary(request: HttpRequest, round_id: IdParam):
 def antigen_report(request: HttpRequest, payload: AntigenIn):
     household = area_get(user=request.user, pk=payload.household_id)
     person = person_get(user=request.user, pk=payload.person_id) if payload.person_id is not None else None
-    report = antigen.antigen_report(
+    report = followups_services.antigen_report(
         acting_user=request.user, household=household, result=payload.result, client_key=payload.client_key,
         person=person, taken_at=payload.taken_at, note=payload.note,
     )
@@ -649,7 +662,7 @@ def antigen_report(request: HttpRequest, payload: AntigenIn):
             summary="Antigen self-tests reported under an area, newest first")
 def antigen_list(request: HttpRequest, query: Query[AntigenQuery]):
     area = area_get(user=request.user, pk=query.area)
-    page = page_of(selectors.antigen_reports(user=request.user, area=area), query)
+    page = page_of(followups_selectors.antigen_reports(user=request.user, area=area), query)
     _with_doors(page["items"])
     return page
 
@@ -658,7 +671,7 @@ def antigen_list(request: HttpRequest, query: Query[AntigenQuery]):
             summary="People to follow up after a positive (antigen or single tube), newest first")
 def follow_up_list(request: HttpRequest, query: Query[FollowUpQuery]):
     status = "" if query.status == "all" else query.status
-    follow_ups = selectors.follow_ups(user=request.user, status=status).select_related("closed_by")
+    follow_ups = followups_selectors.follow_ups(user=request.user, status=status).select_related("closed_by")
     page = page_of(follow_ups, query)
     _with_doors(page["items"])
     return page
@@ -667,6 +680,6 @@ def follow_up_list(request: HttpRequest, query: Query[FollowUpQuery]):
 @router.post("/follow-ups/{int:follow_up_id}/close", response={200: FollowUpOut, **WRITE_ERRORS},
              summary="Close a follow-up, saying how it ended")
 def follow_up_close(request: HttpRequest, follow_up_id: IdParam, payload: FollowUpCloseIn):
-    follow_up = selectors.follow_up_get(user=request.user, pk=follow_up_id)
-    follow_up = antigen.follow_up_close(acting_user=request.user, follow_up=follow_up, note=payload.note)
+    follow_up = followups_selectors.follow_up_get(user=request.user, pk=follow_up_id)
+    follow_up = followups_services.follow_up_close(acting_user=request.user, follow_up=follow_up, note=payload.note)
     return _with_doors([follow_up])[0]

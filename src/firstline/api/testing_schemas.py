@@ -16,13 +16,12 @@ from firstline.api.types import Day, Flag, Id, IdParam, Int, IntOneOf, Moment, T
 from firstline.areas.models import AreaKind, RiskStatus
 from firstline.areas.selectors import door_label
 from firstline.common.identity import mask_phone
+from firstline.followups.models import AntigenReport, FollowUp
 from firstline.people.models import VulnerabilityTag
 from firstline.testing.models import (
-    AntigenReport,
     Box,
     BoxEvent,
     ExemptionReason,
-    FollowUp,
     ResampleTask,
     ResultKind,
     RoundStatus,

@@ -21,10 +21,13 @@ from collections import defaultdict
 from django.utils import timezone
 
 from firstline.areas.models import Area, RiskStatus
+from firstline.followups import services as followups_services
 from firstline.people.models import Residence, VulnerabilityTag
 from firstline.registration import codes
 from firstline.registration.models import CodeKind, PersonalCode
-from firstline.testing import antigen, services, transport
+from firstline.testing.capture.services import CLOSE, ScanIn, scans_record
+from firstline.testing.coverage import services as coverage_services
+from firstline.testing.lab.services import ResultIn, results_report
 from firstline.testing.models import (
     CallDown,
     ExemptionReason,
@@ -33,9 +36,9 @@ from firstline.testing.models import (
     TubeResult,
     TubeStatus,
 )
-from firstline.testing.results import ResultIn, results_report
-from firstline.testing.rules import RoundRules
-from firstline.testing.scanning import CLOSE, ScanIn, scans_record
+from firstline.testing.rounds import services as rounds_services
+from firstline.testing.rounds.rules import RoundRules
+from firstline.testing.transport import services as transport_services
 
 
 def _stairwells(building: Area, units: dict[int, list[Area]]) -> list[Area]:
@@ -75,17 +78,17 @@ class TestingDemo:
         staff = self.users["shequ"]
         buildings = sorted(self.built.buildings, key=lambda b: b.sort_key)
         half = (len(buildings) + 1) // 2
-        east = services.sampling_point_create(acting_user=staff, compound=self.compound, values={
+        east = rounds_services.sampling_point_create(acting_user=staff, compound=self.compound, values={
             "name": "东门采样点", "location": "东门广场", "desks": 4, "per_desk_hour": 150, "queue_cap": 60,
             "opens_at": dt.time(6, 0), "closes_at": dt.time(12, 0)}, serves=buildings[:half])
-        west = services.sampling_point_create(acting_user=staff, compound=self.compound, values={
+        west = rounds_services.sampling_point_create(acting_user=staff, compound=self.compound, values={
             "name": "西门采样点", "location": "西门停车场", "desks": 3, "per_desk_hour": 120, "queue_cap": 45,
             "opens_at": dt.time(6, 0), "closes_at": dt.time(12, 0)}, serves=buildings[half:])
         today = timezone.localdate()
         yesterday = self._round(f"{today - dt.timedelta(days=1):%-m月%-d日}全员核酸", today - dt.timedelta(days=1))
         self._sample_round(yesterday, [(east, buildings[:half]), (west, buildings[half:])], share=1.0, hours_ago=30)
         self._ship_and_result(yesterday, positive=False)
-        services.round_set_status(acting_user=staff, round=yesterday, status=RoundStatus.CLOSED)
+        rounds_services.round_set_status(acting_user=staff, round=yesterday, status=RoundStatus.CLOSED)
         current = self._round(f"{today:%-m月%-d日}全员核酸", today)
         # This morning: the first buildings of each point called down and sampled.
         done_east, done_west = buildings[: max(1, half // 2)], buildings[half: half + max(1, (len(buildings) - half) * 2 // 5)]
@@ -95,14 +98,14 @@ class TestingDemo:
         self._ship_and_result(current, positive=True)
         stairwells = [s for b in buildings[:half] if b not in done_buildings for s in _stairwells(b, self.units)][:2]
         if stairwells:
-            services.call_down_issue(acting_user=staff, round=current, point=east, stairwells=stairwells,
+            coverage_services.call_down_issue(acting_user=staff, round=current, point=east, stairwells=stairwells,
                                      people_expected=sum(len(self.by_stairwell[s.pk]) for s in stairwells))
         self._antigen()
 
     def _round(self, name: str, date: dt.date):
         staff = self.users["shequ"]
-        round = services.round_create(acting_user=staff, area=self.compound.parent, name=name, date=date, scope=[self.compound])
-        return services.round_set_status(acting_user=staff, round=round, status=RoundStatus.OPEN)
+        round = rounds_services.round_create(acting_user=staff, area=self.compound.parent, name=name, date=date, scope=[self.compound])
+        return rounds_services.round_set_status(acting_user=staff, round=round, status=RoundStatus.OPEN)
 
     def _tube_code(self) -> str:
         self.tube_serial += 1
@@ -168,7 +171,7 @@ class TestingDemo:
             scans_record(acting_user=volunteer, round=round, scans=scans[start:start + 2000])
         scans_record(acting_user=staff, round=round, scans=door_scans)
         for person, reason, note in exemptions:
-            services.exemption_set(acting_user=staff, round=round, person=person, reason=reason, note=note)
+            coverage_services.exemption_set(acting_user=staff, round=round, person=person, reason=reason, note=note)
 
     def _called_this_morning(self, round, plan: list[tuple[SamplingPoint, list[Area]]], *, hours_ago: int) -> None:
         """The waves already called down this morning, a stairwell or two at a time, every ten minutes."""
@@ -180,7 +183,7 @@ class TestingDemo:
                           if rules.effective_risk(s.path) != RiskStatus.SEALED]
             for index in range(0, len(stairwells), 2):
                 wave = stairwells[index:index + 2]
-                call = services.call_down_issue(acting_user=staff, round=round, point=point, stairwells=wave,
+                call = coverage_services.call_down_issue(acting_user=staff, round=round, point=point, stairwells=wave,
                                                 people_expected=sum(len(self.by_stairwell[s.pk]) for s in wave))
                 # The demo replays the morning: the call happened then, not now.
                 CallDown.objects.filter(pk=call.pk).update(called_at=started + dt.timedelta(minutes=10 * index // 2))
@@ -198,9 +201,9 @@ class TestingDemo:
             point = SamplingPoint.objects.get(pk=point_id) if point_id else None
             for start in range(0, len(codes_), 50):
                 self.box_serial += 1
-                box = transport.box_open(acting_user=volunteer, round=round, code=f"BOX{round.pk:02d}{self.box_serial:04d}",
+                box = transport_services.box_open(acting_user=volunteer, round=round, code=f"BOX{round.pk:02d}{self.box_serial:04d}",
                                          point=point, area=None if point else self.compound)
-                transport.box_add_tubes(acting_user=volunteer, box=box, tube_codes=codes_[start:start + 50])
+                transport_services.box_add_tubes(acting_user=volunteer, box=box, tube_codes=codes_[start:start + 50])
                 boxes.append((box, len(codes_[start:start + 50])))
         # Today the last box is still being packed and the one before it is on its way.
         keep_packing = 1 if positive else 0
@@ -208,11 +211,11 @@ class TestingDemo:
         for index, (box, count) in enumerate(boxes):
             if index >= len(boxes) - keep_packing:
                 continue
-            transport.box_pack(acting_user=volunteer, box=box, counted=count)
-            transport.box_pick_up(acting_user=volunteer, box=box, counted=count)
+            transport_services.box_pack(acting_user=volunteer, box=box, counted=count)
+            transport_services.box_pick_up(acting_user=volunteer, box=box, counted=count)
             if index >= len(boxes) - keep_packing - on_the_way:
                 continue
-            transport.box_receive(acting_user=lab, box=box, counted=count)
+            transport_services.box_receive(acting_user=lab, box=box, counted=count)
         received = list(round.tubes.filter(received_at__isnull=False).order_by("id").values_list("code", "capacity", "filled"))
         pooled = [code for code, capacity, filled in received if capacity > 1 and filled >= 5]
         positive_tube = pooled[len(pooled) // 2] if positive and pooled else None
@@ -227,5 +230,5 @@ class TestingDemo:
         building = leader.grants.order_by("area__path").first().area
         stairwell = _stairwells(building, self.units)[-1]
         home = self.by_stairwell[stairwell.pk][-1].household
-        antigen.antigen_report(acting_user=leader, household=home, result="positive", client_key="demo-antigen-0001",
+        followups_services.antigen_report(acting_user=leader, household=home, result="positive", client_key="demo-antigen-0001",
                                note="居民自测两道杠，已居家")

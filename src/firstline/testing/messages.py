@@ -1,4 +1,4 @@
-"""The words the system writes for residents and leaders: call-downs, positive pools.
+"""The words mass testing writes for residents and leaders: call-downs, positive pools and tubes.
 
 Residents read these in their building's chat group, so they are written in the deployment's
 language (settings.LANGUAGE_CODE, Chinese in production), whatever language the staff page is in.
@@ -76,14 +76,4 @@ def positive_single_message(*, round, tube_code: str, household_id: int | None) 
         title = _("Positive at %(where)s") % {"where": where}
         body = _("Single tube %(tube)s of %(round)s is positive at %(where)s. Follow up now: the household stays at "
                  "home; a staff member will call.") % {"tube": tube_code, "round": round.name, "where": where}
-    return title, body
-
-
-def antigen_positive_message(*, household) -> tuple[str, str]:
-    """(title, body) for a positive antigen self-test reported by a household."""
-    with translation.override(settings.LANGUAGE_CODE):
-        where = _at_door(household.pk, household.name)
-        title = _("Positive at %(where)s") % {"where": where}
-        body = _("A positive antigen self-test was reported at %(where)s. Follow up now: the household stays at "
-                 "home; a staff member will call.") % {"where": where}
     return title, body

@@ -22,10 +22,12 @@ from firstline.accounts.scope import can, scope_paths
 from firstline.areas.models import Area, AreaKind
 from firstline.areas.selectors import area_roots_for, door_labels
 from firstline.common.errors import Conflict, NotFound, PermissionDenied
+from firstline.followups import selectors as followups_selectors
+from firstline.followups import services as followups_services
+from firstline.followups.models import AntigenReport, FollowUp
 from firstline.people.selectors import household_members, query_is_private
-from firstline.testing import antigen, selectors
-from firstline.testing.models import AntigenReport, FollowUp
-from firstline.testing.selectors import PersonState
+from firstline.testing.capture import selectors as capture_selectors
+from firstline.testing.rounds import selectors as rounds_selectors
 from firstline.web.views.common import error_dict, visible_area
 
 
@@ -46,16 +48,16 @@ def antigen_form(request, household: Area, *, members=None, values=None, errors=
 def household_testing_context(request, household: Area, members: list) -> dict:
     """The testing section of the household page: each resident's state in the open rounds, the
     antigen form (for those who may report) and the household's latest antigen reports."""
-    rounds = selectors.household_open_rounds(user=request.user, household=household)
+    rounds = rounds_selectors.household_open_rounds(user=request.user, household=household)
     states = []
     for round in rounds:
-        people = selectors.household_testing(user=request.user, household=household, round=round)
-        states.append({"round": round, "people": [(p, PersonState(p.state).label) for p in people]})
+        people = capture_selectors.household_testing(user=request.user, household=household, round=round)
+        states.append({"round": round, "people": [(p, p.state.label) for p in people]})
     can_report = can(request.user, Perm.ANTIGEN_REPORT, household.path)
     return {
         "testing_rounds": states,
         "antigen": antigen_form(request, household, members=members) if can_report else None,
-        "antigen_recent": list(selectors.antigen_reports(user=request.user, area=household)[:5]),
+        "antigen_recent": list(followups_selectors.antigen_reports(user=request.user, area=household)[:5]),
         "antigen_results": AntigenReport.Result.choices,
     }
 
@@ -71,7 +73,7 @@ def _require_antigen(request) -> list[str]:
 def antigen_report(request):
     """A resident's form for their household; for a leader or staff member, finding the door first."""
     paths = _require_antigen(request)
-    own = selectors.antigen_households(user=request.user)
+    own = followups_selectors.antigen_households(user=request.user)
     if request.method == "POST":
         # The door finder posts, so that an ID number typed into it by mistake stays out of the
         # address (and the logs): a door comes back as a link; anything else finds no door.
@@ -96,9 +98,9 @@ def _page(request, *, forms, own, paths, status=200, notice=""):
     if query_is_private(query):
         query, notice = "", _("Find the household by its door, e.g. 1-2-501.")
     wider = len(own) < len(paths)  # the user reports for more than their own doors
-    found = selectors.antigen_household_find(user=request.user, query=query) if wider and query else []
+    found = followups_selectors.antigen_household_find(user=request.user, query=query) if wider and query else []
     for form in forms:
-        form["recent"] = list(selectors.antigen_reports(user=request.user, area=form["household"])[:5])
+        form["recent"] = list(followups_selectors.antigen_reports(user=request.user, area=form["household"])[:5])
     labels = door_labels(household_ids=[f["household"].pk for f in forms] + [h.pk for h in found])
     for form in forms:
         form["label"] = labels.get(form["household"].pk, form["household"].name)
@@ -137,7 +139,7 @@ def antigen_household(request, pk: int):
             person = next((r.person for r in members if str(r.person_id) == values["person"]), None)
             if person is None:
                 raise ValidationError({"person": _("Choose someone who lives in this household.")})
-        report = antigen.antigen_report(
+        report = followups_services.antigen_report(
             acting_user=request.user, household=household, result=values["result"], client_key=values["client_key"],
             person=person, taken_at=_taken_at(values["taken_at"]), note=values["note"],
         )
@@ -148,7 +150,7 @@ def antigen_household(request, pk: int):
             errors, status = error_dict(exc), 422
         else:
             errors, status = {"general": [str(exc)]}, 409
-        own = selectors.antigen_households(user=request.user)
+        own = followups_selectors.antigen_households(user=request.user)
         paths = scope_paths(request.user, Perm.ANTIGEN_REPORT)
         form = antigen_form(request, household, members=members, values=values, errors=errors)
         if not can(request.user, Perm.ANTIGEN_REPORT, household.path):
@@ -171,7 +173,7 @@ def antigen_list(request, pk: int):
     """Antigen reports under an area, newest first; positives stand out."""
     area = visible_area(request, pk)
     try:
-        reports = selectors.antigen_reports(user=request.user, area=area)
+        reports = followups_selectors.antigen_reports(user=request.user, area=area)
     except NotFound:
         raise Http404 from None
     page = Paginator(reports, 50).get_page(request.GET.get("page"))
@@ -198,8 +200,8 @@ def followups(request):
     """Open follow-ups with a closing form each; the latest closed ones below."""
     if not scope_paths(request.user, Perm.FOLLOWUP_MANAGE):
         raise Http404
-    open_ones = list(selectors.follow_ups(user=request.user, status=FollowUp.Status.OPEN)[:200])
-    closed = list(selectors.follow_ups(user=request.user, status=FollowUp.Status.CLOSED)[:50])
+    open_ones = list(followups_selectors.follow_ups(user=request.user, status=FollowUp.Status.OPEN)[:200])
+    closed = list(followups_selectors.follow_ups(user=request.user, status=FollowUp.Status.CLOSED)[:50])
     labels = door_labels(household_ids={f.household_id for f in open_ones + closed})
     rows = lambda items: [(f, labels.get(f.household_id, f.household.name), _why(f)) for f in items]  # noqa: E731
     return render(request, "web/antigen/followups.html", {"open": rows(open_ones), "closed": rows(closed)})
@@ -209,11 +211,11 @@ def followups(request):
 @require_POST
 def followup_close(request, pk: int):
     try:
-        follow_up = selectors.follow_up_get(user=request.user, pk=pk)
+        follow_up = followups_selectors.follow_up_get(user=request.user, pk=pk)
     except NotFound:
         raise Http404 from None
     try:
-        antigen.follow_up_close(acting_user=request.user, follow_up=follow_up, note=request.POST.get("note", ""))
+        followups_services.follow_up_close(acting_user=request.user, follow_up=follow_up, note=request.POST.get("note", ""))
         messages.success(request, _("The follow-up was closed."))
     except PermissionDenied:
         raise Http404 from None

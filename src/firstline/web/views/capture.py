@@ -5,7 +5,7 @@ These views only read. Every scan is made in the browser (`static/firstline/capt
 modules of `static/firstline/capture/`): it gets its id there, is kept in IndexedDB, and is sent to
 the scan API (`POST /api/v1/testing/rounds/{id}/scans/batch`), which stores each scan once by that
 id (ADR 0005). A page carries the round's pooling and refusal rules as the server describes them
-(`testing.rules.capture_rules`), so that it decides with no network as the server would. The
+(`testing.rounds.rules.capture_rules`), so that it decides with no network as the server would. The
 service worker served here (`sw.js`) keeps the capture pages and their assets so that a page
 reloads with no network.
 """
@@ -30,10 +30,12 @@ from firstline.accounts.scope import can, scope_paths
 from firstline.areas.models import Area, AreaKind, RiskStatus
 from firstline.common.errors import NotFound
 from firstline.common.paths import intersect_paths
-from firstline.testing import selectors
+from firstline.testing import scope as testing_scope
+from firstline.testing.capture import selectors as capture_selectors
 from firstline.testing.models import Round, RoundStatus
-from firstline.testing.rules import capture_rules
-from firstline.testing.selectors import PersonState
+from firstline.testing.rounds import selectors as rounds_selectors
+from firstline.testing.rounds.rules import capture_rules
+from firstline.testing.states import PersonState, ScanStatus
 
 # The files a capture page needs, kept by the service worker for offline reloads: the entry script
 # and every module it imports (a module missing here is a blank page offline; a test follows the
@@ -47,22 +49,14 @@ CAPTURE_ASSETS = ("firstline/firstline.css", "firstline/htmx.min.js", "firstline
 
 def _round(request, pk: int) -> Round:
     try:
-        return selectors.round_get(user=request.user, pk=pk, perm=Perm.TESTING_SAMPLE)
+        return rounds_selectors.round_get(user=request.user, pk=pk, perm=Perm.TESTING_SAMPLE)
     except NotFound:
         raise Http404 from None
 
 
 def _state_labels() -> dict[str, str]:
-    """Short words for the door-to-door buttons (the full ones are `PersonState`'s labels)."""
-    return {
-        PersonState.MISSING: _("Missing"),
-        PersonState.RESAMPLE: _("Re-sample: a tube of their own"),
-        PersonState.PENDING: _("Sampled"),
-        PersonState.NEGATIVE: _("Negative"),
-        PersonState.RESAMPLED: _("Re-sampled"),
-        PersonState.POSITIVE: _("Positive"),
-        PersonState.EXEMPT: _("Exempt"),
-    }
+    """The short words of the door-to-door buttons, for the script (`PersonState.short_label`)."""
+    return {state.value: str(state.short_label) for state in PersonState}
 
 
 def _js_messages() -> dict[str, str]:
@@ -78,10 +72,10 @@ def _js_messages() -> dict[str, str]:
         "no_storage": _("This browser cannot keep scans offline: stay online until they are uploaded."),
         "ready_offline": _("Ready to work offline"),
         "state_pending": _("Waiting to upload"),
-        "state_stored": _("Stored"),
-        "state_duplicate": _("Already stored"),
-        "state_refused": _("Refused"),
-        "state_conflict": _("Not stored: id already used"),
+        "state_stored": str(ScanStatus.STORED.label),
+        "state_duplicate": str(ScanStatus.DUPLICATE.label),
+        "state_refused": str(ScanStatus.REFUSED.label),
+        "state_conflict": str(ScanStatus.CONFLICT.label),
         "state_resent": _("Sent again as a new scan"),
         "send_again": _("Send again as a new scan"),
         "state_local": _("Not sent"),
@@ -135,14 +129,14 @@ def _config(request, round: Round, *, mode: str, context: str, capacity: int, pe
 def desk(request, pk: int):
     round = _round(request, pk)
     # A point may be seen by a leader of a building of its compound; registering there needs the compound.
-    points = [p for p in selectors.points_for_round(user=request.user, round=round, perm=Perm.TESTING_SAMPLE)
+    points = [p for p in rounds_selectors.points_for_round(user=request.user, round=round, perm=Perm.TESTING_SAMPLE)
               if can(request.user, Perm.TESTING_SAMPLE, p.compound.path)]
     raw_point = request.GET.get("point", "")
     if not raw_point:
         return render(request, "web/capture/desk_points.html", {
             "round": round,
             "points": [(p, range(1, p.desks + 1)) for p in points],
-            "door_to_door": bool(intersect_paths(selectors.round_scope_paths(round),
+            "door_to_door": bool(intersect_paths(testing_scope.round_scope_paths(round),
                                                  scope_paths(request.user, Perm.TESTING_SAMPLE))),
         })
     point = next((p for p in points if str(p.pk) == raw_point), None)
@@ -167,7 +161,7 @@ def desk(request, pk: int):
 @never_cache
 def door_buildings(request, pk: int):
     round = _round(request, pk)
-    buildings = selectors.door_to_door_buildings(user=request.user, round=round)
+    buildings = capture_selectors.door_to_door_buildings(user=request.user, round=round)
     return render(request, "web/capture/door_buildings.html", {
         "round": round,
         "buildings": buildings,
@@ -204,7 +198,7 @@ def door(request, pk: int, building_pk: int):
         raise Http404
     everyone = request.GET.get("everyone") == "1"
     try:
-        plan = selectors.door_to_door_list(user=request.user, round=round, building=building, everyone=everyone)
+        plan = capture_selectors.door_to_door_list(user=request.user, round=round, building=building, everyone=everyone)
     except NotFound:
         raise Http404 from None
     rules = capture_rules(round=round, place_path=building.path,
@@ -212,9 +206,8 @@ def door(request, pk: int, building_pk: int):
     data = _door_data(plan, building)
     config = _config(request, round, mode="door", context="door", capacity=rules["default"]["capacity"],
                      per_household=rules["default"]["per_household"], building_id=building.pk)
-    labels = _state_labels()
     stairwells = [
-        {"area": well.area, "floors": [(floor, [{"door": d, "people": [{"p": p, "label": labels[p.state]} for p in d.people]}
+        {"area": well.area, "floors": [(floor, [{"door": d, "people": [{"p": p, "label": p.state.short_label} for p in d.people]}
                                                for d in doors]) for floor, doors in well.floors]}
         for well in plan.stairwells if well.floors
     ]
@@ -232,12 +225,11 @@ def find_person(request, pk: int):
     them in the current tube. Posted: an ID number never goes into an address (a log line)."""
     round = _round(request, pk)
     query = request.POST.get("q", "").strip()[:60]
-    kind, found = selectors.capture_person_search(user=request.user, round=round, query=query) if query else ("empty", [])
-    labels = _state_labels()
+    kind, found = capture_selectors.capture_person_search(user=request.user, round=round, query=query) if query else ("empty", [])
     return render(request, "web/capture/_found.html", {
         "query": query, "kind": kind, "takeable": (PersonState.MISSING, PersonState.RESAMPLE),
         "found": [{"person": f.person, "door": f.door, "state": f.state, "tube": f.tube, "in_round": f.in_round,
-                   "label": labels[f.state]} for f in found],
+                   "label": f.state.short_label} for f in found],
     })
 
 

@@ -4,8 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from firstline.areas.selectors import area_roots_for
+from firstline.followups.selectors import antigen_households
 from firstline.notices.selectors import notices_for, unread_count
-from firstline.testing.selectors import antigen_households
 
 
 @login_required

@@ -21,11 +21,13 @@ from firstline.accounts.roles import Perm
 from firstline.accounts.scope import can, scope_paths
 from firstline.common.crypto import seal_bytes, unseal_bytes
 from firstline.common.errors import Conflict, NotFound, PermissionDenied
-from firstline.testing import selectors, transport
-from firstline.testing.labfiles import LAB_FIELDS, lab_mapping_detect, lab_table, results_upload
+from firstline.testing.capture.services import normalise_tube_code
+from firstline.testing.lab import selectors as lab_selectors
+from firstline.testing.lab.files import LAB_FIELDS, lab_mapping_detect, lab_table, results_upload
+from firstline.testing.lab.services import ResultIn, results_report
 from firstline.testing.models import Box, BoxEvent, ResultKind, TubeResult
-from firstline.testing.results import ResultIn, results_report
-from firstline.testing.scanning import normalise_tube_code
+from firstline.testing.transport import selectors as transport_selectors
+from firstline.testing.transport import services as transport_services
 from firstline.web.views.common import error_dict
 from firstline.web.views.transport import counted_of, tube_codes_of
 
@@ -51,14 +53,14 @@ def lab_home(request):
     raw = request.GET.get("code", "").strip()
     if raw:
         try:
-            box = selectors.box_get(user=request.user, code=normalise_tube_code(raw), perm=Perm.TESTING_LAB)
+            box = transport_selectors.box_get(user=request.user, code=normalise_tube_code(raw), perm=Perm.TESTING_LAB)
             return redirect("web:lab_box", pk=box.pk)
         except (NotFound, ValidationError):
             error = _("No box %(code)s is known to this lab.") % {"code": raw[:40]}
     return render(request, "web/lab/home.html", {
-        "on_the_way": list(selectors.lab_boxes(user=request.user).exclude(status=Box.Status.RECEIVED)[:300]),
-        "received": list(selectors.lab_boxes(user=request.user, status=Box.Status.RECEIVED)[:50]),
-        "uploads": list(selectors.result_uploads(user=request.user, limit=5)),
+        "on_the_way": list(lab_selectors.lab_boxes(user=request.user).exclude(status=Box.Status.RECEIVED)[:300]),
+        "received": list(lab_selectors.lab_boxes(user=request.user, status=Box.Status.RECEIVED)[:50]),
+        "uploads": list(lab_selectors.result_uploads(user=request.user, limit=5)),
         "error": error,
         "code": raw if error else "",
     }, status=404 if error else 200)
@@ -68,7 +70,7 @@ def lab_home(request):
 def lab_box(request, pk: int):
     """Receive a box, then enter a result per tube."""
     try:
-        box = selectors.box_get(user=request.user, pk=pk, perm=Perm.TESTING_LAB)
+        box = transport_selectors.box_get(user=request.user, pk=pk, perm=Perm.TESTING_LAB)
     except NotFound:
         raise Http404 from None
     errors: dict[str, list[str]] = {}
@@ -79,14 +81,14 @@ def lab_box(request, pk: int):
         action = request.POST.get("action", "")
         try:
             if action == "receive_count":
-                transport.box_receive(acting_user=request.user, box=box, counted=counted_of(request.POST.get("counted")),
+                transport_services.box_receive(acting_user=request.user, box=box, counted=counted_of(request.POST.get("counted")),
                                       note=request.POST.get("note", ""))
                 return redirect("web:lab_box", pk=box.pk)
             if action == "receive_tubes":
                 codes = tube_codes_of(request.POST.get("tube_codes", ""))
                 if not codes:
                     raise ValidationError({"tube_codes": _("Scan the tubes of the box, one by one.")})
-                transport.box_receive(acting_user=request.user, box=box, tube_codes=codes, note=request.POST.get("note", ""))
+                transport_services.box_receive(acting_user=request.user, box=box, tube_codes=codes, note=request.POST.get("note", ""))
                 return redirect("web:lab_box", pk=box.pk)
             if action == "result":
                 last_result = request.POST.get("result", "")
@@ -106,9 +108,9 @@ def lab_box(request, pk: int):
         except Conflict as exc:
             errors, status = {"general": [str(exc)]}, 409
         box.refresh_from_db()
-    events = list(selectors.box_events(box=box))
+    events = list(transport_selectors.box_events(box=box))
     receipt = next((e for e in events if e.kind == BoxEvent.Kind.RECEIVED), None)
-    tubes = list(selectors.box_tubes(box=box))
+    tubes = list(transport_selectors.box_tubes(box=box))
     return render(request, "web/lab/box.html", {
         "box": box,
         "events": events,
@@ -224,8 +226,8 @@ def upload(request):
                     return _columns_page(request, pending=pending, data=data, mapping=None, errors=errors, status=200)
                 errors = {"file": [m for ms in errors.values() for m in ms]}
     return render(request, "web/lab/upload.html", {
-        "labs": selectors.lab_mapping_names(user=request.user),
-        "uploads": selectors.result_uploads(user=request.user),
+        "labs": lab_selectors.lab_mapping_names(user=request.user),
+        "uploads": lab_selectors.result_uploads(user=request.user),
         "errors": errors,
     }, status=422 if errors else 200)
 
@@ -234,7 +236,7 @@ def upload(request):
 def upload_report(request, pk: int):
     """What an upload did: stored, duplicates, refused, and every refused row with its reason."""
     try:
-        done = selectors.result_upload_get(user=request.user, pk=pk)
+        done = lab_selectors.result_upload_get(user=request.user, pk=pk)
     except NotFound:
         raise Http404 from None
     mapping = [(header, FIELD_LABELS.get(field, field)) for header, field in done.mapping.items()]

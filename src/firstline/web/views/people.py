@@ -16,7 +16,7 @@ from firstline.areas.selectors import compound_doors
 from firstline.common.identity import mask_phone
 from firstline.people import selectors, services
 from firstline.people.models import VulnerabilityTag
-from firstline.testing.selectors import person_samples
+from firstline.testing.capture.selectors import person_samples
 from firstline.web.errors import flash_errors, submit
 from firstline.web.views.common import breadcrumbs, form_date
 from firstline.web.views.households import PERSON_FIELDS, person_form_choices

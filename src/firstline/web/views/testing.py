@@ -31,8 +31,13 @@ from firstline.common.errors import Conflict, NotFound, PermissionDenied
 from firstline.common.paths import subtree_q
 from firstline.people.models import VulnerabilityTag
 from firstline.people.selectors import person_get
-from firstline.testing import selectors, services
-from firstline.testing.export import round_export
+from firstline.testing import scope as testing_scope
+from firstline.testing.capture import selectors as capture_selectors
+from firstline.testing.coverage import selectors as coverage_selectors
+from firstline.testing.coverage import services as coverage_services
+from firstline.testing.coverage.export import round_export
+from firstline.testing.lab import selectors as lab_selectors
+from firstline.testing.lab.services import SEAL_LEVELS, positive_seal
 from firstline.testing.models import (
     TUBE_CAPACITIES,
     Box,
@@ -43,24 +48,16 @@ from firstline.testing.models import (
     SampleState,
     TubeStatus,
 )
-from firstline.testing.results import SEAL_LEVELS, positive_seal
+from firstline.testing.rounds import selectors as rounds_selectors
+from firstline.testing.rounds import services as rounds_services
+from firstline.testing.states import DoorStatus, PersonState
 from firstline.web.views.common import error_dict, page_for
 
 ROUNDS_SHOWN = 20
 MISSING_PAGE = 200
 EXEMPT_SHOWN = 500
 TUBES_PAGE = 50
-# The door colours of the round's building map, in the legend's order.
-DOOR_STATUSES = ("done", "pending", "partial", "missing", "resample", "resampled", "positive", "empty")
 CHANGED_EVENT = "exemptions-changed"
-
-
-def _door_status_labels() -> dict[str, str]:
-    return {
-        "done": _("Done"), "pending": _("Sampled, waiting for the lab"), "partial": _("Partly sampled"),
-        "missing": _("Nobody sampled"), "resample": _("To re-sample"), "resampled": _("Re-sampled, waiting"),
-        "positive": _("Positive"), "empty": _("Nobody lives here"),
-    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -69,7 +66,7 @@ def _door_status_labels() -> dict[str, str]:
 
 def _round(request, pk, perm: str = Perm.TESTING_VIEW):
     try:
-        return selectors.round_get(user=request.user, pk=pk, perm=perm)
+        return rounds_selectors.round_get(user=request.user, pk=pk, perm=perm)
     except NotFound:
         raise Http404 from None
 
@@ -158,7 +155,7 @@ def _plan_choices(user) -> tuple[list, list]:
 
 def _rounds_page(request, *, errors=None, values=None, status=200):
     focus = _area(request, request.GET["area"]) if request.GET.get("area") else None
-    summaries = selectors.round_summaries(user=request.user, limit=ROUNDS_SHOWN, area=focus)
+    summaries = coverage_selectors.round_summaries(user=request.user, limit=ROUNDS_SHOWN, area=focus)
     owners, options = _plan_choices(request.user)
     chosen = set(values.getlist("scope")) if values is not None else set()
     return render(request, "web/testing/rounds.html", {
@@ -197,7 +194,7 @@ def round_list(request):
     if errors:
         return _rounds_page(request, errors=errors, values=post, status=422)
     try:
-        round = services.round_create(acting_user=request.user, area=area, name=post.get("name", ""), date=date,
+        round = rounds_services.round_create(acting_user=request.user, area=area, name=post.get("name", ""), date=date,
                                       scope=scope, starts_at=starts_at, ends_at=ends_at, note=post.get("note", ""))
     except PermissionDenied:
         return _rounds_page(request, errors={"area": [_("You may not plan a round there.")]}, values=post, status=403)
@@ -247,17 +244,17 @@ def _round_page(request, round, *, pooling_errors=None, pooling_values=None, poi
                 status=200):
     user = request.user
     can_manage = can(user, Perm.TESTING_MANAGE, round.area.path)
-    totals = selectors.round_totals(user=user, round=round)
-    visible = selectors.visible_paths(user=user, round=round)
+    totals = coverage_selectors.round_totals(user=user, round=round)
+    visible = testing_scope.visible_paths(user=user, round=round)
     parts = list(areas_visible(user=user, perm=Perm.TESTING_VIEW).filter(path__in=visible).order_by("path")) if visible else []
-    rules = selectors.round_pooling_rules(round=round)
+    rules = rounds_selectors.round_pooling_rules(round=round)
     risk_rows, overrides = _rule_rows(rules, pooling_values)
     pooling_errors = pooling_errors or {}
     for row in risk_rows:
         row["errors"] = pooling_errors.get(f"capacity_{row['risk']}", [])
-    counts = selectors.round_counts(user=user, round=round)
-    points = list(selectors.points_for_round(user=user, round=round).prefetch_related("serves"))
-    manageable = (selectors.round_areas_of_kind(user=user, round=round, perm=Perm.TESTING_MANAGE, above=True,
+    counts = coverage_selectors.round_counts(user=user, round=round)
+    points = list(rounds_selectors.points_for_round(user=user, round=round).prefetch_related("serves"))
+    manageable = (rounds_selectors.round_areas_of_kind(user=user, round=round, perm=Perm.TESTING_MANAGE, above=True,
                                                 kinds=[AreaKind.COMPOUND, AreaKind.BUILDING, AreaKind.UNIT])
                   if can_manage else [])
     chosen_serves = set(point_values.getlist("serves")) if point_values is not None else set()
@@ -301,7 +298,7 @@ def round_status(request, pk: int):
     round = _round(request, pk)
     status = request.POST.get("status", "")
     try:
-        services.round_set_status(acting_user=request.user, round=round, status=status)
+        rounds_services.round_set_status(acting_user=request.user, round=round, status=status)
         messages.success(request, _("%(name)s is now %(status)s.") % {
             "name": round.name, "status": RoundStatus(status).label.lower()})
     except ValidationError as exc:
@@ -331,7 +328,7 @@ def pooling(request, pk: int):
         return _round_page(request, round, pooling_errors={"area": [_("Choose an area of this round.")]},
                            pooling_values=post, status=422)
     try:
-        services.pooling_rules_set(acting_user=request.user, round=round, by_risk=by_risk,
+        rounds_services.pooling_rules_set(acting_user=request.user, round=round, by_risk=by_risk,
                                    by_area=[(areas[area_id], capacity, per_household) for area_id, capacity, per_household in rows])
     except PermissionDenied:
         return _round_page(request, round, pooling_errors={"general": [_("You may not change the rules of this round.")]},
@@ -365,7 +362,7 @@ def points(request, pk: int):
     serves = list(areas_visible(user=request.user, perm=Perm.TESTING_MANAGE).filter(
         pk__in=[value for value in post.getlist("serves") if value.isdigit()]))
     try:
-        point = services.sampling_point_create(acting_user=request.user, compound=compound, values=_point_values(post),
+        point = rounds_services.sampling_point_create(acting_user=request.user, compound=compound, values=_point_values(post),
                                                serves=serves)
     except PermissionDenied:
         return _round_page(request, round, point_errors={"compound": [_("You may not add points there.")]},
@@ -379,14 +376,14 @@ def points(request, pk: int):
 @login_required
 def point_edit(request, pk: int):
     try:
-        point = selectors.point_get(user=request.user, pk=pk, perm=Perm.TESTING_MANAGE)
+        point = rounds_selectors.point_get(user=request.user, pk=pk, perm=Perm.TESTING_MANAGE)
     except NotFound:
         raise Http404 from None
     round = None
     round_pk = request.POST.get("round") or request.GET.get("round") or ""
     if round_pk.isdigit():
         try:
-            round = selectors.round_get(user=request.user, pk=round_pk)
+            round = rounds_selectors.round_get(user=request.user, pk=round_pk)
         except NotFound:
             round = None
     errors, values, status = {}, None, 200
@@ -395,7 +392,7 @@ def point_edit(request, pk: int):
         serves = list(areas_visible(user=request.user, perm=Perm.TESTING_MANAGE).filter(
             pk__in=[value for value in post.getlist("serves") if value.isdigit()]))
         try:
-            services.sampling_point_update(acting_user=request.user, point=point,
+            rounds_services.sampling_point_update(acting_user=request.user, point=point,
                                            values={**_point_values(post), "is_active": post.get("is_active") == "1"},
                                            serves=serves)
         except PermissionDenied:
@@ -428,11 +425,11 @@ def _coverage_rows(coverage) -> list[dict]:
 
 def _map_doors(plan) -> dict[str, int]:
     """Give each door its colour on the map and count them for the legend."""
-    counts = dict.fromkeys(DOOR_STATUSES, 0)
+    counts = dict.fromkeys(DoorStatus, 0)
     for door in plan.doors:
         status = door.status
         door.colour = status
-        door.done_count = sum(p.state not in (selectors.PersonState.MISSING, selectors.PersonState.RESAMPLE) for p in door.people)
+        door.done_count = sum(p.state not in (PersonState.MISSING, PersonState.RESAMPLE) for p in door.people)
         counts[status] = counts.get(status, 0) + 1
     return counts
 
@@ -442,7 +439,7 @@ def coverage(request, pk: int, area_pk: int):
     round = _round(request, pk)
     area = _area(request, area_pk)
     try:
-        cover = selectors.round_coverage(user=request.user, round=round, area=area)
+        cover = coverage_selectors.round_coverage(user=request.user, round=round, area=area)
     except NotFound:
         raise Http404 from None
     part = request.GET.get("part", "") if _is_htmx(request) else ""
@@ -451,12 +448,11 @@ def coverage(request, pk: int, area_pk: int):
         return render(request, "web/testing/_totals_body.html", context)
     if area.kind == AreaKind.BUILDING:
         try:
-            plan = selectors.round_building(user=request.user, round=round, building=area)
+            plan = coverage_selectors.round_building(user=request.user, round=round, building=area)
         except NotFound:
             raise Http404 from None
         counts = _map_doors(plan)
-        labels = _door_status_labels()
-        context.update({"plan": plan, "legend": [(key, labels[key], counts.get(key, 0)) for key in DOOR_STATUSES]})
+        context.update({"plan": plan, "legend": [(status, status.label, counts[status]) for status in DoorStatus]})
     else:
         context["rows"] = _coverage_rows(cover)
     if part == "live":
@@ -509,8 +505,8 @@ def _exempt_rows(user, exempt: list) -> list:
 
 def _missing_context(request, round, area) -> dict:
     try:
-        residences = selectors.round_missing(user=request.user, round=round, area=area)
-        exempt = list(selectors.round_exempt(user=request.user, round=round, area=area)[:EXEMPT_SHOWN + 1])
+        residences = coverage_selectors.round_missing(user=request.user, round=round, area=area)
+        exempt = list(coverage_selectors.round_exempt(user=request.user, round=round, area=area)[:EXEMPT_SHOWN + 1])
     except NotFound:
         raise Http404 from None
     page = Paginator(residences, MISSING_PAGE).get_page(request.GET.get("page"))
@@ -528,7 +524,7 @@ def _missing_context(request, round, area) -> dict:
 
 def _exempt_list_context(request, round, area) -> dict:
     try:
-        exempt = list(selectors.round_exempt(user=request.user, round=round, area=area)[:EXEMPT_SHOWN + 1])
+        exempt = list(coverage_selectors.round_exempt(user=request.user, round=round, area=area)[:EXEMPT_SHOWN + 1])
     except NotFound:
         raise Http404 from None
     return {"round": round, "area": area, "exempt": _exempt_rows(request.user, exempt[:EXEMPT_SHOWN]), "exempt_more": len(exempt) > EXEMPT_SHOWN,
@@ -542,7 +538,7 @@ def missing(request, pk: int, area_pk: int):
     if _is_htmx(request) and request.GET.get("part") == "exempt":
         return render(request, "web/testing/_exempt_list_body.html", _exempt_list_context(request, round, area))
     try:
-        cover = selectors.round_coverage(user=request.user, round=round, area=area)
+        cover = coverage_selectors.round_coverage(user=request.user, round=round, area=area)
     except NotFound:
         raise Http404 from None
     return render(request, "web/testing/missing.html", {
@@ -574,7 +570,7 @@ def exemption_set(request, pk: int):
     back = _safe_next(request, reverse("web:testing_round", args=[round.pk]))
     reason, note = request.POST.get("reason", ""), request.POST.get("note", "")
     try:
-        exemption = services.exemption_set(acting_user=request.user, round=round, person=person, reason=reason, note=note)
+        exemption = coverage_services.exemption_set(acting_user=request.user, round=round, person=person, reason=reason, note=note)
     except PermissionDenied:
         if not _is_htmx(request):
             raise
@@ -599,12 +595,12 @@ def exemption_set(request, pk: int):
 @require_POST
 def exemption_remove(request, pk: int):
     try:
-        exemption = selectors.exemption_get(user=request.user, pk=pk)
+        exemption = coverage_selectors.exemption_get(user=request.user, pk=pk)
     except NotFound:
         raise Http404 from None
     back = _safe_next(request, reverse("web:testing_round", args=[exemption.round_id]))
     try:
-        services.exemption_remove(acting_user=request.user, exemption=exemption)
+        coverage_services.exemption_remove(acting_user=request.user, exemption=exemption)
     except PermissionDenied:
         if _is_htmx(request):
             return HttpResponse(_("You may not remove this exemption."), status=403)
@@ -625,7 +621,7 @@ def exemption_remove(request, pk: int):
 def calldowns(request, pk: int, point_pk: int):
     round = _round(request, pk)
     try:
-        point = selectors.point_get(user=request.user, pk=point_pk)
+        point = rounds_selectors.point_get(user=request.user, pk=point_pk)
     except NotFound:
         raise Http404 from None
     here = reverse("web:testing_calldowns", args=[round.pk, point.pk])
@@ -637,7 +633,7 @@ def calldowns(request, pk: int, point_pk: int):
         except ValueError:
             people = 0
         try:
-            call = services.call_down_issue(acting_user=request.user, round=round, point=point,
+            call = coverage_services.call_down_issue(acting_user=request.user, round=round, point=point,
                                             stairwells=[found[i] for i in ids if i in found], people_expected=people)
             messages.success(request, _("Called at %(time)s. The building leaders have the message.") % {
                 "time": timezone.localtime(call.called_at).strftime("%H:%M")})
@@ -647,7 +643,7 @@ def calldowns(request, pk: int, point_pk: int):
             messages.error(request, str(exc))
         return redirect(here)
     try:
-        plan = selectors.call_down_plan(user=request.user, round=round, point=point)
+        plan = coverage_selectors.call_down_plan(user=request.user, round=round, point=point)
     except NotFound:
         raise Http404 from None
     context = {
@@ -666,7 +662,7 @@ def calldowns(request, pk: int, point_pk: int):
 @login_required
 def positives(request, pk: int):
     round = _round(request, pk)
-    tubes = selectors.round_positives(user=request.user, round=round)
+    tubes = lab_selectors.round_positives(user=request.user, round=round)
     risks = dict(RiskStatus.choices)
     states = dict(SampleState.choices)
     task_states = dict(ResampleTask.Status.choices)
@@ -682,14 +678,14 @@ def positives(request, pk: int):
         "round": round, "rows": rows, "levels": [(level, label) for level, label in (
             (AreaKind.HOUSEHOLD, _("Seal households")), (AreaKind.UNIT, _("Seal units")), (AreaKind.BUILDING, _("Seal buildings")))
             if level in SEAL_LEVELS],
-        "by_building": selectors.resample_tasks_by_building(user=request.user, round=round),
+        "by_building": lab_selectors.resample_tasks_by_building(user=request.user, round=round),
     })
 
 
 @login_required
 @require_POST
 def seal(request, pk: int):
-    tube = selectors.tubes_visible(user=request.user).filter(pk=pk).first()
+    tube = capture_selectors.tubes_visible(user=request.user).filter(pk=pk).first()
     if tube is None:
         raise Http404
     try:
@@ -723,7 +719,7 @@ def tubes(request, pk: int):
     status = status if status in TubeStatus.values else ""
     result = request.GET.get("result", "")
     result = result if result in ResultKind.values else ""
-    rows = selectors.round_tubes(user=request.user, round=round, status=status, result=result)
+    rows = capture_selectors.round_tubes(user=request.user, round=round, status=status, result=result)
     page = Paginator(rows, TUBES_PAGE).get_page(request.GET.get("page"))
     query = "&".join(f"{k}={v}" for k, v in (("status", status), ("result", result)) if v)
     return render(request, "web/testing/tubes.html", {

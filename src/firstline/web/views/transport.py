@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import can
 from firstline.common.errors import Conflict, NotFound, PermissionDenied
-from firstline.testing import selectors, transport
 from firstline.testing.models import Box
+from firstline.testing.rounds import selectors as rounds_selectors
+from firstline.testing.transport import selectors as transport_selectors
+from firstline.testing.transport import services as transport_services
 from firstline.web.views.common import error_dict
 
 # The point a user last opened a box at: preselected next time.
@@ -43,10 +45,10 @@ def counted_of(raw: str, *, required: bool = True) -> int | None:
 def boxes(request, pk: int):
     """The round's boxes with their hand-offs; open a box at a point."""
     try:
-        round = selectors.round_get(user=request.user, pk=pk)
+        round = rounds_selectors.round_get(user=request.user, pk=pk)
     except NotFound:
         raise Http404 from None
-    points = list(selectors.points_for_round(user=request.user, round=round, perm=Perm.TESTING_TRANSPORT))
+    points = list(rounds_selectors.points_for_round(user=request.user, round=round, perm=Perm.TESTING_TRANSPORT))
     errors: dict[str, list[str]] = {}
     status = 200
     chosen = request.POST.get("point") or str(request.session.get(_LAST_POINT, ""))
@@ -57,7 +59,7 @@ def boxes(request, pk: int):
                 raise PermissionDenied(code=Perm.TESTING_TRANSPORT)
             if point is None:
                 raise ValidationError({"point": _("Choose the sampling point where the box is packed.")})
-            box = transport.box_open(acting_user=request.user, round=round, code=request.POST.get("code", ""), point=point)
+            box = transport_services.box_open(acting_user=request.user, round=round, code=request.POST.get("code", ""), point=point)
             request.session[_LAST_POINT] = point.pk
             return redirect("web:testing_box", pk=box.pk)
         except PermissionDenied:
@@ -68,7 +70,7 @@ def boxes(request, pk: int):
             errors, status = {"code": [str(exc)]}, 409
     return render(request, "web/transport/boxes.html", {
         "round": round,
-        "boxes": selectors.round_boxes_trail(user=request.user, round=round),
+        "boxes": transport_selectors.round_boxes_trail(user=request.user, round=round),
         "points": points,
         "chosen": chosen,
         "errors": errors,
@@ -80,7 +82,7 @@ def boxes(request, pk: int):
 def box(request, pk: int):
     """One box: scan tubes in, take one out, count and pack, picked up."""
     try:
-        box = selectors.box_get(user=request.user, pk=pk)
+        box = transport_selectors.box_get(user=request.user, pk=pk)
     except NotFound:
         raise Http404 from None
     errors: dict[str, list[str]] = {}
@@ -90,18 +92,18 @@ def box(request, pk: int):
         action = request.POST.get("action", "")
         try:
             if action == "add":
-                scan = transport.box_add_tubes(acting_user=request.user, box=box, tube_codes=tube_codes_of(request.POST.get("tubes", "")))
+                scan = transport_services.box_add_tubes(acting_user=request.user, box=box, tube_codes=tube_codes_of(request.POST.get("tubes", "")))
             elif action == "remove":
                 code = request.POST.get("tube", "")
-                transport.box_remove_tube(acting_user=request.user, box=box, tube_code=code)
+                transport_services.box_remove_tube(acting_user=request.user, box=box, tube_code=code)
                 messages.success(request, _("Tube %(tube)s was taken out of box %(box)s.") % {"tube": code, "box": box.code})
                 return redirect("web:testing_box", pk=box.pk)
             elif action == "pack":
-                packed = transport.box_pack(acting_user=request.user, box=box, counted=counted_of(request.POST.get("counted")))
+                packed = transport_services.box_pack(acting_user=request.user, box=box, counted=counted_of(request.POST.get("counted")))
                 messages.success(request, _("Box %(box)s is packed with %(n)d tubes.") % {"box": packed.code, "n": packed.tube_count})
                 return redirect("web:testing_box", pk=box.pk)
             elif action == "pickup":
-                transport.box_pick_up(acting_user=request.user, box=box,
+                transport_services.box_pick_up(acting_user=request.user, box=box,
                                       counted=counted_of(request.POST.get("counted"), required=False))
                 messages.success(request, _("Box %(box)s was picked up.") % {"box": box.code})
                 return redirect("web:testing_box", pk=box.pk)
@@ -116,8 +118,8 @@ def box(request, pk: int):
         box.refresh_from_db()
     return render(request, "web/transport/box.html", {
         "box": box,
-        "tubes": list(selectors.box_tubes(box=box)),
-        "events": selectors.box_events(box=box),
+        "tubes": list(transport_selectors.box_tubes(box=box)),
+        "events": transport_selectors.box_events(box=box),
         "scan": scan,
         "errors": errors,
         "can_handle": can(request.user, Perm.TESTING_TRANSPORT, box.area_path),

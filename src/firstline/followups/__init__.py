@@ -1,0 +1,1 @@
+"""Antigen self-tests and follow-ups (used by testing today; by quarantine and errands later)."""

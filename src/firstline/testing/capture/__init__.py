@@ -1,0 +1,1 @@
+"""Capture: registering samples at a desk or door to door, scan by scan or in batches (ADR 0005)."""

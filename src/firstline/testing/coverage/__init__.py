@@ -1,0 +1,1 @@
+"""Coverage: who a round expects, who is sampled, exempt or missing; exemptions and call-downs."""
