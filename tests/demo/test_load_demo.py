@@ -9,6 +9,7 @@ from firstline.demo.builder import DEMO_COMPOUND
 from firstline.people.models import DuplicateCandidate, Person, Residence
 from firstline.registration.models import SelfRegistration, SubmissionStatus
 from firstline.registration.services import registration_members
+from firstline.testing.models import CallDown, Round, Sample
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +53,10 @@ def test_small_demo_loads_once_with_valid_people_and_scoped_logins(capsys):
         "1组", "2组", "3组"]
     assert Area.objects.filter(parent__parent=village, kind=AreaKind.HOUSEHOLD).count() == 6 + 5 + 4
     assert Residence.objects.filter(household__path__startswith=village.path, is_current=True).count() > 10
+    # The village samples at its committee today: groups 1 and 2 mostly done, group 3 called.
+    village_round = Round.objects.get(area=village)
+    assert Sample.objects.filter(round=village_round, point__name="村委会采样点").count() > 5
+    assert CallDown.objects.get(round=village_round).stairwells.get().name == "3组"
     scattered = Area.objects.filter(parent__name="绿园社区", kind=AreaKind.HOUSEHOLD)
     assert scattered.count() == 6 and Residence.objects.filter(household__in=scattered).exists()
     assert Area.objects.get(name="2号楼", parent=compound).risk_status == RiskStatus.SEALED

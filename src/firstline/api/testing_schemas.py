@@ -13,7 +13,7 @@ from ninja import Field, Schema
 from firstline.api.pagination import PageQuery
 from firstline.api.schemas import AreaRefOut, PageOut
 from firstline.api.types import Day, Flag, Id, IdParam, Int, IntOneOf, Moment, Text, TimeOfDay
-from firstline.areas.models import AreaKind, RiskStatus
+from firstline.areas.models import INNER_STAIRWELLS, AreaKind, RiskStatus
 from firstline.areas.selectors import door_label
 from firstline.common.identity import mask_phone
 from firstline.followups.models import AntigenReport, FollowUp
@@ -584,12 +584,12 @@ class MissingOut(Schema):
     @staticmethod
     def resolve_building(obj) -> str:
         parent = obj.household.parent
-        return parent.parent.name if parent.kind == AreaKind.UNIT else parent.name
+        return parent.parent.name if parent.kind in INNER_STAIRWELLS else parent.name
 
     @staticmethod
     def resolve_unit(obj) -> str | None:
         parent = obj.household.parent
-        return parent.name if parent.kind == AreaKind.UNIT else None
+        return parent.name if parent.kind in INNER_STAIRWELLS else None
 
     @staticmethod
     def resolve_floor(obj) -> int | None:

@@ -8,7 +8,15 @@ from django.utils.translation import gettext as _
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import scope_filter, scope_paths
-from firstline.areas.models import RISK_SEVERITY, SITE_KINDS, Area, AreaKind, RiskStatus, RiskStatusChange
+from firstline.areas.models import (
+    RISK_SEVERITY,
+    RURAL_STAIRWELLS,
+    SITE_KINDS,
+    Area,
+    AreaKind,
+    RiskStatus,
+    RiskStatusChange,
+)
 from firstline.common.bulk import in_values
 from firstline.common.errors import NotFound
 from firstline.common.paths import SEGMENT_WIDTH, ancestor_paths, subtree_q
@@ -71,6 +79,18 @@ def area_ancestors(*, area: Area) -> list[Area]:
     return list(Area.objects.filter(path__in=ancestor_paths(area.path)).order_by("path"))
 
 
+
+
+HOUSES_PER_ROW = 10
+
+
+def floor_rows(stairwell_kind: str, by_floor: dict, *, top_down: bool = True) -> list[tuple[int, list]]:
+    """What a map shows row by row: a building's doors by floor (top floor first, or bottom first),
+    a village's houses in rows of ten in their order (they have no floors: the row has no number)."""
+    if stairwell_kind not in RURAL_STAIRWELLS:
+        return sorted(by_floor.items(), reverse=top_down)
+    houses = [door for floor in sorted(by_floor) for door in by_floor[floor]]
+    return [(0, houses[i:i + HOUSES_PER_ROW]) for i in range(0, len(houses), HOUSES_PER_ROW)]
 
 
 def area_effective_risk(*, area: Area, ancestors: list[Area] | None = None) -> str:

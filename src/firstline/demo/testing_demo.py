@@ -232,3 +232,46 @@ class TestingDemo:
         home = self.by_stairwell[stairwell.pk][-1].household
         followups_services.antigen_report(acting_user=leader, household=home, result="positive", client_key="demo-antigen-0001",
                                note="居民自测两道杠，已居家")
+
+
+class VillageTestingDemo:
+    """Today's round in 新添堡村, run by its committee: one sampling point at the committee (村委会),
+    groups 1 and 2 called and mostly sampled there, group 3 called a few minutes ago, the rest to
+    come. The village's people hold personal codes like the compound's."""
+
+    def __init__(self, *, village, users: dict):
+        self.village = village
+        self.users = users
+
+    def load(self) -> None:
+        committee = self.users["cunwei"]
+        today = timezone.localdate()
+        round = rounds_services.round_create(acting_user=committee, area=self.village.village,
+                                             name=f"{today:%-m月%-d日}新添堡村全员核酸", date=today, scope=[self.village.village])
+        round = rounds_services.round_set_status(acting_user=committee, round=round, status=RoundStatus.OPEN)
+        point = rounds_services.sampling_point_create(acting_user=committee, compound=self.village.village, values={
+            "name": "村委会采样点", "location": "村委会院内", "desks": 2, "per_desk_hour": 90, "queue_cap": 40,
+            "opens_at": dt.time(7, 0), "closes_at": dt.time(11, 30)})
+        residents = list(
+            Residence.objects.filter(household__path__startswith=self.village.village.path, is_current=True)
+            .select_related("household").order_by("household__path", "person_id"))
+        made = PersonalCode.objects.bulk_create([
+            PersonalCode(code=codes.new_code(), kind=CodeKind.PERSON, person_id=r.person_id, created_by=committee)
+            for r in residents])
+        code_of = {c.person_id: codes.payload_for(c.code) for c in made}
+        first_groups = {g.pk for g in self.village.groups[:2]}
+        started = timezone.now() - dt.timedelta(hours=2)
+        scans, tube, filled = [], None, 0
+        for index, residence in enumerate(r for r in residents if r.household.parent_id in first_groups):
+            if index % 11 == 3:
+                continue  # working in the fields, not back yet
+            if tube is None or filled == 10:
+                tube, filled = f"XT{today:%m%d}{len(scans) // 10 + 1:05d}", 0
+            scans.append(ScanIn(client_id=uuid.uuid4(), tube_code=tube, person_code=code_of[residence.person_id],
+                                point_id=point.pk, desk=1 + (len(scans) // 10) % 2,
+                                scanned_at=started + dt.timedelta(seconds=40 * len(scans))))
+            filled += 1
+        if scans:
+            scans_record(acting_user=committee, round=round, scans=scans)
+        coverage_services.call_down_issue(acting_user=committee, round=round, point=point,
+                                          stairwells=[self.village.groups[2]])

@@ -141,6 +141,8 @@ def household_former_members(*, user, household: Area) -> QuerySet[Residence]:
     return Residence.objects.filter(household=household, is_current=False).select_related("person").order_by("-moved_out")
 
 
+# A village house: '3组15号', '3队15'.
+_HOUSE = re.compile(r"^\s*第?(\d+)\s*(?:村民小组|村民组|小组|组|队)\s*(\d+)\s*号?\s*$")
 _DOOR = re.compile(r"^\s*(\d+)\s*(?:号楼|栋|幢|#|号|-)\s*(?:(\d+)\s*(?:单元|-))?\s*(\d+)\s*(?:室|号)?\s*$")
 _PHONE_LIKE = re.compile(r"^[\d\s+\-()]{7,20}$")
 
@@ -159,7 +161,7 @@ def query_is_private(query: str) -> bool:
     runs = re.findall(r"\d+", text)
     if any(len(run) >= _PRIVATE_RUN for run in runs):
         return True
-    return not _DOOR.match(text) and sum(len(run) for run in runs) >= _PRIVATE_DIGITS
+    return not _DOOR.match(text) and not _HOUSE.match(text) and sum(len(run) for run in runs) >= _PRIVATE_DIGITS
 
 
 def person_search(*, user, query: str, limit: int = 50) -> tuple[str, QuerySet[Person]]:
@@ -189,6 +191,14 @@ def person_search(*, user, query: str, limit: int = 50) -> tuple[str, QuerySet[P
             phone = ""
         if phone:
             return "phone", base.filter(phone=phone)[:limit]
+    if match := _HOUSE.match(text):
+        group, number = match.groups()
+        households = Area.objects.filter(
+            kind=AreaKind.HOUSEHOLD, door__in=[f"{number}号", number], parent__kind=AreaKind.VILLAGE_GROUP,
+            parent__name__in=[f"{group}组", f"第{group}组", f"{group}队", f"Group {group}", group],
+        ).filter(scope_q(user, Perm.LEDGER_VIEW))
+        residents = Residence.objects.filter(household__in=households, is_current=True).values("person_id")
+        return "door", base.filter(pk__in=residents)[:limit]
     if match := _DOOR.match(text):
         building, unit, door = match.groups()
         households = Area.objects.filter(kind=AreaKind.HOUSEHOLD, door=door).filter(

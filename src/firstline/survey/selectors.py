@@ -7,8 +7,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import can
-from firstline.areas.models import BLOCK_KINDS, RISK_SEVERITY, RURAL_STAIRWELLS, Area, AreaKind, RiskStatus
-from firstline.areas.selectors import area_ancestors, area_effective_risk
+from firstline.areas.models import BLOCK_KINDS, RISK_SEVERITY, Area, AreaKind, RiskStatus
+from firstline.areas.selectors import area_ancestors, area_effective_risk, floor_rows
 from firstline.common.errors import NotFound
 from firstline.common.paths import subtree_q
 from firstline.people.models import Residence, Vulnerability
@@ -97,18 +97,6 @@ class BuildingMap:
     residents: int
 
 
-HOUSES_PER_ROW = 10
-
-
-def _rows_of(stairwell: Area, by_floor: dict[int, list[MapDoor]]) -> list[tuple[int, list[MapDoor]]]:
-    """A building's doors by floor, top floor first; a village's houses in rows of ten, in order
-    (they have no floors: the row has no number)."""
-    if stairwell.kind not in RURAL_STAIRWELLS:
-        return sorted(by_floor.items(), reverse=True)
-    houses = [door for floor in sorted(by_floor) for door in by_floor[floor]]
-    return [(0, houses[i:i + HOUSES_PER_ROW]) for i in range(0, len(houses), HOUSES_PER_ROW)]
-
-
 def building_map(*, user, building: Area) -> BuildingMap:
     """Every door of a building by unit and floor (top floor first), or every house of a village by
     group, in five queries."""
@@ -156,7 +144,7 @@ def building_map(*, user, building: Area) -> BuildingMap:
         totals[door.status] += 1
         by_parent[household.parent_id][household.floor or 0].append(door)
     stairwells = [
-        MapStairwell(area=stairwell, floors=_rows_of(stairwell, by_parent[stairwell.pk]))
+        MapStairwell(area=stairwell, floors=floor_rows(stairwell.kind, by_parent[stairwell.pk]))
         for stairwell in [*units, *([building] if by_parent.get(building.pk) or not units else [])]
     ]
     return BuildingMap(

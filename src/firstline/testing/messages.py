@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from firstline.areas.models import Area, AreaKind
+from firstline.areas.models import INNER_STAIRWELLS, RURAL_STAIRWELLS, Area, AreaKind
 from firstline.areas.selectors import door_labels
 
 
@@ -19,38 +19,60 @@ def _join(parts: list[str]) -> str:
     return ("、" if translation.get_language().startswith("zh") else ", ").join(parts)
 
 
+def block_id(stairwell: Area) -> int:
+    """The block a stairwell belongs to: a unit's building, a group's village, else itself."""
+    return stairwell.parent_id if stairwell.kind in INNER_STAIRWELLS else stairwell.pk
+
+
 def stairwell_labels(stairwells: list[Area], buildings: dict[int, Area]) -> list[str]:
-    """'3号楼1单元、2单元' style labels: units grouped under their building, in the given order."""
+    """'3号楼1单元、2单元' style labels: units grouped under their building (a village's groups under
+    their village: '新添堡村1组、3组'), in the given order. `buildings` holds the blocks by id."""
     grouped: OrderedDict[int, list[Area]] = OrderedDict()
+    whole: set[int] = set()
     for area in stairwells:
-        key = area.pk if area.kind == AreaKind.BUILDING else area.parent_id
+        key = block_id(area)
         grouped.setdefault(key, [])
-        if area.kind == AreaKind.UNIT:
+        if area.kind in INNER_STAIRWELLS:
             grouped[key].append(area)
-    zh = translation.get_language().startswith("zh")
-    labels = []
-    for building_id, units in grouped.items():
-        building = buildings[building_id]
-        if not units:
-            labels.append(building.name)
         else:
-            sep = "" if zh else " "
-            labels.append(building.name + sep + _join([u.name for u in units]))
+            whole.add(key)
+    zh = translation.get_language().startswith("zh")
+    sep = "" if zh else " "
+    labels = []
+    for building_id, inner in grouped.items():
+        building = buildings[building_id]
+        if inner:
+            labels.append(building.name + sep + _join([u.name for u in inner]))
+        if building_id in whole and not (inner and building.kind == AreaKind.BUILDING):
+            # A building without units is its own stairwell; a village's houses in no group are
+            # named apart from its groups (the village itself would call every group).
+            loose = building.kind == AreaKind.VILLAGE and (inner or _has_groups(building))
+            labels.append(_("%(village)s, houses in no group") % {"village": building.name} if loose else building.name)
     return labels
 
 
+def _has_groups(village: Area) -> bool:
+    return Area.objects.filter(parent=village, kind=AreaKind.VILLAGE_GROUP).exists()
+
+
 def call_down_message(*, point, stairwells: list[Area], buildings: dict[int, Area] | None = None) -> str:
-    """The message for a wave; `buildings` (by id) saves reading them again when the caller has them."""
+    """The message for a wave; `buildings` (by id) saves reading them again when the caller has them.
+    A building's residents come down; a village's are asked to come to the point by group."""
     if buildings is None:
-        building_ids = {a.pk if a.kind == AreaKind.BUILDING else a.parent_id for a in stairwells}
-        buildings = {b.pk: b for b in Area.objects.filter(pk__in=building_ids)}
+        buildings = {b.pk: b for b in Area.objects.filter(pk__in={block_id(a) for a in stairwells})}
     with translation.override(settings.LANGUAGE_CODE):
         where = _join(stairwell_labels(stairwells, buildings))
+        place = (_("%(point)s (%(location)s)") % {"point": point.name, "location": point.location}
+                 if point.location else point.name)
+        if all(a.kind in RURAL_STAIRWELLS for a in stairwells):
+            return _(
+                "[Testing] Villagers of %(where)s: please come now to %(point)s for your test.\n"
+                "Bring your personal code, wear a mask and keep one metre apart."
+            ) % {"where": where, "point": place}
         return _(
             "[Testing] Residents of %(where)s: please come down now to %(point)s for your test.\n"
             "Bring your personal code, wear a mask and keep one metre apart."
-        ) % {"where": where, "point": _("%(point)s (%(location)s)") % {"point": point.name, "location": point.location}
-             if point.location else point.name}
+        ) % {"where": where, "point": place}
 
 
 def positive_pool_message(*, round, tube_code: str, household_ids, people: int) -> tuple[str, str]:

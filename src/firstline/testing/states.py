@@ -79,6 +79,11 @@ class ScanRefusal(TextChoices):
     NEEDS_HOUSEHOLD_TUBE = "needs_household_tube", _("Needs a tube for the household")
     NEEDS_SMALLER_TUBE = "needs_smaller_tube", _("Needs a smaller tube")
     CLIENT_ID_REUSED = "client_id_reused", _("Scan id used for another scan")
+    NOT_ALLOWED = "not_allowed", _("Not allowed here")
+    CODE_INVALID = "code_invalid", _("Personal code unreadable")
+    ID_NUMBER = "id_number", _("Not a valid ID number")
+    PERSON_UNKNOWN = "person_unknown", _("Nobody registered has it")
+    TUBE_UNKNOWN = "tube_unknown", _("No such tube in the round")
 
 
 class ResultStatus(TextChoices):

@@ -12,7 +12,15 @@ from firstline.areas.services import area_set_risk
 from firstline.testing.capture import services as scanning
 from firstline.testing.rounds import services
 from firstline.testing.rounds.rules import capture_rules
+from firstline.testing.states import ScanRefusal
 from tests.conftest import household
+
+
+def _code(node) -> str:
+    """A refusal code written as a string or as `ScanRefusal.NAME`."""
+    if isinstance(node, ast.Attribute) and getattr(node.value, "id", "") == "ScanRefusal":
+        return getattr(ScanRefusal, node.attr).value
+    return ast.literal_eval(node)
 
 
 def _refusal_codes_of(module) -> set[str]:
@@ -24,11 +32,12 @@ def _refusal_codes_of(module) -> set[str]:
             name = getattr(node.func, "id", getattr(node.func, "attr", ""))
             index = {"_Refusal": 0, "_refused": 1}.get(name)
             if index is not None:
-                found.add(ast.literal_eval(node.args[index]))
+                found.add(_code(node.args[index]))
         elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Tuple) and isinstance(node.value, ast.Tuple):
             for target, value in zip(node.targets[0].elts, node.value.elts, strict=True):
-                if isinstance(target, ast.Attribute) and target.attr == "code" and isinstance(value, ast.Constant):
-                    found.add(value.value)
+                named = isinstance(value, ast.Attribute) and getattr(value.value, "id", "") == "ScanRefusal"
+                if isinstance(target, ast.Attribute) and target.attr == "code" and (isinstance(value, ast.Constant) or named):
+                    found.add(_code(value))
     return found
 
 
@@ -39,6 +48,7 @@ def test_every_refusal_code_the_server_can_produce_has_its_message(world, round_
         "needs_single_tube", "needs_smaller_tube", "not_allowed", "other_household", "person_unknown", "round_not_open",
         "scan_time", "tube_closed", "tube_code", "tube_full", "tube_unknown", "tube_used",
     }
+    assert codes == set(ScanRefusal.values)  # the domain's list of refusals is the server's
     described = capture_rules(round=round_, place_path=world.p1.path, households={})["refusals"]
     assert set(described) == codes
     assert described["needs_single_tube"] == "%(name)s waits for a re-sample: scan a new tube for them alone."

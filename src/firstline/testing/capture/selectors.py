@@ -5,15 +5,15 @@ the round, the buildings and doors owed a swab, and the tubes that capture fills
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import can, scope_paths
-from firstline.areas.models import Area, AreaKind
+from firstline.areas.models import BLOCK_KINDS, Area
 from firstline.areas.selectors import door_labels
 from firstline.common.errors import NotFound
 from firstline.common.identity import mask_name
-from firstline.common.paths import SEGMENT_WIDTH, any_subtree_q, intersect_paths, is_within
+from firstline.common.paths import SEGMENT_WIDTH, ancestor_paths, any_subtree_q, intersect_paths, is_within
 from firstline.people.models import Person, Residence, Vulnerability, VulnerabilityTag
 from firstline.people.selectors import person_search
 from firstline.testing.coverage.selectors import (
@@ -65,7 +65,10 @@ def door_to_door_buildings(*, user, round: Round) -> list[BuildingOwed]:
     paths = intersect_paths(round_scope_paths(round), scope_paths(user, Perm.TESTING_SAMPLE))
     if not paths:
         return []
-    buildings = sorted(Area.objects.filter(any_subtree_q(paths), kind=AreaKind.BUILDING),
+    # The blocks (buildings, villages) inside the user's areas, and the block above a unit or a
+    # village group the user holds (a unit leader's building, a group leader's village).
+    above = {a for path in paths for a in ancestor_paths(path)}
+    buildings = sorted(Area.objects.filter(any_subtree_q(paths) | Q(path__in=above), kind__in=BLOCK_KINDS),
                        key=lambda b: (b.path[:-SEGMENT_WIDTH], b.sort_key, b.path))
     if not buildings:
         return []

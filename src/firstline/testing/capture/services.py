@@ -315,9 +315,9 @@ class _Batch:
                 continue
             point = points.get(scan.raw.point_id)
             if point is None or not is_within(point.compound.path, self.sample_paths):
-                scan.outcome = self._refused(scan, "not_allowed", _("You may not register samples at this point."))
+                scan.outcome = self._refused(scan, ScanRefusal.NOT_ALLOWED, _("You may not register samples at this point."))
             elif not (is_within(point.compound.path, [self.round.area.path]) or self.round.area.path.startswith(point.compound.path)):
-                scan.outcome = self._refused(scan, "not_allowed", _("%(point)s does not serve %(round)s.") % {
+                scan.outcome = self._refused(scan, ScanRefusal.NOT_ALLOWED, _("%(point)s does not serve %(round)s.") % {
                     "point": point.name, "round": self.round.name})
             else:
                 scan.point = point
@@ -334,18 +334,18 @@ class _Batch:
                 try:
                     by_code.setdefault(codes.code_from_payload(raw.person_code), []).append(scan)
                 except ValidationError as exc:
-                    scan.outcome = self._refused(scan, "code_invalid", exc.messages[0])
+                    scan.outcome = self._refused(scan, ScanRefusal.CODE_INVALID, exc.messages[0])
             elif raw.id_number:
                 number, problem = read_id_number(raw.id_number)
                 if problem:
-                    scan.outcome = self._refused(scan, "id_number", problem)
+                    scan.outcome = self._refused(scan, ScanRefusal.ID_NUMBER, problem)
                 else:
                     by_hash.setdefault(crypto.lookup_hash(number), []).append(scan)
             else:
                 try:
                     by_pk.setdefault(int(raw.person_id), []).append(scan)
                 except (TypeError, ValueError):
-                    scan.outcome = self._refused(scan, "invalid", _("The person id is not a number."))
+                    scan.outcome = self._refused(scan, ScanRefusal.INVALID, _("The person id is not a number."))
         if by_code:
             where, params = in_sql("code", PersonalCode, "code", by_code)
             found = _rows(f"SELECT id, code, kind, person_id FROM {PersonalCode._meta.db_table} "  # noqa: S608
@@ -391,7 +391,7 @@ class _Batch:
             if not scan.family:
                 scan.people = scan.people[:1]
             if not scan.people:
-                scan.outcome = self._refused(scan, "person_unknown", _("No one registered has this code or ID number."))
+                scan.outcome = self._refused(scan, ScanRefusal.PERSON_UNKNOWN, _("No one registered has this code or ID number."))
 
     def _load_people(self, wanted: set[int]) -> None:
         self.merged: dict[int, int] = {}
@@ -599,9 +599,9 @@ class _Batch:
     def _close(self, scan: _Scan, tubes: dict[str, _Tube]) -> ScanOutcome:
         tube = tubes.get(scan.tube_code)
         if tube is None or tube.round_id != self.round.pk:
-            return self._refused(scan, "tube_unknown", _("No tube %(tube)s has been filled in this round.") % {"tube": scan.tube_code})
+            return self._refused(scan, ScanRefusal.TUBE_UNKNOWN, _("No tube %(tube)s has been filled in this round.") % {"tube": scan.tube_code})
         if not is_within(tube.area_path, self.sample_paths):
-            return self._refused(scan, "not_allowed", _("You may not close this tube."))
+            return self._refused(scan, ScanRefusal.NOT_ALLOWED, _("You may not close this tube."))
         if tube.status == TubeStatus.OPEN:
             tube.status, tube.closed_at, tube.closed_now = TubeStatus.CLOSED, scan.scanned_at, True
         return ScanOutcome(str(scan.client_id), STORED, tube=tube.state())

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import require
-from firstline.areas.models import Area, AreaKind
+from firstline.areas.models import INNER_STAIRWELLS, Area
 from firstline.common import crypto
 from firstline.common.audit import audit_record
 from firstline.common.identity import mask_name, mask_phone
@@ -29,7 +29,7 @@ def _place(household: Area | None) -> list[str]:
     if household is None:
         return ["", "", ""]
     stairwell = household.parent
-    if stairwell.kind == AreaKind.UNIT:
+    if stairwell.kind in INNER_STAIRWELLS:
         return [stairwell.parent.name, stairwell.name, household.door]
     return [stairwell.name, "", household.door]
 

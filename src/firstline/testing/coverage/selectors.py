@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import can, scope_paths
-from firstline.areas.models import Area, AreaKind, RiskStatus
-from firstline.areas.selectors import label_of_door
+from firstline.areas.models import BLOCK_KINDS, INNER_STAIRWELLS, Area, AreaKind, RiskStatus
+from firstline.areas.selectors import floor_rows, label_of_door
 from firstline.common.errors import NotFound
 from firstline.common.paths import (
     SEGMENT_WIDTH,
@@ -30,7 +30,7 @@ from firstline.common.paths import (
     subtree_sql,
 )
 from firstline.people.models import Person, Residence, Vulnerability, VulnerabilityTag
-from firstline.testing.messages import call_down_message, stairwell_labels
+from firstline.testing.messages import block_id, call_down_message, stairwell_labels
 from firstline.testing.models import (
     Box,
     CallDown,
@@ -388,11 +388,11 @@ def round_building(*, user, round: Round, building: Area, top_down: bool = True)
     """Every door of a building with each resident's state in the round: the door-to-door list and
     the round's building map are both read from this, in a fixed number of queries whatever the
     building's size."""
-    if building.kind != AreaKind.BUILDING:
+    if building.kind not in BLOCK_KINDS:
         raise NotFound
     in_round = round_paths_under(user, round, building)
     nodes = list(Area.objects.filter(subtree_q(building.path)).exclude(pk=building.pk).order_by("sort_key", "path"))
-    units = [n for n in nodes if n.kind == AreaKind.UNIT]
+    units = [n for n in nodes if n.kind in INNER_STAIRWELLS]
     households = [n for n in nodes if n.kind == AreaKind.HOUSEHOLD]
     residences = list(
         expected_residences(round).filter(household__in=households).filter(any_subtree_q(in_round, "household__path"))
@@ -408,14 +408,13 @@ def round_building(*, user, round: Round, building: Area, top_down: bool = True)
     by_household: dict[int, list[Residence]] = defaultdict(list)
     for residence in residences:
         by_household[residence.household_id].append(residence)
-    stairwell_names = {u.pk: u.name for u in units}
+    stairwell_of = {u.pk: u for u in units}
     by_parent: dict[int, dict[int, list[Door]]] = defaultdict(lambda: defaultdict(list))
     totals: dict[str, int] = defaultdict(int)
     for household in households:
         pooling = rules.for_path(household.path)
-        in_unit = household.parent_id in stairwell_names
-        label = label_of_door(door=household.door, name=household.name, parent_kind=AreaKind.UNIT if in_unit else AreaKind.BUILDING,
-                              parent_name=stairwell_names[household.parent_id] if in_unit else building.name,
+        well = stairwell_of.get(household.parent_id, building)
+        label = label_of_door(door=household.door, name=household.name, parent_kind=well.kind, parent_name=well.name,
                               grandparent_name=building.name)
         door = Door(household=household, label=label, risk=pooling.risk,
                     capacity=pooling.capacity, per_household=pooling.per_household)
@@ -426,8 +425,8 @@ def round_building(*, user, round: Round, building: Area, top_down: bool = True)
         totals[door.status] += 1
         by_parent[household.parent_id][household.floor or 0].append(door)
     stairwells = [
-        Stairwell(area=well, floors=sorted(by_parent[well.pk].items(), reverse=top_down))
-        for well in (units or [building])
+        Stairwell(area=well, floors=floor_rows(well.kind, by_parent[well.pk], top_down=top_down))
+        for well in [*units, *([building] if by_parent.get(building.pk) or not units else [])]
     ]
     return BuildingRound(building=building, stairwells=stairwells, totals=dict(totals))
 
@@ -508,19 +507,24 @@ class CallDownPlan:
 
 
 def _served_stairwells(point: SamplingPoint) -> list[Area]:
+    """What a point calls, in order: the units of its buildings (or a building without units), the
+    groups of its village and then the village's houses in no group (the village itself)."""
+    site = point.compound
     served = list(point.serves.all())
     if not served:
-        served = list(Area.objects.filter(parent=point.compound, kind=AreaKind.BUILDING))
+        served = list(Area.objects.filter(parent=site, kind__in=(AreaKind.BUILDING, AreaKind.VILLAGE_GROUP)))
+        if site.kind == AreaKind.VILLAGE and Area.objects.filter(parent=site, kind=AreaKind.HOUSEHOLD).exists():
+            served.append(site)
     buildings = [a for a in served if a.kind == AreaKind.BUILDING]
     units: dict[int, list[Area]] = {b.pk: [] for b in buildings}
     for unit in Area.objects.filter(parent__in=buildings, kind=AreaKind.UNIT).order_by("sort_key", "path"):
         units[unit.parent_id].append(unit)
-    stairwells = [a for a in served if a.kind == AreaKind.UNIT]
+    stairwells = [a for a in served if a.kind in (AreaKind.UNIT, AreaKind.VILLAGE_GROUP, AreaKind.VILLAGE)]
     for building in buildings:
         stairwells += units.get(building.pk) or [building]
-    parents = {a.parent_id for a in stairwells if a.kind == AreaKind.UNIT}
-    order = {b.pk: (b.sort_key, b.path) for b in Area.objects.filter(pk__in=parents | {b.pk for b in buildings})}
-    return sorted(stairwells, key=lambda a: (order.get(a.pk if a.kind == AreaKind.BUILDING else a.parent_id, (0, "")), a.sort_key, a.path))
+    blocks = {block_id(a) for a in stairwells}
+    order = {b.pk: (b.sort_key, b.path) for b in Area.objects.filter(pk__in=blocks)}
+    return sorted(stairwells, key=lambda a: (order.get(block_id(a), (0, "")), a.kind == AreaKind.VILLAGE, a.sort_key, a.path))
 
 
 def call_down_plan(*, user, round: Round, point: SamplingPoint, now: dt.datetime | None = None) -> CallDownPlan:
@@ -538,7 +542,7 @@ def call_down_plan(*, user, round: Round, point: SamplingPoint, now: dt.datetime
                         .prefetch_related("stairwells").order_by("called_at", "id"))
     every = stairwells + [s for call in called_calls for s in call.stairwells.all()]
     # The buildings of every stairwell named on the page, in one query (labels say "3号楼2单元").
-    buildings = {b.pk: b for b in Area.objects.filter(pk__in={s.pk if s.kind == AreaKind.BUILDING else s.parent_id for s in every})}
+    buildings = {b.pk: b for b in Area.objects.filter(pk__in={block_id(s) for s in every})}
     planned = point.desks * point.per_desk_hour
     # Swabs taken in the last half hour (by the device's clock: an upload from a desk that was
     # offline counts when the swabs were taken, not when they arrived).

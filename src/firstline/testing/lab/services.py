@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import require_any, scope_paths
-from firstline.areas.models import Area, AreaKind, RiskStatus
+from firstline.areas.models import BLOCK_KINDS, INNER_STAIRWELLS, Area, AreaKind, RiskStatus
 from firstline.areas.services import area_set_risk
 from firstline.common.audit import audit_record
 from firstline.common.errors import PermissionDenied
@@ -268,9 +268,13 @@ def positive_seal(*, acting_user, tube: Tube, level: str) -> list[Area]:
         if level == AreaKind.HOUSEHOLD:
             target = household
         elif level == AreaKind.UNIT:
-            target = household.parent
+            # The stairwell (a unit, a building without units, a village group); a house in no group
+            # and a scattered house are sealed on their own, never their whole village or community.
+            target = household.parent if household.parent.kind in (*INNER_STAIRWELLS, AreaKind.BUILDING) else household
+        elif household.parent.kind in INNER_STAIRWELLS:
+            target = household.parent.parent  # the building of a unit, the village of a group
         else:
-            target = household.parent if household.parent.kind == AreaKind.BUILDING else household.parent.parent
+            target = household.parent if household.parent.kind in BLOCK_KINDS else household
         targets[target.pk] = target
     reason = _("Positive tube %(tube)s") % {"tube": tube.code}
     sealed = []

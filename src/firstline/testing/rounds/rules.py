@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from firstline.areas.models import RISK_SEVERITY, Area, RiskStatus
 from firstline.common.paths import ancestor_paths, any_subtree_q, is_within
 from firstline.testing.models import PoolingRule, Round
+from firstline.testing.states import ScanRefusal
 
 # Sealed: one person a tube; controlled: 10-in-1; precaution: 20-in-1; elsewhere 10-in-1, the norm.
 DEFAULT_RULES = {
@@ -107,25 +108,25 @@ SAMPLED_STATES = ("pending", "negative", "resampled", "positive")
 # Every code a scan can be refused with (scanning.py), and what a capture page says of it. The page
 # fills in what it knows offline (a name, a tube, a door, sizes); the server's answer to an uploaded
 # scan carries its own, fuller message.
-REFUSALS = {
-    "invalid": _("The server could not read this scan."),
-    "tube_code": _("This is not a tube code. Scan the tube's barcode."),
-    "round_not_open": _("This round is not open for sampling."),
-    "scan_time": _("The scan's time is outside the round."),
-    "not_allowed": _("You may not register this scan."),
-    "code_invalid": _("This personal code cannot be read."),
-    "id_number": _("This is not a valid ID number."),
-    "person_unknown": _("No one registered has this code or ID number."),
-    "client_id_reused": _("This scan's id was already used for another scan: send it again as a new scan."),
-    "already_sampled": _("%(name)s was already sampled in this round."),
-    "tube_used": _("Tube code %(tube)s was already used in another round. Take a new tube."),
-    "tube_unknown": _("No tube %(tube)s has been filled in this round."),
-    "tube_full": _("Tube %(tube)s is full. Scan a new tube."),
-    "tube_closed": _("Tube %(tube)s is closed. Scan a new tube."),
-    "needs_single_tube": _("%(name)s waits for a re-sample: scan a new tube for them alone."),
-    "other_household": _("Tube %(tube)s is for one household (%(door)s). Scan a new tube for %(name)s."),
-    "needs_household_tube": _("%(name)s's door takes one tube per household. Scan a new tube."),
-    "needs_smaller_tube": _("%(name)s's door takes %(n)s to a tube; this tube takes %(cap)s. Scan a new tube."),
+REFUSALS: dict[str, str] = {
+    ScanRefusal.INVALID: _("The server could not read this scan."),
+    ScanRefusal.TUBE_CODE: _("This is not a tube code. Scan the tube's barcode."),
+    ScanRefusal.ROUND_NOT_OPEN: _("This round is not open for sampling."),
+    ScanRefusal.SCAN_TIME: _("The scan's time is outside the round."),
+    ScanRefusal.NOT_ALLOWED: _("You may not register this scan."),
+    ScanRefusal.CODE_INVALID: _("This personal code cannot be read."),
+    ScanRefusal.ID_NUMBER: _("This is not a valid ID number."),
+    ScanRefusal.PERSON_UNKNOWN: _("No one registered has this code or ID number."),
+    ScanRefusal.CLIENT_ID_REUSED: _("This scan's id was already used for another scan: send it again as a new scan."),
+    ScanRefusal.ALREADY_SAMPLED: _("%(name)s was already sampled in this round."),
+    ScanRefusal.TUBE_USED: _("Tube code %(tube)s was already used in another round. Take a new tube."),
+    ScanRefusal.TUBE_UNKNOWN: _("No tube %(tube)s has been filled in this round."),
+    ScanRefusal.TUBE_FULL: _("Tube %(tube)s is full. Scan a new tube."),
+    ScanRefusal.TUBE_CLOSED: _("Tube %(tube)s is closed. Scan a new tube."),
+    ScanRefusal.NEEDS_SINGLE_TUBE: _("%(name)s waits for a re-sample: scan a new tube for them alone."),
+    ScanRefusal.OTHER_HOUSEHOLD: _("Tube %(tube)s is for one household (%(door)s). Scan a new tube for %(name)s."),
+    ScanRefusal.NEEDS_HOUSEHOLD_TUBE: _("%(name)s's door takes one tube per household. Scan a new tube."),
+    ScanRefusal.NEEDS_SMALLER_TUBE: _("%(name)s's door takes %(n)s to a tube; this tube takes %(cap)s. Scan a new tube."),
 }
 
 
@@ -148,5 +149,5 @@ def capture_rules(*, round: Round, place_path: str, households: dict[int, str]) 
         "households": {str(pk): _pooling_json(rules.for_path(path)) for pk, path in households.items()},
         "resample": {"capacity": RESAMPLE_CAPACITY},
         "sampled_states": list(SAMPLED_STATES),
-        "refusals": {code: str(message) for code, message in REFUSALS.items()},
+        "refusals": {str(code): str(message) for code, message in REFUSALS.items()},
     }

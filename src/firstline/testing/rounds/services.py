@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import require
-from firstline.areas.models import Area, AreaKind, RiskStatus
+from firstline.areas.models import SITE_KINDS, Area, AreaKind, RiskStatus
 from firstline.common.audit import audit_record
 from firstline.common.errors import Conflict
 from firstline.common.paths import collapse_paths, is_within, subtree_sql
@@ -286,10 +286,16 @@ def _clean_point(values: dict) -> dict:
     return clean
 
 
+# What a point may serve and a call-down call.
+SERVED_KINDS = (AreaKind.BUILDING, AreaKind.UNIT, AreaKind.VILLAGE_GROUP, AreaKind.VILLAGE)
+
+
 def check_served(compound: Area, serves: list[Area], *, field: str = "serves") -> None:
-    """Each area is a building or a unit of the compound (a point serves them; a call-down calls them)."""
+    """Each area is a building or a unit of the compound, or a group of the village, or the village
+    itself for its houses in no group (a point serves them; a call-down calls them)."""
     for area in serves:
-        if area.kind not in (AreaKind.BUILDING, AreaKind.UNIT) or not is_within(area.path, [compound.path]):
+        inside = is_within(area.path, [compound.path])
+        if not inside or area.kind not in SERVED_KINDS or (area.kind == AreaKind.VILLAGE and area.pk != compound.pk):
             raise ValidationError({field: _("%(name)s is not a building or unit of %(compound)s.") % {
                 "name": area.name, "compound": compound.name}})
 
@@ -297,8 +303,8 @@ def check_served(compound: Area, serves: list[Area], *, field: str = "serves") -
 @transaction.atomic
 def sampling_point_create(*, acting_user, compound: Area, values: dict, serves: list[Area] | None = None) -> SamplingPoint:
     require(acting_user, Perm.TESTING_MANAGE, compound.path)
-    if compound.kind != AreaKind.COMPOUND:
-        raise ValidationError({"compound": _("A sampling point belongs to a compound.")})
+    if compound.kind not in SITE_KINDS:
+        raise ValidationError({"compound": _("A sampling point belongs to a compound or a village.")})
     clean = _clean_point({"name": "", **values})
     check_served(compound, serves or [])
     try:

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import can, scope_paths
-from firstline.areas.models import Area, AreaKind, RiskStatus
+from firstline.areas.models import BLOCK_KINDS, INNER_STAIRWELLS, Area, RiskStatus
 from firstline.common.errors import NotFound
 from firstline.common.paths import intersect_paths
 from firstline.testing import scope as testing_scope
@@ -181,7 +181,7 @@ def _door_data(plan, building: Area) -> dict:
             for door in floor_doors:
                 doors.append({
                     "id": door.household.pk, "label": door.label, "floor": floor, "door": door.household.door,
-                    "stairwell": well.area.name if well.area.kind == AreaKind.UNIT else "",
+                    "stairwell": well.area.name if well.area.kind in INNER_STAIRWELLS else "",
                     "risk": door.risk, "sealed": door.sealed, "capacity": door.capacity, "per_household": door.per_household,
                     "people": [{"id": p.person_id, "name": p.name, "age": p.age, "state": p.state, "tube": p.tube,
                                 "immobile": p.immobile, "to_sample": p.to_sample} for p in door.people],
@@ -193,7 +193,7 @@ def _door_data(plan, building: Area) -> dict:
 @never_cache
 def door(request, pk: int, building_pk: int):
     round = _round(request, pk)
-    building = Area.objects.filter(pk=building_pk, kind=AreaKind.BUILDING).first()
+    building = Area.objects.filter(pk=building_pk, kind__in=BLOCK_KINDS).first()
     if building is None or not can(request.user, Perm.TESTING_SAMPLE, building.path):
         raise Http404
     everyone = request.GET.get("everyone") == "1"

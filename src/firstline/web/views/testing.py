@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import can, scope_paths
-from firstline.areas.models import AreaKind, RiskStatus
+from firstline.areas.models import BLOCK_KINDS, INNER_STAIRWELLS, SITE_KINDS, AreaKind, RiskStatus
 from firstline.areas.selectors import area_ancestors, area_get, areas_visible
 from firstline.common.errors import Conflict, NotFound, PermissionDenied
 from firstline.common.paths import subtree_q
@@ -50,6 +50,7 @@ from firstline.testing.models import (
 )
 from firstline.testing.rounds import selectors as rounds_selectors
 from firstline.testing.rounds import services as rounds_services
+from firstline.testing.rounds.services import SERVED_KINDS
 from firstline.testing.states import DoorStatus, PersonState
 from firstline.web.views.common import error_dict, page_for
 
@@ -136,6 +137,11 @@ def _safe_next(request, fallback: str) -> str:
 # 1. The rounds
 
 
+# What a round may be owned by and test: the levels from a street down to a building or a village group.
+PLAN_KINDS = [AreaKind.STREET, AreaKind.TOWNSHIP, AreaKind.COMMUNITY, AreaKind.VILLAGE, AreaKind.COMPOUND,
+              AreaKind.VILLAGE_GROUP, AreaKind.BUILDING]
+
+
 def _plan_choices(user) -> tuple[list, list]:
     """(owner areas, areas to test) for the plan form: the user's manage roots and the communities,
     compounds (and, to test, buildings) under them, in one query."""
@@ -144,12 +150,13 @@ def _plan_choices(user) -> tuple[list, list]:
         return [], []
     areas = list(
         areas_visible(user=user, perm=Perm.TESTING_MANAGE)
-        .filter(Q(path__in=roots) | Q(kind__in=[AreaKind.COMMUNITY, AreaKind.COMPOUND, AreaKind.BUILDING]))
+        .filter(Q(path__in=roots) | Q(kind__in=PLAN_KINDS))
         .order_by("path")[:2000]
     )
     top = min((a.depth for a in areas), default=0)
     options = [(a, "\u00a0\u00a0" * (a.depth - top)) for a in areas]
-    owners = [(a, indent) for a, indent in options if a.kind != AreaKind.BUILDING or a.path in roots]
+    owners = [(a, indent) for a, indent in options if a.kind not in (AreaKind.BUILDING, AreaKind.VILLAGE_GROUP)
+              or a.path in roots]
     return owners, options
 
 
@@ -255,7 +262,7 @@ def _round_page(request, round, *, pooling_errors=None, pooling_values=None, poi
     counts = coverage_selectors.round_counts(user=user, round=round)
     points = list(rounds_selectors.points_for_round(user=user, round=round).prefetch_related("serves"))
     manageable = (rounds_selectors.round_areas_of_kind(user=user, round=round, perm=Perm.TESTING_MANAGE, above=True,
-                                                kinds=[AreaKind.COMPOUND, AreaKind.BUILDING, AreaKind.UNIT])
+                                                kinds=[*SITE_KINDS, *SERVED_KINDS])
                   if can_manage else [])
     chosen_serves = set(point_values.getlist("serves")) if point_values is not None else set()
     return render(request, "web/testing/round.html", {
@@ -277,8 +284,9 @@ def _round_page(request, round, *, pooling_errors=None, pooling_values=None, poi
         "override_errors": [m for key in ("area", "capacity", "risk_status", "general") for m in pooling_errors.get(key, [])],
         "points": [{"point": p, "desks": range(1, p.desks + 1), "can_edit": can(user, Perm.TESTING_MANAGE, p.compound.path)}
                    for p in points],
-        "compounds": [a for a in manageable if a.kind == AreaKind.COMPOUND],
-        "serve_options": [(a, str(a.pk) in chosen_serves) for a in manageable if a.kind in (AreaKind.BUILDING, AreaKind.UNIT)],
+        "compounds": [a for a in manageable if a.kind in SITE_KINDS],
+        "serve_options": [(a, str(a.pk) in chosen_serves) for a in manageable if a.kind in SERVED_KINDS
+                          and a.kind != AreaKind.VILLAGE],
         "point_errors": point_errors or {},
         "point_values": point_values or {},
         "exports": [a for a in parts if can(user, Perm.TESTING_EXPORT, a.path)],
@@ -355,7 +363,7 @@ def points(request, pk: int):
     post = request.POST
     # Found among the compounds the user sees, so that one they may not manage meets the refusal (403).
     compound = areas_visible(user=request.user, perm=Perm.TESTING_VIEW).filter(
-        kind=AreaKind.COMPOUND, pk=post.get("compound") if (post.get("compound") or "").isdigit() else None).first()
+        kind__in=SITE_KINDS, pk=post.get("compound") if (post.get("compound") or "").isdigit() else None).first()
     if compound is None:
         return _round_page(request, round, point_errors={"compound": [_("Choose the compound of the point.")]},
                            point_values=post, status=422)
@@ -408,7 +416,8 @@ def point_edit(request, pk: int):
         point.refresh_from_db()
     served = {str(a.pk) for a in point.serves.all()} if values is None else set(values.getlist("serves"))
     options = areas_visible(user=request.user, perm=Perm.TESTING_MANAGE).filter(
-        subtree_q(point.compound.path), kind__in=[AreaKind.BUILDING, AreaKind.UNIT]).select_related("parent").order_by("path")
+        subtree_q(point.compound.path), kind__in=[AreaKind.BUILDING, AreaKind.UNIT, AreaKind.VILLAGE_GROUP]
+    ).select_related("parent").order_by("path")
     return render(request, "web/testing/point.html", {
         "point": point, "round": round, "errors": errors, "values": values,
         "serve_options": [(a, str(a.pk) in served) for a in options[:2000]],
@@ -446,7 +455,7 @@ def coverage(request, pk: int, area_pk: int):
     context = {"round": round, "area": area, "coverage": cover, "bar": _bar(cover.total)}
     if part == "totals":
         return render(request, "web/testing/_totals_body.html", context)
-    if area.kind == AreaKind.BUILDING:
+    if area.kind in BLOCK_KINDS:
         try:
             plan = coverage_selectors.round_building(user=request.user, round=round, building=area)
         except NotFound:
@@ -462,7 +471,7 @@ def coverage(request, pk: int, area_pk: int):
         "can_export": can(request.user, Perm.TESTING_EXPORT, area.path),
         "can_reveal": can(request.user, Perm.ID_REVEAL, area.path),
     })
-    if area.kind == AreaKind.BUILDING:
+    if area.kind in BLOCK_KINDS:
         context.update(_missing_context(request, round, area))
     return render(request, "web/testing/coverage.html", context)
 
@@ -482,7 +491,7 @@ def _group_missing(residences, user) -> list[dict]:
     for residence in residences:
         household = residence.household
         parent = household.parent
-        building, unit = (parent.parent, parent) if parent.kind == AreaKind.UNIT else (parent, None)
+        building, unit = (parent.parent, parent) if parent.kind in INNER_STAIRWELLS else (parent, None)
         entry = buildings.setdefault(building.pk, {"building": building, "units": OrderedDict()})
         unit_entry = entry["units"].setdefault(unit.pk if unit else 0, {"unit": unit, "doors": OrderedDict()})
         door = unit_entry["doors"].setdefault(household.pk, {

@@ -15,7 +15,7 @@ from firstline.areas.services import AreaSpec, area_create_root, areas_bulk_crea
 from firstline.common.audit import audit_record
 from firstline.common.identity import IdType
 from firstline.demo.builder import DEMO_COMPOUND, SMALL_COMPOUND, StreetBuilder, set_risk
-from firstline.demo.testing_demo import TestingDemo
+from firstline.demo.testing_demo import TestingDemo, VillageTestingDemo
 from firstline.people.models import DuplicateCandidate, Person, Relation, Residence
 from firstline.registration.services import registration_submit
 from firstline.survey.models import Outcome, SurveyVisit
@@ -76,6 +76,7 @@ class Command(BaseCommand):
         self.make_pending_registrations(builder, built)
         users = self.make_users(district, street, ruihe, lvyuan, village, built, buildings, small)
         TestingDemo(built=built, users={u.username: u for u in users}, small=small).load()
+        VillageTestingDemo(village=village, users={u.username: u for u in users}).load()
         audit_record(actor=None, action="demo.load", target=street, area_path=street.path, changes={
             "households": len(built.households) + len(other.households) + len(village.households) + len(scattered),
             "residents": built.residents + other.residents + village.residents,
