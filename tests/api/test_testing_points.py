@@ -63,7 +63,7 @@ def test_faults_are_named_and_change_nothing(api, world, point):
         ({"compound_id": world.p1.pk, "name": "西门", "opens_at": "12:00", "closes_at": "06:00"},
          {"closes_at": ["The point must close after it opens."]}),
         ({"compound_id": world.p1.pk, "name": "东门采样点"}, {"name": ["东门采样点 already exists here."]}),
-        ({"compound_id": world.b1.pk, "name": "楼下"}, {"compound": ["A sampling point belongs to a compound."]}),
+        ({"compound_id": world.b1.pk, "name": "楼下"}, {"compound": ["A sampling point belongs to a compound or a village."]}),
     ]
     for body, errors in cases:
         answer = api.post(world.staff, "/testing/points", body)
