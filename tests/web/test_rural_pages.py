@@ -60,3 +60,30 @@ def test_the_village_map_shows_houses_by_group_and_is_linked_from_the_village(cl
     assert household_page.status_code == 200 and "1号" in household_page.content.decode()
     client.force_login(rural.group_leader)
     assert client.get(f"/areas/{rural.village.pk}/map/").status_code == 404
+
+
+def test_a_village_registers_itself_online_by_group_and_house(client, rural):
+    """The village's own QR code: the form lists its groups (and its houses in no group), a group
+    lists its houses, and a family's form lands on the house chosen."""
+    from firstline.areas.services import area_public_token_ensure
+    from firstline.registration.models import SelfRegistration
+
+    client.force_login(rural.village_user)
+    assert f'href="/areas/{rural.village.pk}/registration-poster/"' in client.get(
+        f"/areas/{rural.village.pk}/").content.decode()
+    assert client.get(f"/areas/{rural.village.pk}/registration-poster/").status_code == 200
+    client.logout()
+    token = area_public_token_ensure(acting_user=rural.village_user, compound=rural.village)
+    form = client.get(f"/r/{token}/").content.decode()
+    assert "Village group" in form and f'<option value="{rural.group1.pk}">1组</option>' in form
+    assert f'<option value="{rural.village.pk}">Houses in no group</option>' in form
+    doors = client.get(f"/r/{token}/doors/", {"building": rural.group1.pk}).content.decode()
+    assert doors.count("<option") == 4 and "3号" in doors
+    loose = client.get(f"/r/{token}/doors/", {"building": rural.village.pk}).content.decode()
+    assert f'<option value="{rural.committee_house.pk}">' in loose and loose.count("<option") == 1
+    target = house(rural.village, "1组", "3号")
+    response = client.post(f"/r/{token}/", {
+        "submission_key": "village-form-0123456789ab", "household": target.pk, "contact_phone": "13934561299",
+        "m-0-name": "王秀英", "m-0-relation": "head"}, REMOTE_ADDR="10.9.0.1")
+    assert response.status_code in (200, 302)
+    assert SelfRegistration.objects.get().household == target

@@ -26,9 +26,11 @@ def areas_visible(*, user, perm: str = Perm.LEDGER_VIEW) -> QuerySet[Area]:
     return scope_filter(Area.objects.all(), user, perm)
 
 
-def area_get(*, user, pk: int, perm: str = Perm.LEDGER_VIEW, kind: str | None = None) -> Area:
+def area_get(*, user, pk: int, perm: str = Perm.LEDGER_VIEW, kind: str | frozenset | None = None) -> Area:
     queryset = areas_visible(user=user, perm=perm)
-    if kind:
+    if isinstance(kind, frozenset | set | tuple | list):
+        queryset = queryset.filter(kind__in=kind)  # one of several kinds (a site: a compound or a village)
+    elif kind:
         queryset = queryset.filter(kind=kind)
     try:
         return queryset.get(pk=pk)

@@ -149,19 +149,32 @@ def code_resolve(*, user, payload: str) -> list[Person]:
 # The public form behind a compound's QR code (`areas.selectors.compound_by_public_token`): no user,
 # the token is the key to one compound.
 
-def public_buildings(*, compound: Area) -> QuerySet[Area]:
-    return Area.objects.filter(parent=compound, kind=AreaKind.BUILDING).order_by("sort_key", "path")
+def public_buildings(*, compound: Area) -> list[Area]:
+    """What the public form lists first: a compound's buildings, or a village's groups and then the
+    village itself when it has houses in no group (named so on the form)."""
+    blocks = list(Area.objects.filter(parent=compound, kind__in=(AreaKind.BUILDING, AreaKind.VILLAGE_GROUP))
+                  .order_by("sort_key", "path"))
+    if compound.kind == AreaKind.VILLAGE and Area.objects.filter(parent=compound, kind=AreaKind.HOUSEHOLD).exists():
+        blocks.append(compound)
+    return blocks
 
 
 def public_doors(*, compound: Area, building_id) -> tuple[Area | None, list[Area]]:
-    """A building of the compound (None for any other id) and its doors, by path."""
+    """A building of the compound, or a group of the village, or the village for its houses in no
+    group (None for any other id), and its doors, by path."""
     try:
-        building = Area.objects.filter(pk=int(building_id or 0), parent=compound, kind=AreaKind.BUILDING).first()
+        pk = int(building_id or 0)
     except (ValueError, TypeError):
-        building = None
+        return None, []
+    if compound.kind == AreaKind.VILLAGE and pk == compound.pk:
+        return compound, list(Area.objects.filter(parent=compound, kind=AreaKind.HOUSEHOLD).select_related("parent")
+                              .order_by("sort_key", "path"))
+    building = Area.objects.filter(pk=pk, parent=compound, kind__in=(AreaKind.BUILDING, AreaKind.VILLAGE_GROUP)).first()
     if building is None:
         return None, []
-    doors = Area.objects.filter(subtree_q(building.path), kind=AreaKind.HOUSEHOLD).select_related("parent").order_by("path")
+    doors = Area.objects.filter(subtree_q(building.path), kind=AreaKind.HOUSEHOLD).select_related("parent").order_by(
+        "sort_key", "path") if building.kind == AreaKind.VILLAGE_GROUP else Area.objects.filter(
+        subtree_q(building.path), kind=AreaKind.HOUSEHOLD).select_related("parent").order_by("path")
     return building, list(doors)
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from firstline.accounts.roles import Perm
-from firstline.areas.models import AreaKind
+from firstline.areas.models import SITE_KINDS, AreaKind
 from firstline.areas.selectors import area_get, area_named, compound_by_public_token, compound_doors
 from firstline.areas.services import area_public_token_ensure
 from firstline.common.client import client_address
@@ -74,7 +74,7 @@ def public_doors(request, token: str):
 @login_required
 def poster(request, pk: int):
     # The poster makes the compound's token on first print: a page of those who may edit the compound.
-    compound = area_get(user=request.user, pk=pk, kind=AreaKind.COMPOUND, perm=Perm.AREA_EDIT)
+    compound = area_get(user=request.user, pk=pk, kind=SITE_KINDS, perm=Perm.AREA_EDIT)
     token = area_public_token_ensure(acting_user=request.user, compound=compound)
     url = request.build_absolute_uri(reverse("web:registration_public", args=[token]))
     return render(request, "web/registration/poster.html", {"compound": compound, "url": url, "qr": codes.qr_svg(url, scale=8)})
