@@ -9,7 +9,9 @@ looks up no record itself: the selectors take ids, check scope and raise.
 - `ValidationError` → the form again, each message beside its field (422); `Conflict` → the form
   again with the conflict's message (409). A view runs a form's write through `submit`, which
   gives the errors and the status, and re-renders with them, or `flash_errors` on a page whose
-  small forms answer with a redirect.
+  small forms answer with a redirect. A form offered on a page that people who may not use it
+  still see (the rounds list offers planning; a row of the missing list, an exemption) may ask
+  `submit` for the refusal as its own error instead (`refused=`: the message beside the form, 403).
 """
 
 from collections.abc import Callable
@@ -63,16 +65,21 @@ class Submitted:
         return not self.errors
 
 
-def submit(write: Callable[[], object], *, conflict_field: str = "general") -> Submitted:
+def submit(write: Callable[[], object], *, conflict_field: str = "general", refused: str | None = None) -> Submitted:
     """Run a form's write (the parsing of its fields included): a ValidationError becomes the form's
-    errors (422), a Conflict its message under `conflict_field` (409). NotFound and PermissionDenied
-    go on to the middleware: they answer for the whole page, not for a field."""
+    errors (422), a Conflict its message under `conflict_field` (409). NotFound goes on to the
+    middleware, and so does PermissionDenied unless `refused` names the field its message goes
+    under (403): they answer for the whole page, not for a field."""
     try:
         return Submitted(result=write())
     except ValidationError as exc:
         return Submitted(errors=error_dict(exc), status=422)
     except Conflict as exc:
         return Submitted(errors={conflict_field: [str(exc)]}, status=409)
+    except PermissionDenied as exc:
+        if refused is None:
+            raise
+        return Submitted(errors={refused: [str(exc)]}, status=403)
 
 
 def flash_errors(request, errors: dict[str, list[str]]) -> None:

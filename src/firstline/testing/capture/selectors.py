@@ -25,10 +25,35 @@ from firstline.testing.coverage.selectors import (
     round_building,
     round_person_states,
 )
-from firstline.testing.models import Round, Sample, Tube
+from firstline.testing.models import Round, Sample, SamplingPoint, Tube
 from firstline.testing.rounds.rules import RoundRules
+from firstline.testing.rounds.selectors import points_for_round
 from firstline.testing.scope import round_scope_paths
 from firstline.testing.states import PersonState
+
+# --------------------------------------------------------------------------------------------
+# The desk
+
+
+def desk_points(*, user, round: Round) -> list[SamplingPoint]:
+    """The round's points where the user registers samples: a point may be seen by a leader of a
+    building of its compound, but registering there needs the right on the compound."""
+    return [point for point in points_for_round(user=user, round=round, perm=Perm.TESTING_SAMPLE)
+            if can(user, Perm.TESTING_SAMPLE, point.compound.path)]
+
+
+def desk_point_get(*, user, round: Round, pk) -> SamplingPoint:
+    """One of `desk_points`; any other point is not found."""
+    point = next((p for p in desk_points(user=user, round=round) if str(p.pk) == str(pk)), None)
+    if point is None:
+        raise NotFound
+    return point
+
+
+def samples_door_to_door(*, user, round: Round) -> bool:
+    """Whether the user registers door to door somewhere in the round's areas."""
+    return bool(intersect_paths(round_scope_paths(round), scope_paths(user, Perm.TESTING_SAMPLE)))
+
 
 # --------------------------------------------------------------------------------------------
 # The door-to-door list and the buildings it covers
@@ -183,10 +208,12 @@ def round_tubes(*, user, round: Round, status: str = "", result: str = "") -> Qu
     return queryset.order_by("-opened_at", "-id")
 
 
-def tube_get(*, user, code: str, perm: str = Perm.TESTING_VIEW) -> Tube:
+def tube_get(*, user, code: str = "", pk=None, perm: str = Perm.TESTING_VIEW) -> Tube:
+    """A tube by its code (or its id), among those filled in the user's areas."""
+    queryset = tubes_visible(user=user, perm=perm).select_related("round", "point", "box")
     try:
-        return tubes_visible(user=user, perm=perm).select_related("round", "point", "box").get(code=code)
-    except Tube.DoesNotExist:
+        return queryset.get(pk=pk) if pk is not None else queryset.get(code=code)
+    except (Tube.DoesNotExist, ValueError, TypeError):
         raise NotFound from None
 
 

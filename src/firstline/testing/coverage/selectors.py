@@ -16,7 +16,7 @@ from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySe
 from django.utils import timezone
 
 from firstline.accounts.roles import Perm
-from firstline.accounts.scope import can, scope_paths
+from firstline.accounts.scope import can, scope_paths, work_scope
 from firstline.areas.models import BLOCK_KINDS, INNER_STAIRWELLS, Area, AreaKind, RiskStatus
 from firstline.areas.selectors import floor_rows, label_of_door
 from firstline.common.errors import NotFound
@@ -176,7 +176,9 @@ class RoundSummary:
 def round_summaries(*, user, limit: int = 20, area: Area | None = None) -> list[RoundSummary]:
     """The newest rounds the user sees (those testing some of `area`, if given), each with its
     coverage of the user's part: three queries whatever the number of rounds (the coverage of every
-    round is one UNION ALL)."""
+    round is one UNION ALL). Not found for a role that sees no rounds anywhere: the rounds page is
+    not theirs."""
+    work_scope(user, Perm.TESTING_VIEW)
     rounds = rounds_visible(user=user)
     if area is not None:
         tests_area = RoundArea.objects.filter(round=OuterRef("pk")).filter(

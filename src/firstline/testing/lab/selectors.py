@@ -5,15 +5,17 @@ mappings, positive tubes with their people, and the re-sample tasks a positive p
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from firstline.accounts.roles import Perm
-from firstline.accounts.scope import scope_paths
+from firstline.accounts.scope import scope_paths, work_scope
 from firstline.areas.models import Area, AreaKind
 from firstline.areas.selectors import door_labels
 from firstline.common.errors import NotFound
 from firstline.common.identity import mask_name
 from firstline.common.paths import ancestor_paths, any_subtree_q, is_within
+from firstline.testing.capture.services import normalise_tube_code
 from firstline.testing.models import (
     Box,
     LabMapping,
@@ -26,14 +28,16 @@ from firstline.testing.models import (
 )
 from firstline.testing.rounds.rules import RoundRules
 from firstline.testing.scope import visible_paths
-from firstline.testing.transport.selectors import boxes_visible
+from firstline.testing.transport.selectors import box_get, boxes_visible
 
 # --------------------------------------------------------------------------------------------
 # The lab's pages
 
 
 def lab_boxes(*, user, status: str = "") -> QuerySet[Box]:
-    """Boxes a lab may receive (or has received), newest first, with their tube counts."""
+    """Boxes a lab may receive (or has received), newest first, with their tube counts. Not found
+    for one who is no lab: the lab's pages are not theirs."""
+    work_scope(user, Perm.TESTING_LAB)
     queryset = boxes_visible(user=user, perm=Perm.TESTING_LAB).exclude(status=Box.Status.PACKING)
     if status:
         queryset = queryset.filter(status=status)
@@ -58,10 +62,19 @@ def result_upload_get(*, user, pk) -> ResultUpload:
         raise NotFound from None
 
 
+def lab_box_by_code(*, user, code: str) -> Box | None:
+    """The box a lab scans or types the code of: None when the code is no box code or names no box
+    the lab may receive (the page says so beside the scan box)."""
+    try:
+        return box_get(user=user, code=normalise_tube_code(code), perm=Perm.TESTING_LAB)
+    except (NotFound, ValidationError):
+        return None
+
+
 def lab_mapping_names(*, user) -> list[str]:
-    """Names of the saved lab column mappings (labs' names), for a lab user to pick from."""
-    if not scope_paths(user, Perm.TESTING_LAB):
-        return []
+    """Names of the saved lab column mappings (labs' names), for a lab user to pick from. Not found
+    for one who is no lab: the upload page is not theirs."""
+    work_scope(user, Perm.TESTING_LAB)
     return list(LabMapping.objects.order_by("name").values_list("name", flat=True))
 
 

@@ -2,11 +2,13 @@
 user sees, one round, the points that serve it, its pooling rules and the pickers of its page.
 """
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from firstline.accounts.roles import Perm
-from firstline.accounts.scope import can, scope_paths
-from firstline.areas.models import RISK_SEVERITY, Area, RiskStatus
+from firstline.accounts.scope import can, scope_filter, scope_paths
+from firstline.areas.models import RISK_SEVERITY, SITE_KINDS, Area, AreaKind, RiskStatus
 from firstline.common.errors import NotFound
 from firstline.common.paths import ancestor_paths, any_subtree_q
 from firstline.testing.models import PoolingRule, Round, RoundArea, RoundStatus, SamplingPoint
@@ -33,6 +35,55 @@ def round_get(*, user, pk, perm: str = Perm.TESTING_VIEW) -> Round:
     if not any(root.startswith(owner) or owner.startswith(root) for root in scope_paths(user, perm)):
         raise NotFound
     return round
+
+
+def round_named(*, user, pk) -> Round | None:
+    """The round a link names only for the way back to it (a point's page opened from a round):
+    None when there is none, or it is not the user's."""
+    try:
+        return round_get(user=user, pk=pk)
+    except NotFound:
+        return None
+
+
+# What a round may be owned by and test: the levels from a street or township down to a building or a
+# village group.
+PLAN_KINDS = [AreaKind.STREET, AreaKind.TOWNSHIP, AreaKind.COMMUNITY, AreaKind.VILLAGE, AreaKind.COMPOUND,
+              AreaKind.VILLAGE_GROUP, AreaKind.BUILDING]
+
+
+def round_plan_areas(*, user) -> tuple[list[Area], list[Area]]:
+    """(owner areas, areas to test) for the plan form: the user's manage roots and the streets,
+    townships, communities, villages, compounds (and, to test, buildings and village groups) under
+    them, by path, in one query. Empty for a role that
+    plans no rounds (the page then offers no form)."""
+    roots = scope_paths(user, Perm.TESTING_MANAGE)
+    if not roots:
+        return [], []
+    areas = list(
+        scope_filter(Area.objects.all(), user, Perm.TESTING_MANAGE)
+        .filter(Q(path__in=roots) | Q(kind__in=PLAN_KINDS))
+        .order_by("path")[:2000]
+    )
+    owners = [a for a in areas if a.kind not in (AreaKind.BUILDING, AreaKind.VILLAGE_GROUP) or a.path in roots]
+    return owners, areas
+
+
+def areas_chosen(*, user, ids, perm: str = Perm.TESTING_MANAGE) -> list[Area]:
+    """The areas a form checks by id (the buildings a point serves, the stairwells called down),
+    among those where the user holds `perm`; an id that is not a number or not theirs is left out,
+    and the service then refuses what is left if it does not fit."""
+    wanted = [value for value in ids if str(value).isdigit()]
+    return list(scope_filter(Area.objects.filter(pk__in=wanted), user, perm)) if wanted else []
+
+
+def point_compound_named(*, user, pk) -> Area:
+    """The compound a new point's form names, among those the user sees (so that one they may not
+    manage meets the service's refusal, 403); absent or not theirs, it is the field's error."""
+    try:
+        return scope_filter(Area.objects.filter(kind__in=SITE_KINDS), user, Perm.TESTING_VIEW).get(pk=pk)
+    except (Area.DoesNotExist, ValueError, TypeError):
+        raise ValidationError({"compound": _("Choose the compound of the point.")}) from None
 
 
 def household_open_rounds(*, user, household: Area) -> list[Round]:

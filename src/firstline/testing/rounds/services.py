@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from firstline.accounts.roles import Perm
-from firstline.accounts.scope import require
+from firstline.accounts.scope import require, scope_filter, scope_paths, work_scope
 from firstline.areas.models import SITE_KINDS, Area, AreaKind, RiskStatus
 from firstline.common.audit import audit_record
-from firstline.common.errors import Conflict
+from firstline.common.errors import Conflict, PermissionDenied
 from firstline.common.paths import collapse_paths, is_within, subtree_sql
 from firstline.common.text import clean_text
 from firstline.people.models import Residence
@@ -101,6 +101,38 @@ def round_create(
     audit_record(actor=acting_user, action="testing.round.create", target=round, area_path=area.path,
                  changes={"name": round.name, "date": date, "scope": [a.pk for a in kept]})
     return round
+
+
+def round_plan(
+    *,
+    acting_user,
+    area_id,
+    scope_ids: list,
+    name: str,
+    date: dt.date,
+    starts_at: dt.datetime | None = None,
+    ends_at: dt.datetime | None = None,
+    note: str = "",
+) -> Round:
+    """`round_create` from the plan form's ids: not found for a role that sees no rounds, refused for
+    one that sees them but plans none, then the owner area and the areas to test, each among those
+    the user plans in (absent, not a number or not theirs, it is the field's error)."""
+    if not scope_paths(acting_user, Perm.TESTING_MANAGE):
+        work_scope(acting_user, Perm.TESTING_VIEW)
+        raise PermissionDenied(_("You may not plan testing rounds."), code=Perm.TESTING_MANAGE)
+    errors = {}
+    plannable = scope_filter(Area.objects.all(), acting_user, Perm.TESTING_MANAGE)
+    area = plannable.filter(pk=area_id).first() if str(area_id or "").isdigit() else None
+    if area is None:
+        errors["area"] = _("Choose the area the round belongs to.")
+    wanted = {value for value in scope_ids if str(value).isdigit()}
+    scope = list(plannable.filter(pk__in=wanted)) if wanted else []
+    if len(scope) != len(wanted):
+        errors["scope"] = _("Some of the areas chosen are not yours to test.")
+    if errors:
+        raise ValidationError(errors)
+    return round_create(acting_user=acting_user, area=area, name=name, date=date, scope=scope, starts_at=starts_at,
+                        ends_at=ends_at, note=note)
 
 
 @transaction.atomic
@@ -238,6 +270,25 @@ def pooling_rules_set(
     audit_record(actor=acting_user, action="testing.pooling", target=round, area_path=round.area.path,
                  changes={"rules": (before, after)} if before != after else {})
     return created
+
+
+def pooling_rules_save(
+    *,
+    acting_user,
+    round: Round,
+    by_risk: dict[str, tuple[int, bool]],
+    by_area_id: list[tuple[str, object, bool]],
+) -> list[PoolingRule]:
+    """`pooling_rules_set` from the pooling form: refused first for one who may not change the rules,
+    then each rule's area by id among those the user manages (else the field's error)."""
+    require(acting_user, Perm.TESTING_MANAGE, round.area.path)
+    wanted = [area_id for area_id, _capacity, _per_household in by_area_id if str(area_id).isdigit()]
+    areas = {str(a.pk): a for a in scope_filter(Area.objects.filter(pk__in=wanted), acting_user, Perm.TESTING_MANAGE)}
+    if any(str(area_id) not in areas for area_id, _capacity, _per_household in by_area_id):
+        raise ValidationError({"area": _("Choose an area of this round.")})
+    return pooling_rules_set(acting_user=acting_user, round=round, by_risk=by_risk,
+                             by_area=[(areas[str(area_id)], capacity, per_household)
+                                      for area_id, capacity, per_household in by_area_id])
 
 
 _POINT_FIELDS = ("name", "location", "desks", "opens_at", "closes_at", "per_desk_hour", "queue_cap", "is_active")

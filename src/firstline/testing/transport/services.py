@@ -16,11 +16,12 @@ from firstline.accounts.roles import Perm
 from firstline.accounts.scope import require, scope_paths
 from firstline.areas.models import Area
 from firstline.common.audit import audit_record
-from firstline.common.errors import Conflict
+from firstline.common.errors import Conflict, PermissionDenied
 from firstline.common.paths import is_within
 from firstline.common.text import clean_text
 from firstline.testing.capture.services import code_shown, normalise_tube_code
 from firstline.testing.models import Box, BoxEvent, Round, RoundStatus, SamplingPoint, Tube, TubeStatus
+from firstline.testing.rounds.selectors import points_for_round
 
 
 def _box_code(raw: str) -> str:
@@ -55,6 +56,18 @@ def box_open(*, acting_user, round: Round, code: str, point: SamplingPoint | Non
     audit_record(actor=acting_user, action="testing.box.open", target=box, area_path=place.path,
                  changes={"code": code, "point": point.pk if point else None})
     return box
+
+
+def box_open_at_point(*, acting_user, round: Round, code: str, point_id) -> Box:
+    """`box_open` from the boxes page's form: refused for one who packs at none of the round's
+    points, then the point by id among those (else the field's error)."""
+    points = list(points_for_round(user=acting_user, round=round, perm=Perm.TESTING_TRANSPORT))
+    if not points:
+        raise PermissionDenied(_("You may not pack boxes here."), code=Perm.TESTING_TRANSPORT)
+    point = next((p for p in points if str(p.pk) == str(point_id)), None)
+    if point is None:
+        raise ValidationError({"point": _("Choose the sampling point where the box is packed.")})
+    return box_open(acting_user=acting_user, round=round, code=code, point=point)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,17 +18,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from firstline.accounts.roles import Perm
-from firstline.accounts.scope import can, scope_paths
+from firstline.accounts.scope import can
 from firstline.areas.models import Area, AreaKind
-from firstline.areas.selectors import area_roots_for, door_labels
-from firstline.common.errors import Conflict, NotFound, PermissionDenied
+from firstline.areas.selectors import area_get, area_roots_for, door_labels
 from firstline.followups import selectors as followups_selectors
 from firstline.followups import services as followups_services
 from firstline.followups.models import AntigenReport, FollowUp
 from firstline.people.selectors import household_members, query_is_private
 from firstline.testing.capture import selectors as capture_selectors
 from firstline.testing.rounds import selectors as rounds_selectors
-from firstline.web.views.common import error_dict, visible_area
+from firstline.web.errors import flash_errors, submit
 
 
 def _now_local() -> str:
@@ -62,18 +61,10 @@ def household_testing_context(request, household: Area, members: list) -> dict:
     }
 
 
-def _require_antigen(request) -> list[str]:
-    paths = scope_paths(request.user, Perm.ANTIGEN_REPORT)
-    if not paths:
-        raise Http404
-    return paths
-
-
 @login_required
 def antigen_report(request):
     """A resident's form for their household; for a leader or staff member, finding the door first."""
-    paths = _require_antigen(request)
-    own = followups_selectors.antigen_households(user=request.user)
+    reach = followups_selectors.antigen_reach(user=request.user)
     if request.method == "POST":
         # The door finder posts, so that an ID number typed into it by mistake stays out of the
         # address (and the logs): a door comes back as a link; anything else finds no door.
@@ -82,22 +73,20 @@ def antigen_report(request):
             response = HttpResponseRedirect(f"{reverse('web:antigen_report')}?{urlencode({'q': query})}")
             response.status_code = 303
             return response
-        return _page(request, forms=[antigen_form(request, h) for h in own], own=own, paths=paths,
+        return _page(request, forms=[antigen_form(request, h) for h in reach.own], reach=reach,
                      notice=_("Find the household by its door, e.g. 1-2-501.") if query else "")
     chosen = None
     if request.GET.get("household"):
-        chosen = visible_area(request, request.GET["household"], kind=AreaKind.HOUSEHOLD)
-        if not can(request.user, Perm.ANTIGEN_REPORT, chosen.path):
-            raise Http404
-    forms = [antigen_form(request, h) for h in ([chosen] if chosen else own)]
-    return _page(request, forms=forms, own=own, paths=paths)
+        chosen = followups_selectors.antigen_household_get(user=request.user, pk=request.GET["household"])
+    forms = [antigen_form(request, h) for h in ([chosen] if chosen else reach.own)]
+    return _page(request, forms=forms, reach=reach)
 
 
-def _page(request, *, forms, own, paths, status=200, notice=""):
+def _page(request, *, forms, reach, status=200, notice=""):
     query = "" if request.method == "POST" else request.GET.get("q", "").strip()
     if query_is_private(query):
         query, notice = "", _("Find the household by its door, e.g. 1-2-501.")
-    wider = len(own) < len(paths)  # the user reports for more than their own doors
+    wider = reach.wider  # the user reports for more than their own doors
     found = followups_selectors.antigen_household_find(user=request.user, query=query) if wider and query else []
     for form in forms:
         form["recent"] = list(followups_selectors.antigen_reports(user=request.user, area=form["household"])[:5])
@@ -130,32 +119,26 @@ def _taken_at(raw: str) -> dt.datetime | None:
 @require_POST
 def antigen_household(request, pk: int):
     """Record a household's antigen result. The form's hidden key makes a second send store nothing."""
-    household = visible_area(request, pk, kind=AreaKind.HOUSEHOLD)
+    household = area_get(user=request.user, pk=pk, kind=AreaKind.HOUSEHOLD)
     members = list(household_members(user=request.user, household=household))
     values = {key: request.POST.get(key, "") for key in ("result", "person", "taken_at", "note", "client_key")}
-    try:
+
+    def record():
         person = None
         if values["person"]:
             person = next((r.person for r in members if str(r.person_id) == values["person"]), None)
             if person is None:
                 raise ValidationError({"person": _("Choose someone who lives in this household.")})
-        report = followups_services.antigen_report(
+        return followups_services.antigen_report(
             acting_user=request.user, household=household, result=values["result"], client_key=values["client_key"],
             person=person, taken_at=_taken_at(values["taken_at"]), note=values["note"],
         )
-    except (PermissionDenied, ValidationError, Conflict) as exc:
-        if isinstance(exc, PermissionDenied):
-            errors, status = {"general": [_("You may not report antigen results for this household.")]}, 403
-        elif isinstance(exc, ValidationError):
-            errors, status = error_dict(exc), 422
-        else:
-            errors, status = {"general": [str(exc)]}, 409
-        own = followups_selectors.antigen_households(user=request.user)
-        paths = scope_paths(request.user, Perm.ANTIGEN_REPORT)
-        form = antigen_form(request, household, members=members, values=values, errors=errors)
-        if not can(request.user, Perm.ANTIGEN_REPORT, household.path):
-            form = None
-        return _page(request, forms=[form] if form else [], own=own, paths=paths, status=status)
+
+    done = submit(record)
+    if not done:
+        form = antigen_form(request, household, members=members, values=values, errors=done.errors)
+        return _page(request, forms=[form], reach=followups_selectors.antigen_reach(user=request.user), status=done.status)
+    report = done.result
     if report.result == AntigenReport.Result.POSITIVE:
         messages.warning(request, _(
             "The positive result was recorded. The building leaders and community staff of this door were told; "
@@ -171,11 +154,8 @@ def antigen_household(request, pk: int):
 @login_required
 def antigen_list(request, pk: int):
     """Antigen reports under an area, newest first; positives stand out."""
-    area = visible_area(request, pk)
-    try:
-        reports = followups_selectors.antigen_reports(user=request.user, area=area)
-    except NotFound:
-        raise Http404 from None
+    area = area_get(user=request.user, pk=pk)
+    reports = followups_selectors.antigen_reports(user=request.user, area=area)
     page = Paginator(reports, 50).get_page(request.GET.get("page"))
     labels = door_labels(household_ids={r.household_id for r in page})
     return render(request, "web/antigen/list.html", {
@@ -198,10 +178,7 @@ def _why(follow_up: FollowUp) -> str:
 @login_required
 def followups(request):
     """Open follow-ups with a closing form each; the latest closed ones below."""
-    if not scope_paths(request.user, Perm.FOLLOWUP_MANAGE):
-        raise Http404
-    open_ones = list(followups_selectors.follow_ups(user=request.user, status=FollowUp.Status.OPEN)[:200])
-    closed = list(followups_selectors.follow_ups(user=request.user, status=FollowUp.Status.CLOSED)[:50])
+    open_ones, closed = followups_selectors.follow_up_lists(user=request.user)
     labels = door_labels(household_ids={f.household_id for f in open_ones + closed})
     rows = lambda items: [(f, labels.get(f.household_id, f.household.name), _why(f)) for f in items]  # noqa: E731
     return render(request, "web/antigen/followups.html", {"open": rows(open_ones), "closed": rows(closed)})
@@ -210,17 +187,11 @@ def followups(request):
 @login_required
 @require_POST
 def followup_close(request, pk: int):
-    try:
-        follow_up = followups_selectors.follow_up_get(user=request.user, pk=pk)
-    except NotFound:
-        raise Http404 from None
-    try:
-        followups_services.follow_up_close(acting_user=request.user, follow_up=follow_up, note=request.POST.get("note", ""))
+    follow_up = followups_selectors.follow_up_get(user=request.user, pk=pk)
+    done = submit(lambda: followups_services.follow_up_close(
+        acting_user=request.user, follow_up=follow_up, note=request.POST.get("note", "")))
+    if done:
         messages.success(request, _("The follow-up was closed."))
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as exc:
-        messages.error(request, " ".join(m for ms in error_dict(exc).values() for m in ms))
-    except Conflict as exc:
-        messages.error(request, str(exc))
+    else:
+        flash_errors(request, done.errors)
     return redirect("web:followups")

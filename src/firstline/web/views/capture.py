@@ -15,7 +15,7 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -26,11 +26,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from firstline.accounts.roles import Perm
-from firstline.accounts.scope import can, scope_paths
 from firstline.areas.models import BLOCK_KINDS, INNER_STAIRWELLS, Area, RiskStatus
-from firstline.common.errors import NotFound
-from firstline.common.paths import intersect_paths
-from firstline.testing import scope as testing_scope
+from firstline.areas.selectors import area_get
 from firstline.testing.capture import selectors as capture_selectors
 from firstline.testing.models import Round, RoundStatus
 from firstline.testing.rounds import selectors as rounds_selectors
@@ -48,10 +45,7 @@ CAPTURE_ASSETS = ("firstline/firstline.css", "firstline/htmx.min.js", "firstline
 
 
 def _round(request, pk: int) -> Round:
-    try:
-        return rounds_selectors.round_get(user=request.user, pk=pk, perm=Perm.TESTING_SAMPLE)
-    except NotFound:
-        raise Http404 from None
+    return rounds_selectors.round_get(user=request.user, pk=pk, perm=Perm.TESTING_SAMPLE)
 
 
 def _state_labels() -> dict[str, str]:
@@ -128,24 +122,18 @@ def _config(request, round: Round, *, mode: str, context: str, capacity: int, pe
 @never_cache
 def desk(request, pk: int):
     round = _round(request, pk)
-    # A point may be seen by a leader of a building of its compound; registering there needs the compound.
-    points = [p for p in rounds_selectors.points_for_round(user=request.user, round=round, perm=Perm.TESTING_SAMPLE)
-              if can(request.user, Perm.TESTING_SAMPLE, p.compound.path)]
     raw_point = request.GET.get("point", "")
     if not raw_point:
         return render(request, "web/capture/desk_points.html", {
             "round": round,
-            "points": [(p, range(1, p.desks + 1)) for p in points],
-            "door_to_door": bool(intersect_paths(testing_scope.round_scope_paths(round),
-                                                 scope_paths(request.user, Perm.TESTING_SAMPLE))),
+            "points": [(p, range(1, p.desks + 1)) for p in capture_selectors.desk_points(user=request.user, round=round)],
+            "door_to_door": capture_selectors.samples_door_to_door(user=request.user, round=round),
         })
-    point = next((p for p in points if str(p.pk) == raw_point), None)
+    point = capture_selectors.desk_point_get(user=request.user, round=round, pk=raw_point)
     try:
         desk_no = int(request.GET.get("desk") or 1)
     except ValueError:
         desk_no = 0
-    if point is None:
-        raise Http404
     if not 1 <= desk_no <= point.desks:
         return redirect(reverse("web:testing_desk", kwargs={"pk": round.pk}))
     rules = capture_rules(round=round, place_path=point.compound.path, households={})
@@ -193,14 +181,9 @@ def _door_data(plan, building: Area) -> dict:
 @never_cache
 def door(request, pk: int, building_pk: int):
     round = _round(request, pk)
-    building = Area.objects.filter(pk=building_pk, kind__in=BLOCK_KINDS).first()
-    if building is None or not can(request.user, Perm.TESTING_SAMPLE, building.path):
-        raise Http404
+    building = area_get(user=request.user, pk=building_pk, kind=BLOCK_KINDS, perm=Perm.TESTING_SAMPLE)
     everyone = request.GET.get("everyone") == "1"
-    try:
-        plan = capture_selectors.door_to_door_list(user=request.user, round=round, building=building, everyone=everyone)
-    except NotFound:
-        raise Http404 from None
+    plan = capture_selectors.door_to_door_list(user=request.user, round=round, building=building, everyone=everyone)
     rules = capture_rules(round=round, place_path=building.path,
                           households={door.household.pk: door.household.path for door in plan.doors})
     data = _door_data(plan, building)

@@ -10,11 +10,10 @@ from django.core.exceptions import ValidationError
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import can
 from firstline.areas.models import Area
-from firstline.areas.selectors import area_ancestors, area_get
+from firstline.areas.selectors import area_ancestors
 from firstline.people.cleaning import parse_date
-from firstline.web.errors import error_dict
 
-__all__ = ["breadcrumbs", "error_dict", "form_date", "page_for", "visible_area", "whole_number"]
+__all__ = ["breadcrumbs", "form_date", "whole_number"]
 
 
 def breadcrumbs(user, area: Area) -> list[dict]:
@@ -38,17 +37,3 @@ def form_date(value, *, field: str = "date") -> dt.date:
         return parse_date(value) or dt.date.today()  # noqa: DTZ011 (a date of the person's day)
     except ValidationError as exc:
         raise ValidationError({field: exc.messages}) from None
-
-
-# Kept for the testing views (web/views/testing.py, antigen.py) until they call their selectors
-# directly; the ledger views do not use them (tests/web/test_views_check_nothing.py).
-
-def visible_area(request, pk: int, *, kind: str | None = None, perm: str = Perm.LEDGER_VIEW) -> Area:
-    return area_get(user=request.user, pk=pk, kind=kind, perm=perm)
-
-
-def page_for(user, perm: str) -> None:
-    """A page of lists for one kind of work: not found for someone who has none of it anywhere."""
-    from firstline.accounts.scope import work_scope
-
-    work_scope(user, perm)

@@ -12,23 +12,20 @@ import time
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from firstline.accounts.roles import Perm
-from firstline.accounts.scope import can, scope_paths
+from firstline.accounts.scope import can
 from firstline.common.crypto import seal_bytes, unseal_bytes
-from firstline.common.errors import Conflict, NotFound, PermissionDenied
-from firstline.testing.capture.services import normalise_tube_code
 from firstline.testing.lab import selectors as lab_selectors
 from firstline.testing.lab.files import LAB_FIELDS, lab_mapping_detect, lab_table, results_upload
 from firstline.testing.lab.services import ResultIn, results_report
 from firstline.testing.models import Box, BoxEvent, ResultKind, TubeResult
 from firstline.testing.transport import selectors as transport_selectors
 from firstline.testing.transport import services as transport_services
-from firstline.web.views.common import error_dict
+from firstline.web.errors import submit
 from firstline.web.views.transport import counted_of, tube_codes_of
 
 FIELD_LABELS = {"tube_code": gettext_lazy("Tube code"), "result": gettext_lazy("Result"),
@@ -40,25 +37,19 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 _KEEP_SECONDS = 24 * 3600
 
 
-def _require_lab(request) -> None:
-    if not scope_paths(request.user, Perm.TESTING_LAB):
-        raise Http404
-
-
 @login_required
 def lab_home(request):
     """Boxes on their way and received; scan a box code to open it."""
-    _require_lab(request)
+    on_the_way = lab_selectors.lab_boxes(user=request.user).exclude(status=Box.Status.RECEIVED)  # not found for no lab
     error = ""
     raw = request.GET.get("code", "").strip()
     if raw:
-        try:
-            box = transport_selectors.box_get(user=request.user, code=normalise_tube_code(raw), perm=Perm.TESTING_LAB)
+        box = lab_selectors.lab_box_by_code(user=request.user, code=raw)
+        if box is not None:
             return redirect("web:lab_box", pk=box.pk)
-        except (NotFound, ValidationError):
-            error = _("No box %(code)s is known to this lab.") % {"code": raw[:40]}
+        error = _("No box %(code)s is known to this lab.") % {"code": raw[:40]}
     return render(request, "web/lab/home.html", {
-        "on_the_way": list(lab_selectors.lab_boxes(user=request.user).exclude(status=Box.Status.RECEIVED)[:300]),
+        "on_the_way": list(on_the_way[:300]),
         "received": list(lab_selectors.lab_boxes(user=request.user, status=Box.Status.RECEIVED)[:50]),
         "uploads": list(lab_selectors.result_uploads(user=request.user, limit=5)),
         "error": error,
@@ -66,47 +57,51 @@ def lab_home(request):
     }, status=404 if error else 200)
 
 
+def _receive_count(request, box: Box) -> None:
+    transport_services.box_receive(acting_user=request.user, box=box, counted=counted_of(request.POST.get("counted")),
+                                   note=request.POST.get("note", ""))
+
+
+def _receive_tubes(request, box: Box) -> None:
+    codes = tube_codes_of(request.POST.get("tube_codes", ""))
+    if not codes:
+        raise ValidationError({"tube_codes": _("Scan the tubes of the box, one by one.")})
+    transport_services.box_receive(acting_user=request.user, box=box, tube_codes=codes, note=request.POST.get("note", ""))
+
+
+def _result(request, box: Box) -> list:
+    result = request.POST.get("result", "")
+    if result not in dict(RESULT_CHOICES):
+        raise ValidationError({"result": _("Choose negative, positive or invalid.")})
+    codes = tube_codes_of(request.POST.get("tube", ""))
+    if not codes:
+        raise ValidationError({"tube": _("Scan or type the tube code.")})
+    return results_report(acting_user=request.user, source=TubeResult.Source.MANUAL,
+                          results=[ResultIn(tube_code=code, result=result) for code in codes])
+
+
+# The lab's box page's actions: receiving the box (by count, or tube by tube), then results per tube.
+_LAB_BOX_ACTIONS = {"receive_count": _receive_count, "receive_tubes": _receive_tubes, "result": _result}
+
+
 @login_required
 def lab_box(request, pk: int):
     """Receive a box, then enter a result per tube."""
-    try:
-        box = transport_selectors.box_get(user=request.user, pk=pk, perm=Perm.TESTING_LAB)
-    except NotFound:
-        raise Http404 from None
+    box = transport_selectors.box_get(user=request.user, pk=pk, perm=Perm.TESTING_LAB)
     errors: dict[str, list[str]] = {}
     status = 200
     answers = []
-    last_result = ""
+    last_result = request.POST.get("result", "") if request.POST.get("action") == "result" else ""
     if request.method == "POST":
         action = request.POST.get("action", "")
-        try:
-            if action == "receive_count":
-                transport_services.box_receive(acting_user=request.user, box=box, counted=counted_of(request.POST.get("counted")),
-                                      note=request.POST.get("note", ""))
+        if action not in _LAB_BOX_ACTIONS:
+            errors, status = {"general": [_("Unknown action.")]}, 400
+        else:
+            done = submit(lambda: _LAB_BOX_ACTIONS[action](request, box))
+            if done and action != "result":
                 return redirect("web:lab_box", pk=box.pk)
-            if action == "receive_tubes":
-                codes = tube_codes_of(request.POST.get("tube_codes", ""))
-                if not codes:
-                    raise ValidationError({"tube_codes": _("Scan the tubes of the box, one by one.")})
-                transport_services.box_receive(acting_user=request.user, box=box, tube_codes=codes, note=request.POST.get("note", ""))
-                return redirect("web:lab_box", pk=box.pk)
-            if action == "result":
-                last_result = request.POST.get("result", "")
-                if last_result not in dict(RESULT_CHOICES):
-                    raise ValidationError({"result": _("Choose negative, positive or invalid.")})
-                codes = tube_codes_of(request.POST.get("tube", ""))
-                if not codes:
-                    raise ValidationError({"tube": _("Scan or type the tube code.")})
-                answers = results_report(acting_user=request.user, source=TubeResult.Source.MANUAL,
-                                         results=[ResultIn(tube_code=code, result=last_result) for code in codes])
-            else:
-                errors, status = {"general": [_("Unknown action.")]}, 400
-        except PermissionDenied:
-            errors, status = {"general": [_("You may not receive boxes or report results here.")]}, 403
-        except ValidationError as exc:
-            errors, status = error_dict(exc), 422
-        except Conflict as exc:
-            errors, status = {"general": [str(exc)]}, 409
+            answers = done.result or []
+            errors, status = done.errors, done.status
         box.refresh_from_db()
     events = list(transport_selectors.box_events(box=box))
     receipt = next((e for e in events if e.kind == BoxEvent.Kind.RECEIVED), None)
@@ -180,7 +175,7 @@ def _columns_page(request, *, pending: dict, data: bytes, mapping: dict | None, 
 def upload(request):
     """Upload a lab's CSV/XLSX export. Columns are found from the headers or the lab's saved
     mapping; when one is missing, the user says which column is what."""
-    _require_lab(request)
+    labs = lab_selectors.lab_mapping_names(user=request.user)  # not found for one who is no lab
     errors: dict[str, list[str]] = {}
     if request.method == "POST" and request.POST.get("step") == "columns":
         pending = request.session.get(_PENDING) or {}
@@ -195,15 +190,13 @@ def upload(request):
             table_headers = lab_table(filename=pending["filename"], data=data).headers
             mapping = {header: request.POST.get(f"col-{index}", "") for index, header in enumerate(table_headers)}
             mapping = {h: f for h, f in mapping.items() if f in LAB_FIELDS}
-            try:
-                done = results_upload(acting_user=request.user, filename=pending["filename"], data=data, mapping=mapping,
-                                      save_as=pending.get("lab", ""))
-            except PermissionDenied:
-                raise Http404 from None
-            except ValidationError as exc:
-                return _columns_page(request, pending=pending, data=data, mapping=mapping, errors=error_dict(exc), status=422)
+            done = submit(lambda: results_upload(acting_user=request.user, filename=pending["filename"], data=data,
+                                                 mapping=mapping, save_as=pending.get("lab", "")))
+            if not done:
+                return _columns_page(request, pending=pending, data=data, mapping=mapping, errors=done.errors,
+                                     status=done.status)
             _drop_file(request)
-            return redirect("web:lab_upload_report", pk=done.pk)
+            return redirect("web:lab_upload_report", pk=done.result.pk)
     elif request.method == "POST":
         file = request.FILES.get("file")
         lab = request.POST.get("lab", "").strip()[:100]
@@ -211,22 +204,19 @@ def upload(request):
             errors = {"file": [_("Choose a file.")]}
         else:
             data = file.read()
-            try:
-                done = results_upload(acting_user=request.user, filename=file.name, data=data, save_as=lab)
+            done = submit(lambda: results_upload(acting_user=request.user, filename=file.name, data=data, save_as=lab))
+            if done:
                 _drop_file(request)
-                return redirect("web:lab_upload_report", pk=done.pk)
-            except PermissionDenied:
-                raise Http404 from None
-            except ValidationError as exc:
-                errors = error_dict(exc)
-                if "mapping" in errors:
-                    _drop_file(request)
-                    pending = {"token": _keep_file(data), "filename": file.name[:200], "lab": lab}
-                    request.session[_PENDING] = pending
-                    return _columns_page(request, pending=pending, data=data, mapping=None, errors=errors, status=200)
-                errors = {"file": [m for ms in errors.values() for m in ms]}
+                return redirect("web:lab_upload_report", pk=done.result.pk)
+            errors = done.errors
+            if "mapping" in errors:
+                _drop_file(request)
+                pending = {"token": _keep_file(data), "filename": file.name[:200], "lab": lab}
+                request.session[_PENDING] = pending
+                return _columns_page(request, pending=pending, data=data, mapping=None, errors=errors, status=200)
+            errors = {"file": [m for ms in errors.values() for m in ms]}
     return render(request, "web/lab/upload.html", {
-        "labs": lab_selectors.lab_mapping_names(user=request.user),
+        "labs": labs,
         "uploads": lab_selectors.result_uploads(user=request.user),
         "errors": errors,
     }, status=422 if errors else 200)
@@ -235,9 +225,6 @@ def upload(request):
 @login_required
 def upload_report(request, pk: int):
     """What an upload did: stored, duplicates, refused, and every refused row with its reason."""
-    try:
-        done = lab_selectors.result_upload_get(user=request.user, pk=pk)
-    except NotFound:
-        raise Http404 from None
+    done = lab_selectors.result_upload_get(user=request.user, pk=pk)
     mapping = [(header, FIELD_LABELS.get(field, field)) for header, field in done.mapping.items()]
     return render(request, "web/lab/report.html", {"upload": done, "mapping": mapping})

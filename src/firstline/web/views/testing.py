@@ -4,7 +4,7 @@ and sealing, the export and the tubes.
 
 Each view parses its input, calls one selector or service with `acting_user=request.user`, and
 renders. Outside the user's areas every page answers 404 (the selectors say NotFound); a write the
-user may not make is refused with a message.
+user may not make is refused (the services say PermissionDenied): `web.errors` maps both.
 """
 
 import datetime as dt
@@ -14,8 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,10 +23,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from firstline.accounts.roles import Perm
-from firstline.accounts.scope import can, scope_paths
+from firstline.accounts.scope import can
 from firstline.areas.models import BLOCK_KINDS, INNER_STAIRWELLS, SITE_KINDS, AreaKind, RiskStatus
 from firstline.areas.selectors import area_ancestors, area_get, areas_visible
-from firstline.common.errors import Conflict, NotFound, PermissionDenied
 from firstline.common.paths import subtree_q
 from firstline.people.models import VulnerabilityTag
 from firstline.people.selectors import person_get
@@ -52,7 +50,7 @@ from firstline.testing.rounds import selectors as rounds_selectors
 from firstline.testing.rounds import services as rounds_services
 from firstline.testing.rounds.services import SERVED_KINDS
 from firstline.testing.states import DoorStatus, PersonState
-from firstline.web.views.common import error_dict, page_for
+from firstline.web.errors import flash_errors, submit
 
 ROUNDS_SHOWN = 20
 MISSING_PAGE = 200
@@ -66,17 +64,11 @@ CHANGED_EVENT = "exemptions-changed"
 
 
 def _round(request, pk, perm: str = Perm.TESTING_VIEW):
-    try:
-        return rounds_selectors.round_get(user=request.user, pk=pk, perm=perm)
-    except NotFound:
-        raise Http404 from None
+    return rounds_selectors.round_get(user=request.user, pk=pk, perm=perm)
 
 
 def _area(request, pk, perm: str = Perm.TESTING_VIEW, kind: str | None = None):
-    try:
-        return area_get(user=request.user, pk=pk, perm=perm, kind=kind)
-    except NotFound:
-        raise Http404 from None
+    return area_get(user=request.user, pk=pk, perm=perm, kind=kind)
 
 
 def _is_htmx(request) -> bool:
@@ -95,10 +87,6 @@ def _bar(row) -> dict:
     return {"sampled": f"{sampled:.1f}", "exempt": f"{exempt:.1f}", "missing": f"{missing:.1f}",
             "exempt_at": f"{sampled:.1f}", "missing_at": f"{sampled + exempt:.1f}",
             "done": f"{row.percent:.0f}", "expected": row.expected}
-
-
-def _errors_text(exc: ValidationError) -> str:
-    return " ".join(m for ms in error_dict(exc).values() for m in ms)
 
 
 def _parse_date(raw: str, field: str, errors: dict) -> dt.date | None:
@@ -137,27 +125,12 @@ def _safe_next(request, fallback: str) -> str:
 # 1. The rounds
 
 
-# What a round may be owned by and test: the levels from a street down to a building or a village group.
-PLAN_KINDS = [AreaKind.STREET, AreaKind.TOWNSHIP, AreaKind.COMMUNITY, AreaKind.VILLAGE, AreaKind.COMPOUND,
-              AreaKind.VILLAGE_GROUP, AreaKind.BUILDING]
-
-
 def _plan_choices(user) -> tuple[list, list]:
-    """(owner areas, areas to test) for the plan form: the user's manage roots and the communities,
-    compounds (and, to test, buildings) under them, in one query."""
-    roots = scope_paths(user, Perm.TESTING_MANAGE)
-    if not roots:
-        return [], []
-    areas = list(
-        areas_visible(user=user, perm=Perm.TESTING_MANAGE)
-        .filter(Q(path__in=roots) | Q(kind__in=PLAN_KINDS))
-        .order_by("path")[:2000]
-    )
+    """(owner areas, areas to test) for the plan form, each with its indent under the top one."""
+    owners, areas = rounds_selectors.round_plan_areas(user=user)
     top = min((a.depth for a in areas), default=0)
-    options = [(a, "\u00a0\u00a0" * (a.depth - top)) for a in areas]
-    owners = [(a, indent) for a, indent in options if a.kind not in (AreaKind.BUILDING, AreaKind.VILLAGE_GROUP)
-              or a.path in roots]
-    return owners, options
+    indents = {a.pk: "\u00a0\u00a0" * (a.depth - top) for a in areas}
+    return [(a, indents[a.pk]) for a in owners], [(a, indents[a.pk]) for a in areas]
 
 
 def _rounds_page(request, *, errors=None, values=None, status=200):
@@ -177,36 +150,29 @@ def _rounds_page(request, *, errors=None, values=None, status=200):
     }, status=status)
 
 
+def _round_window(post) -> dict:
+    """The plan form's date and window, parsed: a fault is a ValidationError on each field at fault."""
+    errors: dict[str, list[str]] = {}
+    window = {"date": _parse_date(post.get("date", ""), "date", errors),
+              "starts_at": _parse_moment(post.get("starts_at", ""), "starts_at", errors),
+              "ends_at": _parse_moment(post.get("ends_at", ""), "ends_at", errors)}
+    if errors:
+        raise ValidationError(errors)
+    return window
+
+
 @login_required
 def round_list(request):
-    page_for(request.user, Perm.TESTING_VIEW)
     if request.method != "POST":
         return _rounds_page(request)
-    errors: dict[str, list[str]] = {}
     post = request.POST
-    if not scope_paths(request.user, Perm.TESTING_MANAGE):
-        return _rounds_page(request, errors={"general": [_("You may not plan testing rounds.")]}, status=403)
-    try:
-        area = area_get(user=request.user, pk=post.get("area"), perm=Perm.TESTING_MANAGE)
-    except NotFound:
-        area = None
-        errors["area"] = [_("Choose the area the round belongs to.")]
-    date = _parse_date(post.get("date", ""), "date", errors)
-    starts_at = _parse_moment(post.get("starts_at", ""), "starts_at", errors)
-    ends_at = _parse_moment(post.get("ends_at", ""), "ends_at", errors)
-    wanted = [value for value in post.getlist("scope") if value.isdigit()]
-    scope = list(areas_visible(user=request.user, perm=Perm.TESTING_MANAGE).filter(pk__in=wanted))
-    if len(scope) != len(set(wanted)):
-        errors["scope"] = [_("Some of the areas chosen are not yours to test.")]
-    if errors:
-        return _rounds_page(request, errors=errors, values=post, status=422)
-    try:
-        round = rounds_services.round_create(acting_user=request.user, area=area, name=post.get("name", ""), date=date,
-                                      scope=scope, starts_at=starts_at, ends_at=ends_at, note=post.get("note", ""))
-    except PermissionDenied:
-        return _rounds_page(request, errors={"area": [_("You may not plan a round there.")]}, values=post, status=403)
-    except ValidationError as exc:
-        return _rounds_page(request, errors=error_dict(exc), values=post, status=422)
+    # Planning is offered on a page that those who may not plan see too: the refusal is the form's.
+    done = submit(lambda: rounds_services.round_plan(
+        acting_user=request.user, area_id=post.get("area"), scope_ids=post.getlist("scope"), name=post.get("name", ""),
+        note=post.get("note", ""), **_round_window(post)), refused="general")
+    if not done:
+        return _rounds_page(request, errors=done.errors, values=post, status=done.status)
+    round = done.result
     messages.success(request, _("%(name)s is planned. Set its rules and points, then open it.") % {"name": round.name})
     return redirect("web:testing_round", pk=round.pk)
 
@@ -265,6 +231,7 @@ def _round_page(request, round, *, pooling_errors=None, pooling_values=None, poi
                                                 kinds=[*SITE_KINDS, *SERVED_KINDS])
                   if can_manage else [])
     chosen_serves = set(point_values.getlist("serves")) if point_values is not None else set()
+    can_export_parts = [a for a in parts if can(user, Perm.TESTING_EXPORT, a.path)]
     return render(request, "web/testing/round.html", {
         "round": round,
         "can_manage": can_manage,
@@ -289,7 +256,7 @@ def _round_page(request, round, *, pooling_errors=None, pooling_values=None, poi
                           and a.kind != AreaKind.VILLAGE],
         "point_errors": point_errors or {},
         "point_values": point_values or {},
-        "exports": [a for a in parts if can(user, Perm.TESTING_EXPORT, a.path)],
+        "exports": can_export_parts,
         "can_reveal": any(can(user, Perm.ID_REVEAL, a.path) for a in parts),
         "statuses": RoundStatus,
     }, status=status)
@@ -305,14 +272,12 @@ def round_detail(request, pk: int):
 def round_status(request, pk: int):
     round = _round(request, pk)
     status = request.POST.get("status", "")
-    try:
-        rounds_services.round_set_status(acting_user=request.user, round=round, status=status)
+    done = submit(lambda: rounds_services.round_set_status(acting_user=request.user, round=round, status=status))
+    if done:
         messages.success(request, _("%(name)s is now %(status)s.") % {
             "name": round.name, "status": RoundStatus(status).label.lower()})
-    except ValidationError as exc:
-        messages.error(request, _errors_text(exc))
-    except Conflict as exc:
-        messages.error(request, str(exc))
+    else:
+        flash_errors(request, done.errors)
     return redirect("web:testing_round", pk=round.pk)
 
 
@@ -321,30 +286,16 @@ def round_status(request, pk: int):
 def pooling(request, pk: int):
     round = _round(request, pk)
     post = request.POST
-    if not can(request.user, Perm.TESTING_MANAGE, round.area.path):
-        return _round_page(request, round, pooling_errors={"general": [_("You may not change the rules of this round.")]},
-                           pooling_values=post, status=403)
     by_risk = {risk: (post.get(f"capacity_{risk}", ""), post.get(f"per_household_{risk}") == "1") for risk in RiskStatus.values}
     rows = []
     for index in range(_override_count(post)):
         area_id = post.get(f"override-{index}-area", "")
         if area_id and not post.get(f"override-{index}-remove"):
             rows.append((area_id, post.get(f"override-{index}-capacity", ""), post.get(f"override-{index}-per_household") == "1"))
-    wanted = [area_id for area_id, _c, _h in rows if area_id.isdigit()]
-    areas = {str(a.pk): a for a in areas_visible(user=request.user, perm=Perm.TESTING_MANAGE).filter(pk__in=wanted)}
-    if any(area_id not in areas for area_id, _c, _h in rows):
-        return _round_page(request, round, pooling_errors={"area": [_("Choose an area of this round.")]},
-                           pooling_values=post, status=422)
-    try:
-        rounds_services.pooling_rules_set(acting_user=request.user, round=round, by_risk=by_risk,
-                                   by_area=[(areas[area_id], capacity, per_household) for area_id, capacity, per_household in rows])
-    except PermissionDenied:
-        return _round_page(request, round, pooling_errors={"general": [_("You may not change the rules of this round.")]},
-                           pooling_values=post, status=403)
-    except ValidationError as exc:
-        return _round_page(request, round, pooling_errors=error_dict(exc), pooling_values=post, status=422)
-    except Conflict as exc:
-        return _round_page(request, round, pooling_errors={"general": [str(exc)]}, pooling_values=post, status=409)
+    done = submit(lambda: rounds_services.pooling_rules_save(acting_user=request.user, round=round, by_risk=by_risk,
+                                                             by_area_id=rows))
+    if not done:
+        return _round_page(request, round, pooling_errors=done.errors, pooling_values=post, status=done.status)
     messages.success(request, _("The pooling rules were saved. New tubes follow them."))
     return redirect(reverse("web:testing_round", args=[round.pk]) + "#pooling")
 
@@ -361,53 +312,29 @@ def _point_values(post) -> dict:
 def points(request, pk: int):
     round = _round(request, pk)
     post = request.POST
-    # Found among the compounds the user sees, so that one they may not manage meets the refusal (403).
-    compound = areas_visible(user=request.user, perm=Perm.TESTING_VIEW).filter(
-        kind__in=SITE_KINDS, pk=post.get("compound") if (post.get("compound") or "").isdigit() else None).first()
-    if compound is None:
-        return _round_page(request, round, point_errors={"compound": [_("Choose the compound of the point.")]},
-                           point_values=post, status=422)
-    serves = list(areas_visible(user=request.user, perm=Perm.TESTING_MANAGE).filter(
-        pk__in=[value for value in post.getlist("serves") if value.isdigit()]))
-    try:
-        point = rounds_services.sampling_point_create(acting_user=request.user, compound=compound, values=_point_values(post),
-                                               serves=serves)
-    except PermissionDenied:
-        return _round_page(request, round, point_errors={"compound": [_("You may not add points there.")]},
-                           point_values=post, status=403)
-    except ValidationError as exc:
-        return _round_page(request, round, point_errors=error_dict(exc), point_values=post, status=422)
+    done = submit(lambda: rounds_services.sampling_point_create(
+        acting_user=request.user, compound=rounds_selectors.point_compound_named(user=request.user, pk=post.get("compound")),
+        values=_point_values(post), serves=rounds_selectors.areas_chosen(user=request.user, ids=post.getlist("serves"))))
+    if not done:
+        return _round_page(request, round, point_errors=done.errors, point_values=post, status=done.status)
+    point = done.result
     messages.success(request, _("%(name)s was added.") % {"name": point.name})
     return redirect(reverse("web:testing_round", args=[round.pk]) + "#points")
 
 
 @login_required
 def point_edit(request, pk: int):
-    try:
-        point = rounds_selectors.point_get(user=request.user, pk=pk, perm=Perm.TESTING_MANAGE)
-    except NotFound:
-        raise Http404 from None
-    round = None
+    point = rounds_selectors.point_get(user=request.user, pk=pk, perm=Perm.TESTING_MANAGE)
     round_pk = request.POST.get("round") or request.GET.get("round") or ""
-    if round_pk.isdigit():
-        try:
-            round = rounds_selectors.round_get(user=request.user, pk=round_pk)
-        except NotFound:
-            round = None
+    round = rounds_selectors.round_named(user=request.user, pk=round_pk) if round_pk.isdigit() else None
     errors, values, status = {}, None, 200
     if request.method == "POST":
         post = request.POST
-        serves = list(areas_visible(user=request.user, perm=Perm.TESTING_MANAGE).filter(
-            pk__in=[value for value in post.getlist("serves") if value.isdigit()]))
-        try:
-            rounds_services.sampling_point_update(acting_user=request.user, point=point,
-                                           values={**_point_values(post), "is_active": post.get("is_active") == "1"},
-                                           serves=serves)
-        except PermissionDenied:
-            errors, status = {"general": [_("You may not change this point.")]}, 403
-        except ValidationError as exc:
-            errors, status = error_dict(exc), 422
-        if not errors:
+        done = submit(lambda: rounds_services.sampling_point_update(
+            acting_user=request.user, point=point, values={**_point_values(post), "is_active": post.get("is_active") == "1"},
+            serves=rounds_selectors.areas_chosen(user=request.user, ids=post.getlist("serves"))))
+        errors, status = done.errors, done.status
+        if done:
             messages.success(request, _("%(name)s was saved.") % {"name": point.name})
             if round is not None:
                 return redirect(reverse("web:testing_round", args=[round.pk]) + "#points")
@@ -447,19 +374,13 @@ def _map_doors(plan) -> dict[str, int]:
 def coverage(request, pk: int, area_pk: int):
     round = _round(request, pk)
     area = _area(request, area_pk)
-    try:
-        cover = coverage_selectors.round_coverage(user=request.user, round=round, area=area)
-    except NotFound:
-        raise Http404 from None
+    cover = coverage_selectors.round_coverage(user=request.user, round=round, area=area)
     part = request.GET.get("part", "") if _is_htmx(request) else ""
     context = {"round": round, "area": area, "coverage": cover, "bar": _bar(cover.total)}
     if part == "totals":
         return render(request, "web/testing/_totals_body.html", context)
     if area.kind in BLOCK_KINDS:
-        try:
-            plan = coverage_selectors.round_building(user=request.user, round=round, building=area)
-        except NotFound:
-            raise Http404 from None
+        plan = coverage_selectors.round_building(user=request.user, round=round, building=area)
         counts = _map_doors(plan)
         context.update({"plan": plan, "legend": [(status, status.label, counts[status]) for status in DoorStatus]})
     else:
@@ -513,11 +434,8 @@ def _exempt_rows(user, exempt: list) -> list:
 
 
 def _missing_context(request, round, area) -> dict:
-    try:
-        residences = coverage_selectors.round_missing(user=request.user, round=round, area=area)
-        exempt = list(coverage_selectors.round_exempt(user=request.user, round=round, area=area)[:EXEMPT_SHOWN + 1])
-    except NotFound:
-        raise Http404 from None
+    residences = coverage_selectors.round_missing(user=request.user, round=round, area=area)
+    exempt = list(coverage_selectors.round_exempt(user=request.user, round=round, area=area)[:EXEMPT_SHOWN + 1])
     page = Paginator(residences, MISSING_PAGE).get_page(request.GET.get("page"))
     return {
         "page": page,
@@ -532,10 +450,7 @@ def _missing_context(request, round, area) -> dict:
 
 
 def _exempt_list_context(request, round, area) -> dict:
-    try:
-        exempt = list(coverage_selectors.round_exempt(user=request.user, round=round, area=area)[:EXEMPT_SHOWN + 1])
-    except NotFound:
-        raise Http404 from None
+    exempt = list(coverage_selectors.round_exempt(user=request.user, round=round, area=area)[:EXEMPT_SHOWN + 1])
     return {"round": round, "area": area, "exempt": _exempt_rows(request.user, exempt[:EXEMPT_SHOWN]), "exempt_more": len(exempt) > EXEMPT_SHOWN,
             "missing_url": reverse("web:testing_missing", args=[round.pk, area.pk])}
 
@@ -546,10 +461,7 @@ def missing(request, pk: int, area_pk: int):
     area = _area(request, area_pk)
     if _is_htmx(request) and request.GET.get("part") == "exempt":
         return render(request, "web/testing/_exempt_list_body.html", _exempt_list_context(request, round, area))
-    try:
-        cover = coverage_selectors.round_coverage(user=request.user, round=round, area=area)
-    except NotFound:
-        raise Http404 from None
+    cover = coverage_selectors.round_coverage(user=request.user, round=round, area=area)
     return render(request, "web/testing/missing.html", {
         "round": round, "area": area, "coverage": cover, "bar": _bar(cover.total),
         "crumbs": _testing_crumbs(request.user, area),
@@ -572,52 +484,41 @@ def _person_row(request, round, person, *, exemption=None, errors=None, values=N
 @require_POST
 def exemption_set(request, pk: int):
     round = _round(request, pk)
-    try:
-        person = person_get(user=request.user, pk=request.POST.get("person"), perm=Perm.TESTING_VIEW)
-    except NotFound:
-        raise Http404 from None
+    person = person_get(user=request.user, pk=request.POST.get("person"), perm=Perm.TESTING_VIEW)
     back = _safe_next(request, reverse("web:testing_round", args=[round.pk]))
     reason, note = request.POST.get("reason", ""), request.POST.get("note", "")
-    try:
-        exemption = coverage_services.exemption_set(acting_user=request.user, round=round, person=person, reason=reason, note=note)
-    except PermissionDenied:
-        if not _is_htmx(request):
-            raise
-        problem, status = {"general": [_("You may not exempt people here.")]}, 403
-    except ValidationError as exc:
-        problem, status = error_dict(exc), 422
-    except Conflict as exc:
-        problem, status = {"general": [str(exc)]}, 409
-    else:
-        if _is_htmx(request):
-            return _person_row(request, round, person, exemption=exemption)
-        messages.success(request, _("%(name)s is exempt: %(reason)s.") % {
-            "name": person.name, "reason": exemption.get_reason_display()})
-        return redirect(back)
+    # A row of the missing list (htmx) shows its own refusal; the whole page's form, the 403 page.
+    done = submit(lambda: coverage_services.exemption_set(
+        acting_user=request.user, round=round, person=person, reason=reason, note=note),
+        refused="general" if _is_htmx(request) else None)
     if _is_htmx(request):
-        return _person_row(request, round, person, errors=problem, values=request.POST, status=status)
-    messages.error(request, " ".join(m for ms in problem.values() for m in ms))
+        if done:
+            return _person_row(request, round, person, exemption=done.result)
+        return _person_row(request, round, person, errors=done.errors, values=request.POST, status=done.status)
+    if done:
+        messages.success(request, _("%(name)s is exempt: %(reason)s.") % {
+            "name": person.name, "reason": done.result.get_reason_display()})
+    else:
+        flash_errors(request, done.errors)
     return redirect(back)
 
 
 @login_required
 @require_POST
 def exemption_remove(request, pk: int):
-    try:
-        exemption = coverage_selectors.exemption_get(user=request.user, pk=pk)
-    except NotFound:
-        raise Http404 from None
+    exemption = coverage_selectors.exemption_get(user=request.user, pk=pk)
     back = _safe_next(request, reverse("web:testing_round", args=[exemption.round_id]))
-    try:
-        coverage_services.exemption_remove(acting_user=request.user, exemption=exemption)
-    except PermissionDenied:
-        if _is_htmx(request):
-            return HttpResponse(_("You may not remove this exemption."), status=403)
-        raise
+    done = submit(lambda: coverage_services.exemption_remove(acting_user=request.user, exemption=exemption),
+                  refused="general" if _is_htmx(request) else None)
     if _is_htmx(request):
+        if not done:
+            return HttpResponse(" ".join(text for texts in done.errors.values() for text in texts), status=done.status)
         response = HttpResponse("")
         response["HX-Trigger"] = CHANGED_EVENT
         return response
+    if not done:
+        flash_errors(request, done.errors)
+        return redirect(back)
     messages.success(request, _("%(name)s is expected again.") % {"name": exemption.person.name})
     return redirect(back)
 
@@ -629,32 +530,24 @@ def exemption_remove(request, pk: int):
 @login_required
 def calldowns(request, pk: int, point_pk: int):
     round = _round(request, pk)
-    try:
-        point = rounds_selectors.point_get(user=request.user, pk=point_pk)
-    except NotFound:
-        raise Http404 from None
+    point = rounds_selectors.point_get(user=request.user, pk=point_pk)
     here = reverse("web:testing_calldowns", args=[round.pk, point.pk])
     if request.method == "POST":
-        ids = [value for value in request.POST.getlist("stairwell") if value.isdigit()]
-        found = {str(a.pk): a for a in areas_visible(user=request.user, perm=Perm.TESTING_MANAGE).filter(pk__in=ids)}
+        ids = request.POST.getlist("stairwell")
         try:
             people = max(0, int(request.POST.get("people") or 0))
         except ValueError:
             people = 0
-        try:
-            call = coverage_services.call_down_issue(acting_user=request.user, round=round, point=point,
-                                            stairwells=[found[i] for i in ids if i in found], people_expected=people)
+        done = submit(lambda: coverage_services.call_down_issue(
+            acting_user=request.user, round=round, point=point, people_expected=people,
+            stairwells=rounds_selectors.areas_chosen(user=request.user, ids=ids)))
+        if done:
             messages.success(request, _("Called at %(time)s. The building leaders have the message.") % {
-                "time": timezone.localtime(call.called_at).strftime("%H:%M")})
-        except ValidationError as exc:
-            messages.error(request, _errors_text(exc))
-        except Conflict as exc:
-            messages.error(request, str(exc))
+                "time": timezone.localtime(done.result.called_at).strftime("%H:%M")})
+        else:
+            flash_errors(request, done.errors)
         return redirect(here)
-    try:
-        plan = coverage_selectors.call_down_plan(user=request.user, round=round, point=point)
-    except NotFound:
-        raise Http404 from None
+    plan = coverage_selectors.call_down_plan(user=request.user, round=round, point=point)
     context = {
         "round": round, "point": point, "plan": plan, "here": here,
         "can_call": can(request.user, Perm.TESTING_MANAGE, point.compound.path) and round.status == RoundStatus.OPEN,
@@ -694,14 +587,12 @@ def positives(request, pk: int):
 @login_required
 @require_POST
 def seal(request, pk: int):
-    tube = capture_selectors.tubes_visible(user=request.user).filter(pk=pk).first()
-    if tube is None:
-        raise Http404
-    try:
-        sealed = positive_seal(acting_user=request.user, tube=tube, level=request.POST.get("level", ""))
-        messages.success(request, _("Sealed: %(areas)s.") % {"areas": ", ".join(a.name for a in sealed)})
-    except ValidationError as exc:
-        messages.error(request, _errors_text(exc))
+    tube = capture_selectors.tube_get(user=request.user, pk=pk)
+    done = submit(lambda: positive_seal(acting_user=request.user, tube=tube, level=request.POST.get("level", "")))
+    if done:
+        messages.success(request, _("Sealed: %(areas)s.") % {"areas": ", ".join(a.name for a in done.result)})
+    else:
+        flash_errors(request, done.errors)
     return redirect("web:testing_positives", pk=tube.round_id)
 
 

@@ -5,18 +5,16 @@ autofocused input that a barcode scanner fills and submits with Enter."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import can
-from firstline.common.errors import Conflict, NotFound, PermissionDenied
 from firstline.testing.models import Box
 from firstline.testing.rounds import selectors as rounds_selectors
 from firstline.testing.transport import selectors as transport_selectors
 from firstline.testing.transport import services as transport_services
-from firstline.web.views.common import error_dict
+from firstline.web.errors import submit
 
 # The point a user last opened a box at: preselected next time.
 _LAST_POINT = "transport_point"
@@ -44,30 +42,19 @@ def counted_of(raw: str, *, required: bool = True) -> int | None:
 @login_required
 def boxes(request, pk: int):
     """The round's boxes with their hand-offs; open a box at a point."""
-    try:
-        round = rounds_selectors.round_get(user=request.user, pk=pk)
-    except NotFound:
-        raise Http404 from None
+    round = rounds_selectors.round_get(user=request.user, pk=pk)
     points = list(rounds_selectors.points_for_round(user=request.user, round=round, perm=Perm.TESTING_TRANSPORT))
     errors: dict[str, list[str]] = {}
     status = 200
     chosen = request.POST.get("point") or str(request.session.get(_LAST_POINT, ""))
     if request.method == "POST":
-        point = next((p for p in points if str(p.pk) == request.POST.get("point")), None)
-        try:
-            if not points:
-                raise PermissionDenied(code=Perm.TESTING_TRANSPORT)
-            if point is None:
-                raise ValidationError({"point": _("Choose the sampling point where the box is packed.")})
-            box = transport_services.box_open(acting_user=request.user, round=round, code=request.POST.get("code", ""), point=point)
-            request.session[_LAST_POINT] = point.pk
-            return redirect("web:testing_box", pk=box.pk)
-        except PermissionDenied:
-            errors, status = {"general": [_("You may not pack boxes here.")]}, 403
-        except ValidationError as exc:
-            errors, status = error_dict(exc), 422
-        except Conflict as exc:
-            errors, status = {"code": [str(exc)]}, 409
+        done = submit(lambda: transport_services.box_open_at_point(
+            acting_user=request.user, round=round, code=request.POST.get("code", ""), point_id=request.POST.get("point")),
+            conflict_field="code")
+        if done:
+            request.session[_LAST_POINT] = done.result.point_id
+            return redirect("web:testing_box", pk=done.result.pk)
+        errors, status = done.errors, done.status
     return render(request, "web/transport/boxes.html", {
         "round": round,
         "boxes": transport_selectors.round_boxes_trail(user=request.user, round=round),
@@ -78,43 +65,49 @@ def boxes(request, pk: int):
     }, status=status)
 
 
+def _add(request, box: Box):
+    return transport_services.box_add_tubes(acting_user=request.user, box=box,
+                                            tube_codes=tube_codes_of(request.POST.get("tubes", "")))
+
+
+def _remove(request, box: Box) -> None:
+    code = request.POST.get("tube", "")
+    transport_services.box_remove_tube(acting_user=request.user, box=box, tube_code=code)
+    messages.success(request, _("Tube %(tube)s was taken out of box %(box)s.") % {"tube": code, "box": box.code})
+
+
+def _pack(request, box: Box) -> None:
+    packed = transport_services.box_pack(acting_user=request.user, box=box, counted=counted_of(request.POST.get("counted")))
+    messages.success(request, _("Box %(box)s is packed with %(n)d tubes.") % {"box": packed.code, "n": packed.tube_count})
+
+
+def _pick_up(request, box: Box) -> None:
+    transport_services.box_pick_up(acting_user=request.user, box=box,
+                                   counted=counted_of(request.POST.get("counted"), required=False))
+    messages.success(request, _("Box %(box)s was picked up.") % {"box": box.code})
+
+
+# The box page's actions: each makes one write, and says what it did when it was done.
+_BOX_ACTIONS = {"add": _add, "remove": _remove, "pack": _pack, "pickup": _pick_up}
+
+
 @login_required
 def box(request, pk: int):
     """One box: scan tubes in, take one out, count and pack, picked up."""
-    try:
-        box = transport_selectors.box_get(user=request.user, pk=pk)
-    except NotFound:
-        raise Http404 from None
+    box = transport_selectors.box_get(user=request.user, pk=pk)
     errors: dict[str, list[str]] = {}
     status = 200
     scan = None
     if request.method == "POST":
         action = request.POST.get("action", "")
-        try:
-            if action == "add":
-                scan = transport_services.box_add_tubes(acting_user=request.user, box=box, tube_codes=tube_codes_of(request.POST.get("tubes", "")))
-            elif action == "remove":
-                code = request.POST.get("tube", "")
-                transport_services.box_remove_tube(acting_user=request.user, box=box, tube_code=code)
-                messages.success(request, _("Tube %(tube)s was taken out of box %(box)s.") % {"tube": code, "box": box.code})
+        if action not in _BOX_ACTIONS:
+            errors, status = {"general": [_("Unknown action.")]}, 400
+        else:
+            done = submit(lambda: _BOX_ACTIONS[action](request, box))
+            if done and action != "add":
                 return redirect("web:testing_box", pk=box.pk)
-            elif action == "pack":
-                packed = transport_services.box_pack(acting_user=request.user, box=box, counted=counted_of(request.POST.get("counted")))
-                messages.success(request, _("Box %(box)s is packed with %(n)d tubes.") % {"box": packed.code, "n": packed.tube_count})
-                return redirect("web:testing_box", pk=box.pk)
-            elif action == "pickup":
-                transport_services.box_pick_up(acting_user=request.user, box=box,
-                                      counted=counted_of(request.POST.get("counted"), required=False))
-                messages.success(request, _("Box %(box)s was picked up.") % {"box": box.code})
-                return redirect("web:testing_box", pk=box.pk)
-            else:
-                errors, status = {"general": [_("Unknown action.")]}, 400
-        except PermissionDenied:
-            errors, status = {"general": [_("You may not pack or hand off this box.")]}, 403
-        except ValidationError as exc:
-            errors, status = error_dict(exc), 422
-        except Conflict as exc:
-            errors, status = {"general": [str(exc)]}, 409
+            scan = done.result
+            errors, status = done.errors, done.status
         box.refresh_from_db()
     return render(request, "web/transport/box.html", {
         "box": box,
