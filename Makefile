@@ -46,6 +46,7 @@ test: install
 
 lint: install
 	$(BIN)/ruff check src tests $(wildcard bench)
+	$(BIN)/ruff format --check src tests $(wildcard bench)
 	$(BIN)/lint-imports
 
 bench: install

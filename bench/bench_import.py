@@ -44,7 +44,9 @@ def make_rows(count: int, buildings: int, seed: int = 1) -> list[list[str]]:
         unit = 1 + (i // buildings) % 3
         floor = 1 + (i // (buildings * 3)) % 18
         door = f"{floor}{1 + (i // (buildings * 54)) % 5:02d}"
-        rows.append([f"{building}号楼", str(unit), door, f"居民{i}", number, phone, "户主" if i % 3 == 0 else "子女"])
+        rows.append(
+            [f"{building}号楼", str(unit), door, f"居民{i}", number, phone, "户主" if i % 3 == 0 else "子女"]
+        )
     return rows
 
 
@@ -95,15 +97,35 @@ def main() -> None:
     buildings_count = 30
     street = area_create_root(name="导入基准街道")
     (community,) = areas_bulk_create(parent=street, specs=[AreaSpec(kind=AreaKind.COMMUNITY, name="社区")])
-    compounds = areas_bulk_create(parent=community, specs=[AreaSpec(kind=AreaKind.COMPOUND, name=n) for n in ("甲小区", "乙小区", "丙小区")])
+    compounds = areas_bulk_create(
+        parent=community,
+        specs=[AreaSpec(kind=AreaKind.COMPOUND, name=n) for n in ("甲小区", "乙小区", "丙小区")],
+    )
     for compound in compounds:
-        buildings = areas_bulk_create(parent=compound, specs=[
-            AreaSpec(kind=AreaKind.BUILDING, name=f"{i}号楼", has_lift=True, floors=18) for i in range(1, buildings_count + 1)])
+        buildings = areas_bulk_create(
+            parent=compound,
+            specs=[
+                AreaSpec(kind=AreaKind.BUILDING, name=f"{i}号楼", has_lift=True, floors=18)
+                for i in range(1, buildings_count + 1)
+            ],
+        )
         for building in buildings:
-            for unit in areas_bulk_create(parent=building, specs=[AreaSpec(kind=AreaKind.UNIT, name=f"{u}单元") for u in (1, 2, 3)]):
-                areas_bulk_create(parent=unit, specs=[
-                    AreaSpec(kind=AreaKind.HOUSEHOLD, name=household_door_name(f, d), floor=f, door=household_door_name(f, d))
-                    for f in range(1, 19) for d in range(1, 6)])
+            for unit in areas_bulk_create(
+                parent=building, specs=[AreaSpec(kind=AreaKind.UNIT, name=f"{u}单元") for u in (1, 2, 3)]
+            ):
+                areas_bulk_create(
+                    parent=unit,
+                    specs=[
+                        AreaSpec(
+                            kind=AreaKind.HOUSEHOLD,
+                            name=household_door_name(f, d),
+                            floor=f,
+                            door=household_door_name(f, d),
+                        )
+                        for f in range(1, 19)
+                        for d in range(1, 6)
+                    ],
+                )
     staff = get_user_model().objects.create_user(username="bench-staff")  # signs in through the services only
     Grant.objects.create(user=staff, role=Role.COMMUNITY_STAFF, area=community)
 
@@ -122,34 +144,64 @@ def main() -> None:
         seconds = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         assert job.created_count == args.rows, (job.status, job.created_count, job.errors[:3], job.failure)
-        figures[kind] = {"seconds": round(seconds, 2), "rows_per_second": round(args.rows / seconds), "process_peak_rss_mb": round(peak / 2**20),
-                         "file_mb": round(len(data) / 2**20, 1)}
+        figures[kind] = {
+            "seconds": round(seconds, 2),
+            "rows_per_second": round(args.rows / seconds),
+            "process_peak_rss_mb": round(peak / 2**20),
+            "file_mb": round(len(data) / 2**20, 1),
+        }
         Person.objects.filter(import_job=job).delete()  # keep the next run's registry the same size
 
     # Baseline: the same rows, sealed beforehand, inserted raw into the third compound.
-    doors = {(h.parent.parent.name, h.parent.name, h.door): h.pk for h in
-             Area.objects.filter(kind=AreaKind.HOUSEHOLD, path__startswith=compounds[2].path).select_related("parent__parent")}
+    doors = {
+        (h.parent.parent.name, h.parent.name, h.door): h.pk
+        for h in Area.objects.filter(
+            kind=AreaKind.HOUSEHOLD, path__startswith=compounds[2].path
+        ).select_related("parent__parent")
+    }
     prepared = []
     for building, unit, door, name, number, phone, _relation in rows:
         clean = normalise_id_number("resident_id", number)
-        prepared.append((Person(name=name, id_sealed=crypto.seal(clean), id_hash=crypto.lookup_hash(clean), id_masked=mask_id_number(clean),
-                                phone=phone[-11:].replace(" ", "")), doors[(building, f"{unit}单元", door)]))
+        prepared.append(
+            (
+                Person(
+                    name=name,
+                    id_sealed=crypto.seal(clean),
+                    id_hash=crypto.lookup_hash(clean),
+                    id_masked=mask_id_number(clean),
+                    phone=phone[-11:].replace(" ", ""),
+                ),
+                doors[(building, f"{unit}单元", door)],
+            )
+        )
     started = time.perf_counter()
     created = Person.objects.bulk_create([p for p, _h in prepared], batch_size=2000)
-    Residence.objects.bulk_create([Residence(person=p, household_id=h) for p, (_x, h) in zip(created, prepared, strict=True)], batch_size=2000)
+    Residence.objects.bulk_create(
+        [Residence(person=p, household_id=h) for p, (_x, h) in zip(created, prepared, strict=True)],
+        batch_size=2000,
+    )
     if connection.vendor == "sqlite":
         connection.commit() if not connection.get_autocommit() else None
     baseline = time.perf_counter() - started
-    figures["baseline_raw_insert"] = {"seconds": round(baseline, 2), "rows_per_second": round(args.rows / baseline)}
+    figures["baseline_raw_insert"] = {
+        "seconds": round(baseline, 2),
+        "rows_per_second": round(args.rows / baseline),
+    }
     for kind in files:
         figures[kind]["ratio_to_baseline"] = round(figures[kind]["seconds"] / baseline, 2)
 
     print(f"Import of {args.rows:,} rows on {label}")
     for kind in files:
         f = figures[kind]
-        print(f"  {kind.upper():5} {f['seconds']:7.2f} s  {f['rows_per_second']:>8,} rows/s  peak RSS {f['process_peak_rss_mb']} MB  "
-              f"({f['ratio_to_baseline']}× the raw insert)")
-    print(f"  raw   {baseline:7.2f} s  {figures['baseline_raw_insert']['rows_per_second']:>8,} rows/s  (baseline: bulk insert of the same rows, sealed beforehand)")
+        print(
+            f"  {kind.upper():5} {f['seconds']:7.2f} s  {f['rows_per_second']:>8,} rows/s  peak RSS "
+            f"{f['process_peak_rss_mb']} MB  "
+            f"({f['ratio_to_baseline']}× the raw insert)"
+        )
+    print(
+        f"  raw   {baseline:7.2f} s  {figures['baseline_raw_insert']['rows_per_second']:>8,} rows/s  "
+        f"(baseline: bulk insert of the same rows, sealed beforehand)"
+    )
     common.record(f"import_{label.lower()}", figures)
 
 

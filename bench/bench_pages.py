@@ -40,7 +40,9 @@ def main() -> None:
     if street is None:
         started = time.perf_counter()
         street, total = build_street(name="基准街道", residents=args.residents)
-        print(f"Generated {total:,} residents in {time.perf_counter() - started:.0f} s (kept for the next run)")
+        print(
+            f"Generated {total:,} residents in {time.perf_counter() - started:.0f} s (kept for the next run)"
+        )
     with connection.cursor() as cursor:
         # Fresh statistics, as autovacuum would have gathered them on a live server by now.
         cursor.execute("ANALYZE")
@@ -51,9 +53,17 @@ def main() -> None:
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-CN")
     client.force_login(staff)
 
-    building = Area.objects.filter(kind=AreaKind.BUILDING, path__startswith=community.path, has_lift=True).order_by("path").last()
-    sample = (Residence.objects.filter(is_current=True, household__path__startswith=building.path)
-              .select_related("person", "household__parent").order_by("id").first())
+    building = (
+        Area.objects.filter(kind=AreaKind.BUILDING, path__startswith=community.path, has_lift=True)
+        .order_by("path")
+        .last()
+    )
+    sample = (
+        Residence.objects.filter(is_current=True, household__path__startswith=building.path)
+        .select_related("person", "household__parent")
+        .order_by("id")
+        .first()
+    )
     person = sample.person
     from firstline.common import crypto
 
@@ -64,6 +74,7 @@ def main() -> None:
         def call():
             response = client.get(url, params)
             assert response.status_code == 200, (url, response.status_code)
+
         return call
 
     def search(query):
@@ -71,7 +82,11 @@ def main() -> None:
         # key into the session, never in the address): both requests are timed.
         def call():
             response = client.post("/search/", {"q": query}, follow=True)
-            assert response.status_code == 200 and len(response.redirect_chain) == 1, (query, response.status_code)
+            assert response.status_code == 200 and len(response.redirect_chain) == 1, (
+                query,
+                response.status_code,
+            )
+
         return call
 
     def raw(sql, params):
@@ -79,33 +94,61 @@ def main() -> None:
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
                 cursor.fetchall()
+
         return call
 
     upper = subtree_upper_bound(building.path)
     p = "%s"
     cases = {
-        "building_map": (page(f"/areas/{building.pk}/map/"),
-                         raw(f"SELECT id, door, floor FROM areas_area WHERE path >= {p} AND path < {p} AND kind = 'household'", [building.path, upper])),
-        "search_name": (search(person.name),
-                        raw(f"SELECT id, name FROM people_person WHERE name = {p} LIMIT 50", [person.name])),
-        "search_phone": (search(person.phone or "13800138000"),
-                         raw(f"SELECT id FROM people_person WHERE phone = {p} LIMIT 50", [person.phone])),
-        "search_id_number": (search(number),
-                             raw(f"SELECT id FROM people_person WHERE id_hash = {p}", [person.id_hash])),
-        "search_door": (search(door),
-                        raw(f"SELECT id FROM areas_area WHERE kind = 'household' AND door = {p} LIMIT 50", [sample.household.door])),
+        "building_map": (
+            page(f"/areas/{building.pk}/map/"),
+            raw(
+                f"SELECT id, door, floor FROM areas_area WHERE path >= {p} AND path < {p} AND kind = "
+                f"'household'",
+                [building.path, upper],
+            ),
+        ),
+        "search_name": (
+            search(person.name),
+            raw(f"SELECT id, name FROM people_person WHERE name = {p} LIMIT 50", [person.name]),
+        ),
+        "search_phone": (
+            search(person.phone or "13800138000"),
+            raw(f"SELECT id FROM people_person WHERE phone = {p} LIMIT 50", [person.phone]),
+        ),
+        "search_id_number": (
+            search(number),
+            raw(f"SELECT id FROM people_person WHERE id_hash = {p}", [person.id_hash]),
+        ),
+        "search_door": (
+            search(door),
+            raw(
+                f"SELECT id FROM areas_area WHERE kind = 'household' AND door = {p} LIMIT 50",
+                [sample.household.door],
+            ),
+        ),
     }
-    figures = {"database": label, "residents": residents, "people_rows": Person.objects.count(),
-               "building": f"{building.name}, {Area.objects.filter(path__startswith=building.path, kind='household').count()} doors"}
-    print(f"Pages on {label} with {residents:,} residents (median / p95 of {args.runs} runs; baseline = the bare indexed query)")
+    figures = {
+        "database": label,
+        "residents": residents,
+        "people_rows": Person.objects.count(),
+        "building": f"{building.name}, "
+        f"{Area.objects.filter(path__startswith=building.path, kind='household').count()} doors",
+    }
+    print(
+        f"Pages on {label} with {residents:,} residents (median / p95 of {args.runs} runs; baseline = the "
+        f"bare indexed query)"
+    )
     for key, (page_call, baseline_call) in cases.items():
         page_call()  # warm
         page_times = common.summary(common.timed(page_call, runs=args.runs))
         base_times = common.summary(common.timed(baseline_call, runs=args.runs))
         ratio = round(page_times["median_ms"] / max(base_times["median_ms"], 0.001), 1)
         figures[key] = {"page": page_times, "baseline": base_times, "ratio": ratio}
-        print(f"  {key:17} page {page_times['median_ms']:8.1f} ms (p95 {page_times['p95_ms']:.1f})   "
-              f"baseline {base_times['median_ms']:7.2f} ms   ×{ratio}")
+        print(
+            f"  {key:17} page {page_times['median_ms']:8.1f} ms (p95 {page_times['p95_ms']:.1f})   "
+            f"baseline {base_times['median_ms']:7.2f} ms   ×{ratio}"
+        )
     common.record(f"pages_{label.lower()}", figures)
 
 

@@ -30,7 +30,9 @@ def setup(name: str, *, fresh: bool) -> str:
 
         base, _, _db = url.rpartition("/")
         with psycopg.connect(url, autocommit=True) as connection:
-            exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [f"bench_{name}"]).fetchone()
+            exists = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [f"bench_{name}"]
+            ).fetchone()
             if exists and fresh:
                 connection.execute(f'DROP DATABASE "bench_{name}"')
             if not exists or fresh:
@@ -66,7 +68,11 @@ def timed(fn, *, runs: int = 1) -> list[float]:
 def summary(times: list[float]) -> dict:
     ordered = sorted(times)
     p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-    return {"median_ms": round(statistics.median(ordered) * 1000, 2), "p95_ms": round(p95 * 1000, 2), "runs": len(ordered)}
+    return {
+        "median_ms": round(statistics.median(ordered) * 1000, 2),
+        "p95_ms": round(p95 * 1000, 2),
+        "runs": len(ordered),
+    }
 
 
 def record(section: str, figures: dict) -> None:

@@ -60,15 +60,31 @@ def world(db) -> World:
     p1 = CompoundFactory(parent=c1, name="P1小区")
     p2 = CompoundFactory(parent=c2, name="P2小区")
     builder = make_user("builder", Role.STREET_COORDINATOR, street)
-    b1 = BuildingFactory(acting_user=builder, compound=p1, name="1号楼", units=2, floors=6, doors_per_floor=2, has_lift=False)
-    b2 = BuildingFactory(acting_user=builder, compound=p1, name="2号楼", units=1, floors=3, doors_per_floor=4, has_lift=True)
-    b3 = BuildingFactory(acting_user=builder, compound=p1, name="3号楼", units=0, floors=2, doors_per_floor=2, has_lift=False)
-    b9 = BuildingFactory(acting_user=builder, compound=p2, name="9号楼", units=1, floors=2, doors_per_floor=2, has_lift=False)
+    b1 = BuildingFactory(
+        acting_user=builder, compound=p1, name="1号楼", units=2, floors=6, doors_per_floor=2, has_lift=False
+    )
+    b2 = BuildingFactory(
+        acting_user=builder, compound=p1, name="2号楼", units=1, floors=3, doors_per_floor=4, has_lift=True
+    )
+    b3 = BuildingFactory(
+        acting_user=builder, compound=p1, name="3号楼", units=0, floors=2, doors_per_floor=2, has_lift=False
+    )
+    b9 = BuildingFactory(
+        acting_user=builder, compound=p2, name="9号楼", units=1, floors=2, doors_per_floor=2, has_lift=False
+    )
     resident_door = household(b1, "101", "Unit 1")
     leader = make_user("leader", Role.BUILDING_LEADER, b1)
     GrantFactory(user=leader, role=Role.BUILDING_LEADER, area=b2)
     return World(
-        street=street, c1=c1, c2=c2, p1=p1, p2=p2, b1=b1, b2=b2, b3=b3, b9=b9,
+        street=street,
+        c1=c1,
+        c2=c2,
+        p1=p1,
+        p2=p2,
+        b1=b1,
+        b2=b2,
+        b3=b3,
+        b9=b9,
         coordinator=make_user("coordinator", Role.STREET_COORDINATOR, street),
         staff=make_user("staff", Role.COMMUNITY_STAFF, c1),
         leader=leader,
@@ -83,7 +99,9 @@ def household(building: Area, door: str, unit_name: str | None = "Unit 1") -> Ar
     """The household behind a door, e.g. household(b1, "501", "Unit 2")."""
     if unit_name is None:
         return Area.objects.get(kind=AreaKind.HOUSEHOLD, door=door, parent=building)
-    return Area.objects.get(kind=AreaKind.HOUSEHOLD, door=door, parent__parent=building, parent__name=unit_name)
+    return Area.objects.get(
+        kind=AreaKind.HOUSEHOLD, door=door, parent__parent=building, parent__name=unit_name
+    )
 
 
 # Mass-testing fixtures (residents with personal codes, an open round, a sampling point), for every folder.

@@ -34,7 +34,10 @@ class Queries:
         return f"<Queries: {len(self)}>"
 
     def listing(self) -> str:
-        return "\n".join(f"{number:>3}. {sql}" for number, sql in enumerate(self.statements, start=1)) or "  (none)"
+        return (
+            "\n".join(f"{number:>3}. {sql}" for number, sql in enumerate(self.statements, start=1))
+            or "  (none)"
+        )
 
 
 @contextmanager

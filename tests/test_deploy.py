@@ -12,27 +12,37 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _check_deploy(tmp_path, **env) -> subprocess.CompletedProcess:
     environment = {
-        key: value for key, value in os.environ.items()
+        key: value
+        for key, value in os.environ.items()
         if not key.startswith(("FIRSTLINE_", "DJANGO_")) and key != "DATABASE_URL"
     }
-    environment.update({
-        "DJANGO_SETTINGS_MODULE": "firstline.settings",
-        "FIRSTLINE_DEBUG": "0",
-        "FIRSTLINE_VAR": str(tmp_path),
-        "FIRSTLINE_SECRET_KEY": secrets.token_urlsafe(50),
-        "FIRSTLINE_ALLOWED_HOSTS": "firstline.example.org",
-        **env,
-    })
+    environment.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "firstline.settings",
+            "FIRSTLINE_DEBUG": "0",
+            "FIRSTLINE_VAR": str(tmp_path),
+            "FIRSTLINE_SECRET_KEY": secrets.token_urlsafe(50),
+            "FIRSTLINE_ALLOWED_HOSTS": "firstline.example.org",
+            **env,
+        }
+    )
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def test_check_deploy_is_clean_in_production_over_https(tmp_path):
     result = _check_deploy(tmp_path, FIRSTLINE_HTTPS="1", FIRSTLINE_PROXY_SSL_HEADER="X-Forwarded-Proto")
     assert (result.returncode, result.stdout.strip(), result.stderr.strip()) == (
-        0, "System check identified no issues (0 silenced).", "")
+        0,
+        "System check identified no issues (0 silenced).",
+        "",
+    )
 
 
 def test_without_https_check_deploy_names_what_is_missing(tmp_path):

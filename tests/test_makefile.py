@@ -39,7 +39,9 @@ def _read_until(fd, marker: bytes, deadline: float) -> bytes:
 
 
 def test_make_demo_prints_the_port_it_serves_on():
-    plan = subprocess.run(["make", "-n", "demo", "PORT=8101"], cwd=ROOT, capture_output=True, text=True, check=True)
+    plan = subprocess.run(
+        ["make", "-n", "demo", "PORT=8101"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert "manage.py load_demo --url http://127.0.0.1:8101/" in plan.stdout
     assert "runserver --noreload 127.0.0.1:8101" in plan.stdout
 
@@ -75,6 +77,8 @@ def test_ctrl_c_stops_make_serve_cleanly(tmp_path):
     text = stopped.decode(errors="replace")
     assert "Segmentation fault" not in text and "Interrupt" not in text and "Error" not in text
     assert text.strip().splitlines()[-1].strip().lstrip("^C") == "Stopped the server and the task worker."
-    left = subprocess.run(["pgrep", "-f", f"runserver --noreload 127.0.0.1:{port}"], capture_output=True, text=True)
+    left = subprocess.run(
+        ["pgrep", "-f", f"runserver --noreload 127.0.0.1:{port}"], capture_output=True, text=True
+    )
     assert left.stdout == ""
     assert "shutting down" in worker_log.read_text()  # the worker was stopped, and waited for

@@ -42,8 +42,18 @@ NAME = "目标人"
 OK, DENIED, NOT_FOUND, EMPTY = "ok", "denied", "not_found", "empty"
 
 OPERATIONS = (
-    "view_household_members", "view_person", "search", "register_person", "update_person", "reveal_id",
-    "set_vulnerabilities", "move_residence", "record_visit", "change_risk_status", "add_building", "merge",
+    "view_household_members",
+    "view_person",
+    "search",
+    "register_person",
+    "update_person",
+    "reveal_id",
+    "set_vulnerabilities",
+    "move_residence",
+    "record_visit",
+    "change_risk_status",
+    "add_building",
+    "merge",
 )
 
 READS = {"view_household_members", "view_person", "search"}
@@ -51,7 +61,8 @@ READS = {"view_household_members", "view_person", "search"}
 _ALL = (OK,) * 12
 _NONE = (NOT_FOUND, NOT_FOUND, EMPTY) + (DENIED,) * 9
 
-# role, where: members, person, search, register, update, reveal, vulnerab., move, visit, risk, building, merge
+# role, where: members, person, search, register, update, reveal, vulnerab., move, visit, risk, building,
+# merge
 EXPECTED = {
     ("coordinator", "inside"): _ALL,
     ("coordinator", "outside"): _NONE,
@@ -63,16 +74,34 @@ EXPECTED = {
     ("volunteer", "outside"): _NONE,
     ("lab", "inside"): _NONE,
     ("lab", "outside"): _NONE,
-    ("resident", "inside"): (OK, OK, OK, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED),
+    ("resident", "inside"): (
+        OK,
+        OK,
+        OK,
+        DENIED,
+        DENIED,
+        DENIED,
+        DENIED,
+        DENIED,
+        DENIED,
+        DENIED,
+        DENIED,
+        DENIED,
+    ),
     ("resident", "outside"): _NONE,
     ("outsider", "inside"): _ALL,
     ("outsider", "outside"): _NONE,
 }
 
 AUDIT_ACTION = {
-    "register_person": "person.register", "update_person": "person.update", "reveal_id": "person.reveal_id",
-    "set_vulnerabilities": "person.vulnerabilities", "move_residence": "residence.move",
-    "record_visit": "visit.record", "change_risk_status": "area.risk", "add_building": "building.layout",
+    "register_person": "person.register",
+    "update_person": "person.update",
+    "reveal_id": "person.reveal_id",
+    "set_vulnerabilities": "person.vulnerabilities",
+    "move_residence": "residence.move",
+    "record_visit": "visit.record",
+    "change_risk_status": "area.risk",
+    "add_building": "building.layout",
     "merge": "person.merge",
 }
 
@@ -92,8 +121,15 @@ def _elsewhere(world):
     community = CommunityFactory(parent=street, name="T1社区")
     compound = CompoundFactory(parent=community, name="TP小区")
     t_coordinator = UserFactory(username="t_coordinator", role=Role.STREET_COORDINATOR, area=street)
-    building = BuildingFactory(acting_user=t_coordinator, compound=compound, name="T1号楼", units=1, floors=2,
-                               doors_per_floor=2, has_lift=False)
+    building = BuildingFactory(
+        acting_user=t_coordinator,
+        compound=compound,
+        name="T1号楼",
+        units=1,
+        floors=2,
+        doors_per_floor=2,
+        has_lift=False,
+    )
     return building, t_coordinator
 
 
@@ -124,14 +160,24 @@ def make_target(world, role: str, where: str) -> Target:
         building, registrar = getattr(world, building_name), world.coordinator
     target_door = household(building, door, stairwell)
     person = PersonFactory(
-        acting_user=registrar, household=target_door,
-        name=NAME, id_number=CLEAR_ID, phone="13800138000", relation="户主",
+        acting_user=registrar,
+        household=target_door,
+        name=NAME,
+        id_number=CLEAR_ID,
+        phone="13800138000",
+        relation="户主",
     )
-    twin = PersonFactory(acting_user=registrar, household=target_door,
-                         name=NAME, phone="13800138000", id_number=None)
+    twin = PersonFactory(
+        acting_user=registrar, household=target_door, name=NAME, phone="13800138000", id_number=None
+    )
     compound = building.parent
-    return Target(household=target_door, neighbour=household(building, "201", stairwell), compound=compound,
-                  person=person, twin=twin)
+    return Target(
+        household=target_door,
+        neighbour=household(building, "201", stairwell),
+        compound=compound,
+        person=person,
+        twin=twin,
+    )
 
 
 def snapshot() -> dict:
@@ -139,13 +185,25 @@ def snapshot() -> dict:
     return {
         "counts": {
             model.__name__: model.objects.count()
-            for model in (Person, Residence, Vulnerability, SurveyVisit, Area, RiskStatusChange, AuditEntry,
-                          DuplicateCandidate)
+            for model in (
+                Person,
+                Residence,
+                Vulnerability,
+                SurveyVisit,
+                Area,
+                RiskStatusChange,
+                AuditEntry,
+                DuplicateCandidate,
+            )
         },
-        "people": list(Person.objects.order_by("pk").values_list(
-            "name", "phone", "id_hash", "id_masked", "merged_into", "updated_at")),
-        "residences": list(Residence.objects.order_by("pk").values_list(
-            "person", "household", "is_current", "moved_out")),
+        "people": list(
+            Person.objects.order_by("pk").values_list(
+                "name", "phone", "id_hash", "id_masked", "merged_into", "updated_at"
+            )
+        ),
+        "residences": list(
+            Residence.objects.order_by("pk").values_list("person", "household", "is_current", "moved_out")
+        ),
         "vulnerabilities": list(Vulnerability.objects.order_by("pk").values_list("person", "tag")),
         "areas": list(Area.objects.order_by("pk").values_list("path", "name", "risk_status")),
         "last_audit": AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first(),
@@ -164,24 +222,42 @@ def run(operation: str, user, target: Target):
         _kind, found = people_selectors.person_search(user=user, query=NAME)
         return [person.pk for person in found]
     if operation == "register_person":
-        return people_services.person_register(acting_user=user, household=target.household, data={"name": "新住户"})
+        return people_services.person_register(
+            acting_user=user, household=target.household, data={"name": "新住户"}
+        )
     if operation == "update_person":
-        return people_services.person_update(acting_user=user, person=target.person, data={"phone": "13900139000"})
+        return people_services.person_update(
+            acting_user=user, person=target.person, data={"phone": "13900139000"}
+        )
     if operation == "reveal_id":
         return people_services.person_reveal_id(acting_user=user, person=target.person, reason="核对")
     if operation == "set_vulnerabilities":
-        return people_services.person_set_vulnerabilities(acting_user=user, person=target.person,
-                                                          tags={"pregnant": {}})
+        return people_services.person_set_vulnerabilities(
+            acting_user=user, person=target.person, tags={"pregnant": {}}
+        )
     if operation == "move_residence":
-        return people_services.residence_move(acting_user=user, person=target.person, to_household=target.neighbour,
-                                              relation="head", status="resident", date=today)
+        return people_services.residence_move(
+            acting_user=user,
+            person=target.person,
+            to_household=target.neighbour,
+            relation="head",
+            status="resident",
+            date=today,
+        )
     if operation == "record_visit":
         return visit_record(acting_user=user, household=target.household, outcome="registered")
     if operation == "change_risk_status":
         return area_set_risk(acting_user=user, area=target.household, status="sealed", reason="密接")
     if operation == "add_building":
-        return building_create(acting_user=user, compound=target.compound, name="新楼", units=1, floors=1,
-                               doors_per_floor=1, has_lift=False)
+        return building_create(
+            acting_user=user,
+            compound=target.compound,
+            name="新楼",
+            units=1,
+            floors=1,
+            doors_per_floor=1,
+            has_lift=False,
+        )
     if operation == "merge":
         return people_services.person_merge(acting_user=user, keep=target.person, merge=target.twin)
     raise AssertionError(operation)
@@ -207,7 +283,9 @@ def assert_done(operation: str, result, user, target: Target, before: dict) -> N
     elif operation == "reveal_id":
         assert result == CLEAR_ID
     elif operation == "set_vulnerabilities":
-        assert list(Vulnerability.objects.filter(person=target.person).values_list("tag", flat=True)) == ["pregnant"]
+        assert list(Vulnerability.objects.filter(person=target.person).values_list("tag", flat=True)) == [
+            "pregnant"
+        ]
     elif operation == "move_residence":
         assert Residence.objects.get(person=target.person, is_current=True).household == target.neighbour
     elif operation == "record_visit":
@@ -246,14 +324,31 @@ def test_service_matrix(world, role, where, operation, expected):
 
 def test_the_table_covers_every_role_of_the_world(world):
     assert {role for role, _where in EXPECTED} == {
-        "coordinator", "staff", "leader", "volunteer", "lab", "resident", "outsider"}
+        "coordinator",
+        "staff",
+        "leader",
+        "volunteer",
+        "lab",
+        "resident",
+        "outsider",
+    }
     assert all(len(answers) == len(OPERATIONS) for answers in EXPECTED.values())
 
 
 # --- the same rules through the HTTP API, for a representative subset ---------------------------------
 
-API_OPERATIONS = ("view_household_members", "view_person", "search", "register_person", "update_person",
-                  "reveal_id", "record_visit", "change_risk_status", "add_building", "merge")
+API_OPERATIONS = (
+    "view_household_members",
+    "view_person",
+    "search",
+    "register_person",
+    "update_person",
+    "reveal_id",
+    "record_visit",
+    "change_risk_status",
+    "add_building",
+    "merge",
+)
 
 _API_NONE = (404, 404, 0, 404, 404, 404, 404, 404, 404, 404)
 
@@ -295,8 +390,11 @@ def call_api(api: ApiClient, operation: str, user, target: Target):
     if operation == "change_risk_status":
         return api.post(user, f"/areas/{target.household.pk}/risk", {"status": "sealed", "reason": "密接"})
     if operation == "add_building":
-        return api.post(user, f"/areas/{target.compound.pk}/buildings",
-                        {"name": "新楼", "units": 1, "floors": 1, "doors_per_floor": 1, "has_lift": False})
+        return api.post(
+            user,
+            f"/areas/{target.compound.pk}/buildings",
+            {"name": "新楼", "units": 1, "floors": 1, "doors_per_floor": 1, "has_lift": False},
+        )
     if operation == "merge":
         return api.post(user, "/people/merge", {"keep_id": target.person.pk, "merge_id": target.twin.pk})
     raise AssertionError(operation)
@@ -319,7 +417,9 @@ def test_api_matrix(world, role, where, operation, expected):
     answer = call_api(api, operation, user, target)
     if operation == "search":
         assert answer.status_code == 200
-        assert [item["id"] for item in answer.json()["items"]] == [target.person.pk, target.twin.pk][:expected]
+        assert [item["id"] for item in answer.json()["items"]] == [target.person.pk, target.twin.pk][
+            :expected
+        ]
         assert CLEAR_ID not in answer.content.decode()
         return
     assert answer.status_code == expected, answer.content

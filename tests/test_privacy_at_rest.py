@@ -27,9 +27,15 @@ def _dump_database() -> bytes:
 @pytest.mark.django_db
 def test_registered_updated_revealed_and_merged_numbers_never_rest_in_clear(world):
     door = household(world.b1, "201")
-    first = services.person_register(acting_user=world.staff, household=door, data={"name": "张伟", "id_number": NUMBERS[0].lower()})
-    second = services.person_register(acting_user=world.staff, household=door, data={"name": "赵敏", "id_number": NUMBERS[1]})
-    services.person_update(acting_user=world.staff, person=second, data={"id_type": "passport", "id_number": NUMBERS[2]})
+    first = services.person_register(
+        acting_user=world.staff, household=door, data={"name": "张伟", "id_number": NUMBERS[0].lower()}
+    )
+    second = services.person_register(
+        acting_user=world.staff, household=door, data={"name": "赵敏", "id_number": NUMBERS[1]}
+    )
+    services.person_update(
+        acting_user=world.staff, person=second, data={"id_type": "passport", "id_number": NUMBERS[2]}
+    )
     assert services.person_reveal_id(acting_user=world.staff, person=first, reason="核对") == NUMBERS[0]
     dump = _dump_database()
     assert len(dump) > 10_000  # the dump really holds the ledger

@@ -17,7 +17,9 @@ REDIS_URL = settings.FIRSTLINE_REDIS_URL
 
 
 def _queued_job(world) -> ImportJob:
-    job = services.import_upload(acting_user=world.staff, area=world.p1, filename="list.xlsx", data=messy_xlsx())
+    job = services.import_upload(
+        acting_user=world.staff, area=world.p1, filename="list.xlsx", data=messy_xlsx()
+    )
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.QUEUED)
     return job
 

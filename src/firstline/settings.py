@@ -102,7 +102,9 @@ TEMPLATES = [
 ]
 
 _default_sqlite = f"sqlite:///{VAR_DIR / 'firstline.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=60)}
+DATABASES = {
+    "default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=60)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers go on while the import task writes; IMMEDIATE avoids upgrade deadlocks.
@@ -152,7 +154,9 @@ if "django_tasks_rq" in TASKS["default"]["BACKEND"]:
 
 # The client's address: X-Forwarded-For is believed only as far as these proxies wrote it
 # (firstline.common.client). Comma-separated IPs or CIDRs; empty trusts no header.
-FIRSTLINE_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("FIRSTLINE_TRUSTED_PROXIES", "").split(",") if p.strip()]
+FIRSTLINE_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("FIRSTLINE_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
 
 # Sign-in throttling (django-axes, ADR 0007). Failures count per account and per client address,
 # each against its own limit (accounts.throttle.LoginAttempts): a sampling point's desks share one

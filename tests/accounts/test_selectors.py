@@ -46,8 +46,13 @@ def test_a_page_of_one_kind_of_work_does_not_exist_for_whom_has_none_of_it(world
     """`work_scope` and the selectors behind such pages: NotFound for a role without that work
     anywhere, the roots of the work for the others."""
     assert work_scope(world.staff, Perm.USER_MANAGE) == [world.c1.path]
-    for user, page in ((world.leader, team_of), (world.leader, audit_entries), (world.leader, duplicate_queue),
-                       (world.volunteer, review_queue), (world.lab, lambda user: ledger_search(user=user, query="王"))):
+    for user, page in (
+        (world.leader, team_of),
+        (world.leader, audit_entries),
+        (world.leader, duplicate_queue),
+        (world.volunteer, review_queue),
+        (world.lab, lambda user: ledger_search(user=user, query="王")),
+    ):
         with pytest.raises(NotFound):
             page(user=user)
     assert team_of(user=world.staff).grants == list(grants_managed_by(user=world.staff))

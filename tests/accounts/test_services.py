@@ -40,10 +40,15 @@ def test_a_manager_of_every_area_of_the_owner_may_revoke_others_may_not(world):
 
 
 def test_grants_are_given_and_taken_inside_the_subtree_only(world):
-    grant = grant_create(acting_user=world.staff, user=world.volunteer, role=Role.BUILDING_LEADER, area=world.b3)
+    grant = grant_create(
+        acting_user=world.staff, user=world.volunteer, role=Role.BUILDING_LEADER, area=world.b3
+    )
     assert can(world.volunteer, "ledger.edit", world.b3.path)
     assert AuditEntry.objects.get(action="grant.create").changes == {
-        "user": world.volunteer.pk, "role": "building_leader", "area": world.b3.pk}
+        "user": world.volunteer.pk,
+        "role": "building_leader",
+        "area": world.b3.pk,
+    }
     with pytest.raises(Conflict):
         grant_create(acting_user=world.staff, user=world.volunteer, role=Role.BUILDING_LEADER, area=world.b3)
     before = (Grant.objects.count(), AuditEntry.objects.count())
@@ -108,6 +113,9 @@ def test_a_leaders_title_says_where_they_lead(world):
     from firstline.areas.models import Area
 
     unit = Area.objects.get(parent=world.b1, name="Unit 1")
-    titles = [Grant(user=world.leader, role=Role.BUILDING_LEADER, area=area).title for area in (unit, world.b1, world.p1)]
+    titles = [
+        Grant(user=world.leader, role=Role.BUILDING_LEADER, area=area).title
+        for area in (unit, world.b1, world.p1)
+    ]
     assert titles == ["Unit leader", "Building leader", "Grid worker"]
     assert Grant(user=world.staff, role=Role.COMMUNITY_STAFF, area=world.c1).title == "Community staff"

@@ -55,6 +55,11 @@ def api(db) -> ApiClient:
 def wang(world):
     """王芳, head of b1 Unit 2 door 501, with a resident ID number and a phone."""
     return PersonFactory(
-        acting_user=world.staff, household=household(world.b1, "501", "Unit 2"),
-        name="王芳", id_number=CLEAR_ID, phone="13800138000", relation="户主", vulnerabilities="独居老人",
+        acting_user=world.staff,
+        household=household(world.b1, "501", "Unit 2"),
+        name="王芳",
+        id_number=CLEAR_ID,
+        phone="13800138000",
+        relation="户主",
+        vulnerabilities="独居老人",
     )

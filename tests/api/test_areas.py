@@ -29,7 +29,11 @@ def test_children_count_their_residents_and_page(world, api, wang):
     PersonFactory(acting_user=world.staff, household=household(world.b2, "101"), name="甲", name_only=True)
     PersonFactory(acting_user=world.staff, household=household(world.b2, "102"), name="乙", name_only=True)
     answer = api.get(world.staff, f"/areas/{world.p1.pk}/children").json()
-    assert [(c["name"], c["residents"]) for c in answer["items"]] == [("1号楼", 1), ("2号楼", 2), ("3号楼", 0)]
+    assert [(c["name"], c["residents"]) for c in answer["items"]] == [
+        ("1号楼", 1),
+        ("2号楼", 2),
+        ("3号楼", 0),
+    ]
     assert answer["next_offset"] is None
     first = api.get(world.staff, f"/areas/{world.p1.pk}/children", limit=2).json()
     assert ([c["name"] for c in first["items"]], first["next_offset"]) == (["1号楼", "2号楼"], 2)
@@ -58,26 +62,40 @@ def test_create_a_child_area(world, api):
     assert answer.status_code == 201
     created = Area.objects.get(pk=answer.json()["id"])
     assert (created.parent, created.kind, created.name) == (world.c1, "compound", "P3小区")
-    assert AuditEntry.objects.filter(action="area.create", actor=world.staff, target_id=str(created.pk)).count() == 1
-    duplicate = api.post(world.staff, f"/areas/{world.c1.pk}/children", {"kind": "compound", "name": "P3小区"})
+    assert (
+        AuditEntry.objects.filter(action="area.create", actor=world.staff, target_id=str(created.pk)).count()
+        == 1
+    )
+    duplicate = api.post(
+        world.staff, f"/areas/{world.c1.pk}/children", {"kind": "compound", "name": "P3小区"}
+    )
     assert duplicate.status_code == 422 and list(duplicate.json()["errors"]) == ["name"]
     wrong_kind = api.post(world.staff, f"/areas/{world.c1.pk}/children", {"kind": "castle", "name": "x"})
     assert wrong_kind.status_code == 422 and list(wrong_kind.json()["errors"]) == ["kind"]
 
 
 def test_add_a_building_with_its_doors(world, api):
-    answer = api.post(world.staff, f"/areas/{world.p1.pk}/buildings",
-                      {"name": "5号楼", "units": 2, "floors": 3, "doors_per_floor": 2, "has_lift": True})
+    answer = api.post(
+        world.staff,
+        f"/areas/{world.p1.pk}/buildings",
+        {"name": "5号楼", "units": 2, "floors": 3, "doors_per_floor": 2, "has_lift": True},
+    )
     assert answer.status_code == 201
     building = Area.objects.get(pk=answer.json()["id"])
     assert (building.has_lift, building.floors) == (True, 3)
     assert Area.objects.filter(kind=AreaKind.HOUSEHOLD, path__startswith=building.path).count() == 12
     assert AuditEntry.objects.filter(action="building.layout", actor=world.staff).count() == 1
-    refused = api.post(world.leader, f"/areas/{world.p1.pk}/buildings",
-                       {"name": "6号楼", "units": 1, "floors": 1, "doors_per_floor": 1, "has_lift": False})
+    refused = api.post(
+        world.leader,
+        f"/areas/{world.p1.pk}/buildings",
+        {"name": "6号楼", "units": 1, "floors": 1, "doors_per_floor": 1, "has_lift": False},
+    )
     assert refused.status_code == 404  # P1 is above the leader's buildings
-    too_tall = api.post(world.staff, f"/areas/{world.p1.pk}/buildings",
-                        {"name": "7号楼", "units": 1, "floors": 99, "doors_per_floor": 1, "has_lift": False})
+    too_tall = api.post(
+        world.staff,
+        f"/areas/{world.p1.pk}/buildings",
+        {"name": "7号楼", "units": 1, "floors": 99, "doors_per_floor": 1, "has_lift": False},
+    )
     assert (too_tall.status_code, too_tall.json()["errors"]) == (422, {"floors": ["At most 60."]})
 
 
@@ -105,7 +123,9 @@ def test_building_map(world, api, wang):
     (stairwell,) = answer["stairwells"]
     assert [floor["floor"] for floor in stairwell["floors"]] == [2, 1]
     assert [(d["door"], d["attempts"], d["status"]) for d in stairwell["floors"][1]["doors"]] == [
-        ("101", 1, "not_reached"), ("102", 0, "not_reached")]
+        ("101", 1, "not_reached"),
+        ("102", 0, "not_reached"),
+    ]
     b1_map = api.get(world.volunteer, f"/areas/{world.b1.pk}/map").json()
     assert (b1_map["residents"], b1_map["totals"]["vulnerable"]) == (1, 1)
     assert api.get(world.volunteer, f"/areas/{world.p1.pk}/map").status_code == 404  # not a building

@@ -27,8 +27,11 @@ def test_a_revoked_token_is_refused(world, api):
     answer = api.get(world.staff, "/areas")
     assert answer.status_code == 401
     assert answer.json() == {"detail": "Unauthorized"}
-    assert list(AuditEntry.objects.filter(target_type="accounts.apitoken").values_list("action", flat=True)
-                .order_by("id")) == ["api_token.create", "api_token.revoke"]
+    assert list(
+        AuditEntry.objects.filter(target_type="accounts.apitoken")
+        .values_list("action", flat=True)
+        .order_by("id")
+    ) == ["api_token.create", "api_token.revoke"]
 
 
 def test_no_or_unknown_credentials_are_refused(world):
@@ -49,14 +52,19 @@ def test_the_browser_session_reads_and_writes_with_csrf(world):
     client.force_login(world.staff)
     assert client.get(f"/api/v1/areas/{world.c1.pk}").json()["name"] == "C1社区"
     before = AuditEntry.objects.count()
-    refused = client.post(f"/api/v1/areas/{world.b1.pk}/risk", {"status": "sealed", "reason": "case"},
-                          content_type="application/json")
+    refused = client.post(
+        f"/api/v1/areas/{world.b1.pk}/risk",
+        {"status": "sealed", "reason": "case"},
+        content_type="application/json",
+    )
     assert refused.status_code == 403
     assert AuditEntry.objects.count() == before
     client.get("/login/")  # sets the CSRF cookie
     accepted = client.post(
-        f"/api/v1/areas/{world.b1.pk}/risk", {"status": "sealed", "reason": "case"},
-        content_type="application/json", HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
+        f"/api/v1/areas/{world.b1.pk}/risk",
+        {"status": "sealed", "reason": "case"},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
     )
     assert accepted.status_code == 200
     assert accepted.json()["risk_status"] == "sealed"
@@ -67,10 +75,17 @@ def test_the_api_token_command_prints_a_working_key(world):
     call_command("api_token", "volunteer", "--name", "district dashboard", stdout=out)
     key = out.getvalue().strip()
     token = ApiToken.objects.get(user=world.volunteer)
-    assert (token.name, token.prefix, token.key_hash) == ("district dashboard", key[:8], ApiToken.hash_key(key))
+    assert (token.name, token.prefix, token.key_hash) == (
+        "district dashboard",
+        key[:8],
+        ApiToken.hash_key(key),
+    )
     entry = AuditEntry.objects.get(action="api_token.create")
-    assert entry.actor is None and entry.changes == {"user": world.volunteer.pk, "name": "district dashboard",
-                                                     "prefix": key[:8]}
+    assert entry.actor is None and entry.changes == {
+        "user": world.volunteer.pk,
+        "name": "district dashboard",
+        "prefix": key[:8],
+    }
     answer = Client().get("/api/v1/areas", HTTP_AUTHORIZATION=f"Bearer {key}")
     assert [area["name"] for area in answer.json()] == ["P1小区"]
 
@@ -103,8 +118,11 @@ def test_a_client_guessing_tokens_is_throttled_with_retry_after(world, api):
     refused = answers[-1]
     window = settings.FIRSTLINE_TOKEN_FAILURE_WINDOW.total_seconds()
     assert 1 <= int(refused["Retry-After"]) <= window
-    assert refused.json() == {"detail": "Too many wrong API tokens from this address.", "code": "too_many_wrong_tokens",
-                              "retry_after": int(refused["Retry-After"])}
+    assert refused.json() == {
+        "detail": "Too many wrong API tokens from this address.",
+        "code": "too_many_wrong_tokens",
+        "retry_after": int(refused["Retry-After"]),
+    }
     assert list(ApiTokenFailure.objects.values_list("client_address", "failures")) == [("203.0.113.7", 6)]
     # Another address is counted on its own; a valid token is taken even from the throttled one.
     assert _wrong_token(client, 9, address="198.51.100.20").status_code == 401
@@ -128,15 +146,22 @@ def test_behind_a_trusted_proxy_each_client_is_counted_on_its_own(world):
     client = Client()
 
     def guess(forwarded_for: str):
-        return client.get("/api/v1/areas", HTTP_AUTHORIZATION="Bearer nope", REMOTE_ADDR="10.0.0.2",
-                          HTTP_X_FORWARDED_FOR=forwarded_for)
+        return client.get(
+            "/api/v1/areas",
+            HTTP_AUTHORIZATION="Bearer nope",
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=forwarded_for,
+        )
 
     assert [guess("198.51.100.1").status_code for _ in range(4)] == [401, 401, 401, 429]
     # A client behind the same proxy, and one that forges the header in front of it, are others.
     assert guess("198.51.100.2").status_code == 401
     assert guess("198.51.100.1, 198.51.100.3").status_code == 401
     assert sorted(ApiTokenFailure.objects.values_list("client_address", "failures")) == [
-        ("198.51.100.1", 4), ("198.51.100.2", 1), ("198.51.100.3", 1)]
+        ("198.51.100.1", 4),
+        ("198.51.100.2", 1),
+        ("198.51.100.3", 1),
+    ]
 
 
 def test_windows_that_ended_are_forgotten(world):

@@ -54,14 +54,25 @@ def tokens(world, residents, round_, point, settings, in_test_transaction):
     # schemathesis sends wrong tokens on purpose (ignored_auth): the guessing throttle must not
     # turn its later requests into 429s.
     settings.FIRSTLINE_TOKEN_FAILURE_LIMIT = 1_000_000
-    return {who: api_token_create(acting_user=getattr(world, who), user=getattr(world, who), name="fuzz")[1]
-            for who in ("staff", "leader")}
+    return {
+        who: api_token_create(acting_user=getattr(world, who), user=getattr(world, who), name="fuzz")[1]
+        for who in ("staff", "leader")
+    }
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=DERANDOMIZE, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much, HealthCheck.data_too_large])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=DERANDOMIZE,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+    ],
+)
 @pytest.mark.parametrize("who", ["staff", "leader"])
 def test_every_operation_holds_under_fuzzing(case, who, tokens):
     case.call_and_validate(headers={"Authorization": f"Bearer {tokens[who]}"}, excluded_checks=EXCLUDED)

@@ -30,5 +30,9 @@ def test_no_schema_exposes_the_sealed_or_hashed_id_number():
     fields = {name for schema in schemas.values() for name in schema.get("properties", {})}
     assert {"id_sealed", "id_hash"} & fields == set()
     assert [name for name, schema in schemas.items() if "id_number" in schema.get("properties", {})] == [
-        "CorrectionIn", "PersonRegisterIn", "PersonUpdateIn", "RevealOut", "ScanItemIn",
+        "CorrectionIn",
+        "PersonRegisterIn",
+        "PersonUpdateIn",
+        "RevealOut",
+        "ScanItemIn",
     ]

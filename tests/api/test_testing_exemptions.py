@@ -16,23 +16,45 @@ def _exemptions():
 
 def test_record_change_list_and_remove_an_exemption(api, world, residents, round_):
     person = residents.b1[0]
-    answer = api.post(world.leader, f"/testing/rounds/{round_.pk}/exemptions", {"person_id": person.pk, "reason": "hospital"})
+    answer = api.post(
+        world.leader,
+        f"/testing/rounds/{round_.pk}/exemptions",
+        {"person_id": person.pk, "reason": "hospital"},
+    )
     assert answer.status_code == 201, answer.content
     body = dict(answer.json())
     exemption_id, _created_at = body.pop("id"), body.pop("created_at")
-    assert body == {"round_id": round_.pk, "person_id": person.pk, "name": "居民11甲", "reason": "hospital", "note": "",
-                    "created_by": "leader"}
-    again = api.post(world.leader, f"/testing/rounds/{round_.pk}/exemptions",
-                     {"person_id": person.pk, "reason": "away", "note": "在外地出差"}).json()
+    assert body == {
+        "round_id": round_.pk,
+        "person_id": person.pk,
+        "name": "居民11甲",
+        "reason": "hospital",
+        "note": "",
+        "created_by": "leader",
+    }
+    again = api.post(
+        world.leader,
+        f"/testing/rounds/{round_.pk}/exemptions",
+        {"person_id": person.pk, "reason": "away", "note": "在外地出差"},
+    ).json()
     assert (again["id"], again["reason"], again["note"]) == (exemption_id, "away", "在外地出差")
     listed = api.get(world.leader, f"/testing/rounds/{round_.pk}/exemptions", area=world.b1.pk).json()
-    assert ([(e["name"], e["reason"]) for e in listed["items"]], listed["next_offset"]) == ([("居民11甲", "away")], None)
-    assert api.get(world.staff, f"/testing/rounds/{round_.pk}/exemptions").json()["items"][0]["id"] == exemption_id
+    assert ([(e["name"], e["reason"]) for e in listed["items"]], listed["next_offset"]) == (
+        [("居民11甲", "away")],
+        None,
+    )
+    assert (
+        api.get(world.staff, f"/testing/rounds/{round_.pk}/exemptions").json()["items"][0]["id"]
+        == exemption_id
+    )
     removed = api.call(world.leader, "delete", f"/testing/exemptions/{exemption_id}")
     assert removed.status_code == 204
     assert _exemptions() == []
-    assert list(AuditEntry.objects.filter(action__startswith="testing.exemption").order_by("pk").values_list("action", flat=True)) == [
-        "testing.exemption.create", "testing.exemption.update", "testing.exemption.remove"]
+    assert list(
+        AuditEntry.objects.filter(action__startswith="testing.exemption")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    ) == ["testing.exemption.create", "testing.exemption.update", "testing.exemption.remove"]
 
 
 def test_the_list_pages_in_a_fixed_number_of_queries(api, world, residents, round_):
@@ -64,10 +86,14 @@ def test_faults_are_named_and_change_nothing(api, world, residents, round_):
 
 
 def test_another_communitys_staff_get_404_and_change_nothing(api, world, residents, round_):
-    exemption = services.exemption_set(acting_user=world.staff, round=round_, person=residents.b1[1], reason="infant")
+    exemption = services.exemption_set(
+        acting_user=world.staff, round=round_, person=residents.b1[1], reason="infant"
+    )
     before = _exemptions()
     url = f"/testing/rounds/{round_.pk}/exemptions"
-    assert api.post(world.outsider, url, {"person_id": residents.b1[0].pk, "reason": "away"}).status_code == 404
+    assert (
+        api.post(world.outsider, url, {"person_id": residents.b1[0].pk, "reason": "away"}).status_code == 404
+    )
     assert api.get(world.outsider, url).status_code == 404
     assert api.call(world.outsider, "delete", f"/testing/exemptions/{exemption.pk}").status_code == 404
     # A leader may not exempt someone outside their buildings: the person is not even found.

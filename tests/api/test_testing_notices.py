@@ -15,10 +15,19 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def two_notices(world, round_, point):
     """A call-down of 1号楼 Unit 1, then a positive antigen self-test at 1号楼 Unit 1 101."""
-    services.call_down_issue(acting_user=world.staff, round=round_, point=point,
-                             stairwells=[Area.objects.get(parent=world.b1, name="Unit 1")], people_expected=12)
-    antigen_report(acting_user=world.resident, household=household(world.b1, "101"), result="positive",
-                   client_key="resident-form-0001")
+    services.call_down_issue(
+        acting_user=world.staff,
+        round=round_,
+        point=point,
+        stairwells=[Area.objects.get(parent=world.b1, name="Unit 1")],
+        people_expected=12,
+    )
+    antigen_report(
+        acting_user=world.resident,
+        household=household(world.b1, "101"),
+        result="positive",
+        client_key="resident-form-0001",
+    )
 
 
 def _reads():
@@ -33,8 +42,14 @@ def test_read_ones_notices_and_mark_them_read(api, world, two_notices):
         assert api.get(world.leader, "/notices", limit=1).json()["next_offset"] == 1
     assert [(n["kind"], n["title"], n["area_name"], n["read_at"]) for n in inbox["items"]] == [
         ("antigen_positive", "Positive at 1号楼 Unit 1 101", "101", None),
-        ("call_down", "[Testing] Residents of 1号楼 Unit 1: please come down now to 东门采样点 (东门广场) for your test.",
-         "P1小区", None)]
+        (
+            "call_down",
+            "[Testing] Residents of 1号楼 Unit 1: please come down now to 东门采样点 (东门广场) for your "
+            "test.",
+            "P1小区",
+            None,
+        ),
+    ]
     newest = inbox["items"][0]["id"]
     assert api.post(world.leader, "/notices/read", {"ids": [newest]}).json() == {"marked": 1}
     assert api.post(world.leader, "/notices/read", {"ids": [newest]}).json() == {"marked": 0}

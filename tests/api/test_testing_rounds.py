@@ -23,9 +23,16 @@ def test_the_detail_names_the_rounds_areas(api, world, round_):
 
 
 def test_patch_changes_only_the_fields_sent_and_is_audited(api, world, round_):
-    answer = api.patch(world.staff, f"/testing/rounds/{round_.pk}", {
-        "name": " 第一轮（补采） ", "starts_at": "2022-04-04T06:00:00+08:00", "ends_at": "2022-04-04T12:00:00+08:00",
-        "scope": [world.b1.pk, world.b2.pk]})
+    answer = api.patch(
+        world.staff,
+        f"/testing/rounds/{round_.pk}",
+        {
+            "name": " 第一轮（补采） ",
+            "starts_at": "2022-04-04T06:00:00+08:00",
+            "ends_at": "2022-04-04T12:00:00+08:00",
+            "scope": [world.b1.pk, world.b2.pk],
+        },
+    )
     assert answer.status_code == 200, answer.content
     body = answer.json()
     assert (body["name"], body["date"], body["note"]) == ("第一轮（补采）", "2022-04-04", "")
@@ -36,7 +43,9 @@ def test_patch_changes_only_the_fields_sent_and_is_audited(api, world, round_):
     assert (entry.actor, sorted(entry.changes)) == (world.staff, ["ends_at", "name", "scope", "starts_at"])
     assert entry.changes["name"] == ["第一轮全员核酸", "第一轮（补采）"]
     # Clearing the window, and a field left out stays as it was.
-    cleared = api.patch(world.staff, f"/testing/rounds/{round_.pk}", {"starts_at": None, "ends_at": None}).json()
+    cleared = api.patch(
+        world.staff, f"/testing/rounds/{round_.pk}", {"starts_at": None, "ends_at": None}
+    ).json()
     assert (cleared["starts_at"], cleared["ends_at"], cleared["name"]) == (None, None, "第一轮（补采）")
 
 
@@ -44,12 +53,21 @@ def test_faults_are_named_and_change_nothing(api, world, round_):
     before = _state(round_.pk)
     no_name = api.patch(world.staff, f"/testing/rounds/{round_.pk}", {"name": "  "})
     assert (no_name.status_code, no_name.json()["errors"]) == (422, {"name": ["The name is missing."]})
-    backwards = api.patch(world.staff, f"/testing/rounds/{round_.pk}", {
-        "starts_at": "2022-04-04T12:00:00+08:00", "ends_at": "2022-04-04T06:00:00+08:00"})
-    assert (backwards.status_code, backwards.json()["errors"]) == (422, {"ends_at": ["The round must end after it starts."]})
+    backwards = api.patch(
+        world.staff,
+        f"/testing/rounds/{round_.pk}",
+        {"starts_at": "2022-04-04T12:00:00+08:00", "ends_at": "2022-04-04T06:00:00+08:00"},
+    )
+    assert (backwards.status_code, backwards.json()["errors"]) == (
+        422,
+        {"ends_at": ["The round must end after it starts."]},
+    )
     # The coordinator sees 9号楼, but it is not inside the round's community.
     outside = api.patch(world.coordinator, f"/testing/rounds/{round_.pk}", {"scope": [world.b9.pk]})
-    assert (outside.status_code, outside.json()["errors"]) == (422, {"scope": ["9号楼 is not inside C1社区."]})
+    assert (outside.status_code, outside.json()["errors"]) == (
+        422,
+        {"scope": ["9号楼 is not inside C1社区."]},
+    )
     null_date = api.patch(world.staff, f"/testing/rounds/{round_.pk}", {"date": None})
     assert (null_date.status_code, list(null_date.json()["errors"])) == (422, ["date"])
     assert _state(round_.pk) == before

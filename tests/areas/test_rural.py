@@ -30,13 +30,20 @@ def test_a_district_coordinator_sees_every_street_below_and_no_other_district(ru
     assert _names(rural.district_user, AreaKind.COMPOUND) == {"龙翔苑小区"}
     assert [a.name for a in area_roots_for(user=rural.district_user)] == ["离石区"]
     assert _names(rural.other_district_user, AreaKind.STREET) == {"宁乡街道"}
-    assert not areas_visible(user=rural.other_district_user).filter(path__startswith=rural.district.path).exists()
+    assert (
+        not areas_visible(user=rural.other_district_user)
+        .filter(path__startswith=rural.district.path)
+        .exists()
+    )
 
 
 def test_a_village_leader_sees_only_their_village_and_a_group_leader_only_their_group(rural):
     village = areas_visible(user=rural.village_user)
     assert set(village.filter(kind=AreaKind.HOUSEHOLD).values_list("parent__name", flat=True)) == {
-        "1组", "2组", "新添堡村"}
+        "1组",
+        "2组",
+        "新添堡村",
+    }
     assert not village.filter(pk__in=[rural.dongguan.pk, rural.township.pk]).exists()
     group = areas_visible(user=rural.group_leader).filter(kind=AreaKind.HOUSEHOLD)
     assert group.count() == 4 and set(group.values_list("parent", flat=True)) == {rural.group1.pk}
@@ -59,11 +66,23 @@ def test_the_tree_takes_the_seeds_places_and_refuses_the_impossible(rural, world
     with pytest.raises(ValidationError):
         area_create_root(name="某小区", kind=AreaKind.COMPOUND)
     with pytest.raises(ValidationError):
-        building_create(acting_user=rural.county_user, compound=rural.village, name="1号楼", units=1, floors=2,
-                        doors_per_floor=2, has_lift=False)
+        building_create(
+            acting_user=rural.county_user,
+            compound=rural.village,
+            name="1号楼",
+            units=1,
+            floors=2,
+            doors_per_floor=2,
+            has_lift=False,
+        )
     # A scattered house is added to a community by hand, as its staff know it.
-    added = area_create(acting_user=rural.dongguan_user, parent=rural.dongguan, kind=AreaKind.HOUSEHOLD,
-                        name="18号", door="18号")
+    added = area_create(
+        acting_user=rural.dongguan_user,
+        parent=rural.dongguan,
+        kind=AreaKind.HOUSEHOLD,
+        name="18号",
+        door="18号",
+    )
     assert added.parent == rural.dongguan and added.path.startswith(rural.dongguan.path)
     # A city above districts and counties: 昆山市 sends volunteers to its districts and towns.
     city = area_create_root(name="昆山市", kind=AreaKind.CITY)
@@ -77,7 +96,8 @@ def test_a_village_map_shows_houses_by_group_in_rows_and_the_houses_in_no_group(
     assert [s.area.name for s in plan.stairwells] == ["1组", "2组", "新添堡村"]
     first = plan.stairwells[0]
     assert [(floor, [d.household.door for d in doors]) for floor, doors in first.floors] == [
-        (0, ["1号", "2号", "3号", "4号"])]
+        (0, ["1号", "2号", "3号", "4号"])
+    ]
     assert [d.household for _f, doors in plan.stairwells[2].floors for d in doors] == [rural.committee_house]
     assert sum(plan.totals.values()) == 9
     with pytest.raises(NotFound):
@@ -90,6 +110,11 @@ def test_labels_of_village_houses_and_scattered_houses(rural):
     from django.utils import translation
 
     with translation.override("zh-hans"):
-        labels = door_labels(household_ids=[house(rural.village, "1组", "3号").pk, rural.committee_house.pk,
-                                            rural.scattered[0].pk])
+        labels = door_labels(
+            household_ids=[
+                house(rural.village, "1组", "3号").pk,
+                rural.committee_house.pk,
+                rural.scattered[0].pk,
+            ]
+        )
     assert sorted(labels.values()) == sorted(["1组3号", "村委会", "12号"])

@@ -24,8 +24,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
 ]
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 PASSWORD = "pass-for-tests-1"
@@ -33,7 +39,9 @@ PASSWORD = "pass-for-tests-1"
 # Runs in every page before its own scripts; DevTools injects it, so the policy does not block it.
 _REPORT_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (event) => {
-  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"} at ${event.sourceFile}:${event.lineNumber}`);
+  const where = `${event.sourceFile}:${event.lineNumber}`;
+  const blocked = event.blockedURI || "inline";
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${blocked} at ${where}`);
 });
 """
 
@@ -48,8 +56,13 @@ def watch_policy(context) -> list[str]:
     context.add_init_script(_REPORT_VIOLATIONS)
 
     def on_page(page):
-        page.on("console", lambda message: _is_violation(message.text) and violations.append(f"{page.url}: {message.text}"))
-        page.on("pageerror", lambda error: _is_violation(str(error)) and violations.append(f"{page.url}: {error}"))
+        page.on(
+            "console",
+            lambda message: _is_violation(message.text) and violations.append(f"{page.url}: {message.text}"),
+        )
+        page.on(
+            "pageerror", lambda error: _is_violation(str(error)) and violations.append(f"{page.url}: {error}")
+        )
 
     context.on("page", on_page)
     return violations
@@ -57,7 +70,9 @@ def watch_policy(context) -> list[str]:
 
 def fail_on_violations(violations: list[str]) -> None:
     if violations:
-        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(dict.fromkeys(violations)), pytrace=False)
+        pytest.fail(
+            "Content-Security-Policy violations:\n" + "\n".join(dict.fromkeys(violations)), pytrace=False
+        )
 
 
 @pytest.fixture(scope="session")
@@ -90,7 +105,9 @@ def page(request, browser):
 @pytest.fixture
 def zh_page(browser):
     """A phone whose browser asks for Chinese: the pages must answer in Chinese."""
-    context = browser.new_context(viewport=VIEWPORTS["phone"], locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    context = browser.new_context(
+        viewport=VIEWPORTS["phone"], locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"}
+    )
     context.set_default_timeout(10_000)
     violations = watch_policy(context)
     page = context.new_page()

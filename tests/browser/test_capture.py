@@ -26,7 +26,9 @@ def _open_desk(page, live_server, round_, point, user="volunteer", desk=1):
     page.wait_for_selector("html[data-capture-ready]")
 
 
-def test_desk_fills_a_tube_of_ten_closes_it_and_starts_a_new_one(page, live_server, world, residents, round_, point):
+def test_desk_fills_a_tube_of_ten_closes_it_and_starts_a_new_one(
+    page, live_server, world, residents, round_, point
+):
     _open_desk(page, live_server, round_, point)
     _scan(page, "tg0000001")
     assert page.locator("[data-testid=tube-code]").inner_text() == "TG0000001"
@@ -36,7 +38,9 @@ def test_desk_fills_a_tube_of_ten_closes_it_and_starts_a_new_one(page, live_serv
     assert page.locator("#cap-list .cap-item.is-stored").count() == 10
     assert page.locator("[data-testid=tube-count]").inner_text() == "10 of 10"
     assert page.locator("#cap-tube").get_attribute("data-state") == "full"
-    assert page.locator("[data-testid=tube-banner]").inner_text() == "Tube TG0000001 is full. Scan a new tube."
+    assert (
+        page.locator("[data-testid=tube-banner]").inner_text() == "Tube TG0000001 is full. Scan a new tube."
+    )
     _scan(page, residents.codes[residents.b1[10].pk])
     assert page.locator("[data-testid=message]").inner_text() == "Tube TG0000001 is full. Scan a new tube."
     _scan(page, "TG0000002")
@@ -47,12 +51,17 @@ def test_desk_fills_a_tube_of_ten_closes_it_and_starts_a_new_one(page, live_serv
     first = page.locator("#cap-list .cap-item").first
     assert first.locator(".cap-item-people li").inner_text() == "居民32甲 · 1号楼 Unit 1 302"
     assert list(Tube.objects.order_by("code").values_list("code", "filled", "status")) == [
-        ("TG0000001", 10, "closed"), ("TG0000002", 1, "open")]
+        ("TG0000001", 10, "closed"),
+        ("TG0000002", 1, "open"),
+    ]
     assert sorted(Sample.objects.values_list("person_id", "tube__code")) == sorted(
-        [(p.pk, "TG0000001") for p in residents.b1[:10]] + [(residents.b1[10].pk, "TG0000002")])
+        [(p.pk, "TG0000001") for p in residents.b1[:10]] + [(residents.b1[10].pk, "TG0000002")]
+    )
 
 
-def test_door_to_door_offline_taps_and_scans_survive_a_reload_and_upload_once(page, live_server, world, residents, round_):
+def test_door_to_door_offline_taps_and_scans_survive_a_reload_and_upload_once(
+    page, live_server, world, residents, round_
+):
     b1 = residents.b1
     sign_in(page, live_server, "leader")
     page.goto(f"{live_server.url}/testing/rounds/{round_.pk}/door/{world.b1.pk}/")
@@ -67,7 +76,10 @@ def test_door_to_door_offline_taps_and_scans_survive_a_reload_and_upload_once(pa
     _scan(page, residents.codes[b1[2].pk])
     assert page.locator("[data-testid=pending-count]").inner_text() == "3"
     assert page.locator("#cap-list .cap-item.is-pending").count() == 3
-    assert page.locator(f".cap-person[data-person='{b1[0].pk}'] .cap-pstate").inner_text() == "Waiting to upload · TD0000001"
+    assert (
+        page.locator(f".cap-person[data-person='{b1[0].pk}'] .cap-pstate").inner_text()
+        == "Waiting to upload · TD0000001"
+    )
     assert page.locator("[data-testid=tube-count]").inner_text() == "3 of 10"
     page.wait_for_selector("html[data-unsaved='0']")  # on disk in IndexedDB, a moment after it was shown
 
@@ -89,9 +101,13 @@ def test_door_to_door_offline_taps_and_scans_survive_a_reload_and_upload_once(pa
     page.context.set_offline(False)
     expect(page.locator("[data-testid=pending-count]").first).to_have_text("0")
     assert page.locator("#cap-list .cap-item.is-stored").count() == 4
-    assert page.locator(f".cap-person[data-person='{b1[3].pk}'] .cap-pstate").inner_text() == "Stored · TD0000001"
-    assert sorted(Sample.objects.values_list("person_id", "tube__code", "door_to_door", "collected_by__username")) == sorted(
-        (p.pk, "TD0000001", True, "leader") for p in b1[:4])
+    assert (
+        page.locator(f".cap-person[data-person='{b1[3].pk}'] .cap-pstate").inner_text()
+        == "Stored · TD0000001"
+    )
+    assert sorted(
+        Sample.objects.values_list("person_id", "tube__code", "door_to_door", "collected_by__username")
+    ) == sorted((p.pk, "TD0000001", True, "leader") for p in b1[:4])
     assert list(Tube.objects.values_list("code", "filled", "status")) == [("TD0000001", 4, "open")]
 
 
@@ -101,15 +117,24 @@ def test_a_family_code_registers_both_members(page, live_server, world, resident
     _scan(page, residents.family_code)
     page.wait_for_selector("#cap-list .cap-item.is-stored")
     assert page.locator("#cap-list .cap-item.is-stored .cap-item-people li").all_inner_texts() == [
-        "居民11甲 · 1号楼 Unit 1 101", "居民11乙 · 1号楼 Unit 1 101"]
+        "居民11甲 · 1号楼 Unit 1 101",
+        "居民11乙 · 1号楼 Unit 1 101",
+    ]
     assert page.locator("[data-testid=tube-count]").inner_text() == "2 of 10"
     assert sorted(Sample.objects.values_list("person_id", "tube__code")) == sorted(
-        [(residents.b1[0].pk, "TG0000003"), (residents.b1[1].pk, "TG0000003")])
+        [(residents.b1[0].pk, "TG0000003"), (residents.b1[1].pk, "TG0000003")]
+    )
 
 
-def test_the_same_person_again_is_refused_with_where_and_when(page, live_server, world, residents, round_, point):
+def test_the_same_person_again_is_refused_with_where_and_when(
+    page, live_server, world, residents, round_, point
+):
     first, elsewhere = residents.b1[0], residents.b1[1]
-    scans_record(acting_user=world.staff, round=round_, scans=[desk_scan(point, "TG0000009", residents.codes[elsewhere.pk])])
+    scans_record(
+        acting_user=world.staff,
+        round=round_,
+        scans=[desk_scan(point, "TG0000009", residents.codes[elsewhere.pk])],
+    )
     at = Sample.objects.get(person=elsewhere).scanned_at
     _open_desk(page, live_server, round_, point)
     _scan(page, "TG0000004")
@@ -123,15 +148,19 @@ def test_the_same_person_again_is_refused_with_where_and_when(page, live_server,
     _scan(page, residents.codes[elsewhere.pk])
     refused = page.locator("#cap-list .cap-item.is-refused")
     refused.wait_for()
-    message = f"居***乙 was already sampled in this round: tube TG0000009, 东门采样点, {timezone.localtime(at):%H:%M}."
+    when = f"{timezone.localtime(at):%H:%M}"
+    message = f"居***乙 was already sampled in this round: tube TG0000009, 东门采样点, {when}."
     assert refused.locator(".cap-item-people li").inner_text() == f"居民11乙 · 1号楼 Unit 1 101: {message}"
     assert page.locator("[data-testid=message]").inner_text() == message
     assert page.locator("[data-testid=tube-count]").inner_text() == "1 of 10"
     assert sorted(Sample.objects.values_list("person_id", "tube__code")) == sorted(
-        [(first.pk, "TG0000004"), (elsewhere.pk, "TG0000009")])
+        [(first.pk, "TG0000004"), (elsewhere.pk, "TG0000009")]
+    )
 
 
-def test_an_upload_that_succeeded_but_looked_failed_is_retried_and_stored_once(page, live_server, world, residents, round_, point):
+def test_an_upload_that_succeeded_but_looked_failed_is_retried_and_stored_once(
+    page, live_server, world, residents, round_, point
+):
     lost = []
 
     def lose_the_first_answer(route):
@@ -159,7 +188,10 @@ def test_an_upload_that_succeeded_but_looked_failed_is_retried_and_stored_once(p
 def test_desk_fallbacks_switching_and_closing_tubes(page, live_server, world, residents, round_, point):
     _open_desk(page, live_server, round_, point)
     # No BarcodeDetector in this Chromium: the camera button stays hidden and a note says why.
-    assert (page.locator("[data-testid=camera]").is_visible(), page.locator("[data-testid=camera-note]").is_visible()) == (False, True)
+    assert (
+        page.locator("[data-testid=camera]").is_visible(),
+        page.locator("[data-testid=camera-note]").is_visible(),
+    ) == (False, True)
     _scan(page, residents.codes[residents.b1[0].pk])
     assert page.locator("[data-testid=message]").inner_text() == "Scan a tube first, then the people."
     _scan(page, "TG0000006")
@@ -180,10 +212,13 @@ def test_desk_fallbacks_switching_and_closing_tubes(page, live_server, world, re
     # A different tube while this one has people: scan it twice to close the first.
     _scan(page, "TG0000007")
     assert page.locator("[data-testid=message]").inner_text() == (
-        "Tube TG0000006 has 1 of 10. Scan TG0000007 again to close TG0000006 and start TG0000007.")
+        "Tube TG0000006 has 1 of 10. Scan TG0000007 again to close TG0000006 and start TG0000007."
+    )
     assert page.locator("[data-testid=tube-code]").inner_text() == "TG0000006"
     _scan(page, "TG0000007")
-    assert page.locator("[data-testid=message]").inner_text() == "Tube TG0000006 closed; tube TG0000007 is open."
+    assert (
+        page.locator("[data-testid=message]").inner_text() == "Tube TG0000006 closed; tube TG0000007 is open."
+    )
     _scan(page, residents.codes[residents.b1[4].pk])
     expect(page.locator("[data-testid=pending-count]").first).to_have_text("0")
     page.click("[data-testid=close-tube]")
@@ -191,20 +226,35 @@ def test_desk_fallbacks_switching_and_closing_tubes(page, live_server, world, re
     page.click("[data-testid=close-tube]")
     assert page.locator("[data-testid=tube-code]").inner_text() == "—"
     _scan(page, "TG0000006")
-    assert page.locator("[data-testid=message]").inner_text() == "Tube TG0000006 was already used on this device. Take a new tube."
+    assert (
+        page.locator("[data-testid=message]").inner_text()
+        == "Tube TG0000006 was already used on this device. Take a new tube."
+    )
     expect(page.locator("[data-testid=pending-count]").first).to_have_text("0")
     assert list(Tube.objects.order_by("code").values_list("code", "filled", "status")) == [
-        ("TG0000006", 1, "closed"), ("TG0000007", 1, "closed")]
+        ("TG0000006", 1, "closed"),
+        ("TG0000007", 1, "closed"),
+    ]
     assert sorted(Sample.objects.values_list("person_id", "tube__code")) == sorted(
-        [(residents.b1[2].pk, "TG0000006"), (residents.b1[4].pk, "TG0000007")])
+        [(residents.b1[2].pk, "TG0000006"), (residents.b1[4].pk, "TG0000007")]
+    )
 
 
 def test_door_to_door_a_re_sample_needs_a_tube_of_its_own(page, live_server, world, residents, round_, point):
     resample = residents.b1[0]
-    scans_record(acting_user=world.volunteer, round=round_, scans=[desk_scan(point, "TG0000001", residents.codes[resample.pk])])
+    scans_record(
+        acting_user=world.volunteer,
+        round=round_,
+        scans=[desk_scan(point, "TG0000001", residents.codes[resample.pk])],
+    )
     pool = Sample.objects.get(person=resample)
-    ResampleTask.objects.create(round=round_, person=resample, household_id=pool.household_id,
-                                household_path=pool.household_path, pool_sample=pool)
+    ResampleTask.objects.create(
+        round=round_,
+        person=resample,
+        household_id=pool.household_id,
+        household_path=pool.household_path,
+        pool_sample=pool,
+    )
     sign_in(page, live_server, "leader")
     page.goto(f"{live_server.url}/testing/rounds/{round_.pk}/door/{world.b1.pk}/")
     page.wait_for_selector("html[data-capture-ready]")
@@ -218,7 +268,10 @@ def test_door_to_door_a_re_sample_needs_a_tube_of_its_own(page, live_server, wor
     page.wait_for_selector(f".cap-person[data-person='{residents.b1[2].pk}'][data-local=stored]")
     # Tapped: told here at once. Scanned by code: the server refuses, and says so.
     page.click(f".cap-person[data-person='{resample.pk}']")
-    assert page.locator("[data-testid=message]").inner_text() == "居民11甲 waits for a re-sample: scan a new tube for them alone."
+    assert (
+        page.locator("[data-testid=message]").inner_text()
+        == "居民11甲 waits for a re-sample: scan a new tube for them alone."
+    )
     _scan(page, residents.codes[resample.pk])
     page.wait_for_selector("#cap-list .cap-item.is-refused")
     message = "居***甲 is waiting for a single-tube re-sample: use a new tube for them alone."
@@ -228,17 +281,30 @@ def test_door_to_door_a_re_sample_needs_a_tube_of_its_own(page, live_server, wor
     _scan(page, "TD0000003")
     page.click(f".cap-person[data-person='{resample.pk}']")
     page.wait_for_selector(f".cap-person[data-person='{resample.pk}'][data-local=stored]")
-    assert page.locator("[data-testid=tube-banner]").inner_text() == "Tube TD0000003 is full. Scan a new tube."
+    assert (
+        page.locator("[data-testid=tube-banner]").inner_text() == "Tube TD0000003 is full. Scan a new tube."
+    )
     expect(page.locator("[data-testid=pending-count]").first).to_have_text("0")
-    assert list(Tube.objects.order_by("code").values_list("code", "capacity", "filled", "status", "for_resample")) == [
-        ("TD0000002", 10, 1, "closed", False), ("TD0000003", 1, 1, "closed", True), ("TG0000001", 10, 1, "open", False)]
+    assert list(
+        Tube.objects.order_by("code").values_list("code", "capacity", "filled", "status", "for_resample")
+    ) == [
+        ("TD0000002", 10, 1, "closed", False),
+        ("TD0000003", 1, 1, "closed", True),
+        ("TG0000001", 10, 1, "open", False),
+    ]
     assert sorted(Sample.objects.values_list("person_id", "tube__code", "purpose")) == sorted(
-        [(resample.pk, "TG0000001", "screening"), (resample.pk, "TD0000003", "resample"), (residents.b1[2].pk, "TD0000002", "screening")])
+        [
+            (resample.pk, "TG0000001", "screening"),
+            (resample.pk, "TD0000003", "resample"),
+            (residents.b1[2].pk, "TD0000002", "screening"),
+        ]
+    )
     assert ResampleTask.objects.get().status == "done"
 
 
 def test_a_scan_whose_id_was_already_used_is_kept_shown_and_sent_again_under_a_new_id(
-        page, live_server, world, residents, round_, point):
+    page, live_server, world, residents, round_, point
+):
     # Another scan (another person) is already stored under the id this device is about to make.
     used = desk_scan(point, "TG0000007", residents.codes[residents.b1[0].pk])
     scans_record(acting_user=world.volunteer, round=round_, scans=[used])
@@ -255,17 +321,23 @@ def test_a_scan_whose_id_was_already_used_is_kept_shown_and_sent_again_under_a_n
     expect(row).to_have_count(1, timeout=15_000)
     assert row.locator(".cap-badge").inner_text() == "Not stored: id already used"
     assert page.locator("[data-testid=message]").inner_text() == (
-        "This scan's id was already used for another scan (tube TG0000007). Nothing was stored: send it again as a new scan.")
+        "This scan's id was already used for another scan (tube TG0000007). Nothing was stored: send it "
+        "again as a new scan."
+    )
     assert list(Sample.objects.values_list("person_id", flat=True)) == [residents.b1[0].pk]
     row.get_by_role("button", name="Send again as a new scan").click()
     expect(page.locator("#cap-list .cap-item.is-stored")).to_have_count(1, timeout=15_000)
     expect(page.locator("#cap-list .cap-item.is-resent .cap-badge")).to_have_text("Sent again as a new scan")
     assert sorted(Sample.objects.values_list("person_id", "tube__code")) == [
-        (residents.b1[0].pk, "TG0000007"), (residents.b1[1].pk, "TG0000007")]
+        (residents.b1[0].pk, "TG0000007"),
+        (residents.b1[1].pk, "TG0000007"),
+    ]
     assert page.locator("[data-testid=pending-count]").inner_text() == "0"
 
 
-def test_every_capture_module_comes_from_the_service_worker_offline(page, live_server, world, residents, round_):
+def test_every_capture_module_comes_from_the_service_worker_offline(
+    page, live_server, world, residents, round_
+):
     """With the browser's own cache emptied, an offline reload has only the service worker's: a module
     it does not keep would leave the page without its script."""
     sign_in(page, live_server, "leader")

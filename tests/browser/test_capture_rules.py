@@ -38,7 +38,13 @@ ORIGIN = "http://capture.test"
 
 
 def _door_scan(tube: str, person=None, kind: str = "sample") -> ScanIn:
-    return ScanIn(client_id=uuid.uuid4(), kind=kind, tube_code=tube, person_id=person.pk if person else None, door_to_door=True)
+    return ScanIn(
+        client_id=uuid.uuid4(),
+        kind=kind,
+        tube_code=tube,
+        person_id=person.pk if person else None,
+        door_to_door=True,
+    )
 
 
 class Case:
@@ -56,27 +62,63 @@ class Case:
 
     def decide(self, person, tube: str) -> dict:
         building = person.residences.get(is_current=True).household.parent.parent
-        plan = capture_selectors.door_to_door_list(user=self.world.leader, round=self.round, building=building, everyone=True)
-        described = capture_rules(round=self.round, place_path=building.path,
-                                  households={door.household.pk: door.household.path for door in plan.doors})
+        plan = capture_selectors.door_to_door_list(
+            user=self.world.leader, round=self.round, building=building, everyone=True
+        )
+        described = capture_rules(
+            round=self.round,
+            place_path=building.path,
+            households={door.household.pk: door.household.path for door in plan.doors},
+        )
         door, shown = next((d, p) for d in plan.doors for p in d.people if p.person_id == person.pk)
         if self.tube_state is None or self.tube_state.code != tube:
-            view = {"code": tube, "capacity": None, "filled": 0, "closed": False, "full": False, "per_household": False,
-                    "household_id": None, "for_resample": False}
+            view = {
+                "code": tube,
+                "capacity": None,
+                "filled": 0,
+                "closed": False,
+                "full": False,
+                "per_household": False,
+                "household_id": None,
+                "for_resample": False,
+            }
         else:
             state = self.tube_state
-            view = {"code": tube, "capacity": state.capacity, "filled": state.filled, "closed": state.status != "open",
-                    "full": state.filled >= state.capacity, "per_household": state.per_household,
-                    "household_id": Tube.objects.get(code=tube).household_id, "for_resample": state.for_resample}
-        self.page_input = {"rules": described, "tube": view,
-                           "person": {"household_id": door.household.pk, "resample": shown.state == "resample", "state": shown.state}}
-        outcome = scans_record(acting_user=self.world.leader, round=self.round, scans=[_door_scan(tube, person)])[0]
+            view = {
+                "code": tube,
+                "capacity": state.capacity,
+                "filled": state.filled,
+                "closed": state.status != "open",
+                "full": state.filled >= state.capacity,
+                "per_household": state.per_household,
+                "household_id": Tube.objects.get(code=tube).household_id,
+                "for_resample": state.for_resample,
+            }
+        self.page_input = {
+            "rules": described,
+            "tube": view,
+            "person": {
+                "household_id": door.household.pk,
+                "resample": shown.state == "resample",
+                "state": shown.state,
+            },
+        }
+        outcome = scans_record(
+            acting_user=self.world.leader, round=self.round, scans=[_door_scan(tube, person)]
+        )[0]
         if outcome.status == REFUSED:
             return {"code": outcome.code, "tube": None}
         assert outcome.status == STORED, outcome.message
         made = Tube.objects.get(code=tube)
-        return {"code": "", "tube": {"capacity": made.capacity, "per_household": made.per_household,
-                                     "household_id": made.household_id, "for_resample": made.for_resample}}
+        return {
+            "code": "",
+            "tube": {
+                "capacity": made.capacity,
+                "per_household": made.per_household,
+                "household_id": made.household_id,
+                "for_resample": made.for_resample,
+            },
+        }
 
 
 def _cases(world, residents, round_, point) -> list[tuple[str, dict, dict]]:
@@ -87,45 +129,121 @@ def _cases(world, residents, round_, point) -> list[tuple[str, dict, dict]]:
         area_set_risk(acting_user=world.staff, area=area, status=status, reason="测试")
 
     def rules(by_risk=None, by_area=None):
-        services.pooling_rules_set(acting_user=world.staff, round=round_, by_risk=by_risk or {}, by_area=by_area or [])
+        services.pooling_rules_set(
+            acting_user=world.staff, round=round_, by_risk=by_risk or {}, by_area=by_area or []
+        )
 
     def resample(person):
-        scans_record(acting_user=world.volunteer, round=round_, scans=[desk_scan(point, "TG0009999", residents.codes[person.pk])])
+        scans_record(
+            acting_user=world.volunteer,
+            round=round_,
+            scans=[desk_scan(point, "TG0009999", residents.codes[person.pk])],
+        )
         pool = Sample.objects.get(person=person)
-        ResampleTask.objects.create(round=round_, person=person, household_id=pool.household_id,
-                                    household_path=pool.household_path, pool_sample=pool)
+        ResampleTask.objects.create(
+            round=round_,
+            person=person,
+            household_id=pool.household_id,
+            household_path=pool.household_path,
+            pool_sample=pool,
+        )
 
     def setups():
         yield "a normal door opens a tube of ten", lambda c: c.decide(b1[0], "TD0000001")
         yield "a sealed door opens a single tube", lambda c: (seal(d301), c.decide(b1[8], "TD0000001"))[1]
         yield "a sealed building seals its doors", lambda c: (seal(world.b2), c.decide(b2[0], "TD0000001"))[1]
-        yield "the round's rule for a risk status", lambda c: (
-            rules(by_risk={RiskStatus.CONTROLLED: (5, False)}), seal(world.b2, RiskStatus.CONTROLLED), c.decide(b2[0], "TD0000001"))[2]
-        yield "a rule for an area wins over the risk status", lambda c: (
-            seal(d301), rules(by_area=[(world.b1, 20, False)]), c.decide(b1[8], "TD0000001"))[2]
-        yield "one tube per household: the door opens its own", lambda c: (
-            rules(by_area=[(world.b1, 10, True)]), c.decide(b1[2], "TD0000001"))[1]
-        yield "one tube per household: the same door joins", lambda c: (
-            rules(by_area=[(world.b1, 10, True)]), c.before(_door_scan("TD0000001", b1[2])), c.decide(b1[3], "TD0000001"))[2]
-        yield "one tube per household: another door is refused", lambda c: (
-            rules(by_area=[(world.b1, 10, True)]), c.before(_door_scan("TD0000001", b1[2])), c.decide(b1[4], "TD0000001"))[2]
-        yield "one tube per household off: another door joins", lambda c: (
-            rules(by_area=[(world.b1, 10, False)]), c.before(_door_scan("TD0000001", b1[2])), c.decide(b1[4], "TD0000001"))[2]
-        yield "a door with one tube per household does not join a shared tube", lambda c: (
-            c.before(_door_scan("TD0000001", b1[0])), rules(by_area=[(d201, 10, True)]), c.decide(b1[4], "TD0000001"))[2]
-        yield "a sealed door does not join a tube of ten", lambda c: (
-            c.before(_door_scan("TD0000001", b1[0])), seal(d301), c.decide(b1[8], "TD0000001"))[2]
-        yield "a precaution door joins a tube of ten", lambda c: (
-            c.before(_door_scan("TD0000001", b1[0])), seal(d201, RiskStatus.PRECAUTION), c.decide(b1[4], "TD0000001"))[2]
-        yield "a normal door does not join a tube of twenty", lambda c: (
-            seal(d201, RiskStatus.PRECAUTION), c.before(_door_scan("TD0000001", b1[4])), c.decide(b1[0], "TD0000001"))[2]
-        yield "a full tube", lambda c: (seal(d301), c.before(_door_scan("TD0000001", b1[8])), c.decide(b1[0], "TD0000001"))[2]
-        yield "a closed tube", lambda c: (
-            c.before(_door_scan("TD0000001", b1[0]), _door_scan("TD0000001", kind=CLOSE)), c.decide(b1[2], "TD0000001"))[1]
+        yield (
+            "the round's rule for a risk status",
+            lambda c: (
+                rules(by_risk={RiskStatus.CONTROLLED: (5, False)}),
+                seal(world.b2, RiskStatus.CONTROLLED),
+                c.decide(b2[0], "TD0000001"),
+            )[2],
+        )
+        yield (
+            "a rule for an area wins over the risk status",
+            lambda c: (seal(d301), rules(by_area=[(world.b1, 20, False)]), c.decide(b1[8], "TD0000001"))[2],
+        )
+        yield (
+            "one tube per household: the door opens its own",
+            lambda c: (rules(by_area=[(world.b1, 10, True)]), c.decide(b1[2], "TD0000001"))[1],
+        )
+        yield (
+            "one tube per household: the same door joins",
+            lambda c: (
+                rules(by_area=[(world.b1, 10, True)]),
+                c.before(_door_scan("TD0000001", b1[2])),
+                c.decide(b1[3], "TD0000001"),
+            )[2],
+        )
+        yield (
+            "one tube per household: another door is refused",
+            lambda c: (
+                rules(by_area=[(world.b1, 10, True)]),
+                c.before(_door_scan("TD0000001", b1[2])),
+                c.decide(b1[4], "TD0000001"),
+            )[2],
+        )
+        yield (
+            "one tube per household off: another door joins",
+            lambda c: (
+                rules(by_area=[(world.b1, 10, False)]),
+                c.before(_door_scan("TD0000001", b1[2])),
+                c.decide(b1[4], "TD0000001"),
+            )[2],
+        )
+        yield (
+            "a door with one tube per household does not join a shared tube",
+            lambda c: (
+                c.before(_door_scan("TD0000001", b1[0])),
+                rules(by_area=[(d201, 10, True)]),
+                c.decide(b1[4], "TD0000001"),
+            )[2],
+        )
+        yield (
+            "a sealed door does not join a tube of ten",
+            lambda c: (c.before(_door_scan("TD0000001", b1[0])), seal(d301), c.decide(b1[8], "TD0000001"))[2],
+        )
+        yield (
+            "a precaution door joins a tube of ten",
+            lambda c: (
+                c.before(_door_scan("TD0000001", b1[0])),
+                seal(d201, RiskStatus.PRECAUTION),
+                c.decide(b1[4], "TD0000001"),
+            )[2],
+        )
+        yield (
+            "a normal door does not join a tube of twenty",
+            lambda c: (
+                seal(d201, RiskStatus.PRECAUTION),
+                c.before(_door_scan("TD0000001", b1[4])),
+                c.decide(b1[0], "TD0000001"),
+            )[2],
+        )
+        yield (
+            "a full tube",
+            lambda c: (seal(d301), c.before(_door_scan("TD0000001", b1[8])), c.decide(b1[0], "TD0000001"))[2],
+        )
+        yield (
+            "a closed tube",
+            lambda c: (
+                c.before(_door_scan("TD0000001", b1[0]), _door_scan("TD0000001", kind=CLOSE)),
+                c.decide(b1[2], "TD0000001"),
+            )[1],
+        )
         yield "a re-sample opens a single tube", lambda c: (resample(b1[0]), c.decide(b1[0], "TD0000001"))[1]
-        yield "a re-sample does not join a shared tube", lambda c: (
-            resample(b1[0]), c.before(_door_scan("TD0000001", b1[2])), c.decide(b1[0], "TD0000001"))[2]
-        yield "someone already sampled", lambda c: (c.before(_door_scan("TD0000009", b1[0])), c.decide(b1[0], "TD0000001"))[1]
+        yield (
+            "a re-sample does not join a shared tube",
+            lambda c: (
+                resample(b1[0]),
+                c.before(_door_scan("TD0000001", b1[2])),
+                c.decide(b1[0], "TD0000001"),
+            )[2],
+        )
+        yield (
+            "someone already sampled",
+            lambda c: (c.before(_door_scan("TD0000009", b1[0])), c.decide(b1[0], "TD0000001"))[1],
+        )
 
     decided = []
     for name, run in setups():
@@ -147,7 +265,11 @@ def rules_page(browser):
         path = route.request.url.removeprefix(ORIGIN)
         if path.startswith("/static/"):
             found = finders.find(path.removeprefix("/static/"))
-            route.fulfill(status=200, content_type="application/javascript", body=Path(found).read_text(encoding="utf-8"))
+            route.fulfill(
+                status=200,
+                content_type="application/javascript",
+                body=Path(found).read_text(encoding="utf-8"),
+            )
         else:
             route.fulfill(status=200, content_type="text/html", body="<!doctype html><title>rules</title>")
 
@@ -164,14 +286,26 @@ def test_the_page_decides_offline_what_the_server_decides(rules_page, world, res
           const rules = await import("/static/firstline/capture/rules.js");
           return cases.map((c) => rules.decide(c.rules, c.tube, c.person));
         }""",
-        [page_input for _name, page_input, _server in cases])
-    assert [(name, decision) for (name, _input, _server), decision in zip(cases, page_decisions, strict=True)] == [
-        (name, server) for name, _input, server in cases]
+        [page_input for _name, page_input, _server in cases],
+    )
+    assert [
+        (name, decision) for (name, _input, _server), decision in zip(cases, page_decisions, strict=True)
+    ] == [(name, server) for name, _input, server in cases]
     # The decisions themselves, so that a change on both sides is seen too.
     d102 = household(world.b1, "102").pk
-    assert [(name, server["code"] or (server["tube"]["capacity"], server["tube"]["per_household"],
-                                      server["tube"]["household_id"], server["tube"]["for_resample"]))
-            for name, _input, server in cases] == [
+    assert [
+        (
+            name,
+            server["code"]
+            or (
+                server["tube"]["capacity"],
+                server["tube"]["per_household"],
+                server["tube"]["household_id"],
+                server["tube"]["for_resample"],
+            ),
+        )
+        for name, _input, server in cases
+    ] == [
         ("a normal door opens a tube of ten", (10, False, None, False)),
         ("a sealed door opens a single tube", (1, False, None, False)),
         ("a sealed building seals its doors", (1, False, None, False)),
@@ -194,8 +328,18 @@ def test_the_page_decides_offline_what_the_server_decides(rules_page, world, res
 
 
 def test_the_page_reads_a_tube_code_as_the_server_does(rules_page):
-    texts = ["TG0000001", " tg 0000-01 ", "ｔｇ００１２-３４", "TD-1", "ab", "TG_0001", "-TG0001", "T" * 41,
-             "FL1.abc.def", "110101199003074514"]
+    texts = [
+        "TG0000001",
+        " tg 0000-01 ",
+        "ｔｇ００１２-３４",
+        "TD-1",
+        "ab",
+        "TG_0001",
+        "-TG0001",
+        "T" * 41,
+        "FL1.abc.def",
+        "110101199003074514",
+    ]
 
     def server(text):
         try:
@@ -206,14 +350,36 @@ def test_the_page_reads_a_tube_code_as_the_server_does(rules_page):
     page = rules_page.evaluate(
         """async (texts) => {
           const tube = await import("/static/firstline/capture/tube.js");
-          return texts.map((text) => { const scan = tube.classify(text); return scan.type === "tube" ? scan.code : scan.type; });
-        }""", texts)
+          return texts.map((text) => {
+            const scan = tube.classify(text);
+            return scan.type === "tube" ? scan.code : scan.type;
+          });
+        }""",
+        texts,
+    )
     assert list(zip(texts, page, strict=True)) == [
-        ("TG0000001", "TG0000001"), (" tg 0000-01 ", "TG0000-01"), ("ｔｇ００１２-３４", "TG0012-34"), ("TD-1", "TD-1"),
-        ("ab", "invalid"), ("TG_0001", "invalid"), ("-TG0001", "invalid"), ("T" * 41, "invalid"),
-        ("FL1.abc.def", "person"), ("110101199003074514", "person")]
+        ("TG0000001", "TG0000001"),
+        (" tg 0000-01 ", "TG0000-01"),
+        ("ｔｇ００１２-３４", "TG0012-34"),
+        ("TD-1", "TD-1"),
+        ("ab", "invalid"),
+        ("TG_0001", "invalid"),
+        ("-TG0001", "invalid"),
+        ("T" * 41, "invalid"),
+        ("FL1.abc.def", "person"),
+        ("110101199003074514", "person"),
+    ]
     # What the page takes for a tube the server takes as the same tube; what the server refuses as a
     # tube code the page never takes for a tube (a code or an ID number it reads as a person).
     assert [server(text) for text in texts] == [
-        "TG0000001", "TG0000-01", "TG0012-34", "TD-1", "refused:tube_code", "refused:tube_code", "refused:tube_code",
-        "refused:tube_code", "refused:tube_code", "refused:id_number"]
+        "TG0000001",
+        "TG0000-01",
+        "TG0012-34",
+        "TD-1",
+        "refused:tube_code",
+        "refused:tube_code",
+        "refused:tube_code",
+        "refused:tube_code",
+        "refused:tube_code",
+        "refused:id_number",
+    ]

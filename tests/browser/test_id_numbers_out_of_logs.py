@@ -22,7 +22,11 @@ from tests.factories.people import PersonFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ID = "11010519491231002X"
-TYPED = {"search": "11010519491231002x", "desk": "110105 19491231 002X", "door": "１１０１０５１９４９１２３１００２Ｘ"}
+TYPED = {
+    "search": "11010519491231002x",
+    "desk": "110105 19491231 002X",
+    "door": "１１０１０５１９４９１２３１００２Ｘ",
+}
 # The number, its digits without the check digit, and the pieces a typed number falls into.
 FORBIDDEN = (ID, ID.lower(), ID[:17], "110105", "19491231", "%EF%BC%91%EF%BC%91%EF%BC%90")
 
@@ -57,9 +61,11 @@ def every_log_line(live_server):
 
 
 def test_searching_by_id_number_everywhere_leaves_it_in_no_log_line_and_no_address(
-        page, live_server, world, residents, round_, point, every_log_line):
-    PersonFactory(acting_user=world.staff, household=household(world.b1, "101"),
-                  name="王芳", id_number=ID, phone=None)
+    page, live_server, world, residents, round_, point, every_log_line
+):
+    PersonFactory(
+        acting_user=world.staff, household=household(world.b1, "101"), name="王芳", id_number=ID, phone=None
+    )
     addresses: list[str] = []
     page.on("request", lambda request: addresses.append(request.url))
     page.on("framenavigated", lambda frame: addresses.append(frame.url))
@@ -101,16 +107,24 @@ def test_searching_by_id_number_everywhere_leaves_it_in_no_log_line_and_no_addre
     # The API.
     _token, key = api_token_create(acting_user=world.staff, user=world.staff, name="log test")
     request = urllib.request.Request(
-        f"{live_server.url}/api/v1/people/search", data=json.dumps({"q": ID.lower()}).encode(), method="POST",
-        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+        f"{live_server.url}/api/v1/people/search",
+        data=json.dumps({"q": ID.lower()}).encode(),
+        method="POST",
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request) as answer:  # noqa: S310 (the live test server)
         body = json.loads(answer.read())
     assert (body["query_kind"], [p["name"] for p in body["items"]]) == ("id_number", ["王芳"])
 
     addresses.append(page.url)
     # The server writes a request's line once its answer is sent: wait for the last ones to arrive.
-    expected = ["POST /search/ HTTP/1.1", f"POST /testing/rounds/{round_.pk}/find/ HTTP/1.1",
-                "POST /antigen/ HTTP/1.1", "POST /api/v1/people/search HTTP/1.1", "GET /search/?k="]
+    expected = [
+        "POST /search/ HTTP/1.1",
+        f"POST /testing/rounds/{round_.pk}/find/ HTTP/1.1",
+        "POST /antigen/ HTTP/1.1",
+        "POST /api/v1/people/search HTTP/1.1",
+        "GET /search/?k=",
+    ]
     for _wait in range(100):
         access = [line for line in every_log_line if line.startswith("django.server")]
         if all(any(request in line for line in access) for request in expected):

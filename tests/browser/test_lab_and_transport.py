@@ -41,10 +41,14 @@ def scan(page, code: str) -> None:
 
 
 def test_a_box_goes_from_the_point_to_the_lab_and_its_positive_pool_reaches_the_leader(
-        page, live_server, world, residents, round_, point, tmp_path):
-    scans_record(acting_user=world.volunteer, round=round_,
-                 scans=[desk_scan(point, "TG0000001", residents.codes[p.pk]) for p in residents.b1[:10]]
-                 + [desk_scan(point, "TG0000002", residents.codes[p.pk]) for p in residents.b1[10:]])
+    page, live_server, world, residents, round_, point, tmp_path
+):
+    scans_record(
+        acting_user=world.volunteer,
+        round=round_,
+        scans=[desk_scan(point, "TG0000001", residents.codes[p.pk]) for p in residents.b1[:10]]
+        + [desk_scan(point, "TG0000002", residents.codes[p.pk]) for p in residents.b1[10:]],
+    )
     # The volunteer opens a box at the point, scans two tubes in, miscounts, then packs.
     sign_in(page, live_server, "volunteer")
     page.goto(f"{live_server.url}/testing/rounds/{round_.pk}/boxes/")
@@ -53,14 +57,19 @@ def test_a_box_goes_from_the_point_to_the_lab_and_its_positive_pool_reaches_the_
     assert page.locator("h1 .box-code").inner_text() == "BOX-001"
     scan(page, "TG0000001")
     scan(page, "TG0000002")
-    assert page.get_by_test_id("scan-answers").inner_text() == "TG0000002: added · the tube was still open and is now closed"
+    assert (
+        page.get_by_test_id("scan-answers").inner_text()
+        == "TG0000002: added · the tube was still open and is now closed"
+    )
     assert page.get_by_test_id("tube-count").inner_text() == "2 tubes scanned in"
     page.fill("input[name=counted]", "3")
     with page.expect_navigation():
         page.click("button:has-text('Pack the box')")
     assert page.locator("[data-field=counted]").inner_text() == (
-        "You counted 3 tubes, but 2 were scanned into box BOX-001. Scan the missing tubes or take out the extra ones, "
-        "then count again.")
+        "You counted 3 tubes, but 2 were scanned into box BOX-001. Scan the missing tubes or take out the "
+        "extra ones, "
+        "then count again."
+    )
     page.fill("input[name=counted]", "2")
     with page.expect_navigation():
         page.click("button:has-text('Pack the box')")
@@ -85,16 +94,24 @@ def test_a_box_goes_from_the_point_to_the_lab_and_its_positive_pool_reaches_the_
 
     # The lab uploads its export (Chinese headers, one positive row) and reads the report.
     export = tmp_path / "核酸结果.csv"
-    export.write_text("试管编码,检测结果,报告时间\nTG0000001,阳性,2022-04-04 18:30\nTG0000002,阴性,2022-04-04 18:31\n",
-                      encoding="utf-8")
+    export.write_text(
+        "试管编码,检测结果,报告时间\nTG0000001,阳性,2022-04-04 18:30\nTG0000002,阴性,2022-04-04 18:31\n",
+        encoding="utf-8",
+    )
     page.goto(f"{live_server.url}/lab/results/upload/")
     page.set_input_files("input[type=file]", str(export))
     page.fill("input[name=lab]", "市三院")
     with page.expect_navigation():
         page.click("button:has-text('Upload')")
-    assert [page.get_by_test_id(k).inner_text() for k in ("rows", "stored", "duplicates", "refused")] == ["2", "1", "0", "1"]
+    assert [page.get_by_test_id(k).inner_text() for k in ("rows", "stored", "duplicates", "refused")] == [
+        "2",
+        "1",
+        "0",
+        "1",
+    ]
     assert page.locator("table.report tbody tr").all_inner_texts() == [
-        "3\tTG0000002\tTube TG0000002 has not been received at the lab: receive its box first."]
+        "3\tTG0000002\tTube TG0000002 has not been received at the lab: receive its box first."
+    ]
     assert TubeResult.objects.get().result == "positive"
 
     # The building leader finds the positive pool among the notices and copies its message.
@@ -104,7 +121,10 @@ def test_a_box_goes_from_the_point_to_the_lab_and_its_positive_pool_reaches_the_
     page.click("nav.mainnav >> text=Notices")
     notice = page.locator("li.notice")
     assert notice.count() == 1 and "notice-unread" in notice.get_attribute("class")
-    assert notice.locator(".notice-title").inner_text() == "Positive pool in 第一轮全员核酸: 10 people to re-sample"
+    assert (
+        notice.locator(".notice-title").inner_text()
+        == "Positive pool in 第一轮全员核酸: 10 people to re-sample"
+    )
     body = notice.locator("textarea").input_value()
     assert body.startswith("Tube TG0000001 of 第一轮全员核酸 tested positive.")
     notice.locator("button.copy").click()
@@ -115,7 +135,9 @@ def test_a_box_goes_from_the_point_to_the_lab_and_its_positive_pool_reaches_the_
     assert NoticeDelivery.objects.get(user=world.leader).read_at is not None
 
 
-def test_a_resident_reports_a_positive_self_test_and_staff_close_the_follow_up(page, live_server, world, residents):
+def test_a_resident_reports_a_positive_self_test_and_staff_close_the_follow_up(
+    page, live_server, world, residents
+):
     sign_in(page, live_server, "resident")
     with page.expect_navigation():
         page.get_by_test_id("antigen-entry").click()
@@ -125,9 +147,19 @@ def test_a_resident_reports_a_positive_self_test_and_staff_close_the_follow_up(p
     form.locator("input[name=note]").fill("嗓子疼")
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
-    assert page.locator(".messages li").inner_text().startswith(
-        "The positive result was recorded. The building leaders and community staff of this door were told;")
-    assert page.locator(".antigen-recent li.antigen-positive").inner_text().endswith("Positive · 居民11乙 — 嗓子疼")
+    assert (
+        page.locator(".messages li")
+        .inner_text()
+        .startswith(
+            "The positive result was recorded. The building leaders and community staff of this door were "
+            "told;"
+        )
+    )
+    assert (
+        page.locator(".antigen-recent li.antigen-positive")
+        .inner_text()
+        .endswith("Positive · 居民11乙 — 嗓子疼")
+    )
     assert (AntigenReport.objects.count(), FollowUp.objects.get().person) == (1, residents.b1[1])
 
     sign_in(page, live_server, "staff")

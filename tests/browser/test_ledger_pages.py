@@ -15,7 +15,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_leader_walks_to_the_building_map_and_opens_a_door(page, live_server, world):
     door = household(world.b1, "501", "Unit 2")
-    PersonFactory(acting_user=world.staff, household=door, name="孕妇甲", vulnerabilities="孕妇", name_only=True)
+    PersonFactory(
+        acting_user=world.staff, household=door, name="孕妇甲", vulnerabilities="孕妇", name_only=True
+    )
     sign_in(page, live_server, "leader")
     assert page.locator("a.tile").all_inner_texts() == ["Building 1号楼", "Building 2号楼"]
     page.click("text=1号楼")
@@ -55,7 +57,8 @@ def test_staff_adds_a_member_with_a_messy_id_edits_the_phone_and_sees_a_field_er
     page.locator("#edit input[name=id_number]").fill("110105194912310021")
     page.locator("#edit button[type=submit]").click()
     assert page.locator("[data-field=id_number]").inner_text() == (
-        "The check digit is wrong: the last character should be X. Check the number for a typo.")
+        "The check digit is wrong: the last character should be X. Check the number for a typo."
+    )
     assert Person.objects.get().phone == "13900139000"
 
 
@@ -80,9 +83,13 @@ def test_staff_imports_a_list_with_a_bad_row_and_reads_the_report(page, live_ser
     page.wait_for_selector("[data-testid=created]")
     assert page.locator("[data-testid=import-status]").inner_text() == "Done"
     assert page.locator(".progress").get_attribute("aria-valuenow") == "100"
-    assert (page.locator("[data-testid=created]").inner_text(), page.locator("[data-testid=rejected]").inner_text()) == ("1", "1")
+    assert (
+        page.locator("[data-testid=created]").inner_text(),
+        page.locator("[data-testid=rejected]").inner_text(),
+    ) == ("1", "1")
     assert page.locator("table.report tbody tr").all_inner_texts() == [
-        "4\t身份证号\tThe check digit is wrong: the last character should be X. Check the number for a typo."]
+        "4\t身份证号\tThe check digit is wrong: the last character should be X. Check the number for a typo."
+    ]
 
 
 def test_a_chinese_phone_gets_chinese_pages(zh_page, live_server, world):
@@ -106,12 +113,27 @@ def test_staff_imports_a_property_list_and_reads_every_count_and_warning(page, l
     page.click("button:has-text('Start the import')")
     page.wait_for_selector("[data-testid=created]")
     assert page.locator("[data-testid=import-status]").inner_text() == "Done"
-    counts = [page.locator(f"[data-testid={name}]").inner_text() for name in ("created", "rejected", "filled", "blank", "place-rows")]
+    counts = [
+        page.locator(f"[data-testid={name}]").inner_text()
+        for name in ("created", "rejected", "filled", "blank", "place-rows")
+    ]
     assert counts == ["437", "13", "448", "3", "1"]
     assert page.locator("[data-testid=refused-shown]").inner_text() == "Problems 1–13 of 13"
     assert page.locator("[data-testid=warned-shown]").inner_text() == "Warnings 1–6 of 6"
     assert page.locator("[data-testid=refused] tbody tr").nth(8).inner_text().split("\t") == [
-        "307", "房号", "2号楼 has 6 floors; door 1502 would be on floor 15. Check the door number (or the building's number of floors)."]
+        "307",
+        "房号",
+        "2号楼 has 6 floors; door 1502 would be on floor 15. Check the door number (or the building's "
+        "number of floors).",
+    ]
     assert page.locator("[data-testid=warned] tbody tr").nth(1).inner_text().split("\t") == [
-        "84", "与户主关系", "表舅", "'表舅' is not a value firstline knows for relation: stored as Other, and the text is kept in the note."]
-    assert page.locator("[data-testid=report-csv]").get_attribute("href") == f"/imports/{Person.objects.first().import_job_id}/report.csv"
+        "84",
+        "与户主关系",
+        "表舅",
+        "'表舅' is not a value firstline knows for relation: stored as Other, and the text is kept in the "
+        "note.",
+    ]
+    assert (
+        page.locator("[data-testid=report-csv]").get_attribute("href")
+        == f"/imports/{Person.objects.first().import_job_id}/report.csv"
+    )

@@ -35,19 +35,34 @@ def test_resident_registers_and_staff_accepts(page, live_server, world):
     assert Residence.objects.filter(household=door, is_current=True).count() == 2
 
 
-def test_staff_reject_a_floods_sender_at_once_and_accept_a_held_resident(page, live_server, world, monkeypatch):
+def test_staff_reject_a_floods_sender_at_once_and_accept_a_held_resident(
+    page, live_server, world, monkeypatch
+):
     from firstline.registration import services
     from firstline.registration.models import SelfRegistration
 
     monkeypatch.setattr(services, "PER_COMPOUND_PER_HOUR", 3)
-    junk = [services.registration_submit(
-        compound=world.p1, household=None, address_text="1号楼999", contact_phone="13800138000",
-        members=[{"name": f"垃圾{i}", "id_type": "none", "age": "30"}], submission_key=f"junk-{i:020d}",
-        client_ip="192.0.2.9") for i in range(4)]
+    junk = [
+        services.registration_submit(
+            compound=world.p1,
+            household=None,
+            address_text="1号楼999",
+            contact_phone="13800138000",
+            members=[{"name": f"垃圾{i}", "id_type": "none", "age": "30"}],
+            submission_key=f"junk-{i:020d}",
+            client_ip="192.0.2.9",
+        )
+        for i in range(4)
+    ]
     resident = services.registration_submit(
-        compound=world.p1, household=household(world.b1, "301"), address_text="", contact_phone="13900139000",
-        members=[{"name": "刘芳", "id_number": "11010519491231002x"}], submission_key="resident-000000000000",
-        client_ip="203.0.113.7")
+        compound=world.p1,
+        household=household(world.b1, "301"),
+        address_text="",
+        contact_phone="13900139000",
+        members=[{"name": "刘芳", "id_number": "11010519491231002x"}],
+        submission_key="resident-000000000000",
+        client_ip="203.0.113.7",
+    )
     sign_in(page, live_server, "staff")
     page.goto(f"{live_server.url}/registrations/")
     assert page.locator("[data-testid=pending] tbody tr").count() == 3
@@ -62,4 +77,6 @@ def test_staff_reject_a_floods_sender_at_once_and_accept_a_held_resident(page, l
     assert page.locator("[data-testid=held]").is_visible()
     page.click("button:has-text('Accept and register')")
     page.wait_for_url(f"**/households/{household(world.b1, '301').pk}/")
-    assert sorted(SelfRegistration.objects.values_list("status", flat=True)) == ["accepted"] + ["rejected"] * 4
+    assert (
+        sorted(SelfRegistration.objects.values_list("status", flat=True)) == ["accepted"] + ["rejected"] * 4
+    )

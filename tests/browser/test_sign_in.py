@@ -13,7 +13,10 @@ def test_staff_signs_in_and_sees_their_community(page, live_server, world):
 
 def test_wrong_password_is_refused(page, live_server, world):
     sign_in(page, live_server, "staff", "wrong-password")
-    assert page.locator("[role=alert]").inner_text() == "Your username and password did not match. Please try again."
+    assert (
+        page.locator("[role=alert]").inner_text()
+        == "Your username and password did not match. Please try again."
+    )
 
 
 def test_the_policy_is_enforced_and_a_violation_is_caught(browser, live_server, world):
@@ -23,7 +26,9 @@ def test_the_policy_is_enforced_and_a_violation_is_caught(browser, live_server, 
     page = context.new_page()
     page.goto(f"{live_server.url}/login/")
     page.evaluate("""() => {
-        document.addEventListener("securitypolicyviolation", () => { document.body.dataset.refused = "yes"; });
+        document.addEventListener("securitypolicyviolation", () => {
+            document.body.dataset.refused = "yes";
+        });
         const script = document.createElement("script");
         script.textContent = "document.body.dataset.ran = 'yes'";
         document.body.append(script);
@@ -33,7 +38,8 @@ def test_the_policy_is_enforced_and_a_violation_is_caught(browser, live_server, 
     assert page.locator("body").get_attribute("data-ran") is None
     context.close()
     assert [v.split(": ", 1)[1].rsplit(" at ", 1)[0] for v in violations if "CSP violation" in v] == [
-        "CSP violation: script-src-elem blocked inline"]
+        "CSP violation: script-src-elem blocked inline"
+    ]
 
 
 def test_the_api_docs_load_under_the_policy(page, live_server, world):
@@ -47,7 +53,9 @@ def test_the_api_docs_load_under_the_policy(page, live_server, world):
     page.wait_for_load_state("networkidle")
 
 
-def test_a_refused_action_shows_what_the_role_lacks_and_changes_nothing(page, zh_page, live_server, world, round_):
+def test_a_refused_action_shows_what_the_role_lacks_and_changes_nothing(
+    page, zh_page, live_server, world, round_
+):
     """A volunteer who opens a round's export (staff's work) meets the 403 page, in English and in
     Chinese, fitting a phone without scrolling sideways."""
     from firstline.common.models import AuditEntry
@@ -63,5 +71,8 @@ def test_a_refused_action_shows_what_the_role_lacks_and_changes_nothing(page, zh
         card = browser_page.get_by_test_id("forbidden")
         expect(card.locator("h1")).to_have_text(heading)
         expect(card.get_by_role("alert")).to_have_text(reason)
-        assert browser_page.evaluate("document.documentElement.scrollWidth") <= browser_page.viewport_size["width"]
+        assert (
+            browser_page.evaluate("document.documentElement.scrollWidth")
+            <= browser_page.viewport_size["width"]
+        )
     assert AuditEntry.objects.filter(action="testing.export").count() == before

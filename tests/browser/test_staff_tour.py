@@ -15,13 +15,20 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_search_reveal_visit_merge_and_team(page, live_server, world):
     door = household(world.b1, "501", "Unit 2")
-    wang = PersonFactory(acting_user=world.staff, household=door,
-                         name="王芳", id_number="11010519491231002X", phone="13800138000")
+    wang = PersonFactory(
+        acting_user=world.staff,
+        household=door,
+        name="王芳",
+        id_number="11010519491231002X",
+        phone="13800138000",
+    )
     twin_door = household(world.b1, "102")
-    PersonFactory(acting_user=world.staff, household=twin_door,
-                  name="李娜", phone="13900139000", id_number=None)
-    PersonFactory(acting_user=world.staff, household=twin_door,
-                  name="李娜", phone="13900139000", id_number=None)
+    PersonFactory(
+        acting_user=world.staff, household=twin_door, name="李娜", phone="13900139000", id_number=None
+    )
+    PersonFactory(
+        acting_user=world.staff, household=twin_door, name="李娜", phone="13900139000", id_number=None
+    )
     sign_in(page, live_server, "staff")
 
     page.click("nav >> text=Search")

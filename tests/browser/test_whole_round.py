@@ -64,8 +64,11 @@ def wait_uploaded(page) -> None:
 
 
 def people_of(stairwell: Area) -> list[Residence]:
-    return list(Residence.objects.filter(household__parent=stairwell, is_current=True)
-                .select_related("person", "household").order_by("household__path", "person__birth_date", "person_id"))
+    return list(
+        Residence.objects.filter(household__parent=stairwell, is_current=True)
+        .select_related("person", "household")
+        .order_by("household__path", "person__birth_date", "person_id")
+    )
 
 
 def test_a_whole_round_on_the_demo_community(phone, live_server):
@@ -106,24 +109,35 @@ def test_a_whole_round_on_the_demo_community(phone, live_server):
     try:
         expect(page.locator("#totals [data-testid=exempt]").first).to_have_text("2", use_inner_text=True)
     except Exception:
-        pytest.fail("The totals did not count the two exemptions: " + page.locator("#totals").inner_text().replace("\n", " | ")
-                    + "\nBrowser console:\n" + "\n".join(console))
+        pytest.fail(
+            "The totals did not count the two exemptions: "
+            + page.locator("#totals").inner_text().replace("\n", " | ")
+            + "\nBrowser console:\n"
+            + "\n".join(console)
+        )
 
     # 2. The volunteer at the east gate, desk 1: 1单元 (a precaution zone: twenty to a tube), one
     #    household by its family code, the others by personal code; the same code twice is caught.
     family_door = people_of(unit1)[0].household
     family = [r.person for r in people_of(unit1) if r.household_id == family_door.pk]
-    family_code = codes.payload_for(code_issue_family(acting_user=round_.created_by, household=family_door, members=family).code)
-    personal = dict(PersonalCode.objects.filter(person__in=[r.person for r in everyone], kind="person",
-                                                revoked_at__isnull=True).values_list("person_id", "code"))
+    family_code = codes.payload_for(
+        code_issue_family(acting_user=round_.created_by, household=family_door, members=family).code
+    )
+    personal = dict(
+        PersonalCode.objects.filter(
+            person__in=[r.person for r in everyone], kind="person", revoked_at__isnull=True
+        ).values_list("person_id", "code")
+    )
     point = Area.objects.get(name="睿和新城").sampling_points.get(name="东门采样点")
     sign_in(page, live_server, "zhiyuan")
     page.goto(f"{live_server.url}/testing/rounds/{round_.pk}/desk/?point={point.pk}&desk=1")
     try:
         page.wait_for_selector("html[data-capture-ready]")
     except Exception:
-        pytest.fail(f"The desk page never got ready: {page.url} «{page.title()}»\n{page.inner_text('body')[:500]}\n"
-                    "Browser console:\n" + "\n".join(console))
+        pytest.fail(
+            f"The desk page never got ready: {page.url} «{page.title()}»\n{page.inner_text('body')[:500]}\n"
+            "Browser console:\n" + "\n".join(console)
+        )
     scan(page, "yl-0000001")
     scan(page, family_code)
     desk_people = [r.person for r in people_of(unit1) if r.household_id != family_door.pk]
@@ -145,8 +159,9 @@ def test_a_whole_round_on_the_demo_community(phone, live_server):
     page.click("[data-testid=close-tube]")
     wait_uploaded(page)
     assert Sample.objects.filter(round=round_).count() == len(people_of(unit1))
-    assert list(Tube.objects.filter(round=round_).order_by("code").values_list("code", "capacity", "status")) == [
-        (code, 20, "closed") for code in tubes]
+    assert list(
+        Tube.objects.filter(round=round_).order_by("code").values_list("code", "capacity", "status")
+    ) == [(code, 20, "closed") for code in tubes]
 
     # 3. The building leader takes 2单元 door to door with no network, ten to a tube.
     to_visit = [r.person for r in people_of(unit2)[:-2]]
@@ -170,8 +185,9 @@ def test_a_whole_round_on_the_demo_community(phone, live_server):
     wait_uploaded(page)
     stored = Sample.objects.filter(round=round_).values("person_id").annotate(n=Count("id"))
     assert {row["n"] for row in stored} == {1} and len(stored) == expected - 2  # every scan stored once
-    assert sorted(Sample.objects.filter(round=round_, door_to_door=True).values_list("person_id", flat=True)) == sorted(
-        p.pk for p in to_visit)
+    assert sorted(
+        Sample.objects.filter(round=round_, door_to_door=True).values_list("person_id", flat=True)
+    ) == sorted(p.pk for p in to_visit)
     all_tubes = tubes + door_tubes
 
     # 4. The volunteer boxes every tube at the point, counts, packs and hands the box over.
@@ -200,16 +216,29 @@ def test_a_whole_round_on_the_demo_community(phone, live_server):
     with page.expect_navigation():
         page.click("button:has-text('Receive by count')")
     assert page.get_by_test_id("box-status").inner_text() == "Received at the lab"
-    reported = (timezone.localtime() - dt.timedelta(minutes=30)).strftime("%Y-%m-%d %H:%M")  # never a time to come
-    export = "\n".join(["样本编号,检测结果,报告时间"] + [f"{code},{'阳性' if code == tubes[0] else '阴性'},{reported}"
-                                                    for code in all_tubes]) + "\n"
+    reported = (timezone.localtime() - dt.timedelta(minutes=30)).strftime(
+        "%Y-%m-%d %H:%M"
+    )  # never a time to come
+    export = (
+        "\n".join(
+            ["样本编号,检测结果,报告时间"]
+            + [f"{code},{'阳性' if code == tubes[0] else '阴性'},{reported}" for code in all_tubes]
+        )
+        + "\n"
+    )
     page.goto(f"{live_server.url}/lab/results/upload/")
-    page.set_input_files("input[type=file]", files=[{"name": "三院结果.csv", "mimeType": "text/csv",
-                                                     "buffer": export.encode("gb18030")}])
+    page.set_input_files(
+        "input[type=file]",
+        files=[{"name": "三院结果.csv", "mimeType": "text/csv", "buffer": export.encode("gb18030")}],
+    )
     with page.expect_navigation():
         page.click("button:has-text('Upload')")
     assert [page.get_by_test_id(k).inner_text() for k in ("rows", "stored", "duplicates", "refused")] == [
-        str(len(all_tubes)), str(len(all_tubes)), "0", "0"]
+        str(len(all_tubes)),
+        str(len(all_tubes)),
+        "0",
+        "0",
+    ]
     assert TubeResult.objects.filter(tube__round=round_).count() == len(all_tubes)
 
     # 6. Staff see the positive pool's re-sample tasks and seal its households in one action.
@@ -218,19 +247,26 @@ def test_a_whole_round_on_the_demo_community(phone, live_server):
     page.goto(f"{live_server.url}/testing/rounds/{round_.pk}/positives/")
     tube = page.locator("[data-testid=positive-tube]")
     assert tube.locator("[data-testid=positive-person]").count() == 20
-    assert sorted(ResampleTask.objects.filter(round=round_, status="open").values_list("person_id", flat=True)) == sorted(pool)
+    assert sorted(
+        ResampleTask.objects.filter(round=round_, status="open").values_list("person_id", flat=True)
+    ) == sorted(pool)
     page.on("dialog", lambda dialog: dialog.accept())
     tube.locator("button:has-text('Seal households')").click()
     page.wait_for_load_state("networkidle")
     households = set(Sample.objects.filter(tube__code=tubes[0]).values_list("household_id", flat=True))
-    assert set(Area.objects.filter(pk__in=households).values_list("risk_status", flat=True)) == {RiskStatus.SEALED}
+    assert set(Area.objects.filter(pk__in=households).values_list("risk_status", flat=True)) == {
+        RiskStatus.SEALED
+    }
     assert set(page.locator("[data-testid=door-risk]").all_inner_texts()) == {"Sealed"}
 
     # 7. Coverage of 1号楼: everyone sampled or exempt, the exempt listed by name.
     page.goto(f"{live_server.url}/testing/rounds/{round_.pk}/coverage/{building.pk}/")
-    assert [page.locator(f"#coverage-live [data-testid={k}]").inner_text() for k in ("expected", "sampled", "exempt", "missing")] == [
-        str(expected), str(expected - 2), "2", "0"]
+    assert [
+        page.locator(f"#coverage-live [data-testid={k}]").inner_text()
+        for k in ("expected", "sampled", "exempt", "missing")
+    ] == [str(expected), str(expected - 2), "2", "0"]
     assert "100% sampled or exempt" in page.locator("#coverage-live").inner_text()
     assert [row.split(" · ")[0] for row in page.locator("[data-testid=exempt-row]").all_inner_texts()] == [
-        r.person.name for r in away]
+        r.person.name for r in away
+    ]
     assert Box.objects.get(code="YL-BOX-01").tubes.count() == len(all_tubes)

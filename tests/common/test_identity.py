@@ -24,7 +24,13 @@ def test_check_digit_of_a_published_example():
 
 @pytest.mark.parametrize(
     "raw",
-    ["11010519491231002X", "11010519491231002x", "１１０１０５１９４９１２３１００２ｘ", " 110105 19491231 002X ", "110105-19491231-002X"],
+    [
+        "11010519491231002X",
+        "11010519491231002x",
+        "１１０１０５１９４９１２３１００２ｘ",
+        " 110105 19491231 002X ",
+        "110105-19491231-002X",
+    ],
 )
 def test_messy_resident_ids_normalise_to_one_form(raw):
     assert normalise_id_number(IdType.RESIDENT_ID, raw) == VALID
@@ -107,14 +113,19 @@ def test_the_shape_or_the_note_tells_the_document(raw, note, expected):
     assert id_type_of(raw, note=note) == expected
 
 
-@pytest.mark.parametrize("raw", [SpreadsheetNumber("110105194912310000"), "1.10105E+17", "1.1010519491231e17", "1.10105194912310E+17"])
+@pytest.mark.parametrize(
+    "raw",
+    [SpreadsheetNumber("110105194912310000"), "1.10105E+17", "1.1010519491231e17", "1.10105194912310E+17"],
+)
 def test_a_number_excel_mangled_is_refused_for_what_happened_to_it(raw):
     with pytest.raises(ValidationError) as caught:
         normalise_id_number(IdType.RESIDENT_ID, raw)
     assert caught.value.code == "id_spreadsheet_number"
-    assert caught.value.messages == ["Excel turned this ID number into a number and lost its last digits. Format the ID "
-                                     "column as text (文本), type or paste the numbers again, and export again; the "
-                                     "number cannot be recovered from this file."]
+    assert caught.value.messages == [
+        "Excel turned this ID number into a number and lost its last digits. Format the ID "
+        "column as text (文本), type or paste the numbers again, and export again; the "
+        "number cannot be recovered from this file."
+    ]
 
 
 def test_eighteen_digits_ending_in_000_with_a_wrong_check_digit_were_rounded_by_excel():

@@ -15,10 +15,26 @@ def test_every_page_answers_for_staff_and_the_leader(client):
     compound = Area.objects.get(name="睿和新城")
     users = get_user_model().objects
     client.force_login(users.get(username="shequ"))
-    residence = Residence.objects.filter(household__path__startswith=compound.path, is_current=True).select_related("household").first()
-    urls = ["/", f"/areas/{compound.parent_id}/", f"/areas/{compound.pk}/", "/search/?q=王", "/people/duplicates/",
-            "/registrations/", "/team/", "/me/", f"/households/{residence.household_id}/", f"/people/{residence.person_id}/",
-            f"/areas/{compound.pk}/import/", f"/areas/{compound.pk}/export/", f"/areas/{compound.pk}/registration-poster/"]
+    residence = (
+        Residence.objects.filter(household__path__startswith=compound.path, is_current=True)
+        .select_related("household")
+        .first()
+    )
+    urls = [
+        "/",
+        f"/areas/{compound.parent_id}/",
+        f"/areas/{compound.pk}/",
+        "/search/?q=王",
+        "/people/duplicates/",
+        "/registrations/",
+        "/team/",
+        "/me/",
+        f"/households/{residence.household_id}/",
+        f"/people/{residence.person_id}/",
+        f"/areas/{compound.pk}/import/",
+        f"/areas/{compound.pk}/export/",
+        f"/areas/{compound.pk}/registration-poster/",
+    ]
     for building in Area.objects.filter(parent=compound, kind=AreaKind.BUILDING):
         urls += [f"/areas/{building.pk}/", f"/areas/{building.pk}/map/"]
         urls += [f"/areas/{building.pk}/survey/?list={name}" for name in ("never", "second", "vulnerable")]

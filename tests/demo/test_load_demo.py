@@ -25,12 +25,18 @@ def test_small_demo_loads_once_with_valid_people_and_scoped_logins(capsys):
     compound = Area.objects.get(name="睿和新城")
     assert Area.objects.filter(parent=compound, kind=AreaKind.BUILDING).count() == 2
     assert Area.objects.filter(parent__parent=compound, kind=AreaKind.UNIT).count() == 3
-    assert Area.objects.filter(kind=AreaKind.HOUSEHOLD, path__startswith=compound.path).count() == 2 * 6 * 2 + 11 * 2
+    assert (
+        Area.objects.filter(kind=AreaKind.HOUSEHOLD, path__startswith=compound.path).count()
+        == 2 * 6 * 2 + 11 * 2
+    )
     for person in Person.objects.filter(id_type=IdType.RESIDENT_ID, id_sealed__isnull=False):
         number = crypto.unseal(person.id_sealed)
         assert normalise_id_number(IdType.RESIDENT_ID, number) == number
         assert person.id_hash == crypto.lookup_hash(number)
-    grants = sorted((g.user.username, g.role, g.area.kind, g.area.name) for g in Grant.objects.select_related("user", "area"))
+    grants = sorted(
+        (g.user.username, g.role, g.area.kind, g.area.name)
+        for g in Grant.objects.select_related("user", "area")
+    )
     assert grants == [
         ("cunwei", "community_staff", "village", "新添堡村"),
         ("danyuan", "building_leader", "unit", "1单元"),
@@ -49,8 +55,9 @@ def test_small_demo_loads_once_with_valid_people_and_scoped_logins(capsys):
     street = Area.objects.get(name="大庆路街道")
     assert street.parent.name == "平城区" and street.parent.kind == AreaKind.DISTRICT
     village = Area.objects.get(name="新添堡村", parent=street, kind=AreaKind.VILLAGE)
-    assert list(Area.objects.filter(parent=village, kind=AreaKind.VILLAGE_GROUP).values_list("name", flat=True)) == [
-        "1组", "2组", "3组"]
+    assert list(
+        Area.objects.filter(parent=village, kind=AreaKind.VILLAGE_GROUP).values_list("name", flat=True)
+    ) == ["1组", "2组", "3组"]
     assert Area.objects.filter(parent__parent=village, kind=AreaKind.HOUSEHOLD).count() == 6 + 5 + 4
     assert Residence.objects.filter(household__path__startswith=village.path, is_current=True).count() > 10
     # The village samples at its committee today: groups 1 and 2 mostly done, group 3 called.
@@ -61,7 +68,9 @@ def test_small_demo_loads_once_with_valid_people_and_scoped_logins(capsys):
     assert scattered.count() == 6 and Residence.objects.filter(household__in=scattered).exists()
     assert Area.objects.get(name="2号楼", parent=compound).risk_status == RiskStatus.SEALED
     assert DuplicateCandidate.objects.count() == 2
-    pending = SelfRegistration.objects.filter(status=SubmissionStatus.PENDING, compound=compound).order_by("id")
+    pending = SelfRegistration.objects.filter(status=SubmissionStatus.PENDING, compound=compound).order_by(
+        "id"
+    )
     assert [s.member_count for s in pending] == [3, 2, 1]
     for submission in pending:
         for member in registration_members(submission):

@@ -30,8 +30,11 @@ def _web_routes() -> set[str]:
     def walk(patterns, namespace=""):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
-                inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else (
-                    pattern.namespace or namespace)
+                inner = (
+                    f"{namespace}:{pattern.namespace}"
+                    if namespace and pattern.namespace
+                    else (pattern.namespace or namespace)
+                )
                 if inner == "api":
                     continue  # the API's operations are listed from its schema
                 yield from walk(pattern.url_patterns, inner or "")
@@ -44,7 +47,9 @@ def _web_routes() -> set[str]:
 
 
 def _api_operations() -> set[tuple[str, str]]:
-    return {(method.upper(), path) for path, item in api.get_openapi_schema()["paths"].items() for method in item}
+    return {
+        (method.upper(), path) for path, item in api.get_openapi_schema()["paths"].items() for method in item
+    }
 
 
 def test_every_route_is_in_the_matrix():
@@ -54,7 +59,9 @@ def test_every_route_is_in_the_matrix():
     operations = _api_operations()
     assert sorted(operations - set(API_CALLS)) == [], "API operations with no way to call them in routes.py"
     assert sorted(set(API_CALLS) - operations) == [], "routes.py names API operations that do not exist"
-    rows = {f"{name} {method}" for name in web for method in ("GET", "POST")} | {f"{m} {p}" for m, p in operations}
+    rows = {f"{name} {method}" for name in web for method in ("GET", "POST")} | {
+        f"{m} {p}" for m, p in operations
+    }
     assert sorted(rows - set(EXPECTED)) == [], "routes with no row of expected answers"
     assert sorted(set(EXPECTED) - rows) == [], "expected answers for routes that do not exist"
 
@@ -85,8 +92,11 @@ def _call_api(client, method: str, template: str, side, key: str | None):
 def test_every_route_answers_each_role_as_written_and_refusals_change_nothing(world, settings):
     settings.FIRSTLINE_TOKEN_FAILURE_LIMIT = 1_000_000  # anonymous calls are not a guessing attack here
     sides = build_sides(world)
-    keys = {role: api_token_create(acting_user=getattr(world, role), user=getattr(world, role), name="matrix")[1]
-            for role in ROLES if role != "anonymous"}
+    keys = {
+        role: api_token_create(acting_user=getattr(world, role), user=getattr(world, role), name="matrix")[1]
+        for role in ROLES
+        if role != "anonymous"
+    }
     wrong = []
     for row, expected in EXPECTED.items():
         first, rest = row.split(" ", 1)

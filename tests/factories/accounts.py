@@ -36,8 +36,10 @@ class UserFactory(DjangoModelFactory):
     grant = factory.Maybe(
         "role",
         yes_declaration=factory.RelatedFactory(
-            "tests.factories.accounts.GrantFactory", factory_related_name="user",
-            role=factory.SelfAttribute("..role"), area=factory.SelfAttribute("..area"),
+            "tests.factories.accounts.GrantFactory",
+            factory_related_name="user",
+            role=factory.SelfAttribute("..role"),
+            area=factory.SelfAttribute("..area"),
         ),
     )
 

@@ -19,9 +19,11 @@ COMPOUND_WORDS = ("阳光花园", "锦绣家园", "翠湖苑", "紫荆公寓", "
 
 def numbered(words: tuple[str, ...], suffix: str):
     """Names from a list of real-sounding words, numbered past its end: 和平街道, 建设街道, ..., 和平2街道."""
+
     def name(n: int) -> str:
         round_ = n // len(words)
         return words[n % len(words)] + ("" if round_ == 0 else str(round_ + 1)) + suffix
+
     return name
 
 

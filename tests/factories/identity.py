@@ -7,8 +7,36 @@ import datetime as dt
 from firstline.common.identity import resident_id_check_digit
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗"
-GIVEN_NAMES = ("芳", "伟", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛",
-               "明", "超", "秀兰", "霞", "平", "刚", "桂英", "建华", "玉兰", "志强", "婷", "浩然", "子涵")
+GIVEN_NAMES = (
+    "芳",
+    "伟",
+    "秀英",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀兰",
+    "霞",
+    "平",
+    "刚",
+    "桂英",
+    "建华",
+    "玉兰",
+    "志强",
+    "婷",
+    "浩然",
+    "子涵",
+)
 # Real county-level codes (the first six digits): Beijing Chaoyang, Shanghai Xuhui, Wuhan Wuchang,
 # Shenzhen Nanshan, Chengdu Wuhou, Hangzhou Xihu, Nanjing Xuanwu, Qingdao Shinan.
 REGION_CODES = ("110105", "310104", "420106", "440305", "510107", "330106", "320102", "370202")

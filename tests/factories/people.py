@@ -2,7 +2,8 @@
 the ID number sealed, hashed and masked, and the person audited as the pages would.
 
 `PersonFactory(household=door)` is a resident with a valid ID number and a mobile; `id_number=None`
-(or `phone=None`) leaves it out, `name_only=True` both, and any other key is passed to the service as typed data
+(or `phone=None`) leaves it out, `name_only=True` both, and any other key is passed to the service as
+typed data
 (`PersonFactory(household=door, relation="户主", vulnerabilities="独居老人")`). The number in clear is
 on `person.id_number_in_clear`, for tests that scan or search it.
 """
@@ -40,7 +41,9 @@ class PersonFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *, acting_user, household, source=None, moved_in=None, **data):
         data = {key: value for key, value in data.items() if value is not None}
         extra = {"source": source} if source else {}
-        person = person_register(acting_user=acting_user, household=household, data=data, moved_in=moved_in, **extra)
+        person = person_register(
+            acting_user=acting_user, household=household, data=data, moved_in=moved_in, **extra
+        )
         person.id_number_in_clear = data.get("id_number", "")
         return person
 

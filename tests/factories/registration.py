@@ -14,8 +14,13 @@ from tests.factories.people import PersonFactory
 
 def member(n: int, **fields) -> dict:
     """One member of a household form as a resident types it: name, ID number, phone, relation."""
-    return {"name": chinese_name(n), "id_number": resident_id_number(n), "phone": mobile_number(n),
-            "relation": "head", **fields}
+    return {
+        "name": chinese_name(n),
+        "id_number": resident_id_number(n),
+        "phone": mobile_number(n),
+        "relation": "head",
+        **fields,
+    }
 
 
 class SelfRegistrationFactory(factory.django.DjangoModelFactory):
@@ -43,13 +48,17 @@ class SelfRegistrationFactory(factory.django.DjangoModelFactory):
 
 
 class PersonalCodeFactory(factory.django.DjangoModelFactory):
-    """A person's live personal code (`code_issue_for_person`); `codes.payload_for(code.code)` is what is scanned."""
+    """A person's live personal code (`code_issue_for_person`); `codes.payload_for(code.code)` is what is
+    scanned.
+    """
 
     class Meta:
         model = PersonalCode
 
     person = factory.SubFactory(PersonFactory)
-    acting_user = factory.LazyAttribute(lambda o: builder_for(o.person.residences.get(is_current=True).household))
+    acting_user = factory.LazyAttribute(
+        lambda o: builder_for(o.person.residences.get(is_current=True).household)
+    )
 
     @classmethod
     def _build(cls, model_class, *args, **kwargs):

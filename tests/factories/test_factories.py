@@ -46,8 +46,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _is_child(child: Area, parent: Area) -> bool:
-    return (child.parent_id == parent.pk and len(child.path) == len(parent.path) + SEGMENT_WIDTH
-            and child.path.startswith(parent.path))
+    return (
+        child.parent_id == parent.pk
+        and len(child.path) == len(parent.path) + SEGMENT_WIDTH
+        and child.path.startswith(parent.path)
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -86,7 +89,11 @@ def test_the_tree_has_the_paths_the_services_give():
     street = StreetFactory()
     community = CommunityFactory(parent=street)
     compound = CompoundFactory(parent=community)
-    assert (street.kind, community.kind, compound.kind) == (AreaKind.STREET, AreaKind.COMMUNITY, AreaKind.COMPOUND)
+    assert (street.kind, community.kind, compound.kind) == (
+        AreaKind.STREET,
+        AreaKind.COMMUNITY,
+        AreaKind.COMPOUND,
+    )
     assert street.parent_id is None and len(street.path) == SEGMENT_WIDTH
     assert _is_child(community, street) and _is_child(compound, community)
     assert AuditEntry.objects.get(action="area.create").target_id == str(street.pk)
@@ -105,7 +112,9 @@ def test_a_building_has_every_door_with_consistent_paths():
         assert all(_is_child(d, unit) and d.kind == AreaKind.HOUSEHOLD and d.name == d.door for d in in_unit)
         assert [d.floor for d in in_unit] == [1, 1, 2, 2, 3, 3]
     assert len({d.path for d in doors}) == 12
-    assert Area.objects.get(pk=building.pk).next_child_seq == 3  # the segments handed out, as the service keeps them
+    assert (
+        Area.objects.get(pk=building.pk).next_child_seq == 3
+    )  # the segments handed out, as the service keeps them
     assert AuditEntry.objects.filter(action="building.layout", target_id=str(building.pk)).count() == 1
 
 
@@ -174,7 +183,13 @@ def test_a_batch_of_fifty_people_has_no_duplicate_id_number_or_phone():
 
 def test_a_person_with_a_name_only():
     person = PersonFactory(name_only=True, name="王小明", age="5")
-    assert (person.name, person.id_sealed, person.id_hash, person.id_masked, person.phone) == ("王小明", None, None, "", "")
+    assert (person.name, person.id_sealed, person.id_hash, person.id_masked, person.phone) == (
+        "王小明",
+        None,
+        None,
+        "",
+        "",
+    )
     assert person.birth_date_estimated is True
 
 
@@ -216,7 +231,8 @@ def test_a_notice_reaches_its_recipients():
     leader, staff = UserFactory(), UserFactory()
     notice = NoticeFactory(recipients=[leader, staff])
     assert sorted(NoticeDelivery.objects.filter(notice=notice).values_list("user_id", flat=True)) == sorted(
-        [leader.pk, staff.pk])
+        [leader.pk, staff.pk]
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -235,7 +251,11 @@ def test_a_sample_is_a_scan_into_a_pooled_tube():
     sample = SampleFactory()
     home = sample.person.residences.get(is_current=True).household
     assert (sample.state, sample.out_of_scope, sample.household, sample.household_path) == (
-        SampleState.PENDING, False, home, home.path)
+        SampleState.PENDING,
+        False,
+        home,
+        home.path,
+    )
     assert sample.point.compound == compound_of(home)
     assert (sample.tube.filled, sample.tube.capacity, sample.tube.status) == (1, 10, TubeStatus.OPEN)
 

@@ -19,7 +19,14 @@ from tests.factories.accounts import builder_for
 from tests.factories.areas import CompoundFactory, compound_of, door_in
 from tests.factories.people import PersonFactory
 
-POINT_NAMES = ("东门采样点", "西门采样点", "南门广场采样点", "北门采样点", "社区服务中心采样点", "篮球场采样点")
+POINT_NAMES = (
+    "东门采样点",
+    "西门采样点",
+    "南门广场采样点",
+    "北门采样点",
+    "社区服务中心采样点",
+    "篮球场采样点",
+)
 
 
 class _ServiceFactory(factory.django.DjangoModelFactory):
@@ -28,7 +35,9 @@ class _ServiceFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _build(cls, model_class, *args, **kwargs):
-        raise TypeError(f"{model_class.__name__} rows are written by testing's services: create them, don't build them.")
+        raise TypeError(
+            f"{model_class.__name__} rows are written by testing's services: create them, don't build them."
+        )
 
 
 class RoundFactory(_ServiceFactory):
@@ -63,14 +72,18 @@ class SamplingPointFactory(_ServiceFactory):
 
     compound = factory.SubFactory(CompoundFactory)
     acting_user = factory.LazyAttribute(lambda o: builder_for(o.compound))
-    name = factory.Sequence(lambda n: POINT_NAMES[n % len(POINT_NAMES)] + ("" if n < len(POINT_NAMES) else str(n)))
+    name = factory.Sequence(
+        lambda n: POINT_NAMES[n % len(POINT_NAMES)] + ("" if n < len(POINT_NAMES) else str(n))
+    )
     desks = 2
     location = "小区广场"
     serves = None
 
     @classmethod
     def _create(cls, model_class, *, acting_user, compound, serves, **values):
-        return services.sampling_point_create(acting_user=acting_user, compound=compound, values=values, serves=serves)
+        return services.sampling_point_create(
+            acting_user=acting_user, compound=compound, values=values, serves=serves
+        )
 
 
 def _person_in(round: Round):
@@ -98,8 +111,15 @@ class SampleFactory(_ServiceFactory):
 
     @classmethod
     def _create(cls, model_class, *, acting_user, round, person, point, tube_code, desk, scanned_at):
-        scan = ScanIn(client_id=uuid.uuid4(), tube_code=tube_code, person_id=person.pk, scanned_at=scanned_at,
-                      point_id=point.pk if point else None, desk=desk if point else None, door_to_door=point is None)
+        scan = ScanIn(
+            client_id=uuid.uuid4(),
+            tube_code=tube_code,
+            person_id=person.pk,
+            scanned_at=scanned_at,
+            point_id=point.pk if point else None,
+            desk=desk if point else None,
+            door_to_door=point is None,
+        )
         (outcome,) = scans_record(acting_user=acting_user, round=round, scans=[scan])
         if outcome.status != STORED:
             raise ValueError(f"The scan was not stored: {outcome.status} {outcome.code} {outcome.message}")
@@ -122,8 +142,10 @@ class TubeFactory(_ServiceFactory):
 
     @classmethod
     def _create(cls, model_class, *, acting_user, round, size, people, point, code):
-        scans = [ScanIn(client_id=uuid.uuid4(), tube_code=code, person_id=person.pk, point_id=point.pk, desk=1)
-                 for person in people]
+        scans = [
+            ScanIn(client_id=uuid.uuid4(), tube_code=code, person_id=person.pk, point_id=point.pk, desk=1)
+            for person in people
+        ]
         outcomes = scans_record(acting_user=acting_user, round=round, scans=scans)
         refused = [o for o in outcomes if o.status != STORED]
         if refused:

@@ -21,19 +21,83 @@ from openpyxl import Workbook
 
 from firstline.common.identity import resident_id_check_digit
 
-HEADER = ["序号", "楼栋", "单元", "房号", "姓名", "性别", "与户主关系", "证件类型", "证件号码", "联系电话",
-          "人员类型", "疫苗接种", "特殊人群", "备注"]
+HEADER = [
+    "序号",
+    "楼栋",
+    "单元",
+    "房号",
+    "姓名",
+    "性别",
+    "与户主关系",
+    "证件类型",
+    "证件号码",
+    "联系电话",
+    "人员类型",
+    "疫苗接种",
+    "特殊人群",
+    "备注",
+]
 COLUMN = {name: index for index, name in enumerate(HEADER)}
 FIRST_DATA_ROW = 4  # two title rows, then the header
 UNITS, FLOORS, DOORS_PER_FLOOR = 3, 6, 4  # the list's layout; the buildings are set up with 2 doors a floor
 HOUSEHOLDS_PER_BUILDING = UNITS * FLOORS * DOORS_PER_FLOOR
 SIZES = [3, 4, 2, 3, 1, 5, 3, 2, 4, 3]  # people per household, in turn: 30 people every 10 households
-RELATIONS = ["配偶", "子女", "孙子女", "母亲", "外孙", "儿媳", "女婿", "兄弟姐妹", "孙子", "孙女", "保姆", "租客",
-             "其他亲属", "外孙女", "岳父", "婆婆"]
-STATUSES = ["常住", "常住", "流动", "户籍", "流动人口", "暂住", "租住", "外来", "借住", "", "常住人口", "寄住"]
+RELATIONS = [
+    "配偶",
+    "子女",
+    "孙子女",
+    "母亲",
+    "外孙",
+    "儿媳",
+    "女婿",
+    "兄弟姐妹",
+    "孙子",
+    "孙女",
+    "保姆",
+    "租客",
+    "其他亲属",
+    "外孙女",
+    "岳父",
+    "婆婆",
+]
+STATUSES = [
+    "常住",
+    "常住",
+    "流动",
+    "户籍",
+    "流动人口",
+    "暂住",
+    "租住",
+    "外来",
+    "借住",
+    "",
+    "常住人口",
+    "寄住",
+]
 VACCINATIONS = ["加强针", "两针", "已接种3剂", "未接种", "一针", "", "第二针", "加强", "2剂"]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
-GIVEN = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞"]
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "秀英",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀兰",
+    "霞",
+]
 # Doors that cannot exist: households 100, 400 and 700 live "on" floors 15, 18 and 15.
 IMPOSSIBLE_DOORS = {100: "1502", 400: "1801", 700: "1503"}
 HEAD_WITHOUT_DOOR = 250  # its second member is written as a second 户主, with the door left blank
@@ -82,9 +146,18 @@ def _birth_year(relation: str, person: int) -> int:
 
 
 def _needs(person: int) -> str:
-    for step, label in ((97, "孕妇(预产期2022-12-20)"), (89, "高血压、糖尿病"), (83, "低保户"), (79, "血透"),
-                        (73, "行动不便(轮椅)"), (71, "残疾人"), (67, "高龄独居"), (61, "空巢老人"), (53, "独居"),
-                        (37, "慢病用药")):
+    for step, label in (
+        (97, "孕妇(预产期2022-12-20)"),
+        (89, "高血压、糖尿病"),
+        (83, "低保户"),
+        (79, "血透"),
+        (73, "行动不便(轮椅)"),
+        (71, "残疾人"),
+        (67, "高龄独居"),
+        (61, "空巢老人"),
+        (53, "独居"),
+        (37, "慢病用药"),
+    ):
         if person % step == 0:
             return label
     return "无" if person % 5 == 0 else ""
@@ -177,7 +250,9 @@ def property_list(*, households: int = 1000) -> PropertyList:
     return PropertyList(data=buffer.getvalue(), planted=planted)
 
 
-def _plant(cells: list, planted: Planted, *, person: int, row: int, member: int, household: int, ids: list[str]) -> None:
+def _plant(
+    cells: list, planted: Planted, *, person: int, row: int, member: int, household: int, ids: list[str]
+) -> None:
     """Put this row's odd document, label or mistake in, and note what the import must make of it."""
     number = cells[COLUMN["证件号码"]]
 

@@ -8,7 +8,14 @@ from firstline.common.identity import SpreadsheetNumber
 from firstline.imports import parsing
 
 HEADER = ["楼号", "单元", "房号", "姓名", "与户主关系", "身份证号"]
-MAPPING = {"楼号": "building", "单元": "unit", "房号": "door", "姓名": "name", "与户主关系": "relation", "身份证号": "id_number"}
+MAPPING = {
+    "楼号": "building",
+    "单元": "unit",
+    "房号": "door",
+    "姓名": "name",
+    "与户主关系": "relation",
+    "身份证号": "id_number",
+}
 
 
 def _read(rows: list[list], merges: tuple[str, ...] = ()) -> tuple[list[tuple[int, dict]], parsing.Reading]:
@@ -24,18 +31,32 @@ def _read(rows: list[list], merges: tuple[str, ...] = ()) -> tuple[list[tuple[in
     book.save(buffer)
     table = parsing.read_table(buffer.getvalue(), "xlsx")
     reading = parsing.Reading()
-    found = [(number, {k: v for k, v in values.items() if k in ("building", "unit", "door", parsing.DOOR_NOT_CARRIED)})
-             for number, values in parsing.records(table, MAPPING, reading)]
+    found = [
+        (
+            number,
+            {k: v for k, v in values.items() if k in ("building", "unit", "door", parsing.DOOR_NOT_CARRIED)},
+        )
+        for number, values in parsing.records(table, MAPPING, reading)
+    ]
     return found, reading
 
 
 def test_merged_cells_give_every_member_the_household_address():
-    found, reading = _read([
-        ["1号楼", "1", "501", "王芳", "户主"],
-        [None, None, None, "李强", "配偶"],
-        [None, None, "502", "赵敏", "户主"],
-        [None, None, None, "赵小敏", "户主"],  # a second head inside the merged door: the sheet says they share it
-    ], merges=("A3:A6", "B3:B6", "C3:C4", "C5:C6"))
+    found, reading = _read(
+        [
+            ["1号楼", "1", "501", "王芳", "户主"],
+            [None, None, None, "李强", "配偶"],
+            [None, None, "502", "赵敏", "户主"],
+            [
+                None,
+                None,
+                None,
+                "赵小敏",
+                "户主",
+            ],  # a second head inside the merged door: the sheet says they share it
+        ],
+        merges=("A3:A6", "B3:B6", "C3:C4", "C5:C6"),
+    )
     assert found == [
         (3, {"building": "1号楼", "unit": "1", "door": "501"}),
         (4, {"building": "1号楼", "unit": "1", "door": "501"}),
@@ -46,18 +67,20 @@ def test_merged_cells_give_every_member_the_household_address():
 
 
 def test_blank_cells_under_a_household_are_carried_but_not_into_a_new_household_or_place():
-    found, reading = _read([
-        ["1号楼", "1", "501", "王芳", "户主"],
-        [None, None, None, "李强", "配偶"],
-        [],
-        [None, None, None, "王小", "孙子女"],  # a blank row inside the household changes nothing
-        [None, None, None, "张三", "户主"],  # a new household without its door
-        [None, None, None, "张四", "子女"],  # ... and its member
-        [None, "2", None, "钱七", "子女"],  # another unit (and no door above to carry anyway)
-        [None, "2", "301", "周九", "户主"],
-        [None, "3", None, "吴十", "子女"],  # another unit: the door above is not this row's
-        ["2号楼", None, None, "孙八", "配偶"],  # another building: neither unit nor door carried
-    ])
+    found, reading = _read(
+        [
+            ["1号楼", "1", "501", "王芳", "户主"],
+            [None, None, None, "李强", "配偶"],
+            [],
+            [None, None, None, "王小", "孙子女"],  # a blank row inside the household changes nothing
+            [None, None, None, "张三", "户主"],  # a new household without its door
+            [None, None, None, "张四", "子女"],  # ... and its member
+            [None, "2", None, "钱七", "子女"],  # another unit (and no door above to carry anyway)
+            [None, "2", "301", "周九", "户主"],
+            [None, "3", None, "吴十", "子女"],  # another unit: the door above is not this row's
+            ["2号楼", None, None, "孙八", "配偶"],  # another building: neither unit nor door carried
+        ]
+    )
     assert found == [
         (3, {"building": "1号楼", "unit": "1", "door": "501"}),
         (4, {"building": "1号楼", "unit": "1", "door": "501"}),
@@ -73,14 +96,17 @@ def test_blank_cells_under_a_household_are_carried_but_not_into_a_new_household_
 
 
 def test_a_section_row_names_the_building_of_the_rows_below():
-    found, reading = _read([
-        ["3号楼"],
-        [None, "1", "101", "王芳", "户主"],
-        [None, None, None, "李强", "配偶"],
-        ["4号楼"],
-        [None, "1", "101", "赵敏", "户主"],
-        [], [],  # formatted rows at the bottom are not rows of the list
-    ])
+    found, reading = _read(
+        [
+            ["3号楼"],
+            [None, "1", "101", "王芳", "户主"],
+            [None, None, None, "李强", "配偶"],
+            ["4号楼"],
+            [None, "1", "101", "赵敏", "户主"],
+            [],
+            [],  # formatted rows at the bottom are not rows of the list
+        ]
+    )
     assert found == [
         (4, {"building": "3号楼", "unit": "1", "door": "101"}),
         (5, {"building": "3号楼", "unit": "1", "door": "101"}),

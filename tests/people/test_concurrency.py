@@ -24,7 +24,9 @@ def test_simultaneous_registrations_of_one_id_number_store_one_person(world):
     def desk(name: str) -> None:
         try:
             barrier.wait()
-            services.person_register(acting_user=world.staff, household=door, data={"name": name, "id_number": ID})
+            services.person_register(
+                acting_user=world.staff, household=door, data={"name": name, "id_number": ID}
+            )
             outcomes.append("stored")
         except Conflict:
             outcomes.append("conflict")

@@ -30,15 +30,25 @@ def _members(i: int) -> list[dict]:
 
 def _submit(world, i: int, ip: str, door: str = "301"):
     return services.registration_submit(
-        compound=world.p1, household=household(world.b1, door), address_text="", contact_phone="13800138000",
-        members=_members(i), submission_key=f"form-{i:04d}-{ip}-0000000000", client_ip=ip,
+        compound=world.p1,
+        household=household(world.b1, door),
+        address_text="",
+        contact_phone="13800138000",
+        members=_members(i),
+        submission_key=f"form-{i:04d}-{ip}-0000000000",
+        client_ip=ip,
     )
 
 
 def _form(world, key: str, door: str = "301") -> dict:
     return {
-        "submission_key": key, "household": household(world.b1, door).pk, "contact_phone": "13800138000",
-        "m-0-name": "刘芳", "m-0-id_type": "resident_id", "m-0-id_number": "11010519491231002x", "m-0-relation": "head",
+        "submission_key": key,
+        "household": household(world.b1, door).pk,
+        "contact_phone": "13800138000",
+        "m-0-name": "刘芳",
+        "m-0-id_type": "resident_id",
+        "m-0-id_number": "11010519491231002x",
+        "m-0-relation": "head",
     }
 
 
@@ -73,8 +83,14 @@ def test_past_the_compound_quota_forms_are_held_not_refused(world, monkeypatch):
     assert [s.status for s in stored] == ["pending", "pending", "pending", "suspect", "suspect"]
     # P2's residents are not held because P1 is flooded.
     other = services.registration_submit(
-        compound=world.p2, household=household(world.b9, "101"), address_text="", contact_phone="13900139000",
-        members=_members(1), submission_key="p2-form-000000000000", client_ip="198.51.100.99")
+        compound=world.p2,
+        household=household(world.b9, "101"),
+        address_text="",
+        contact_phone="13900139000",
+        members=_members(1),
+        submission_key="p2-form-000000000000",
+        client_ip="198.51.100.99",
+    )
     assert other.status == SubmissionStatus.PENDING
 
 
@@ -89,7 +105,9 @@ def test_a_new_hour_starts_with_every_place_free_and_forgets_old_hours(world, mo
     with freeze_time("2022-04-04 12:30:00+08:00"):
         assert _submit(world, 20, "203.0.113.7").status == SubmissionStatus.PENDING
     assert sorted((q.hour, q.used) for q in SubmissionQuota.objects.all()) == [
-        (dt.datetime(2022, 4, 4, 4, 0, tzinfo=dt.UTC), 1), (dt.datetime(2022, 4, 4, 4, 0, tzinfo=dt.UTC), 1)]
+        (dt.datetime(2022, 4, 4, 4, 0, tzinfo=dt.UTC), 1),
+        (dt.datetime(2022, 4, 4, 4, 0, tzinfo=dt.UTC), 1),
+    ]
 
 
 def test_a_held_form_is_answered_like_any_other(client, world, monkeypatch):
@@ -108,33 +126,61 @@ def _without_reference(response, pk: int) -> str:
     reference = f'data-testid="reference">{pk}<'
     assert page.count(reference) == 1
     # The CSRF token differs from response to response whatever the form's fate.
-    return re.sub(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+"', "", page.replace(reference, "REF"))
+    return re.sub(
+        r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+"', "", page.replace(reference, "REF")
+    )
 
 
 @override_settings(FIRSTLINE_TRUSTED_PROXIES=["10.1.0.0/16"])
 def test_behind_a_trusted_proxy_each_resident_is_counted_by_their_own_address(client, world):
     token = area_public_token_ensure(acting_user=world.staff, compound=world.p1)
     for i in range(services.PER_CLIENT_PER_HOUR):
-        assert client.post(f"/r/{token}/", _form(world, f"first-{i:020d}"), REMOTE_ADDR="10.1.0.2",
-                           HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 200
-    limited = client.post(f"/r/{token}/", _form(world, "first-one-too-many-000"), REMOTE_ADDR="10.1.0.2",
-                          HTTP_X_FORWARDED_FOR="203.0.113.7")
+        assert (
+            client.post(
+                f"/r/{token}/",
+                _form(world, f"first-{i:020d}"),
+                REMOTE_ADDR="10.1.0.2",
+                HTTP_X_FORWARDED_FOR="203.0.113.7",
+            ).status_code
+            == 200
+        )
+    limited = client.post(
+        f"/r/{token}/",
+        _form(world, "first-one-too-many-000"),
+        REMOTE_ADDR="10.1.0.2",
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
     assert limited.status_code == 429
     # The neighbour behind the same proxy is not refused for what the first resident sent.
-    assert client.post(f"/r/{token}/", _form(world, "neighbour-000000000000"), REMOTE_ADDR="10.1.0.2",
-                       HTTP_X_FORWARDED_FOR="203.0.113.8").status_code == 200
-    assert SelfRegistration.objects.filter(client_hash=services.client_fingerprint("203.0.113.8")).count() == 1
+    assert (
+        client.post(
+            f"/r/{token}/",
+            _form(world, "neighbour-000000000000"),
+            REMOTE_ADDR="10.1.0.2",
+            HTTP_X_FORWARDED_FOR="203.0.113.8",
+        ).status_code
+        == 200
+    )
+    assert (
+        SelfRegistration.objects.filter(client_hash=services.client_fingerprint("203.0.113.8")).count() == 1
+    )
 
 
 def test_a_forwarded_header_from_an_untrusted_client_is_ignored(client, world):
     token = area_public_token_ensure(acting_user=world.staff, compound=world.p1)
     answers = [
-        client.post(f"/r/{token}/", _form(world, f"forged-{i:020d}"), REMOTE_ADDR="203.0.113.7",
-                    HTTP_X_FORWARDED_FOR=f"198.51.100.{i}").status_code
+        client.post(
+            f"/r/{token}/",
+            _form(world, f"forged-{i:020d}"),
+            REMOTE_ADDR="203.0.113.7",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{i}",
+        ).status_code
         for i in range(services.PER_CLIENT_PER_HOUR + 1)
     ]
     assert answers == [200] * 10 + [429]
-    assert set(SelfRegistration.objects.values_list("client_hash", flat=True)) == {services.client_fingerprint("203.0.113.7")}
+    assert set(SelfRegistration.objects.values_list("client_hash", flat=True)) == {
+        services.client_fingerprint("203.0.113.7")
+    }
 
 
 def _post_concurrently(url: str, forms: list[tuple[dict, str]]) -> list[int]:
@@ -161,7 +207,9 @@ def test_twenty_concurrent_forms_from_one_address_store_exactly_ten(world):
     if connection.vendor != "postgresql":
         pytest.skip("needs concurrent connections: runs on PostgreSQL (CI runs it there)")
     token = area_public_token_ensure(acting_user=world.staff, compound=world.p1)
-    answers = _post_concurrently(f"/r/{token}/", [(_form(world, f"together-{i:020d}"), "203.0.113.7") for i in range(20)])
+    answers = _post_concurrently(
+        f"/r/{token}/", [(_form(world, f"together-{i:020d}"), "203.0.113.7") for i in range(20)]
+    )
     assert answers == [200] * 10 + [429] * 10
     assert SelfRegistration.objects.count() == 10
     assert SubmissionQuota.objects.get(key=f"client:{services.client_fingerprint('203.0.113.7')}").used == 10
@@ -175,7 +223,10 @@ def test_twenty_concurrent_forms_past_the_compound_quota_hold_exactly_the_surplu
     token = area_public_token_ensure(acting_user=world.staff, compound=world.p1)
     forms = [(_form(world, f"flood-{i:020d}"), f"198.51.100.{i + 1}") for i in range(20)]
     assert _post_concurrently(f"/r/{token}/", forms) == [200] * 20
-    assert sorted(SelfRegistration.objects.values_list("status", flat=True)) == ["pending"] * 12 + ["suspect"] * 8
+    assert (
+        sorted(SelfRegistration.objects.values_list("status", flat=True))
+        == ["pending"] * 12 + ["suspect"] * 8
+    )
 
 
 def _flood(world, monkeypatch) -> tuple[list[SelfRegistration], list[SelfRegistration]]:
@@ -191,9 +242,12 @@ def test_the_queue_shows_held_forms_apart_with_their_senders(client, world, monk
     client.force_login(world.staff)
     page = client.get("/registrations/")
     assert ([s.pk for s in page.context["pending"]], [s.pk for s in page.context["suspect"]]) == (
-        [s.pk for s in junk[:10]], [s.pk for s in junk[10:]] + [s.pk for s in genuine])
+        [s.pk for s in junk[:10]],
+        [s.pk for s in junk[10:]] + [s.pk for s in genuine],
+    )
     assert [(s.client_hash, s.waiting) for s in page.context["senders"]] == [
-        (services.client_fingerprint(f"192.0.2.{n}"), 4) for n in (1, 2, 3)]
+        (services.client_fingerprint(f"192.0.2.{n}"), 4) for n in (1, 2, 3)
+    ]
     html = page.content.decode()
     assert html.count('name="sender"') == 3 and html.count('name="submission"') == 14
     held = client.get(f"/registrations/{genuine[0].pk}/").content.decode()
@@ -207,25 +261,45 @@ def test_staff_reject_a_floods_senders_at_once_and_keep_the_residents(client, wo
     senders = [services.client_fingerprint(f"192.0.2.{n}") for n in (1, 2, 3)]
     answer = client.post("/registrations/", {"sender": senders, "reason": "批量垃圾提交"})
     assert answer.status_code == 302
-    assert list(SelfRegistration.objects.filter(status__in=["pending", "suspect"]).values_list("pk", flat=True)) == [
-        g.pk for g in genuine]
-    assert SelfRegistration.objects.filter(status=SubmissionStatus.REJECTED, review_note="批量垃圾提交").count() == 12
+    assert list(
+        SelfRegistration.objects.filter(status__in=["pending", "suspect"]).values_list("pk", flat=True)
+    ) == [g.pk for g in genuine]
+    assert (
+        SelfRegistration.objects.filter(status=SubmissionStatus.REJECTED, review_note="批量垃圾提交").count()
+        == 12
+    )
     entry = AuditEntry.objects.get(action="registration.reject_many")
-    assert (entry.target_id, entry.changes) == (str(world.p1.pk), {"submissions": [j.pk for j in junk], "reason": "批量垃圾提交"})
+    assert (entry.target_id, entry.changes) == (
+        str(world.p1.pk),
+        {"submissions": [j.pk for j in junk], "reason": "批量垃圾提交"},
+    )
     # A genuine resident's held form is accepted as usual.
-    people = services.registration_accept(acting_user=world.staff, submission=genuine[0], household=household(world.b1, "301"))
+    people = services.registration_accept(
+        acting_user=world.staff, submission=genuine[0], household=household(world.b1, "301")
+    )
     assert [p.name for p in people] == ["住户50"]
 
 
-def test_rejecting_many_needs_a_reason_and_touches_nothing_outside_the_reviewers_compounds(client, world, monkeypatch):
+def test_rejecting_many_needs_a_reason_and_touches_nothing_outside_the_reviewers_compounds(
+    client, world, monkeypatch
+):
     junk, _genuine = _flood(world, monkeypatch)
     client.force_login(world.staff)
     assert client.post("/registrations/", {"submission": [junk[0].pk], "reason": " "}).status_code == 422
-    assert services.registrations_reject_many(acting_user=world.outsider, submission_ids=[j.pk for j in junk],
-                                              senders=[junk[0].client_hash], reason="spam") == 0
+    assert (
+        services.registrations_reject_many(
+            acting_user=world.outsider,
+            submission_ids=[j.pk for j in junk],
+            senders=[junk[0].client_hash],
+            reason="spam",
+        )
+        == 0
+    )
     # A role that never reviews forms is told so (and nothing is rejected).
     with pytest.raises(PermissionDenied, match="Your role does not allow you to review self-registrations."):
-        services.registrations_reject_many(acting_user=world.leader, submission_ids=[junk[0].pk], reason="spam")
+        services.registrations_reject_many(
+            acting_user=world.leader, submission_ids=[junk[0].pk], reason="spam"
+        )
     assert SelfRegistration.objects.filter(status=SubmissionStatus.REJECTED).count() == 0
     assert AuditEntry.objects.filter(action="registration.reject_many").count() == 0
 
@@ -235,7 +309,8 @@ def test_accepting_or_rejecting_one_held_form_works_like_a_pending_one(world, mo
     services.registration_reject(acting_user=world.staff, submission=junk[11], reason="假门牌")
     assert SelfRegistration.objects.get(pk=junk[11].pk).status == SubmissionStatus.REJECTED
     assert [s.pk for s in selectors.registrations_waiting(user=world.staff)] == [j.pk for j in junk[:11]] + [
-        g.pk for g in genuine]
+        g.pk for g in genuine
+    ]
 
 
 def test_the_queue_costs_the_same_queries_for_a_flood(client, world, monkeypatch):

@@ -26,8 +26,13 @@ MEMBERS = [
 
 def _submit(world, key="k" * 24, members=MEMBERS, ip="10.0.0.1"):
     return services.registration_submit(
-        compound=world.p1, household=household(world.b1, "301"), address_text="", contact_phone="13800138000",
-        members=members, submission_key=key, client_ip=ip,
+        compound=world.p1,
+        household=household(world.b1, "301"),
+        address_text="",
+        contact_phone="13800138000",
+        members=members,
+        submission_key=key,
+        client_ip=ip,
     )
 
 
@@ -43,7 +48,9 @@ def test_submission_is_sealed_and_stored_once(world):
 
 def test_bad_members_are_named_and_nothing_stored(world):
     with pytest.raises(ValidationError) as caught:
-        _submit(world, members=[{"name": "甲", "id_number": "110105194912310021"}, {"name": "", "phone": "12"}])
+        _submit(
+            world, members=[{"name": "甲", "id_number": "110105194912310021"}, {"name": "", "phone": "12"}]
+        )
     assert sorted(caught.value.message_dict) == ["member-0-id_number", "member-1-name", "member-1-phone"]
     assert SelfRegistration.objects.count() == 0
 
@@ -75,9 +82,12 @@ def test_accept_registers_issues_codes_and_records_a_visit(world):
 
 
 def test_accepting_an_already_registered_number_links_instead_of_duplicating(world):
-    existing = PersonFactory(acting_user=world.staff, household=household(world.b2, "101"),
-                             name="刘芳", id_number=ID, phone=None)
-    people = services.registration_accept(acting_user=world.staff, submission=_submit(world), household=household(world.b1, "301"))
+    existing = PersonFactory(
+        acting_user=world.staff, household=household(world.b2, "101"), name="刘芳", id_number=ID, phone=None
+    )
+    people = services.registration_accept(
+        acting_user=world.staff, submission=_submit(world), household=household(world.b1, "301")
+    )
     assert people[0].pk == existing.pk
     assert Person.objects.filter(id_hash=existing.id_hash).count() == 1
 
@@ -91,7 +101,9 @@ def test_outsider_cannot_see_or_accept(world):
 
 
 def test_codes_resolve_and_refuse_forgeries(world):
-    people = services.registration_accept(acting_user=world.staff, submission=_submit(world), household=household(world.b1, "301"))
+    people = services.registration_accept(
+        acting_user=world.staff, submission=_submit(world), household=household(world.b1, "301")
+    )
     code = PersonalCode.objects.get(person=people[0])
     payload = codes.payload_for(code.code)
     assert selectors.code_resolve(user=world.leader, payload=payload) == [people[0]]
@@ -102,7 +114,9 @@ def test_codes_resolve_and_refuse_forgeries(world):
     services.code_revoke(acting_user=world.staff, code=code)
     with pytest.raises(NotFound):
         selectors.code_resolve(user=world.leader, payload=payload)
-    family = services.code_issue_family(acting_user=world.staff, household=household(world.b1, "301"), members=people)
+    family = services.code_issue_family(
+        acting_user=world.staff, household=household(world.b1, "301"), members=people
+    )
     assert selectors.code_resolve(user=world.staff, payload=codes.payload_for(family.code)) == people
 
 
@@ -112,8 +126,13 @@ def test_public_page(client, world):
     page = client.get(f"/r/{token}/")
     assert page.status_code == 200 and "P1小区" in page.content.decode()
     form = {
-        "submission_key": "s" * 24, "household": household(world.b1, "301").pk, "contact_phone": "13800138000",
-        "m-0-name": "刘芳", "m-0-id_type": "resident_id", "m-0-id_number": "11010519491231002x", "m-0-relation": "head",
+        "submission_key": "s" * 24,
+        "household": household(world.b1, "301").pk,
+        "contact_phone": "13800138000",
+        "m-0-name": "刘芳",
+        "m-0-id_type": "resident_id",
+        "m-0-id_number": "11010519491231002x",
+        "m-0-relation": "head",
     }
     assert client.post(f"/r/{token}/", form).status_code == 200
     assert client.post(f"/r/{token}/", form).status_code == 200
@@ -131,18 +150,26 @@ def test_reviewer_corrects_a_number_and_leaves_a_member_out(world):
     submitted = [{"name": "刘芳", "id_number": ID, "relation": "head"}, {"name": "路人", "age": "30"}]
     submission = _submit(world, members=submitted)
     people = services.registration_accept(
-        acting_user=world.staff, submission=submission, household=household(world.b1, "301"),
+        acting_user=world.staff,
+        submission=submission,
+        household=household(world.b1, "301"),
         corrections=[{"name": "刘 芳", "id_number": "", "phone": "13900139000"}, {"drop": True}],
     )
-    assert [(p.name, p.id_masked, p.phone) for p in people] == [("刘 芳", "110***********002X", "13900139000")]
+    assert [(p.name, p.id_masked, p.phone) for p in people] == [
+        ("刘 芳", "110***********002X", "13900139000")
+    ]
     assert Person.objects.count() == 1
 
 
 def test_a_correction_that_is_wrong_is_refused_and_nothing_changes(world):
     submission = _submit(world)
     with pytest.raises(ValidationError) as caught:
-        services.registration_accept(acting_user=world.staff, submission=submission, household=household(world.b1, "301"),
-                                     corrections=[{"id_number": "110105194912310021"}])
+        services.registration_accept(
+            acting_user=world.staff,
+            submission=submission,
+            household=household(world.b1, "301"),
+            corrections=[{"id_number": "110105194912310021"}],
+        )
     assert list(caught.value.message_dict) == ["member-0-id_number"]
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.PENDING and Person.objects.count() == 0

@@ -66,17 +66,38 @@ DAY = dt.date(2022, 4, 4)
 OK, DENIED, NOT_FOUND, EMPTY, REFUSED_ = "ok", "denied", "not_found", "empty", "refused"
 
 OPERATIONS = (
-    "list_rounds", "coverage", "missing_list", "door_to_door_list",
-    "plan_round", "set_pooling", "open_point", "call_down", "exempt", "export",
-    "sample_at_point", "sample_door_to_door", "pack_box", "receive_box", "report_result", "antigen_report",
+    "list_rounds",
+    "coverage",
+    "missing_list",
+    "door_to_door_list",
+    "plan_round",
+    "set_pooling",
+    "open_point",
+    "call_down",
+    "exempt",
+    "export",
+    "sample_at_point",
+    "sample_door_to_door",
+    "pack_box",
+    "receive_box",
+    "report_result",
+    "antigen_report",
 )
 READS = {"list_rounds", "coverage", "missing_list", "door_to_door_list"}
 
 # The code a refused scan or result carries, by operation.
-REFUSAL_CODE = {"sample_at_point": "not_allowed", "sample_door_to_door": "person_unknown", "report_result": "tube_unknown"}
+REFUSAL_CODE = {
+    "sample_at_point": "not_allowed",
+    "sample_door_to_door": "person_unknown",
+    "report_result": "tube_unknown",
+}
 
 _ALL_STAFF = (OK, OK, OK, OK) + (OK,) * 6 + (OK, OK, OK, DENIED, DENIED, OK)
-_NONE = (EMPTY, NOT_FOUND, NOT_FOUND, NOT_FOUND) + (DENIED,) * 6 + (REFUSED_, REFUSED_, DENIED, DENIED, DENIED, DENIED)
+_NONE = (
+    (EMPTY, NOT_FOUND, NOT_FOUND, NOT_FOUND)
+    + (DENIED,) * 6
+    + (REFUSED_, REFUSED_, DENIED, DENIED, DENIED, DENIED)
+)
 _NO_PEOPLE = (EMPTY, NOT_FOUND, NOT_FOUND, NOT_FOUND) + (DENIED,) * 6 + (REFUSED_, REFUSED_, DENIED)
 
 # role, where:     list   coverage  missing  d2d list | plan  pooling point  call  exempt export |
@@ -86,13 +107,46 @@ EXPECTED = {
     ("coordinator", "outside"): _NONE,
     ("staff", "inside"): _ALL_STAFF,
     ("staff", "outside"): _NONE,
-    ("leader", "inside"): (OK, OK, OK, OK, DENIED, DENIED, DENIED, DENIED, OK, DENIED,
-                           REFUSED_, OK, DENIED, DENIED, DENIED, OK),
+    ("leader", "inside"): (
+        OK,
+        OK,
+        OK,
+        OK,
+        DENIED,
+        DENIED,
+        DENIED,
+        DENIED,
+        OK,
+        DENIED,
+        REFUSED_,
+        OK,
+        DENIED,
+        DENIED,
+        DENIED,
+        OK,
+    ),
     # 3号楼 is in the leader's compound, not one of their buildings: the round is listed, nothing else.
-    ("leader", "outside"): (OK, NOT_FOUND, NOT_FOUND, NOT_FOUND) + (DENIED,) * 6
-                           + (REFUSED_, REFUSED_, DENIED, DENIED, DENIED, DENIED),
-    ("volunteer", "inside"): (OK, OK, OK, OK, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED,
-                              OK, OK, OK, DENIED, DENIED, DENIED),
+    ("leader", "outside"): (OK, NOT_FOUND, NOT_FOUND, NOT_FOUND)
+    + (DENIED,) * 6
+    + (REFUSED_, REFUSED_, DENIED, DENIED, DENIED, DENIED),
+    ("volunteer", "inside"): (
+        OK,
+        OK,
+        OK,
+        OK,
+        DENIED,
+        DENIED,
+        DENIED,
+        DENIED,
+        DENIED,
+        DENIED,
+        OK,
+        OK,
+        OK,
+        DENIED,
+        DENIED,
+        DENIED,
+    ),
     ("volunteer", "outside"): _NONE,
     ("lab", "inside"): _NO_PEOPLE + (OK, OK, DENIED),
     ("lab", "outside"): _NO_PEOPLE + (DENIED, REFUSED_, DENIED),
@@ -103,10 +157,18 @@ EXPECTED = {
 }
 
 AUDIT_ACTION = {
-    "plan_round": "testing.round.create", "set_pooling": "testing.pooling", "open_point": "testing.point.create",
-    "call_down": "testing.calldown", "exempt": "testing.exemption.create", "export": "testing.export",
-    "sample_at_point": "testing.scans", "sample_door_to_door": "testing.scans", "pack_box": "testing.box.pack",
-    "receive_box": "testing.box.receive", "report_result": "testing.results", "antigen_report": "testing.antigen",
+    "plan_round": "testing.round.create",
+    "set_pooling": "testing.pooling",
+    "open_point": "testing.point.create",
+    "call_down": "testing.calldown",
+    "exempt": "testing.exemption.create",
+    "export": "testing.export",
+    "sample_at_point": "testing.scans",
+    "sample_door_to_door": "testing.scans",
+    "pack_box": "testing.box.pack",
+    "receive_box": "testing.box.receive",
+    "report_result": "testing.results",
+    "antigen_report": "testing.antigen",
 }
 
 # role, where -> (building attribute or "elsewhere", door, stairwell name)
@@ -151,8 +213,15 @@ def _elsewhere():
     (community,) = areas_bulk_create(parent=street, specs=[AreaSpec(kind=AreaKind.COMMUNITY, name="T1社区")])
     (compound,) = areas_bulk_create(parent=community, specs=[AreaSpec(kind=AreaKind.COMPOUND, name="TP小区")])
     owner = make_user("t_coordinator", Role.STREET_COORDINATOR, street)
-    building = building_create(acting_user=owner, compound=compound, name="T1号楼", units=1, floors=2, doors_per_floor=2,
-                               has_lift=False)
+    building = building_create(
+        acting_user=owner,
+        compound=compound,
+        name="T1号楼",
+        units=1,
+        floors=2,
+        doors_per_floor=2,
+        has_lift=False,
+    )
     return building, owner, make_user("t_lab", Role.LAB, street)
 
 
@@ -163,22 +232,41 @@ def make_target(world, role: str, where: str) -> Target:
     else:
         building, owner, lab = getattr(world, building_name), world.coordinator, world.lab
     compound = building.parent
-    round = services.round_create(acting_user=owner, area=compound.parent, name="矩阵轮", date=DAY, scope=[compound])
+    round = services.round_create(
+        acting_user=owner, area=compound.parent, name="矩阵轮", date=DAY, scope=[compound]
+    )
     round = services.round_set_status(acting_user=owner, round=round, status=RoundStatus.OPEN)
-    point = services.sampling_point_create(acting_user=owner, compound=compound, values={"name": "矩阵采样点"})
+    point = services.sampling_point_create(
+        acting_user=owner, compound=compound, values={"name": "矩阵采样点"}
+    )
     door = household(building, door_no, stairwell)
     person = person_register(acting_user=owner, household=door, data={"name": "目标人"})
     code = codes.payload_for(code_issue_for_person(acting_user=owner, person=person).code)
-    return Target(building=building, door=door, neighbour=household(building, "201", stairwell), compound=compound,
-                  round=round, point=point, person=person, code=code, owner=owner, lab=lab)
+    return Target(
+        building=building,
+        door=door,
+        neighbour=household(building, "201", stairwell),
+        compound=compound,
+        round=round,
+        point=point,
+        person=person,
+        code=code,
+        owner=owner,
+        lab=lab,
+    )
 
 
 def _filled_tube(target: Target, tube: str) -> None:
     """A tube with one neighbour in it, filled at the target's point by its owner."""
-    neighbour = person_register(acting_user=target.owner, household=target.neighbour, data={"name": f"邻居{tube[-1]}"})
+    neighbour = person_register(
+        acting_user=target.owner, household=target.neighbour, data={"name": f"邻居{tube[-1]}"}
+    )
     payload = codes.payload_for(code_issue_for_person(acting_user=target.owner, person=neighbour).code)
-    (outcome,) = scans_record(acting_user=target.owner, round=target.round, scans=[
-        ScanIn(client_id=uuid.uuid4(), tube_code=tube, person_code=payload, point_id=target.point.pk)])
+    (outcome,) = scans_record(
+        acting_user=target.owner,
+        round=target.round,
+        scans=[ScanIn(client_id=uuid.uuid4(), tube_code=tube, person_code=payload, point_id=target.point.pk)],
+    )
     assert outcome.status == STORED
 
 
@@ -209,28 +297,60 @@ def run(operation: str, user, target: Target):
         total = selectors.round_coverage(user=user, round=target.round, area=target.building).total
         return total.expected, total.missing
     if operation == "missing_list":
-        return [r.person_id for r in selectors.round_missing(user=user, round=target.round, area=target.building)]
+        return [
+            r.person_id for r in selectors.round_missing(user=user, round=target.round, area=target.building)
+        ]
     if operation == "door_to_door_list":
-        plan = capture_selectors.door_to_door_list(user=user, round=target.round, building=target.building, everyone=True)
+        plan = capture_selectors.door_to_door_list(
+            user=user, round=target.round, building=target.building, everyone=True
+        )
         return [p.person_id for door in plan.doors for p in door.people]
     if operation == "plan_round":
         return services.round_create(acting_user=user, area=target.compound, name="新一轮", date=DAY)
     if operation == "set_pooling":
-        return services.pooling_rules_set(acting_user=user, round=target.round, by_risk={"normal": (20, False)})
+        return services.pooling_rules_set(
+            acting_user=user, round=target.round, by_risk={"normal": (20, False)}
+        )
     if operation == "open_point":
-        return services.sampling_point_create(acting_user=user, compound=target.compound, values={"name": "新采样点"})
+        return services.sampling_point_create(
+            acting_user=user, compound=target.compound, values={"name": "新采样点"}
+        )
     if operation == "call_down":
-        return coverage_services.call_down_issue(acting_user=user, round=target.round, point=target.point, stairwells=[target.building])
+        return coverage_services.call_down_issue(
+            acting_user=user, round=target.round, point=target.point, stairwells=[target.building]
+        )
     if operation == "exempt":
-        return coverage_services.exemption_set(acting_user=user, round=target.round, person=target.person, reason="away")
+        return coverage_services.exemption_set(
+            acting_user=user, round=target.round, person=target.person, reason="away"
+        )
     if operation == "export":
         return export.round_export(acting_user=user, round=target.round, area=target.building)
     if operation == "sample_at_point":
-        return scans_record(acting_user=user, round=target.round, scans=[
-            ScanIn(client_id=uuid.uuid4(), tube_code="MX0000001", person_code=target.code, point_id=target.point.pk)])[0]
+        return scans_record(
+            acting_user=user,
+            round=target.round,
+            scans=[
+                ScanIn(
+                    client_id=uuid.uuid4(),
+                    tube_code="MX0000001",
+                    person_code=target.code,
+                    point_id=target.point.pk,
+                )
+            ],
+        )[0]
     if operation == "sample_door_to_door":
-        return scans_record(acting_user=user, round=target.round, scans=[
-            ScanIn(client_id=uuid.uuid4(), tube_code="DD0000001", person_id=target.person.pk, door_to_door=True)])[0]
+        return scans_record(
+            acting_user=user,
+            round=target.round,
+            scans=[
+                ScanIn(
+                    client_id=uuid.uuid4(),
+                    tube_code="DD0000001",
+                    person_id=target.person.pk,
+                    door_to_door=True,
+                )
+            ],
+        )[0]
     if operation == "pack_box":
         box = transport.box_open(acting_user=user, round=target.round, code="PK0000001", point=target.point)
         transport.box_add_tubes(acting_user=user, box=box, tube_codes=["PT0000001"])
@@ -240,7 +360,9 @@ def run(operation: str, user, target: Target):
     if operation == "report_result":
         return results_report(acting_user=user, source="api", results=[ResultIn("RR0000001", "negative")])[0]
     if operation == "antigen_report":
-        return antigen_report(acting_user=user, household=target.door, result="negative", client_key="matrix-form-0001")
+        return antigen_report(
+            acting_user=user, household=target.door, result="negative", client_key="matrix-form-0001"
+        )
     raise AssertionError(operation)
 
 
@@ -249,12 +371,33 @@ def snapshot() -> dict:
     return {
         "counts": {
             model.__name__: model.objects.count()
-            for model in (Sample, Tube, Box, BoxEvent, Exemption, TubeResult, CallDown, AntigenReport, Round, PoolingRule,
-                          SamplingPoint, FollowUp, Notice, NoticeDelivery, AuditEntry)
+            for model in (
+                Sample,
+                Tube,
+                Box,
+                BoxEvent,
+                Exemption,
+                TubeResult,
+                CallDown,
+                AntigenReport,
+                Round,
+                PoolingRule,
+                SamplingPoint,
+                FollowUp,
+                Notice,
+                NoticeDelivery,
+                AuditEntry,
+            )
         },
-        "tubes": list(Tube.objects.order_by("pk").values_list("code", "filled", "status", "box_id", "received_at", "result")),
+        "tubes": list(
+            Tube.objects.order_by("pk").values_list(
+                "code", "filled", "status", "box_id", "received_at", "result"
+            )
+        ),
         "boxes": list(Box.objects.order_by("pk").values_list("code", "status", "tube_count")),
-        "rules": list(PoolingRule.objects.order_by("pk").values_list("round_id", "risk_status", "area_id", "capacity")),
+        "rules": list(
+            PoolingRule.objects.order_by("pk").values_list("round_id", "risk_status", "area_id", "capacity")
+        ),
         "exemptions": list(Exemption.objects.order_by("pk").values_list("person_id", "reason", "note")),
         "last_audit": AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first(),
     }
@@ -294,7 +437,12 @@ def assert_done(operation: str, result, user, target: Target, before: dict) -> N
     elif operation == "antigen_report":
         assert AntigenReport.objects.get(client_key="matrix-form-0001").household == target.door
     if operation not in READS:
-        assert AuditEntry.objects.filter(pk__gt=before["last_audit"], action=AUDIT_ACTION[operation], actor=user).count() == 1
+        assert (
+            AuditEntry.objects.filter(
+                pk__gt=before["last_audit"], action=AUDIT_ACTION[operation], actor=user
+            ).count()
+            == 1
+        )
 
 
 CELLS = [
@@ -327,6 +475,13 @@ def test_service_matrix(world, role, where, operation, expected):
 
 def test_the_table_covers_every_role_and_operation():
     assert {role for role, _where in EXPECTED} == {
-        "coordinator", "staff", "leader", "volunteer", "lab", "resident", "outsider"}
+        "coordinator",
+        "staff",
+        "leader",
+        "volunteer",
+        "lab",
+        "resident",
+        "outsider",
+    }
     assert all(len(answers) == len(OPERATIONS) for answers in EXPECTED.values())
     assert set(AUDIT_ACTION) == set(OPERATIONS) - READS

@@ -34,7 +34,10 @@ def _people(rural):
 
     def add(user, door, name):
         person = person_register(acting_user=user, household=door, data={"name": name})
-        placed[name] = (person, codes.payload_for(code_issue_for_person(acting_user=user, person=person).code))
+        placed[name] = (
+            person,
+            codes.payload_for(code_issue_for_person(acting_user=user, person=person).code),
+        )
 
     for n in range(1, 5):
         add(rural.village_user, house(rural.village, "1组", f"{n}号"), f"一组{n}号甲")
@@ -43,22 +46,32 @@ def _people(rural):
     add(rural.village_user, rural.committee_house, "村委会值守")
     add(rural.dongguan_user, rural.scattered[0], "散居甲")
     add(rural.dongguan_user, rural.scattered[0], "散居乙")
-    door = Area.objects.filter(kind=AreaKind.HOUSEHOLD, path__startswith=rural.dongguan_compound.path).order_by("path")[0]
+    door = Area.objects.filter(
+        kind=AreaKind.HOUSEHOLD, path__startswith=rural.dongguan_compound.path
+    ).order_by("path")[0]
     add(rural.dongguan_user, door, "东关小区甲")
     return placed
 
 
 @pytest.fixture
 def country_round(rural):
-    round = services.round_create(acting_user=rural.county_user, area=rural.township, name="城关镇全员核酸", date=DAY,
-                                  scope=[rural.village, rural.dongguan])
+    round = services.round_create(
+        acting_user=rural.county_user,
+        area=rural.township,
+        name="城关镇全员核酸",
+        date=DAY,
+        scope=[rural.village, rural.dongguan],
+    )
     return services.round_set_status(acting_user=rural.county_user, round=round, status=RoundStatus.OPEN)
 
 
 @pytest.fixture
 def committee_point(rural):
-    return services.sampling_point_create(acting_user=rural.village_user, compound=rural.village,
-                                          values={"name": "村委会采样点", "desks": 1, "location": "村委会院内"})
+    return services.sampling_point_create(
+        acting_user=rural.village_user,
+        compound=rural.village,
+        values={"name": "村委会采样点", "desks": 1, "location": "村委会院内"},
+    )
 
 
 def _scan(point, tube, code):
@@ -67,12 +80,21 @@ def _scan(point, tube, code):
 
 def test_a_village_is_sampled_at_its_committee_and_covered_by_group(rural, country_round, committee_point):
     people = _people(rural)
-    outcome = scans_record(acting_user=rural.village_user, round=country_round, scans=[
-        _scan(committee_point, "TV0000001", people[name][1]) for name in ("一组1号甲", "一组1号乙", "一组2号甲", "村委会值守")])
+    outcome = scans_record(
+        acting_user=rural.village_user,
+        round=country_round,
+        scans=[
+            _scan(committee_point, "TV0000001", people[name][1])
+            for name in ("一组1号甲", "一组1号乙", "一组2号甲", "村委会值守")
+        ],
+    )
     assert [r.status for r in outcome] == ["stored"] * 4
     coverage = selectors.round_coverage(user=rural.village_user, round=country_round, area=rural.village)
     assert [(row.area.name, row.expected, row.sampled, row.missing) for row in coverage.children] == [
-        ("1组", 8, 3, 5), ("2组", 1, 0, 1), ("村委会", 1, 1, 0)]
+        ("1组", 8, 3, 5),
+        ("2组", 1, 0, 1),
+        ("村委会", 1, 1, 0),
+    ]
     assert (coverage.total.expected, coverage.total.sampled) == (10, 4)
     # The group leader sees their group, not the village; the village's committee not the township.
     group = selectors.round_coverage(user=rural.group_leader, round=country_round, area=rural.group1)
@@ -95,22 +117,38 @@ def test_scattered_houses_of_a_community_are_in_its_coverage(rural, country_roun
 
 def test_a_village_is_called_down_by_group_to_its_committee(rural, country_round, committee_point):
     people = _people(rural)
-    scans_record(acting_user=rural.village_user, round=country_round,
-                 scans=[_scan(committee_point, "TV0000001", people["二组1号甲"][1])])
+    scans_record(
+        acting_user=rural.village_user,
+        round=country_round,
+        scans=[_scan(committee_point, "TV0000001", people["二组1号甲"][1])],
+    )
     now = timezone.make_aware(dt.datetime.combine(DAY, dt.time(7, 0)))
-    plan = selectors.call_down_plan(user=rural.village_user, round=country_round, point=committee_point, now=now)
+    plan = selectors.call_down_plan(
+        user=rural.village_user, round=country_round, point=committee_point, now=now
+    )
     # One wave under the queue cap: group 1 (8 still to sample) and the committee's house, which is
     # in no group (1); group 2's only resident is sampled already.
-    assert [(w.labels, w.people) for w in plan.waves] == [(["新添堡村 1组", "新添堡村, houses in no group"], 9)]
+    assert [(w.labels, w.people) for w in plan.waves] == [
+        (["新添堡村 1组", "新添堡村, houses in no group"], 9)
+    ]
     first = plan.waves[0]
-    assert first.message.startswith("[Testing] Villagers of 新添堡村 1组, 新添堡村, houses in no group: please come now")
+    assert first.message.startswith(
+        "[Testing] Villagers of 新添堡村 1组, 新添堡村, houses in no group: please come now"
+    )
     assert "村委会采样点 (村委会院内)" in first.message and "come down" not in first.message
-    call = coverage_services.call_down_issue(acting_user=rural.village_user, round=country_round, point=committee_point,
-                                    stairwells=[rural.group1], people_expected=8)
-    assert set(NoticeDelivery.objects.filter(notice__kind="call_down").values_list("user__username", flat=True)) == {
-        "group-leader"}
-    after = selectors.call_down_plan(user=rural.village_user, round=country_round, point=committee_point,
-                                     now=call.called_at)
+    call = coverage_services.call_down_issue(
+        acting_user=rural.village_user,
+        round=country_round,
+        point=committee_point,
+        stairwells=[rural.group1],
+        people_expected=8,
+    )
+    assert set(
+        NoticeDelivery.objects.filter(notice__kind="call_down").values_list("user__username", flat=True)
+    ) == {"group-leader"}
+    after = selectors.call_down_plan(
+        user=rural.village_user, round=country_round, point=committee_point, now=call.called_at
+    )
     assert [c.labels for c in after.called] == [["新添堡村 1组"]]
 
 
@@ -125,8 +163,13 @@ def test_a_village_is_sampled_house_by_house_by_group(rural, country_round):
 
 
 def test_a_district_coordinator_sees_the_rounds_of_their_streets_and_no_other_district(rural):
-    round = services.round_create(acting_user=rural.district_user, area=rural.fengshan, name="凤山街道第一轮",
-                                  date=DAY, scope=[rural.longxiang, rural.houwayao])
+    round = services.round_create(
+        acting_user=rural.district_user,
+        area=rural.fengshan,
+        name="凤山街道第一轮",
+        date=DAY,
+        scope=[rural.longxiang, rural.houwayao],
+    )
     assert list(rounds_selectors.rounds_visible(user=rural.district_user)) == [round]
     assert not rounds_selectors.rounds_visible(user=rural.other_district_user).exists()
     assert not rounds_selectors.rounds_visible(user=rural.county_user).exists()
@@ -134,8 +177,15 @@ def test_a_district_coordinator_sees_the_rounds_of_their_streets_and_no_other_di
 
 def test_the_desk_finds_a_village_house_by_group_and_number(rural, country_round):
     _people(rural)
-    kind, found = capture_selectors.capture_person_search(user=rural.village_user, round=country_round, query="1组2号")
+    kind, found = capture_selectors.capture_person_search(
+        user=rural.village_user, round=country_round, query="1组2号"
+    )
     assert kind == "door" and sorted(f.person.name for f in found) == sorted(["一组2号甲", "一组2号乙"])
     assert {f.door for f in found} == {"1组 2号"} or {f.door for f in found} == {"1组2号"}
     # The group leader of group 2 finds nobody of group 1.
-    assert capture_selectors.capture_person_search(user=rural.group_leader, round=country_round, query="2组1号")[1] == []
+    assert (
+        capture_selectors.capture_person_search(user=rural.group_leader, round=country_round, query="2组1号")[
+            1
+        ]
+        == []
+    )

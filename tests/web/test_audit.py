@@ -10,11 +10,13 @@ ID = "11010519491231002X"
 
 
 def test_staff_read_reveals_in_their_community_only(client, world):
-    person = PersonFactory(acting_user=world.staff, household=household(world.b1, "101"),
-                           name="甲", id_number=ID, phone=None)
+    person = PersonFactory(
+        acting_user=world.staff, household=household(world.b1, "101"), name="甲", id_number=ID, phone=None
+    )
     services.person_reveal_id(acting_user=world.staff, person=person, reason="核对")
-    other = PersonFactory(acting_user=world.outsider, household=household(world.b9, "101"),
-                          name="乙", name_only=True)
+    other = PersonFactory(
+        acting_user=world.outsider, household=household(world.b9, "101"), name="乙", name_only=True
+    )
     services.person_update(acting_user=world.outsider, person=other, data={"phone": "13800138000"})
     client.force_login(world.staff)
     page = client.get("/audit/", {"action": "person.reveal_id"}).content.decode()
@@ -36,7 +38,8 @@ def test_audit_page_costs_the_same_queries_for_more_entries(client, world):
     with queries() as few:
         client.get("/audit/")
     for i in range(10):
-        PersonFactory(acting_user=world.staff, household=household(world.b1, "102"),
-                      name=f"乙{i}", name_only=True)
+        PersonFactory(
+            acting_user=world.staff, household=household(world.b1, "102"), name=f"乙{i}", name_only=True
+        )
     with assert_queries(few):
         client.get("/audit/")

@@ -48,7 +48,9 @@ def test_rights_lab_and_outsider_get_404_on_every_capture_page(client, world, re
         client.force_login(user)
         for url in pages:
             assert client.get(url).status_code == 404, (user.username, url)
-        assert client.post(f"/testing/rounds/{round_.pk}/find/", {"q": "居民"}).status_code == 404, user.username
+        assert client.post(f"/testing/rounds/{round_.pk}/find/", {"q": "居民"}).status_code == 404, (
+            user.username
+        )
     client.force_login(world.leader)
     # A leader registers door to door in their buildings only, and never at a point of the compound.
     assert client.get(f"/testing/rounds/{round_.pk}/door/{world.b3.pk}/").status_code == 404
@@ -70,11 +72,35 @@ def test_desk_lists_the_points_then_opens_a_desk_with_its_settings(client, world
     assert f'href="/testing/rounds/{round_.pk}/desk/?point={point.pk}&amp;desk=2"' in page
     response = client.get(f"/testing/rounds/{round_.pk}/desk/?point={point.pk}&desk=2")
     config = _embedded(response.content.decode(), "capture-config")
-    assert {key: config[key] for key in ("mode", "context", "round_id", "round_open", "user_id", "batch_url", "capacity",
-                                         "per_household", "point_id", "desk", "sw_url", "sw_scope")} == {
-        "mode": "desk", "context": f"desk:{point.pk}:2", "round_id": round_.pk, "round_open": True,
-        "user_id": world.volunteer.pk, "batch_url": f"/api/v1/testing/rounds/{round_.pk}/scans/batch", "capacity": 10,
-        "per_household": False, "point_id": point.pk, "desk": 2, "sw_url": "/testing/sw.js", "sw_scope": "/testing/",
+    assert {
+        key: config[key]
+        for key in (
+            "mode",
+            "context",
+            "round_id",
+            "round_open",
+            "user_id",
+            "batch_url",
+            "capacity",
+            "per_household",
+            "point_id",
+            "desk",
+            "sw_url",
+            "sw_scope",
+        )
+    } == {
+        "mode": "desk",
+        "context": f"desk:{point.pk}:2",
+        "round_id": round_.pk,
+        "round_open": True,
+        "user_id": world.volunteer.pk,
+        "batch_url": f"/api/v1/testing/rounds/{round_.pk}/scans/batch",
+        "capacity": 10,
+        "per_household": False,
+        "point_id": point.pk,
+        "desk": 2,
+        "sw_url": "/testing/sw.js",
+        "sw_scope": "/testing/",
     }
     assert response["Cache-Control"].startswith("max-age=0")
     html = response.content.decode()
@@ -82,70 +108,123 @@ def test_desk_lists_the_points_then_opens_a_desk_with_its_settings(client, world
     assert "firstline/capture.js" in html and "firstline/capture.css" in html
     assert '<script type="module" src="/static/firstline/capture.js"></script>' in html
     rules = _embedded(html, "capture-rules")
-    assert (rules["default"], rules["households"], rules["resample"]) == ({"capacity": 10, "per_household": False}, {}, {"capacity": 1})
+    assert (rules["default"], rules["households"], rules["resample"]) == (
+        {"capacity": 10, "per_household": False},
+        {},
+        {"capacity": 1},
+    )
     services.round_set_status(acting_user=world.staff, round=round_, status=RoundStatus.CLOSED)
     html = client.get(f"/testing/rounds/{round_.pk}/desk/?point={point.pk}&desk=2").content.decode()
     assert _embedded(html, "capture-config")["round_open"] is False
-    assert '<p class="cap-alert" role="alert">This round is not open (Closed): new scans are refused.</p>' in html
+    assert (
+        '<p class="cap-alert" role="alert">This round is not open (Closed): new scans are refused.</p>'
+        in html
+    )
 
 
-def test_door_page_embeds_the_building_floor_by_floor_for_offline_work(client, world, residents, round_, point):
+def test_door_page_embeds_the_building_floor_by_floor_for_offline_work(
+    client, world, residents, round_, point
+):
     immobile = residents.b1[4]  # 居民21甲, floor 2
-    people_services.person_set_vulnerabilities(acting_user=world.staff, person=immobile, tags={VulnerabilityTag.MOBILITY_IMPAIRED: {}})
-    area_set_risk(acting_user=world.staff, area=household(world.b1, "301"), status=RiskStatus.SEALED, reason="阳性密接")
-    scans_record(acting_user=world.volunteer, round=round_, scans=[desk_scan(point, "TG0000001", residents.codes[residents.b1[5].pk])])
+    people_services.person_set_vulnerabilities(
+        acting_user=world.staff, person=immobile, tags={VulnerabilityTag.MOBILITY_IMPAIRED: {}}
+    )
+    area_set_risk(
+        acting_user=world.staff, area=household(world.b1, "301"), status=RiskStatus.SEALED, reason="阳性密接"
+    )
+    scans_record(
+        acting_user=world.volunteer,
+        round=round_,
+        scans=[desk_scan(point, "TG0000001", residents.codes[residents.b1[5].pk])],
+    )
     client.force_login(world.leader)
     html = client.get(f"/testing/rounds/{round_.pk}/door/{world.b1.pk}/").content.decode()
     data = _embedded(html, "capture-doors")
     assert data["building"] == {"id": world.b1.pk, "name": "1号楼"}
     # Doors that need a visit: 201 (someone who cannot come down) and 301 (sealed), bottom up.
     assert [(d["door"], d["floor"], d["sealed"], d["capacity"]) for d in data["doors"]] == [
-        ("201", 2, False, 10), ("301", 3, True, 1)]
-    assert [(p["name"], p["state"], p["immobile"], p["to_sample"], p["tube"]) for p in data["doors"][0]["people"]] == [
-        ("居民21甲", "missing", True, True, ""), ("居民21乙", "pending", False, False, "TG0000001")]
+        ("201", 2, False, 10),
+        ("301", 3, True, 1),
+    ]
+    assert [
+        (p["name"], p["state"], p["immobile"], p["to_sample"], p["tube"]) for p in data["doors"][0]["people"]
+    ] == [("居民21甲", "missing", True, True, ""), ("居民21乙", "pending", False, False, "TG0000001")]
     assert html.count('data-testid="door"') == 2 and html.count('class="cap-person"') == 4
-    assert html.count(" disabled data-testid=\"person\"") == 1
+    assert html.count(' disabled data-testid="person"') == 1
     config = _embedded(html, "capture-config")
-    assert (config["mode"], config["context"], config["building_id"], config["capacity"]) == ("door", "door", world.b1.pk, 10)
+    assert (config["mode"], config["context"], config["building_id"], config["capacity"]) == (
+        "door",
+        "door",
+        world.b1.pk,
+        10,
+    )
     rules = _embedded(html, "capture-rules")
     assert rules["default"] == {"capacity": 10, "per_household": False}
-    assert rules["households"] == {str(d["id"]): {"capacity": d["capacity"], "per_household": d["per_household"]} for d in data["doors"]}
+    assert rules["households"] == {
+        str(d["id"]): {"capacity": d["capacity"], "per_household": d["per_household"]} for d in data["doors"]
+    }
     assert rules["households"][str(household(world.b1, "301").pk)] == {"capacity": 1, "per_household": False}
-    everyone = _embedded(client.get(f"/testing/rounds/{round_.pk}/door/{world.b1.pk}/?everyone=1").content.decode(), "capture-doors")
+    everyone = _embedded(
+        client.get(f"/testing/rounds/{round_.pk}/door/{world.b1.pk}/?everyone=1").content.decode(),
+        "capture-doors",
+    )
     assert [d["door"] for d in everyone["doors"]] == ["101", "102", "201", "202", "301", "302"]
     assert sum(p["to_sample"] for d in everyone["doors"] for p in d["people"]) == 11
 
 
 def test_door_buildings_count_as_the_door_to_door_list_does(client, world, residents, round_, point):
-    area_set_risk(acting_user=world.staff, area=household(world.b1, "301"), status=RiskStatus.SEALED, reason="阳性密接")
-    first = scans_record(acting_user=world.volunteer, round=round_, scans=[
-        desk_scan(point, "TG0000001", residents.codes[p.pk]) for p in residents.b1[:3]])
+    area_set_risk(
+        acting_user=world.staff, area=household(world.b1, "301"), status=RiskStatus.SEALED, reason="阳性密接"
+    )
+    first = scans_record(
+        acting_user=world.volunteer,
+        round=round_,
+        scans=[desk_scan(point, "TG0000001", residents.codes[p.pk]) for p in residents.b1[:3]],
+    )
     sample = Sample.objects.get(pk=first[0].people[0].sample_id)
-    ResampleTask.objects.create(round=round_, person=sample.person, household_id=sample.household_id,
-                                household_path=sample.household_path, pool_sample=sample)
+    ResampleTask.objects.create(
+        round=round_,
+        person=sample.person,
+        household_id=sample.household_id,
+        household_path=sample.household_path,
+        pool_sample=sample,
+    )
     client.force_login(world.leader)
     html = client.get(f"/testing/rounds/{round_.pk}/door/").content.decode()
     rows = selectors.door_to_door_buildings(user=world.leader, round=round_)
-    assert [(r.building.name, r.doors, r.people, r.visit_doors, r.visit_people, r.resample) for r in rows] == [
-        ("1号楼", 6, 10, 2, 3, 1), ("2号楼", 2, 2, 0, 0, 0)]
+    assert [
+        (r.building.name, r.doors, r.people, r.visit_doors, r.visit_people, r.resample) for r in rows
+    ] == [("1号楼", 6, 10, 2, 3, 1), ("2号楼", 2, 2, 0, 0, 0)]
     for row in rows:
         plan = selectors.door_to_door_list(user=world.leader, round=round_, building=row.building)
-        every = selectors.door_to_door_list(user=world.leader, round=round_, building=row.building, everyone=True)
-        assert (row.visit_doors, row.visit_people) == (len(plan.doors), sum(len(d.to_sample) for d in plan.doors))
+        every = selectors.door_to_door_list(
+            user=world.leader, round=round_, building=row.building, everyone=True
+        )
+        assert (row.visit_doors, row.visit_people) == (
+            len(plan.doors),
+            sum(len(d.to_sample) for d in plan.doors),
+        )
         assert (row.doors, row.people) == (len(every.doors), sum(len(d.to_sample) for d in every.doors))
     assert html.count('data-testid="building"') == 2
     assert '<strong data-testid="visit">2 doors to visit (3 people)</strong>' in html
     assert _embedded(html, "capture-offline-urls") == [
-        f"/testing/rounds/{round_.pk}/door/{world.b1.pk}/", f"/testing/rounds/{round_.pk}/door/{world.b1.pk}/?everyone=1",
-        f"/testing/rounds/{round_.pk}/door/{world.b2.pk}/", f"/testing/rounds/{round_.pk}/door/{world.b2.pk}/?everyone=1"]
+        f"/testing/rounds/{round_.pk}/door/{world.b1.pk}/",
+        f"/testing/rounds/{round_.pk}/door/{world.b1.pk}/?everyone=1",
+        f"/testing/rounds/{round_.pk}/door/{world.b2.pk}/",
+        f"/testing/rounds/{round_.pk}/door/{world.b2.pk}/?everyone=1",
+    ]
 
 
 def test_finder_shows_people_in_scope_with_their_state(client, world, residents, round_, point):
-    scans_record(acting_user=world.volunteer, round=round_, scans=[desk_scan(point, "TG0000001", residents.codes[residents.b1[0].pk])])
+    scans_record(
+        acting_user=world.volunteer,
+        round=round_,
+        scans=[desk_scan(point, "TG0000001", residents.codes[residents.b1[0].pk])],
+    )
     client.force_login(world.volunteer)
     html = client.post(f"/testing/rounds/{round_.pk}/find/", {"q": "1-101"}).content.decode()
     assert re.findall(r'data-name="([^"]+)"', html) == ["居民11乙", "居民11甲"]
-    assert html.count(" disabled data-testid=\"found-person\"") == 1
+    assert html.count(' disabled data-testid="found-person"') == 1
     assert "Sampled · TG0000001" in html
     html = client.post(f"/testing/rounds/{round_.pk}/find/", {"q": "外小区人"}).content.decode()
     assert "Nobody found in your areas." in html
@@ -160,11 +239,18 @@ def test_service_worker_is_javascript_with_the_assets_to_keep(client, world):
     assert response["Content-Type"] == "application/javascript; charset=utf-8"
     assert response["Cache-Control"] == "no-cache"
     body = response.content.decode()
-    assert ('const ASSETS = ["/static/firstline/firstline.css", "/static/firstline/htmx.min.js", "/static/firstline/firstline.js", '
-            '"/static/firstline/capture.css", "/static/firstline/capture.js", "/static/firstline/capture/camera.js", '
-            '"/static/firstline/capture/desk.js", "/static/firstline/capture/door.js", "/static/firstline/capture/feedback.js", '
-            '"/static/firstline/capture/list.js", "/static/firstline/capture/offline.js", "/static/firstline/capture/page.js", '
-            '"/static/firstline/capture/queue.js", "/static/firstline/capture/rules.js", "/static/firstline/capture/tube.js"];') in body
+    assert (
+        'const ASSETS = ["/static/firstline/firstline.css", "/static/firstline/htmx.min.js", '
+        '"/static/firstline/firstline.js", '
+        '"/static/firstline/capture.css", "/static/firstline/capture.js", '
+        '"/static/firstline/capture/camera.js", '
+        '"/static/firstline/capture/desk.js", "/static/firstline/capture/door.js", '
+        '"/static/firstline/capture/feedback.js", '
+        '"/static/firstline/capture/list.js", "/static/firstline/capture/offline.js", '
+        '"/static/firstline/capture/page.js", '
+        '"/static/firstline/capture/queue.js", "/static/firstline/capture/rules.js", '
+        '"/static/firstline/capture/tube.js"];'
+    ) in body
     assert re.search(r'const ASSET_CACHE = "firstline-capture-assets-[0-9a-f]{12}";', body)
 
 
@@ -175,11 +261,15 @@ def test_the_service_worker_keeps_every_module_the_capture_script_imports():
         name = wanted.pop()
         seen.add(name)
         with open(finders.find(name), encoding="utf-8") as handle:
-            for target in re.findall(r'^(?:import|export)\b[^;]*?\bfrom "(\./[^"]+)";', handle.read(), re.M | re.S):
+            for target in re.findall(
+                r'^(?:import|export)\b[^;]*?\bfrom "(\./[^"]+)";', handle.read(), re.M | re.S
+            ):
                 found = posixpath.normpath(posixpath.join(posixpath.dirname(name), target))
                 if found not in seen:
                     wanted.append(found)
-    assert sorted(name for name in CAPTURE_ASSETS if name.endswith(".js") and "capture" in name) == sorted(seen)
+    assert sorted(name for name in CAPTURE_ASSETS if name.endswith(".js") and "capture" in name) == sorted(
+        seen
+    )
     assert len(seen) == 11
 
 
@@ -187,24 +277,55 @@ def test_capture_pages_cost_the_same_queries_for_a_bigger_building(client, world
     client.force_login(world.staff)
     with queries() as small:
         _page(client, f"/testing/rounds/{round_.pk}/door/{world.b1.pk}/?everyone=1")
-    big = BuildingFactory(acting_user=world.staff, compound=world.p1, name="大楼", units=4, floors=12, doors_per_floor=4, has_lift=True)
+    big = BuildingFactory(
+        acting_user=world.staff,
+        compound=world.p1,
+        name="大楼",
+        units=4,
+        floors=12,
+        doors_per_floor=4,
+        has_lift=True,
+    )
     for door in ("101", "502", "1204"):
         for name in ("甲", "乙", "丙"):
-            PersonFactory(acting_user=world.staff, household=household(big, door, "Unit 3"),
-                          name=f"{door}{name}", name_only=True)
+            PersonFactory(
+                acting_user=world.staff,
+                household=household(big, door, "Unit 3"),
+                name=f"{door}{name}",
+                name_only=True,
+            )
     with assert_queries(small):
         _page(client, f"/testing/rounds/{round_.pk}/door/{big.pk}/?everyone=1")
     with queries() as buildings:
         _page(client, f"/testing/rounds/{round_.pk}/door/")
-    BuildingFactory(acting_user=world.staff, compound=world.p1, name="新楼", units=1, floors=2, doors_per_floor=2, has_lift=False)
+    BuildingFactory(
+        acting_user=world.staff,
+        compound=world.p1,
+        name="新楼",
+        units=1,
+        floors=2,
+        doors_per_floor=2,
+        has_lift=False,
+    )
     with assert_queries(buildings):
         _page(client, f"/testing/rounds/{round_.pk}/door/")
     with assert_queries(8):  # session, user, grants, round, its areas, points, pooling rules, risks
         _page(client, f"/testing/rounds/{round_.pk}/desk/?point={point.pk}&desk=1")
     with queries() as finder:
         _page(client, f"/testing/rounds/{round_.pk}/find/", {"q": "居民"})
-    scans_record(acting_user=world.staff, round=round_, scans=[
-        ScanIn(client_id=uuid.uuid4(), tube_code="TG0000002", person_code=residents.codes[p.pk], point_id=point.pk, desk=1)
-        for p in residents.b1[:5]])
+    scans_record(
+        acting_user=world.staff,
+        round=round_,
+        scans=[
+            ScanIn(
+                client_id=uuid.uuid4(),
+                tube_code="TG0000002",
+                person_code=residents.codes[p.pk],
+                point_id=point.pk,
+                desk=1,
+            )
+            for p in residents.b1[:5]
+        ],
+    )
     with assert_queries(finder):
         _page(client, f"/testing/rounds/{round_.pk}/find/", {"q": "居民"})

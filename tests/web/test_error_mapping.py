@@ -34,43 +34,61 @@ def test_a_form_fault_is_the_form_again_and_a_small_forms_fault_a_message(client
     assert "Say why the status changes." in response.content.decode()
     response = client.post(f"/areas/{world.b1.pk}/risk/", {"status": "melted", "reason": "x"}, follow=True)
     assert "Unknown status." in response.content.decode()
-    response = client.post(f"/areas/{world.p1.pk}/buildings/", {"name": "新楼", "units": "two", "floors": "2"}, follow=True)
+    response = client.post(
+        f"/areas/{world.p1.pk}/buildings/", {"name": "新楼", "units": "two", "floors": "2"}, follow=True
+    )
     assert "Units, floors and doors per floor are whole numbers." in response.content.decode()
     assert RiskStatusChange.objects.count() == 0
     assert not world.p1.children.filter(name="新楼").exists()
 
 
 def test_a_move_to_a_door_outside_ones_areas_reads_as_no_door_chosen(client, world):
-    person = services.person_register(acting_user=world.staff, household=household(world.b1, "101"), data={"name": "甲"})
+    person = services.person_register(
+        acting_user=world.staff, household=household(world.b1, "101"), data={"name": "甲"}
+    )
     client.force_login(world.leader)  # 1号楼 and 2号楼
     for target in (household(world.b3, "101", None).pk, household(world.b9, "101").pk, "abc", ""):
         response = client.post(f"/people/{person.pk}/move/", {"household": target, "date": "2022-04-05"})
         assert response.status_code == 422, target
         assert 'data-testid="forbidden"' not in response.content.decode()
         assert "Choose the household." in response.content.decode()
-    response = client.post(f"/people/{person.pk}/move/", {"household": household(world.b2, "101").pk, "date": "5 April"})
+    response = client.post(
+        f"/people/{person.pk}/move/", {"household": household(world.b2, "101").pk, "date": "5 April"}
+    )
     assert response.status_code == 422
     assert "&#x27;5 April&#x27; is not a date (write 2022-04-01)." in response.content.decode()
     assert list(Residence.objects.filter(person=person).values_list("household", "is_current")) == [
-        (household(world.b1, "101").pk, True)]
+        (household(world.b1, "101").pk, True)
+    ]
 
 
 def test_the_doors_to_move_to_are_those_the_user_may_correct(client, world):
-    person = services.person_register(acting_user=world.staff, household=household(world.b1, "101"), data={"name": "甲"})
+    person = services.person_register(
+        acting_user=world.staff, household=household(world.b1, "101"), data={"name": "甲"}
+    )
     client.force_login(world.leader)
     page = client.get(f"/people/{person.pk}/").content.decode()
     assert f'<option value="{household(world.b2, "101").pk}">' in page
     assert f'<option value="{household(world.b3, "101", None).pk}">' not in page
     client.force_login(world.staff)
-    assert f'<option value="{household(world.b3, "101", None).pk}">' in client.get(f"/people/{person.pk}/").content.decode()
+    assert (
+        f'<option value="{household(world.b3, "101", None).pk}">'
+        in client.get(f"/people/{person.pk}/").content.decode()
+    )
 
 
 def test_the_public_form_takes_only_a_door_of_its_compound(client, world):
     token = area_public_token_ensure(acting_user=world.staff, compound=world.p1)
     for door in (household(world.b9, "101").pk, "abc"):
-        response = client.post(f"/r/{token}/", {
-            "submission_key": f"key-{door}-0123456789abcdef", "household": door, "contact_phone": "13800138000",
-            "m-0-name": "刘芳"})
+        response = client.post(
+            f"/r/{token}/",
+            {
+                "submission_key": f"key-{door}-0123456789abcdef",
+                "household": door,
+                "contact_phone": "13800138000",
+                "m-0-name": "刘芳",
+            },
+        )
         assert response.status_code == 422, door
         assert "Choose a door of this compound." in response.content.decode()
     assert SelfRegistration.objects.count() == 0
@@ -79,7 +97,9 @@ def test_the_public_form_takes_only_a_door_of_its_compound(client, world):
 def test_a_conflict_is_the_form_again_with_its_message_at_409(client, world):
     client.force_login(world.staff)
     grants = list(Grant.objects.values_list("user", "role", "area"))
-    response = client.post("/team/", {"existing": "1", "username": "volunteer", "role": "volunteer", "area": world.p1.pk})
+    response = client.post(
+        "/team/", {"existing": "1", "username": "volunteer", "role": "volunteer", "area": world.p1.pk}
+    )
     assert response.status_code == 409
     assert "This person already holds this role here." in response.content.decode()
     assert list(Grant.objects.values_list("user", "role", "area")) == grants

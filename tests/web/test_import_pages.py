@@ -19,7 +19,9 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
 
-def test_a_property_list_through_the_pages_shows_every_count_and_pages_its_problems(client, world, monkeypatch):
+def test_a_property_list_through_the_pages_shows_every_count_and_pages_its_problems(
+    client, world, monkeypatch
+):
     monkeypatch.setattr(import_views, "REPORT_PAGE", 25)
     compound = compound_of_14_buildings(world)
     client.force_login(world.staff)
@@ -34,10 +36,18 @@ def test_a_property_list_through_the_pages_shows_every_count_and_pages_its_probl
     job.refresh_from_db()
 
     page = _text(client.get(f"/imports/{job.pk}/").content.decode())
-    for shown in ("People added: 2938 (26 of them with a warning)", "Doors added: 490", "Rows rejected: 62",
-                  "Duplicates: 3", "Rows that took their building, unit or door from a merged cell or the row above: 2993",
-                  "Blank rows skipped: 24", "Rows naming only a place (no person), skipped: 7",
-                  "Problems 1–25 of 62", "Warnings 1–25 of 26", "Download the whole report (CSV)"):
+    for shown in (
+        "People added: 2938 (26 of them with a warning)",
+        "Doors added: 490",
+        "Rows rejected: 62",
+        "Duplicates: 3",
+        "Rows that took their building, unit or door from a merged cell or the row above: 2993",
+        "Blank rows skipped: 24",
+        "Rows naming only a place (no person), skipped: 7",
+        "Problems 1–25 of 62",
+        "Warnings 1–25 of 26",
+        "Download the whole report (CSV)",
+    ):
         assert shown in page, shown
     html = client.get(f"/imports/{job.pk}/?refused=3&warned=2").content.decode()
     assert "Problems 51–62 of 62" in _text(html) and "Warnings 26–26 of 26" in _text(html)
@@ -48,6 +58,9 @@ def test_a_property_list_through_the_pages_shows_every_count_and_pages_its_probl
     report = client.get(f"/imports/{job.pk}/report.csv").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(report)))
     assert rows[0] == ["Row", "Column", "Outcome", "Problem", "Value as written"]
-    assert (len(rows), [r[2] for r in rows[1:]].count("Not stored"), [r[2] for r in rows[1:]].count("Stored with a warning")) == (
-        1 + 62 + 26, 62, 26)
+    assert (
+        len(rows),
+        [r[2] for r in rows[1:]].count("Not stored"),
+        [r[2] for r in rows[1:]].count("Stored with a warning"),
+    ) == (1 + 62 + 26, 62, 26)
     assert ["Stored with a warning", "表舅"] in [[r[2], r[4]] for r in rows]

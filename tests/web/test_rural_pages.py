@@ -19,13 +19,17 @@ def test_community_staff_add_a_scattered_house_and_a_village_is_added_with_its_g
     assert added.kind == AreaKind.HOUSEHOLD and added.door == "和平巷20号"
     assert "和平巷20号" in client.get(f"/areas/{rural.dongguan.pk}/").content.decode()
     # The same name twice is refused with the reason, and nothing is added.
-    again = client.post(f"/areas/{rural.dongguan.pk}/add/", {"kind": "household", "name": "和平巷20号"}, follow=True)
+    again = client.post(
+        f"/areas/{rural.dongguan.pk}/add/", {"kind": "household", "name": "和平巷20号"}, follow=True
+    )
     assert "already exists" in again.content.decode()
     assert Area.objects.filter(parent=rural.dongguan, name="和平巷20号").count() == 1
 
     client.force_login(rural.county_user)
-    response = client.post(f"/areas/{rural.township.pk}/add/", {
-        "kind": "village", "name": "前进村", "groups": "3", "houses_per_group": "10"})
+    response = client.post(
+        f"/areas/{rural.township.pk}/add/",
+        {"kind": "village", "name": "前进村", "groups": "3", "houses_per_group": "10"},
+    )
     assert response.status_code == 302
     village = Area.objects.get(parent=rural.township, name="前进村")
     assert Area.objects.filter(parent=village, kind=AreaKind.VILLAGE_GROUP).count() == 3
@@ -69,8 +73,10 @@ def test_a_village_registers_itself_online_by_group_and_house(client, rural):
     from firstline.registration.models import SelfRegistration
 
     client.force_login(rural.village_user)
-    assert f'href="/areas/{rural.village.pk}/registration-poster/"' in client.get(
-        f"/areas/{rural.village.pk}/").content.decode()
+    assert (
+        f'href="/areas/{rural.village.pk}/registration-poster/"'
+        in client.get(f"/areas/{rural.village.pk}/").content.decode()
+    )
     assert client.get(f"/areas/{rural.village.pk}/registration-poster/").status_code == 200
     client.logout()
     token = area_public_token_ensure(acting_user=rural.village_user, compound=rural.village)
@@ -82,8 +88,16 @@ def test_a_village_registers_itself_online_by_group_and_house(client, rural):
     loose = client.get(f"/r/{token}/doors/", {"building": rural.village.pk}).content.decode()
     assert f'<option value="{rural.committee_house.pk}">' in loose and loose.count("<option") == 1
     target = house(rural.village, "1组", "3号")
-    response = client.post(f"/r/{token}/", {
-        "submission_key": "village-form-0123456789ab", "household": target.pk, "contact_phone": "13934561299",
-        "m-0-name": "王秀英", "m-0-relation": "head"}, REMOTE_ADDR="10.9.0.1")
+    response = client.post(
+        f"/r/{token}/",
+        {
+            "submission_key": "village-form-0123456789ab",
+            "household": target.pk,
+            "contact_phone": "13934561299",
+            "m-0-name": "王秀英",
+            "m-0-relation": "head",
+        },
+        REMOTE_ADDR="10.9.0.1",
+    )
     assert response.status_code in (200, 302)
     assert SelfRegistration.objects.get().household == target

@@ -16,15 +16,34 @@ ID = "11010519491231002X"
 
 @pytest.fixture
 def wang(world):
-    return PersonFactory(acting_user=world.staff, household=household(world.b1, "501", "Unit 2"),
-                         name="王芳", id_number=ID, phone="13800138000")
+    return PersonFactory(
+        acting_user=world.staff,
+        household=household(world.b1, "501", "Unit 2"),
+        name="王芳",
+        id_number=ID,
+        phone="13800138000",
+    )
 
 
-@pytest.mark.parametrize(("query", "private"), [
-    ("王芳", False), ("1-2-501", False), ("3号楼2单元501", False), ("12号楼1201室", False), ("王芳1990", False),
-    (ID, True), (ID.lower(), True), (ID[:17], True), ("110105", True), ("１１０１０５１９４９", True),
-    ("110105-19491231-002X", True), ("110105-19491231002", True), ("138 0013 8000", True), ("E12345678", True),
-])
+@pytest.mark.parametrize(
+    ("query", "private"),
+    [
+        ("王芳", False),
+        ("1-2-501", False),
+        ("3号楼2单元501", False),
+        ("12号楼1201室", False),
+        ("王芳1990", False),
+        (ID, True),
+        (ID.lower(), True),
+        (ID[:17], True),
+        ("110105", True),
+        ("１１０１０５１９４９", True),
+        ("110105-19491231-002X", True),
+        ("110105-19491231002", True),
+        ("138 0013 8000", True),
+        ("E12345678", True),
+    ],
+)
 def test_what_counts_as_a_private_query(query, private):
     assert query_is_private(query) is private
 
@@ -42,7 +61,11 @@ def test_an_id_number_search_comes_back_as_a_key_and_reads_again_until_it_expire
     with freeze_time("2022-04-04 09:00:00+08:00"):
         answer = client.post("/search/", {"q": ID.lower()})
         location = answer["Location"]
-    assert answer.status_code == 303 and location.startswith("/search/?k=") and len(location) == len("/search/?k=") + 12
+    assert (
+        answer.status_code == 303
+        and location.startswith("/search/?k=")
+        and len(location) == len("/search/?k=") + 12
+    )
     assert not any(part in location for part in (ID, ID.lower(), ID[:17], ID[:6]))
     for minutes in (0, 29):  # the page itself, then a refresh or the back button later on
         with freeze_time(f"2022-04-04 09:{minutes:02d}:00+08:00"):
@@ -53,7 +76,9 @@ def test_an_id_number_search_comes_back_as_a_key_and_reads_again_until_it_expire
         expired = client.get(location).content.decode()
     assert "This search is no longer kept. Search again." in expired and "王芳" not in expired
     # The session keeps the query sealed.
-    assert all(ID not in row.session_data and ID not in str(row.get_decoded()) for row in Session.objects.all())
+    assert all(
+        ID not in row.session_data and ID not in str(row.get_decoded()) for row in Session.objects.all()
+    )
 
 
 def test_a_key_reads_nothing_in_another_session(client, world, wang):
@@ -81,7 +106,9 @@ def test_an_id_number_typed_into_the_address_is_not_searched_nor_repeated(client
     assert (answer.status_code, answer["Location"]) == (303, "/search/")
     page = client.get("/search/").content.decode()
     assert ID not in page and "王芳" not in page
-    assert "ID numbers and phone numbers are searched from the box, so that they stay out of addresses." in page
+    assert (
+        "ID numbers and phone numbers are searched from the box, so that they stay out of addresses." in page
+    )
 
 
 def test_the_antigen_door_finder_posts_too(client, world):

@@ -12,7 +12,8 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "firstline" / "web" / 
 
 POLICY = (
     "default-src 'self'; connect-src 'self'; script-src 'self'; object-src 'none'; style-src 'self'; "
-    "font-src 'self'; frame-src 'none'; img-src 'self'; manifest-src 'self'; media-src 'self'; base-uri 'none'; "
+    "font-src 'self'; frame-src 'none'; img-src 'self'; manifest-src 'self'; media-src 'self'; base-uri "
+    "'none'; "
     "form-action 'self'; frame-ancestors 'none'; worker-src 'self'"
 )
 
@@ -28,7 +29,8 @@ def test_a_page_carries_the_policy_and_is_not_stored(world):
     assert page.status_code == 200
     assert _directives(page["Content-Security-Policy"]) == _directives(POLICY)
     assert page["Permissions-Policy"] == (
-        "accelerometer=(), autoplay=(), camera=(self), clipboard-write=(self), display-capture=(), fullscreen=(self), "
+        "accelerometer=(), autoplay=(), camera=(self), clipboard-write=(self), display-capture=(), "
+        "fullscreen=(self), "
         "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
     )
     assert "no-store" in page["Cache-Control"] and "private" in page["Cache-Control"]
@@ -51,7 +53,9 @@ def test_the_service_worker_keeps_its_own_caching(world):
 
 
 def test_no_template_needs_unsafe_inline():
-    """No inline script (JSON data blocks aside), no on...= handler, no style attribute, no javascript: URL."""
+    """No inline script (JSON data blocks aside), no on...= handler, no style attribute, no javascript:
+    URL.
+    """
     offenders = []
     for path in sorted(TEMPLATES.rglob("*.html")):
         text = path.read_text(encoding="utf-8")

@@ -53,7 +53,9 @@ def test_one_address_trying_many_accounts_is_locked_at_its_own_limit(world):
     """A sampling point's desks share an address: a few typos each lock nobody, fifty lock the address."""
     usernames = [UserFactory(username=f"desk{n}").username for n in range(10)]
     client = Client()
-    answers = [_sign_in(client, name, f"typo-{k}") for k in range(5) for name in usernames]  # 5 each, 50 in all
+    answers = [
+        _sign_in(client, name, f"typo-{k}") for k in range(5) for name in usernames
+    ]  # 5 each, 50 in all
     assert [a.status_code for a in answers] == [200] * 49 + [429]
     assert _sign_in(Client(), "volunteer", PASSWORD).status_code == 429
     # Elsewhere, those accounts (5 failures each, under the account's 10) sign in.
@@ -64,11 +66,19 @@ def test_one_address_trying_many_accounts_is_locked_at_its_own_limit(world):
 def test_behind_the_trusted_proxy_the_resident_address_counts(world):
     client = Client()
     for n in range(50):
-        client.post("/login/", {"username": f"nobody{n}", "password": "x"}, REMOTE_ADDR="10.0.0.1",
-                    HTTP_X_FORWARDED_FOR="203.0.113.7")
+        client.post(
+            "/login/",
+            {"username": f"nobody{n}", "password": "x"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}
-    other = client.post("/login/", {"username": "volunteer", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1",
-                        HTTP_X_FORWARDED_FOR="198.51.100.20")
+    other = client.post(
+        "/login/",
+        {"username": "volunteer", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.20",
+    )
     assert other.status_code == 302
 
 
@@ -93,7 +103,11 @@ def test_staff_unlock_an_account_of_their_area_on_the_team_page(world):
     assert AccessAttempt.objects.count() == 0
     entry = AuditEntry.objects.get(action="user.unlock")
     assert (entry.actor, entry.target_id, entry.area_path, entry.changes) == (
-        world.staff, str(world.volunteer.pk), world.p1.path, {"user": world.volunteer.pk, "failures": 10})
+        world.staff,
+        str(world.volunteer.pk),
+        world.p1.path,
+        {"user": world.volunteer.pk, "failures": 10},
+    )
     assert _sign_in(Client(), "volunteer", PASSWORD).status_code == 302
     assert 'data-testid="locked-accounts"' not in manager.get("/team/").content.decode()
 

@@ -9,13 +9,21 @@ pytestmark = pytest.mark.django_db
 
 def test_staff_signs_up_a_building_leader(client, world):
     client.force_login(world.staff)
-    response = client.post("/team/", {
-        "username": "lou3", "full_name": "王楼长", "password": "a-long-pass-2022",
-        "role": "building_leader", "area": world.b1.pk,
-    })
+    response = client.post(
+        "/team/",
+        {
+            "username": "lou3",
+            "full_name": "王楼长",
+            "password": "a-long-pass-2022",
+            "role": "building_leader",
+            "area": world.b1.pk,
+        },
+    )
     assert response.status_code == 302
     user = get_user_model().objects.get(username="lou3")
-    assert list(Grant.objects.filter(user=user).values_list("role", "area")) == [("building_leader", world.b1.pk)]
+    assert list(Grant.objects.filter(user=user).values_list("role", "area")) == [
+        ("building_leader", world.b1.pk)
+    ]
     assert AuditEntry.objects.filter(action="user.create", actor=world.staff).count() == 1
     page = client.get("/team/").content.decode()
     assert "lou3" in page and "王楼长" in page
@@ -24,9 +32,15 @@ def test_staff_signs_up_a_building_leader(client, world):
 def test_grant_outside_own_area_is_refused_and_changes_nothing(client, world):
     client.force_login(world.staff)
     users_before = get_user_model().objects.count()
-    response = client.post("/team/", {
-        "username": "x1", "password": "a-long-pass-2022", "role": "volunteer", "area": world.b9.pk,
-    })
+    response = client.post(
+        "/team/",
+        {
+            "username": "x1",
+            "password": "a-long-pass-2022",
+            "role": "volunteer",
+            "area": world.b9.pk,
+        },
+    )
     assert response.status_code == 422
     assert "Choose an area." in response.content.decode()
     assert get_user_model().objects.count() == users_before
@@ -39,7 +53,9 @@ def test_leader_has_no_team_page(client, world):
 
 def test_weak_password_is_named(client, world):
     client.force_login(world.staff)
-    response = client.post("/team/", {"username": "lou4", "password": "123", "role": "volunteer", "area": world.p1.pk})
+    response = client.post(
+        "/team/", {"username": "lou4", "password": "123", "role": "volunteer", "area": world.p1.pk}
+    )
     assert response.status_code == 422
     assert "This password is too short" in response.content.decode()
     assert not get_user_model().objects.filter(username="lou4").exists()

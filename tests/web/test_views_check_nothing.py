@@ -29,8 +29,17 @@ KEPT = {
 }
 
 NAMES = {"Http404", "NotFound", "PermissionDenied", "has_perm"}
-CALLS = {"require", "require_any", "scope_paths", "scope_q", "scope_filter", "work_scope", "page_for",
-         "visible_area", "get_object_or_404"}
+CALLS = {
+    "require",
+    "require_any",
+    "scope_paths",
+    "scope_q",
+    "scope_filter",
+    "work_scope",
+    "page_for",
+    "visible_area",
+    "get_object_or_404",
+}
 CAUGHT = {"ValidationError", "Conflict"}
 
 
@@ -49,14 +58,31 @@ def _shows(node: ast.AST, parents: dict) -> bool:
         if isinstance(parent, ast.Dict):
             index = next(i for i, value in enumerate(parent.values) if value is child)
             key = parent.keys[index]
-            return isinstance(key, ast.Constant) and (str(key.value).startswith("can_") or key.value == "link")
+            return isinstance(key, ast.Constant) and (
+                str(key.value).startswith("can_") or key.value == "link"
+            )
         if isinstance(parent, ast.Assign):
-            return all(isinstance(t, ast.Name) and t.id.startswith("can_")
-                       or isinstance(t, ast.Attribute) and t.attr.startswith("can_") for t in parent.targets)
+            return all(
+                isinstance(t, ast.Name)
+                and t.id.startswith("can_")
+                or isinstance(t, ast.Attribute)
+                and t.attr.startswith("can_")
+                for t in parent.targets
+            )
         # Through a comprehension too (`any(can(...) for a in parts)`, the parts that have a link):
         # what counts is still where its value ends.
-        if not isinstance(parent, (ast.BoolOp, ast.Compare, ast.Call, ast.UnaryOp, ast.comprehension, ast.ListComp,
-                                   ast.GeneratorExp)):
+        if not isinstance(
+            parent,
+            (
+                ast.BoolOp,
+                ast.Compare,
+                ast.Call,
+                ast.UnaryOp,
+                ast.comprehension,
+                ast.ListComp,
+                ast.GeneratorExp,
+            ),
+        ):
             return False
         child, parent = parent, parents.get(parent)
     return False
@@ -88,13 +114,30 @@ def _problems(module: str) -> list[str]:
             caught = node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]
             for name in {_name(c) for c in caught} & (CAUGHT | NAMES):
                 problems.append(f"{where} catches {name}")
-    return sorted(problems, key=lambda text: (int(text.split(':')[1].split()[0]) if ':' in text else 0, text))
+    return sorted(problems, key=lambda text: (int(text.split(":")[1].split()[0]) if ":" in text else 0, text))
 
 
 def test_every_view_module_is_read():
-    assert MODULES == ["antigen.py", "areas.py", "audit.py", "capture.py", "common.py", "home.py", "households.py",
-                       "imports.py", "lab.py", "notices.py", "people.py", "registration.py", "search.py", "signin.py",
-                       "survey.py", "team.py", "testing.py", "transport.py"]
+    assert MODULES == [
+        "antigen.py",
+        "areas.py",
+        "audit.py",
+        "capture.py",
+        "common.py",
+        "home.py",
+        "households.py",
+        "imports.py",
+        "lab.py",
+        "notices.py",
+        "people.py",
+        "registration.py",
+        "search.py",
+        "signin.py",
+        "survey.py",
+        "team.py",
+        "testing.py",
+        "transport.py",
+    ]
 
 
 @pytest.mark.parametrize("module", MODULES)
@@ -142,7 +185,8 @@ def test_the_guard_follows_what_a_page_shows_through_comprehensions(tmp_path, mo
         "    can_export_parts = [a for a in parts if can(request.user, 'x', a.path)]\n"
         "    for row in rows:\n"
         "        row.can_remove = can(request.user, 'x', row.path)\n"
-        "    return render(request, 't', {'can_reveal': any(can(request.user, 'x', a.path) for a in parts)})\n",
+        "    return render(request, 't', {'can_reveal': any(can(request.user, 'x', a.path) for a in "
+        "parts)})\n",
         encoding="utf-8",
     )
     assert _problems("shows.py") == []

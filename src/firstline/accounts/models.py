@@ -41,12 +41,16 @@ class Grant(models.Model):
 
 
 _LEADER_TITLES = {
-    "unit": _("Unit leader"), "building": _("Building leader"), "household": _("Building leader"),
+    "unit": _("Unit leader"),
+    "building": _("Building leader"),
+    "household": _("Building leader"),
     "village_group": _("Village group leader"),
 }
 _COORDINATOR_TITLES = {
-    "township": _("Township coordinator"), "district": _("District coordinator"),
-    "county": _("County coordinator"), "city": _("City coordinator"),
+    "township": _("Township coordinator"),
+    "district": _("District coordinator"),
+    "county": _("County coordinator"),
+    "city": _("City coordinator"),
 }
 
 
@@ -82,7 +86,9 @@ class ApiTokenFailure(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["client_address", "window_start"], name="api_token_failure_unique"),
+            models.UniqueConstraint(
+                fields=["client_address", "window_start"], name="api_token_failure_unique"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -69,11 +69,26 @@ PERM_ACTIONS = {
 
 
 _STAFF = {
-    Perm.LEDGER_VIEW, Perm.LEDGER_EDIT, Perm.AREA_EDIT, Perm.AREA_RISK, Perm.ID_REVEAL,
-    Perm.LEDGER_EXPORT, Perm.LEDGER_IMPORT, Perm.REGISTRATION_REVIEW, Perm.PERSON_MERGE,
-    Perm.VISIT_RECORD, Perm.USER_MANAGE, Perm.AUDIT_VIEW,
-    Perm.TESTING_VIEW, Perm.TESTING_MANAGE, Perm.TESTING_SAMPLE, Perm.TESTING_EXEMPT, Perm.TESTING_TRANSPORT,
-    Perm.TESTING_EXPORT, Perm.ANTIGEN_REPORT, Perm.FOLLOWUP_MANAGE,
+    Perm.LEDGER_VIEW,
+    Perm.LEDGER_EDIT,
+    Perm.AREA_EDIT,
+    Perm.AREA_RISK,
+    Perm.ID_REVEAL,
+    Perm.LEDGER_EXPORT,
+    Perm.LEDGER_IMPORT,
+    Perm.REGISTRATION_REVIEW,
+    Perm.PERSON_MERGE,
+    Perm.VISIT_RECORD,
+    Perm.USER_MANAGE,
+    Perm.AUDIT_VIEW,
+    Perm.TESTING_VIEW,
+    Perm.TESTING_MANAGE,
+    Perm.TESTING_SAMPLE,
+    Perm.TESTING_EXEMPT,
+    Perm.TESTING_TRANSPORT,
+    Perm.TESTING_EXPORT,
+    Perm.ANTIGEN_REPORT,
+    Perm.FOLLOWUP_MANAGE,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -82,14 +97,27 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Leaders know their households: they see and correct them and record visits, but never see a
     # full ID number, export or import.
     # At testing time they register samples door to door, say who is away, and chase the missing.
-    Role.BUILDING_LEADER: frozenset({
-        Perm.LEDGER_VIEW, Perm.LEDGER_EDIT, Perm.VISIT_RECORD,
-        Perm.TESTING_VIEW, Perm.TESTING_SAMPLE, Perm.TESTING_EXEMPT, Perm.ANTIGEN_REPORT,
-    }),
+    Role.BUILDING_LEADER: frozenset(
+        {
+            Perm.LEDGER_VIEW,
+            Perm.LEDGER_EDIT,
+            Perm.VISIT_RECORD,
+            Perm.TESTING_VIEW,
+            Perm.TESTING_SAMPLE,
+            Perm.TESTING_EXEMPT,
+            Perm.ANTIGEN_REPORT,
+        }
+    ),
     # Volunteers register at the desk, carry boxes, and see the coverage they work on.
-    Role.VOLUNTEER: frozenset({
-        Perm.LEDGER_VIEW, Perm.VISIT_RECORD, Perm.TESTING_VIEW, Perm.TESTING_SAMPLE, Perm.TESTING_TRANSPORT,
-    }),
+    Role.VOLUNTEER: frozenset(
+        {
+            Perm.LEDGER_VIEW,
+            Perm.VISIT_RECORD,
+            Perm.TESTING_VIEW,
+            Perm.TESTING_SAMPLE,
+            Perm.TESTING_TRANSPORT,
+        }
+    ),
     # A lab sees tubes and boxes, never people.
     Role.LAB: frozenset({Perm.TESTING_LAB}),
     # A resident reads their household and reports its antigen self-tests.

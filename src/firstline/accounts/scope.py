@@ -57,7 +57,9 @@ def require(user, perm: str, path: str) -> None:
         return
     action = PERM_ACTIONS.get(perm, perm)
     if paths:
-        message = _("You may %(action)s only in your own areas, and this is outside them.") % {"action": action}
+        message = _("You may %(action)s only in your own areas, and this is outside them.") % {
+            "action": action
+        }
     else:
         message = _("Your role does not allow you to %(action)s.") % {"action": action}
     raise PermissionDenied(message, code=perm)
@@ -67,8 +69,10 @@ def require_any(user, perm: str) -> None:
     """PermissionDenied (the role is the cause) unless the user holds `perm` somewhere: for an action
     over many records at once, each then narrowed to the user's areas."""
     if not scope_paths(user, perm):
-        raise PermissionDenied(_("Your role does not allow you to %(action)s.") % {"action": PERM_ACTIONS.get(perm, perm)},
-                               code=perm)
+        raise PermissionDenied(
+            _("Your role does not allow you to %(action)s.") % {"action": PERM_ACTIONS.get(perm, perm)},
+            code=perm,
+        )
 
 
 def work_scope(user, perm: str) -> list[str]:

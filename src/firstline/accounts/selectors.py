@@ -61,12 +61,15 @@ def users_locked_out(*, user) -> list[LockedAccount]:
     names = {keys[key]: until for key, until in locked.items() if key in keys}
     # Someone who also holds a grant elsewhere is not this manager's to unlock.
     elsewhere = set(
-        Grant.objects.filter(user__username__in=names).exclude(pk__in=managed.values("pk"))
+        Grant.objects.filter(user__username__in=names)
+        .exclude(pk__in=managed.values("pk"))
         .values_list("user__username", flat=True)
     )
     users = get_user_model().objects.filter(username__in=set(names) - elsewhere)
-    return sorted((LockedAccount(user=u, until=names[u.username]) for u in users),
-                  key=lambda account: (account.until, account.user.username))
+    return sorted(
+        (LockedAccount(user=u, until=names[u.username]) for u in users),
+        key=lambda account: (account.until, account.user.username),
+    )
 
 
 def grant_get(*, user, pk: int) -> Grant:
@@ -113,7 +116,9 @@ def audit_entries(*, user, action: str = "", actor: str = "") -> QuerySet[AuditE
     Entries written by the system for the whole registry (no area) are shown to nobody here.
     """
     work_scope(user, Perm.AUDIT_VIEW)
-    queryset = scope_filter(AuditEntry.objects.exclude(area_path=""), user, Perm.AUDIT_VIEW, field="area_path")
+    queryset = scope_filter(
+        AuditEntry.objects.exclude(area_path=""), user, Perm.AUDIT_VIEW, field="area_path"
+    )
     if action:
         queryset = queryset.filter(action__startswith=action)
     if actor:

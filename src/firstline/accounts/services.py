@@ -50,7 +50,9 @@ def api_token_create(*, acting_user, user, name: str) -> tuple[ApiToken, str]:
     key = secrets.token_urlsafe(TOKEN_BYTES)
     token = ApiToken.objects.create(user=user, name=name, key_hash=ApiToken.hash_key(key), prefix=key[:8])
     audit_record(
-        actor=acting_user, action="api_token.create", target=token,
+        actor=acting_user,
+        action="api_token.create",
+        target=token,
         changes={"user": user.pk, "name": name, "prefix": token.prefix},
     )
     return token, key
@@ -65,7 +67,9 @@ def api_token_revoke(*, acting_user, token: ApiToken) -> ApiToken:
     # Conditional update: revoking twice keeps the first time and writes one audit row.
     if ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now):
         audit_record(
-            actor=acting_user, action="api_token.revoke", target=token,
+            actor=acting_user,
+            action="api_token.revoke",
+            target=token,
             changes={"user": token.user_id, "name": token.name, "prefix": token.prefix},
         )
     token.refresh_from_db(fields=["revoked_at"])
@@ -85,7 +89,10 @@ def grant_create(*, acting_user, user, role: str, area) -> Grant:
         raise Conflict(_("This person already holds this role here."), code="grant_exists") from None
     forget_grants(user)
     audit_record(
-        actor=acting_user, action="grant.create", target=grant, area_path=area.path,
+        actor=acting_user,
+        action="grant.create",
+        target=grant,
+        area_path=area.path,
         changes={"user": user.pk, "role": role, "area": area.pk},
     )
     return grant
@@ -100,8 +107,12 @@ def grant_revoke(*, acting_user, grant: Grant) -> None:
     Grant.objects.filter(pk=grant_pk).delete()
     forget_grants(grant.user)
     audit_record(
-        actor=acting_user, action="grant.revoke", target_type="accounts.grant", target_id=grant_pk,
-        area_path=area_path, changes=changes,
+        actor=acting_user,
+        action="grant.revoke",
+        target_type="accounts.grant",
+        target_id=grant_pk,
+        area_path=area_path,
+        changes=changes,
     )
 
 
@@ -129,17 +140,23 @@ def user_create(
         errors["password"] = " ".join(exc.messages)
     if errors:
         raise ValidationError(errors)
-    user = users.objects.create_user(username=username, password=password, first_name=(full_name or "").strip()[:150])
+    user = users.objects.create_user(
+        username=username, password=password, first_name=(full_name or "").strip()[:150]
+    )
     grant = Grant.objects.create(user=user, role=role, area=area, granted_by=acting_user)
     audit_record(
-        actor=acting_user, action="user.create", target=user, area_path=area.path,
+        actor=acting_user,
+        action="user.create",
+        target=user,
+        area_path=area.path,
         changes={"username": username, "role": role, "area": area.pk, "phone": phone[:20]},
     )
     return grant
 
 
-def team_member_add(*, acting_user, area, username: str, password: str, full_name: str, role: str,
-                    existing: bool) -> Grant:
+def team_member_add(
+    *, acting_user, area, username: str, password: str, full_name: str, role: str, existing: bool
+) -> Grant:
     """Give a role on `area`: to the account named `username` if `existing` and there is one, else to
     a new account (the team page's one form for both)."""
     from django.contrib.auth import get_user_model
@@ -147,8 +164,14 @@ def team_member_add(*, acting_user, area, username: str, password: str, full_nam
     account = get_user_model().objects.filter(username=(username or "").strip()).first() if existing else None
     if account is not None:
         return grant_create(acting_user=acting_user, user=account, role=role, area=area)
-    return user_create(acting_user=acting_user, username=username, password=password, full_name=full_name,
-                       role=role, area=area)
+    return user_create(
+        acting_user=acting_user,
+        username=username,
+        password=password,
+        full_name=full_name,
+        role=role,
+        area=area,
+    )
 
 
 @transaction.atomic
@@ -168,7 +191,10 @@ def user_unlock(*, acting_user, user) -> int:
     attempts.delete()
     paths = sorted(path for _role, path in user_grants(user))
     audit_record(
-        actor=acting_user, action="user.unlock", target=user, area_path=paths[0] if paths else "",
+        actor=acting_user,
+        action="user.unlock",
+        target=user,
+        area_path=paths[0] if paths else "",
         changes={"user": user.pk, "failures": failures},
     )
     return failures

@@ -1,4 +1,6 @@
-"""API: the area tree — browse it, add areas and buildings, change and read the risk status, map a building."""
+"""API: the area tree — browse it, add areas and buildings, change and read the risk status, map a
+building.
+"""
 
 from django.http import HttpRequest
 from ninja import Query, Router
@@ -60,14 +62,21 @@ def area_child_create(request: HttpRequest, area_id: IdParam, payload: AreaCreat
     return Status(201, area)
 
 
-@router.patch("/{int:area_id}", response={200: AreaOut, **WRITE_ERRORS}, summary="Correct an area (only the fields sent)")
+@router.patch(
+    "/{int:area_id}",
+    response={200: AreaOut, **WRITE_ERRORS},
+    summary="Correct an area (only the fields sent)",
+)
 def area_update(request: HttpRequest, area_id: IdParam, payload: AreaUpdateIn):
     area = selectors.area_get(user=request.user, pk=area_id)
     return services.area_update(acting_user=request.user, area=area, values=payload.dict(exclude_unset=True))
 
 
-@router.post("/{int:area_id}/buildings", response={201: AreaOut, **WRITE_ERRORS},
-             summary="Add a building with its units and every door")
+@router.post(
+    "/{int:area_id}/buildings",
+    response={201: AreaOut, **WRITE_ERRORS},
+    summary="Add a building with its units and every door",
+)
 def building_create(request: HttpRequest, area_id: IdParam, payload: BuildingCreateIn):
     compound = selectors.area_get(user=request.user, pk=area_id)
     building = services.building_create(acting_user=request.user, compound=compound, **payload.dict())
@@ -77,7 +86,9 @@ def building_create(request: HttpRequest, area_id: IdParam, payload: BuildingCre
 @router.post("/{int:area_id}/risk", response={200: AreaOut, **WRITE_ERRORS}, summary="Change the risk status")
 def area_set_risk(request: HttpRequest, area_id: IdParam, payload: RiskIn):
     area = selectors.area_get(user=request.user, pk=area_id)
-    return services.area_set_risk(acting_user=request.user, area=area, status=payload.status, reason=payload.reason)
+    return services.area_set_risk(
+        acting_user=request.user, area=area, status=payload.status, reason=payload.reason
+    )
 
 
 @router.get("/{int:area_id}/risk-history", response={200: RiskChangePage, **READ_ERRORS})
@@ -86,8 +97,11 @@ def area_risk_history(request: HttpRequest, area_id: IdParam, page: Query[PageQu
     return page_of(selectors.area_risk_history(user=request.user, area=area), page)
 
 
-@router.get("/{int:area_id}/map", response={200: BuildingMapOut, **READ_ERRORS},
-            summary="Every door of a building by unit and floor")
+@router.get(
+    "/{int:area_id}/map",
+    response={200: BuildingMapOut, **READ_ERRORS},
+    summary="Every door of a building by unit and floor",
+)
 def area_map(request: HttpRequest, area_id: IdParam):
     building = selectors.area_get(user=request.user, pk=area_id)
     return building_map(user=request.user, building=building)

@@ -18,7 +18,9 @@ class NoticeOut(Schema):
     id: int = Field(description="The notice's id (what POST /notices/read takes).")
     kind: NoticeKind
     title: str
-    body: str = Field(description="The text to read or paste into a chat group; never an ID number or a phone.")
+    body: str = Field(
+        description="The text to read or paste into a chat group; never an ID number or a phone."
+    )
     ref: str = Field(description="What the notice points at, e.g. `testing.tube:123`.")
     area_id: int
     area_name: str
@@ -67,7 +69,9 @@ class NoticeQuery(PageQuery):
 
 
 class NoticeReadIn(Schema):
-    ids: list[Id] = Field(max_length=500, description="Notice ids; the caller's own deliveries of them are marked read.")
+    ids: list[Id] = Field(
+        max_length=500, description="Notice ids; the caller's own deliveries of them are marked read."
+    )
 
 
 class NoticeReadOut(Schema):
@@ -79,6 +83,8 @@ def notice_list(request: HttpRequest, query: Query[NoticeQuery]):
     return page_of(selectors.notices_for(user=request.user, unread_only=query.unread), query)
 
 
-@router.post("/read", response={200: NoticeReadOut, **WRITE_ERRORS}, summary="Mark some of the caller's notices read")
+@router.post(
+    "/read", response={200: NoticeReadOut, **WRITE_ERRORS}, summary="Mark some of the caller's notices read"
+)
 def notice_read(request: HttpRequest, payload: NoticeReadIn):
     return {"marked": services.notice_mark_read(acting_user=request.user, notice_ids=payload.ids)}

@@ -22,10 +22,14 @@ class SubmissionOut(Schema):
     household_id: int | None
     address_text: str
     member_count: int
-    status: SubmissionStatus = Field(description="pending; suspect: sent after the compound's hourly quota was used "
-                                     "up (stored, held apart: check it before accepting); accepted; rejected.")
-    sender: str = Field(validation_alias="client_hash",
-                        description="The client that sent it (a keyed hash of its address): forms of one sender share it.")
+    status: SubmissionStatus = Field(
+        description="pending; suspect: sent after the compound's hourly quota was used "
+        "up (stored, held apart: check it before accepting); accepted; rejected."
+    )
+    sender: str = Field(
+        validation_alias="client_hash",
+        description="The client that sent it (a keyed hash of its address): forms of one sender share it.",
+    )
     created_at: dt.datetime
 
 
@@ -35,7 +39,9 @@ class SubmittedMemberOut(Schema):
     phone_masked: str = ""
     relation: str = ""
     vulnerabilities: str | list = ""
-    existing_person: int | None = Field(None, description="The registered person with this ID number, if any.")
+    existing_person: int | None = Field(
+        None, description="The registered person with this ID number, if any."
+    )
 
 
 class SubmissionDetailOut(SubmissionOut):
@@ -59,8 +65,10 @@ class CorrectionIn(Schema):
 class AcceptIn(Schema):
     household_id: Id
     corrections: list[CorrectionIn] = Field(
-        default_factory=list, max_length=15,
-        description="Per submitted member, in order: fields to replace (an empty value keeps the submitted one); "
+        default_factory=list,
+        max_length=15,
+        description="Per submitted member, in order: fields to replace (an empty value keeps the submitted "
+        "one); "
         '{"drop": true} leaves the member out.',
     )
 
@@ -70,9 +78,14 @@ class RejectIn(Schema):
 
 
 class RejectManyIn(Schema):
-    submission_ids: list[Id] = Field(default_factory=list, max_length=1000, description="Waiting submissions to reject.")
-    senders: list[Text(64)] = Field(default_factory=list, max_length=1000,
-                                    description="Reject every waiting submission of these senders (their `sender`).")
+    submission_ids: list[Id] = Field(
+        default_factory=list, max_length=1000, description="Waiting submissions to reject."
+    )
+    senders: list[Text(64)] = Field(
+        default_factory=list,
+        max_length=1000,
+        description="Reject every waiting submission of these senders (their `sender`).",
+    )
     reason: Text(300, min_length=1)
 
 
@@ -84,16 +97,25 @@ class ResolveIn(Schema):
     payload: Text(200, description="The scanned QR text: FL1.<code>.<signature>")
 
 
-@router.get("/pending", response={200: list[SubmissionOut], **READ_ERRORS}, summary="Submissions waiting for review")
+@router.get(
+    "/pending", response={200: list[SubmissionOut], **READ_ERRORS}, summary="Submissions waiting for review"
+)
 def pending(request: HttpRequest):
     return list(selectors.registrations_waiting(user=request.user)[:500])
 
 
-@router.post("/reject", response={200: RejectManyOut, **WRITE_ERRORS},
-             summary="Reject many waiting submissions at once (a flood's junk)")
+@router.post(
+    "/reject",
+    response={200: RejectManyOut, **WRITE_ERRORS},
+    summary="Reject many waiting submissions at once (a flood's junk)",
+)
 def reject_many(request: HttpRequest, payload: RejectManyIn):
     rejected = services.registrations_reject_many(
-        acting_user=request.user, submission_ids=payload.submission_ids, senders=payload.senders, reason=payload.reason)
+        acting_user=request.user,
+        submission_ids=payload.submission_ids,
+        senders=payload.senders,
+        reason=payload.reason,
+    )
     return {"rejected": rejected}
 
 
@@ -109,7 +131,9 @@ def accept(request: HttpRequest, submission_id: IdParam, payload: AcceptIn):
     submission = selectors.registration_get(user=request.user, pk=submission_id)
     household = area_get(user=request.user, pk=payload.household_id, kind=AreaKind.HOUSEHOLD)
     return services.registration_accept(
-        acting_user=request.user, submission=submission, household=household,
+        acting_user=request.user,
+        submission=submission,
+        household=household,
         corrections=[correction.dict() for correction in payload.corrections],
     )
 
@@ -121,6 +145,8 @@ def reject(request: HttpRequest, submission_id: IdParam, payload: RejectIn):
     return Status(204, None)
 
 
-@router.post("/codes/resolve", response={200: list[PersonSummaryOut], **READ_ERRORS}, summary="Who a scanned code is")
+@router.post(
+    "/codes/resolve", response={200: list[PersonSummaryOut], **READ_ERRORS}, summary="Who a scanned code is"
+)
 def resolve(request: HttpRequest, payload: ResolveIn):
     return selectors.code_resolve(user=request.user, payload=payload.payload)

@@ -70,7 +70,9 @@ def _django_forbidden(request, exc: DjangoPermissionDenied):
 @api.exception_handler(TooManyWrongTokens)
 def _too_many_wrong_tokens(request, exc: TooManyWrongTokens):
     response = api.create_response(
-        request, {"detail": str(exc), "code": "too_many_wrong_tokens", "retry_after": exc.retry_after}, status=429
+        request,
+        {"detail": str(exc), "code": "too_many_wrong_tokens", "retry_after": exc.retry_after},
+        status=429,
     )
     response["Retry-After"] = str(exc.retry_after)
     return response
@@ -97,15 +99,20 @@ def _invalid(request, exc: ValidationError):
         errors = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
     else:
         errors = {"__all__": [str(m) for m in exc.messages]}
-    return api.create_response(request, {"detail": "Invalid input.", "code": "invalid", "errors": errors}, status=422)
+    return api.create_response(
+        request, {"detail": "Invalid input.", "code": "invalid", "errors": errors}, status=422
+    )
 
 
 @api.exception_handler(SchemaValidationError)
 def _invalid_schema(request, exc: SchemaValidationError):
     """Input that does not fit the schema: the same shape as a domain ValidationError, each fault at
     its place with a message in the caller's language (api/messages.py), never the input echoed."""
-    return api.create_response(request, {"detail": "Invalid input.", "code": "invalid", "errors": schema_errors(exc.errors)},
-                               status=422)
+    return api.create_response(
+        request,
+        {"detail": "Invalid input.", "code": "invalid", "errors": schema_errors(exc.errors)},
+        status=422,
+    )
 
 
 def _register_routers() -> None:
@@ -124,8 +131,11 @@ _register_routers()
 
 
 def _unknown_parameters(request, names: list[str]):
-    return api.create_response(request, {"detail": "Invalid input.", "code": "invalid",
-                                         "errors": unknown_parameter_errors(names)}, status=422)
+    return api.create_response(
+        request,
+        {"detail": "Invalid input.", "code": "invalid", "errors": unknown_parameter_errors(names)},
+        status=422,
+    )
 
 
 refuse_unknown_query_parameters(api, on_unknown=_unknown_parameters)

@@ -28,18 +28,29 @@ class ErrorOut(Schema):
 class InvalidOut(Schema):
     detail: str
     code: str
-    errors: dict[str, list[str]] = Field(description="Messages by input field; `__all__` for the whole input.")
+    errors: dict[str, list[str]] = Field(
+        description="Messages by input field; `__all__` for the whole input."
+    )
 
 
 class ConflictOut(ErrorOut):
-    person_id: int | None = Field(None, description="The record already holding this ID number, if you may see it.")
+    person_id: int | None = Field(
+        None, description="The record already holding this ID number, if you may see it."
+    )
 
 
 # 400: a body that is not JSON (or not the form an upload needs); 429: too many failed sign-ins or
 # wrong tokens from this client, retry after the time the Retry-After header gives.
 READ_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut, 429: ErrorOut}
-WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut, 422: InvalidOut,
-                429: ErrorOut}
+WRITE_ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ConflictOut,
+    422: InvalidOut,
+    429: ErrorOut,
+}
 
 
 class PageOut(Schema):
@@ -205,7 +216,9 @@ class PersonSummaryOut(Schema):
     id: int
     name: str
     id_type: IdType
-    id_masked: str = Field(description="The ID number, masked. POST /people/{id}/reveal-id shows it (audited).")
+    id_masked: str = Field(
+        description="The ID number, masked. POST /people/{id}/reveal-id shows it (audited)."
+    )
     phone: str
     birth_date: dt.date | None
     birth_date_estimated: bool
@@ -244,12 +257,16 @@ class PersonDetailOut(PersonSummaryOut):
 
 
 class PersonSearchQuery(PageQuery):
-    q: Text(100) = Field(description="A door ('3-2-501', '3号楼2单元501') or a name (prefix). An ID number or a "
-                         "phone is refused here (422): it would reach server and proxy logs; POST it in the body.")
+    q: Text(100) = Field(
+        description="A door ('3-2-501', '3号楼2单元501') or a name (prefix). An ID number or a "
+        "phone is refused here (422): it would reach server and proxy logs; POST it in the body."
+    )
 
 
 class PersonSearchIn(PageIn):
-    q: Text(100) = Field(description="An exact ID number, a phone, a door ('3-2-501', '3号楼2单元501') or a name (prefix).")
+    q: Text(100) = Field(
+        description="An exact ID number, a phone, a door ('3-2-501', '3号楼2单元501') or a name (prefix)."
+    )
 
 
 class PersonSearchPage(PageOut):
@@ -268,7 +285,9 @@ class PersonRegisterIn(Schema):
 
     household_id: Id
     name: Text(60)
-    id_type: Text(40, description="resident_id (the default when a number is given), passport, …, none.") | None = None
+    id_type: (
+        Text(40, description="resident_id (the default when a number is given), passport, …, none.") | None
+    ) = None
     id_number: Text(40) | None = None
     phone: Text(30) | None = None
     birth_date: Day | None = None
@@ -309,7 +328,9 @@ class RevealOut(Schema):
 
 
 class VulnerabilitiesIn(Schema):
-    vulnerabilities: list[VulnerabilityIn] = Field(max_length=20, description="The full new list; groups left out are removed.")
+    vulnerabilities: list[VulnerabilityIn] = Field(
+        max_length=20, description="The full new list; groups left out are removed."
+    )
 
 
 class MoveIn(Schema):

@@ -126,18 +126,30 @@ router = Router(tags=["testing"])
 # Rounds
 
 
-@router.get("/rounds", response={200: list[RoundOut], **READ_ERRORS}, summary="Rounds over the caller's areas, newest first")
+@router.get(
+    "/rounds",
+    response={200: list[RoundOut], **READ_ERRORS},
+    summary="Rounds over the caller's areas, newest first",
+)
 def round_list(request: HttpRequest):
     return rounds_selectors.rounds_visible(user=request.user).order_by("-date", "-id")[:200]
 
 
-@router.post("/rounds", response={201: RoundDetailOut, **WRITE_ERRORS}, summary="Plan a round over some areas")
+@router.post(
+    "/rounds", response={201: RoundDetailOut, **WRITE_ERRORS}, summary="Plan a round over some areas"
+)
 def round_create(request: HttpRequest, payload: RoundCreateIn):
     area = area_get(user=request.user, pk=payload.area_id)
     scope = [area_get(user=request.user, pk=pk) for pk in payload.scope] if payload.scope else None
     round = rounds_services.round_create(
-        acting_user=request.user, area=area, name=payload.name, date=payload.date, scope=scope,
-        starts_at=payload.starts_at, ends_at=payload.ends_at, note=payload.note,
+        acting_user=request.user,
+        area=area,
+        name=payload.name,
+        date=payload.date,
+        scope=scope,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        note=payload.note,
     )
     return Status(201, _with_scope(round))
 
@@ -148,13 +160,20 @@ def round_detail(request: HttpRequest, round_id: IdParam):
     return _with_scope(round)
 
 
-@router.patch("/rounds/{int:round_id}", response={200: RoundDetailOut, **WRITE_ERRORS},
-              summary="Correct a round (only the fields sent): name, date, window, note, its areas")
+@router.patch(
+    "/rounds/{int:round_id}",
+    response={200: RoundDetailOut, **WRITE_ERRORS},
+    summary="Correct a round (only the fields sent): name, date, window, note, its areas",
+)
 def round_update(request: HttpRequest, round_id: IdParam, payload: RoundUpdateIn):
     round = rounds_selectors.round_get(user=request.user, pk=round_id)
     scope = _areas(request.user, payload.scope) if payload.scope is not None else None
-    round = rounds_services.round_update(acting_user=request.user, round=round, scope=scope,
-                                  values=payload.dict(exclude_unset=True, exclude={"scope"}))
+    round = rounds_services.round_update(
+        acting_user=request.user,
+        round=round,
+        scope=scope,
+        values=payload.dict(exclude_unset=True, exclude={"scope"}),
+    )
     return _with_scope(round)
 
 
@@ -184,8 +203,12 @@ def _renamed(exc: ValidationError, names: dict[str, str]) -> ValidationError:
 # Pooling rules
 
 
-_RISK_ORDER = {risk: index for index, risk in enumerate(
-    [RiskStatus.SEALED, RiskStatus.CONTROLLED, RiskStatus.PRECAUTION, RiskStatus.NORMAL])}
+_RISK_ORDER = {
+    risk: index
+    for index, risk in enumerate(
+        [RiskStatus.SEALED, RiskStatus.CONTROLLED, RiskStatus.PRECAUTION, RiskStatus.NORMAL]
+    )
+}
 
 
 def _pooling(round: Round) -> dict:
@@ -194,14 +217,20 @@ def _pooling(round: Round) -> dict:
     return {"by_risk": by_risk, "by_area": sorted((r for r in rules if r.area_id), key=lambda r: r.area.path)}
 
 
-@router.get("/rounds/{int:round_id}/pooling", response={200: PoolingOut, **READ_ERRORS},
-            summary="How many people share a tube: by risk status, and the areas with a rule of their own")
+@router.get(
+    "/rounds/{int:round_id}/pooling",
+    response={200: PoolingOut, **READ_ERRORS},
+    summary="How many people share a tube: by risk status, and the areas with a rule of their own",
+)
 def pooling_get(request: HttpRequest, round_id: IdParam):
     return _pooling(rounds_selectors.round_get(user=request.user, pk=round_id))
 
 
-@router.put("/rounds/{int:round_id}/pooling", response={200: PoolingOut, **WRITE_ERRORS},
-            summary="Replace the pooling rules (new tubes follow them; tubes already opened keep theirs)")
+@router.put(
+    "/rounds/{int:round_id}/pooling",
+    response={200: PoolingOut, **WRITE_ERRORS},
+    summary="Replace the pooling rules (new tubes follow them; tubes already opened keep theirs)",
+)
 def pooling_set(request: HttpRequest, round_id: IdParam, payload: PoolingIn):
     round = rounds_selectors.round_get(user=request.user, pk=round_id)
     risks = [rule.risk_status for rule in payload.by_risk]
@@ -209,18 +238,24 @@ def pooling_set(request: HttpRequest, round_id: IdParam, payload: PoolingIn):
         raise ValidationError({"by_risk": [_("Give one rule per risk status.")]})
     areas = {area.pk: area for area in _areas(request.user, [rule.area_id for rule in payload.by_area])}
     rounds_services.pooling_rules_set(
-        acting_user=request.user, round=round,
+        acting_user=request.user,
+        round=round,
         by_risk={rule.risk_status: (rule.capacity, rule.per_household) for rule in payload.by_risk},
         by_area=[(areas[rule.area_id], rule.capacity, rule.per_household) for rule in payload.by_area],
     )
     return _pooling(round)
 
 
-@router.post("/rounds/{int:round_id}/status", response={200: RoundDetailOut, **WRITE_ERRORS},
-             summary="Open a planned round or close an open one")
+@router.post(
+    "/rounds/{int:round_id}/status",
+    response={200: RoundDetailOut, **WRITE_ERRORS},
+    summary="Open a planned round or close an open one",
+)
 def round_status(request: HttpRequest, round_id: IdParam, payload: RoundStatusIn):
     round = rounds_selectors.round_get(user=request.user, pk=round_id)
-    return _with_scope(rounds_services.round_set_status(acting_user=request.user, round=round, status=payload.status))
+    return _with_scope(
+        rounds_services.round_set_status(acting_user=request.user, round=round, status=payload.status)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -229,41 +264,75 @@ def round_status(request: HttpRequest, round_id: IdParam, payload: RoundStatusIn
 
 def _scan_in(item: ScanItemIn) -> ScanIn:
     return ScanIn(
-        client_id=item.client_id, kind=item.kind, tube_code=item.tube_code, person_code=item.person_code,
-        person_id=item.person_id, id_number=item.id_number, point_id=item.point_id, desk=item.desk,
-        door_to_door=item.door_to_door, scanned_at=item.scanned_at,
+        client_id=item.client_id,
+        kind=item.kind,
+        tube_code=item.tube_code,
+        person_code=item.person_code,
+        person_id=item.person_id,
+        id_number=item.id_number,
+        point_id=item.point_id,
+        desk=item.desk,
+        door_to_door=item.door_to_door,
+        scanned_at=item.scanned_at,
     )
 
 
 def _outcome(outcome: ScanOutcome) -> dict:
     tube = outcome.tube
     return {
-        "client_id": outcome.client_id, "status": outcome.status, "code": outcome.code, "message": outcome.message,
-        "tube": None if tube is None else {
-            "code": tube.code, "capacity": tube.capacity, "filled": tube.filled, "status": tube.status,
-            "places_left": tube.places_left, "per_household": tube.per_household, "for_resample": tube.for_resample,
+        "client_id": outcome.client_id,
+        "status": outcome.status,
+        "code": outcome.code,
+        "message": outcome.message,
+        "tube": None
+        if tube is None
+        else {
+            "code": tube.code,
+            "capacity": tube.capacity,
+            "filled": tube.filled,
+            "status": tube.status,
+            "places_left": tube.places_left,
+            "per_household": tube.per_household,
+            "for_resample": tube.for_resample,
         },
         "people": [
-            {"sample_id": p.sample_id, "status": p.status, "person_id": p.person_id, "name": p.name, "door": p.door,
-             "purpose": p.purpose, "out_of_scope": p.out_of_scope, "code": p.code, "message": p.message}
+            {
+                "sample_id": p.sample_id,
+                "status": p.status,
+                "person_id": p.person_id,
+                "name": p.name,
+                "door": p.door,
+                "purpose": p.purpose,
+                "out_of_scope": p.out_of_scope,
+                "code": p.code,
+                "message": p.message,
+            }
             for p in outcome.people
         ],
     }
 
 
-@router.post("/rounds/{int:round_id}/scans", response={200: ScanOutcomeOut, **WRITE_ERRORS},
-             summary="Register one scan (a desk online)")
+@router.post(
+    "/rounds/{int:round_id}/scans",
+    response={200: ScanOutcomeOut, **WRITE_ERRORS},
+    summary="Register one scan (a desk online)",
+)
 def scan_one(request: HttpRequest, round_id: IdParam, payload: ScanItemIn):
     round = rounds_selectors.round_get(user=request.user, pk=round_id)
     (outcome,) = scans_record(acting_user=request.user, round=round, scans=[_scan_in(payload)])
     return HttpResponse(json.dumps(_outcome(outcome), ensure_ascii=False), content_type="application/json")
 
 
-@router.post("/rounds/{int:round_id}/scans/batch", response={200: ScanBatchOut, **WRITE_ERRORS},
-             summary="Register a batch of scans (a device coming back online); idempotent by client_id")
+@router.post(
+    "/rounds/{int:round_id}/scans/batch",
+    response={200: ScanBatchOut, **WRITE_ERRORS},
+    summary="Register a batch of scans (a device coming back online); idempotent by client_id",
+)
 def scan_batch(request: HttpRequest, round_id: IdParam, payload: ScanBatchIn):
     round = rounds_selectors.round_get(user=request.user, pk=round_id)
-    outcomes = scans_record(acting_user=request.user, round=round, scans=[_scan_in(item) for item in payload.scans])
+    outcomes = scans_record(
+        acting_user=request.user, round=round, scans=[_scan_in(item) for item in payload.scans]
+    )
     body = {
         "stored": sum(o.status == STORED for o in outcomes),
         "duplicates": sum(o.status == DUPLICATE for o in outcomes),
@@ -275,50 +344,76 @@ def scan_batch(request: HttpRequest, round_id: IdParam, payload: ScanBatchIn):
     return HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/json")
 
 
-@router.post("/rounds/{int:round_id}/tubes/{tube_code}/close", response={200: ScanOutcomeOut, **WRITE_ERRORS},
-             summary="Close a tube before it is full (the end of a family, a unit, the day)")
+@router.post(
+    "/rounds/{int:round_id}/tubes/{tube_code}/close",
+    response={200: ScanOutcomeOut, **WRITE_ERRORS},
+    summary="Close a tube before it is full (the end of a family, a unit, the day)",
+)
 def tube_close_early(request: HttpRequest, round_id: IdParam, tube_code: str, payload: TubeCloseIn):
     round = rounds_selectors.round_get(user=request.user, pk=round_id)
-    return _outcome(tube_close(acting_user=request.user, round=round, tube_code=tube_code, client_id=payload.client_id))
+    return _outcome(
+        tube_close(acting_user=request.user, round=round, tube_code=tube_code, client_id=payload.client_id)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Sampling points
 
 
-@router.get("/points", response={200: list[PointOut], **READ_ERRORS},
-            summary="Sampling points the caller sees (of their compounds, or those their buildings go to)")
+@router.get(
+    "/points",
+    response={200: list[PointOut], **READ_ERRORS},
+    summary="Sampling points the caller sees (of their compounds, or those their buildings go to)",
+)
 def point_list(request: HttpRequest, query: Query[PointQuery]):
-    points = rounds_selectors.points_visible(user=request.user).prefetch_related("serves").order_by("compound__path", "name")
+    points = (
+        rounds_selectors.points_visible(user=request.user)
+        .prefetch_related("serves")
+        .order_by("compound__path", "name")
+    )
     if query.compound is not None:
         points = points.filter(compound_id=query.compound)
     return points
 
 
-@router.post("/points", response={201: PointOut, **WRITE_ERRORS}, summary="Open a sampling point in a compound")
+@router.post(
+    "/points", response={201: PointOut, **WRITE_ERRORS}, summary="Open a sampling point in a compound"
+)
 def point_create(request: HttpRequest, payload: PointCreateIn):
     compound = area_get(user=request.user, pk=payload.compound_id, perm=Perm.TESTING_VIEW)
     serves = _areas(request.user, payload.serves, perm=Perm.TESTING_VIEW)
     point = rounds_services.sampling_point_create(
-        acting_user=request.user, compound=compound, serves=serves,
+        acting_user=request.user,
+        compound=compound,
+        serves=serves,
         values=payload.dict(exclude_unset=True, exclude={"compound_id", "serves"}),
     )
     return Status(201, point)
 
 
-@router.patch("/points/{int:point_id}", response={200: PointOut, **WRITE_ERRORS},
-              summary="Change a sampling point (only the fields sent)")
+@router.patch(
+    "/points/{int:point_id}",
+    response={200: PointOut, **WRITE_ERRORS},
+    summary="Change a sampling point (only the fields sent)",
+)
 def point_update(request: HttpRequest, point_id: IdParam, payload: PointUpdateIn):
     point = rounds_selectors.point_get(user=request.user, pk=point_id)
-    serves = _areas(request.user, payload.serves, perm=Perm.TESTING_VIEW) if payload.serves is not None else None
+    serves = (
+        _areas(request.user, payload.serves, perm=Perm.TESTING_VIEW) if payload.serves is not None else None
+    )
     return rounds_services.sampling_point_update(
-        acting_user=request.user, point=point, serves=serves,
+        acting_user=request.user,
+        point=point,
+        serves=serves,
         values=payload.dict(exclude_unset=True, exclude={"serves"}),
     )
 
 
-@router.get("/rounds/{int:round_id}/points", response={200: list[PointOut], **READ_ERRORS},
-            summary="The active points that serve the round's areas")
+@router.get(
+    "/rounds/{int:round_id}/points",
+    response={200: list[PointOut], **READ_ERRORS},
+    summary="The active points that serve the round's areas",
+)
 def round_points(request: HttpRequest, round_id: IdParam):
     round = rounds_selectors.round_get(user=request.user, pk=round_id)
     return rounds_selectors.points_for_round(user=request.user, round=round).prefetch_related("serves")
@@ -328,26 +423,36 @@ def round_points(request: HttpRequest, round_id: IdParam):
 # Exemptions
 
 
-@router.get("/rounds/{int:round_id}/exemptions", response={200: ExemptionPage, **READ_ERRORS},
-            summary="Who is not expected in the round and why, by door")
+@router.get(
+    "/rounds/{int:round_id}/exemptions",
+    response={200: ExemptionPage, **READ_ERRORS},
+    summary="Who is not expected in the round and why, by door",
+)
 def exemption_list(request: HttpRequest, round_id: IdParam, query: Query[RoundAreaQuery]):
     round = rounds_selectors.round_get(user=request.user, pk=round_id)
     area = _area_or_round(request.user, round, query.area)
     return page_of(coverage_selectors.round_exempt(user=request.user, round=round, area=area), query)
 
 
-@router.post("/rounds/{int:round_id}/exemptions", response={201: ExemptionOut, **WRITE_ERRORS},
-             summary="Say why a person is not sampled in this round (sent again, it replaces the reason)")
+@router.post(
+    "/rounds/{int:round_id}/exemptions",
+    response={201: ExemptionOut, **WRITE_ERRORS},
+    summary="Say why a person is not sampled in this round (sent again, it replaces the reason)",
+)
 def exemption_set(request: HttpRequest, round_id: IdParam, payload: ExemptionIn):
     round = rounds_selectors.round_get(user=request.user, pk=round_id)
     person = person_get(user=request.user, pk=payload.person_id)
-    exemption = coverage_services.exemption_set(acting_user=request.user, round=round, person=person, reason=payload.reason,
-                                       note=payload.note)
+    exemption = coverage_services.exemption_set(
+        acting_user=request.user, round=round, person=person, reason=payload.reason, note=payload.note
+    )
     return Status(201, exemption)
 
 
-@router.delete("/exemptions/{int:exemption_id}", response={204: None, **WRITE_ERRORS},
-               summary="Remove an exemption: the person is expected again")
+@router.delete(
+    "/exemptions/{int:exemption_id}",
+    response={204: None, **WRITE_ERRORS},
+    summary="Remove an exemption: the person is expected again",
+)
 def exemption_remove(request: HttpRequest, exemption_id: IdParam):
     exemption = coverage_selectors.exemption_get(user=request.user, pk=exemption_id)
     coverage_services.exemption_remove(acting_user=request.user, exemption=exemption)
@@ -359,31 +464,44 @@ def exemption_remove(request: HttpRequest, exemption_id: IdParam):
 
 
 def _tube_code(raw: str) -> str:
-    """A tube code from a path, as printed ('tg0012-34' -> 'TG0012-34'); a code no tube can have is not found."""
+    """A tube code from a path, as printed ('tg0012-34' -> 'TG0012-34'); a code no tube can have is not
+    found.
+    """
     try:
         return normalise_tube_code(raw)
     except ValidationError:
         raise NotFound from None
 
 
-@router.get("/rounds/{int:round_id}/tubes", response={200: TubePage, **READ_ERRORS},
-            summary="The round's tubes the caller sees, newest first")
+@router.get(
+    "/rounds/{int:round_id}/tubes",
+    response={200: TubePage, **READ_ERRORS},
+    summary="The round's tubes the caller sees, newest first",
+)
 def tube_list(request: HttpRequest, round_id: IdParam, query: Query[TubeQuery]):
     round = rounds_selectors.round_get(user=request.user, pk=round_id)
-    tubes = capture_selectors.round_tubes(user=request.user, round=round, status=query.status or "", result=query.result or "")
+    tubes = capture_selectors.round_tubes(
+        user=request.user, round=round, status=query.status or "", result=query.result or ""
+    )
     return page_of(tubes, query)
 
 
-@router.get("/tubes/{tube_code}", response={200: TubeDetailOut, **READ_ERRORS},
-            summary="A tube and who is in it (names only where the caller sees the ledger; a lab sees no people)")
+@router.get(
+    "/tubes/{tube_code}",
+    response={200: TubeDetailOut, **READ_ERRORS},
+    summary="A tube and who is in it (names only where the caller sees the ledger; a lab sees no people)",
+)
 def tube_detail(request: HttpRequest, tube_code: str):
     tube, people = capture_selectors.tube_with_people(user=request.user, code=_tube_code(tube_code))
     tube.people = people
     return tube
 
 
-@router.post("/tubes/{tube_code}/seal", response={200: list[SealedAreaOut], **WRITE_ERRORS},
-             summary="Seal the households, units or buildings of a positive tube's people in one action")
+@router.post(
+    "/tubes/{tube_code}/seal",
+    response={200: list[SealedAreaOut], **WRITE_ERRORS},
+    summary="Seal the households, units or buildings of a positive tube's people in one action",
+)
 def tube_seal(request: HttpRequest, tube_code: str, payload: SealIn):
     tube = capture_selectors.tube_get(user=request.user, code=_tube_code(tube_code))
     return lab_services.positive_seal(acting_user=request.user, tube=tube, level=payload.level)
@@ -409,8 +527,11 @@ def _box_detail(box: Box) -> Box:
     return box
 
 
-@router.get("/rounds/{int:round_id}/boxes", response={200: BoxPage, **READ_ERRORS},
-            summary="The round's boxes with their tube counts and hand-offs, newest first")
+@router.get(
+    "/rounds/{int:round_id}/boxes",
+    response={200: BoxPage, **READ_ERRORS},
+    summary="The round's boxes with their tube counts and hand-offs, newest first",
+)
 def box_list(request: HttpRequest, round_id: IdParam, query: Query[BoxQuery]):
     round = rounds_selectors.round_get(user=request.user, pk=round_id)
     boxes = transport_selectors.round_boxes_trail(user=request.user, round=round)
@@ -422,72 +543,127 @@ def box_list(request: HttpRequest, round_id: IdParam, query: Query[BoxQuery]):
     return page
 
 
-@router.post("/rounds/{int:round_id}/boxes", response={201: BoxDetailOut, **WRITE_ERRORS},
-             summary="Start packing a box at a point (or, door to door, for an area); the same box again returns it")
+@router.post(
+    "/rounds/{int:round_id}/boxes",
+    response={201: BoxDetailOut, **WRITE_ERRORS},
+    summary="Start packing a box at a point (or, door to door, for an area); the same box again returns it",
+)
 def box_open(request: HttpRequest, round_id: IdParam, payload: BoxOpenIn):
     round = rounds_selectors.round_get(user=request.user, pk=round_id)
-    point = rounds_selectors.point_get(user=request.user, pk=payload.point_id) if payload.point_id is not None else None
-    area = area_get(user=request.user, pk=payload.area_id, perm=Perm.TESTING_VIEW) if payload.area_id is not None else None
-    box = transport_services.box_open(acting_user=request.user, round=round, code=payload.code, point=point, area=area)
+    point = (
+        rounds_selectors.point_get(user=request.user, pk=payload.point_id)
+        if payload.point_id is not None
+        else None
+    )
+    area = (
+        area_get(user=request.user, pk=payload.area_id, perm=Perm.TESTING_VIEW)
+        if payload.area_id is not None
+        else None
+    )
+    box = transport_services.box_open(
+        acting_user=request.user, round=round, code=payload.code, point=point, area=area
+    )
     return Status(201, _box_detail(box))
 
 
-@router.get("/boxes/{box_code}", response={200: BoxDetailOut, **READ_ERRORS},
-            summary="A box: its tubes and every hand-off with who and when")
+@router.get(
+    "/boxes/{box_code}",
+    response={200: BoxDetailOut, **READ_ERRORS},
+    summary="A box: its tubes and every hand-off with who and when",
+)
 def box_detail(request: HttpRequest, box_code: str):
     return _box_detail(_box(request.user, box_code))
 
 
-@router.post("/boxes/{box_code}/tubes", response={200: BoxScanOut, **WRITE_ERRORS},
-             summary="Scan tubes into a box being packed (an open tube is closed as it goes in)")
+@router.post(
+    "/boxes/{box_code}/tubes",
+    response={200: BoxScanOut, **WRITE_ERRORS},
+    summary="Scan tubes into a box being packed (an open tube is closed as it goes in)",
+)
 def box_add_tubes(request: HttpRequest, box_code: str, payload: BoxTubesIn):
     box = _box(request.user, box_code)
     return transport_services.box_add_tubes(acting_user=request.user, box=box, tube_codes=payload.tube_codes)
 
 
-@router.delete("/boxes/{box_code}/tubes/{tube_code}", response={204: None, **WRITE_ERRORS},
-               summary="Take a tube out of a box still being packed")
+@router.delete(
+    "/boxes/{box_code}/tubes/{tube_code}",
+    response={204: None, **WRITE_ERRORS},
+    summary="Take a tube out of a box still being packed",
+)
 def box_remove_tube(request: HttpRequest, box_code: str, tube_code: str):
     box = _box(request.user, box_code)
     transport_services.box_remove_tube(acting_user=request.user, box=box, tube_code=tube_code)
     return Status(204, None)
 
 
-@router.post("/boxes/{box_code}/pack", response={200: BoxDetailOut, **WRITE_ERRORS},
-             summary="Seal the box: the tubes counted by hand must match the tubes scanned into it")
+@router.post(
+    "/boxes/{box_code}/pack",
+    response={200: BoxDetailOut, **WRITE_ERRORS},
+    summary="Seal the box: the tubes counted by hand must match the tubes scanned into it",
+)
 def box_pack(request: HttpRequest, box_code: str, payload: BoxPackIn):
-    box = transport_services.box_pack(acting_user=request.user, box=_box(request.user, box_code), counted=payload.counted)
+    box = transport_services.box_pack(
+        acting_user=request.user, box=_box(request.user, box_code), counted=payload.counted
+    )
     return _box_detail(box)
 
 
-@router.post("/boxes/{box_code}/pickup", response={200: BoxDetailOut, **WRITE_ERRORS},
-             summary="A transporter takes the packed box from the point")
+@router.post(
+    "/boxes/{box_code}/pickup",
+    response={200: BoxDetailOut, **WRITE_ERRORS},
+    summary="A transporter takes the packed box from the point",
+)
 def box_pick_up(request: HttpRequest, box_code: str, payload: BoxPickupIn):
-    box = transport_services.box_pick_up(acting_user=request.user, box=_box(request.user, box_code), counted=payload.counted)
+    box = transport_services.box_pick_up(
+        acting_user=request.user, box=_box(request.user, box_code), counted=payload.counted
+    )
     return _box_detail(box)
 
 
-@router.post("/boxes/{box_code}/receive", response={200: ReceiptOut, **WRITE_ERRORS},
-             summary="The lab takes the box in, by count or tube by tube (tubes not in the box are named)")
+@router.post(
+    "/boxes/{box_code}/receive",
+    response={200: ReceiptOut, **WRITE_ERRORS},
+    summary="The lab takes the box in, by count or tube by tube (tubes not in the box are named)",
+)
 def box_receive(request: HttpRequest, box_code: str, payload: BoxReceiveIn):
-    receipt = transport_services.box_receive(acting_user=request.user, box=_box(request.user, box_code), counted=payload.counted,
-                                    tube_codes=payload.tube_codes, note=payload.note)
-    return {"box": _box_detail(receipt.box), "received": receipt.received, "missing": receipt.missing,
-            "unexpected": receipt.unexpected}
+    receipt = transport_services.box_receive(
+        acting_user=request.user,
+        box=_box(request.user, box_code),
+        counted=payload.counted,
+        tube_codes=payload.tube_codes,
+        note=payload.note,
+    )
+    return {
+        "box": _box_detail(receipt.box),
+        "received": receipt.received,
+        "missing": receipt.missing,
+        "unexpected": receipt.unexpected,
+    }
 
 
 # ---------------------------------------------------------------------------------------------
 # Lab results
 
 
-@router.post("/results", response={200: ResultsOut, **WRITE_ERRORS},
-             summary="A lab's results, one per tube; the same result again is a duplicate, a different one is refused")
+@router.post(
+    "/results",
+    response={200: ResultsOut, **WRITE_ERRORS},
+    summary="A lab's results, one per tube; the same result again is a duplicate, a different one is refused",
+)
 def results_post(request: HttpRequest, payload: ResultsIn):
-    outcomes = lab_services.results_report(acting_user=request.user, source=TubeResult.Source.API, results=[
-        lab_services.ResultIn(tube_code=item.tube_code, result=item.result, reported_at=item.reported_at,
-                         source_ref=item.source_ref)
-        for item in payload.results
-    ])
+    outcomes = lab_services.results_report(
+        acting_user=request.user,
+        source=TubeResult.Source.API,
+        results=[
+            lab_services.ResultIn(
+                tube_code=item.tube_code,
+                result=item.result,
+                reported_at=item.reported_at,
+                source_ref=item.source_ref,
+            )
+            for item in payload.results
+        ],
+    )
     return {
         "stored": sum(o.status == STORED for o in outcomes),
         "duplicates": sum(o.status == DUPLICATE for o in outcomes),
@@ -496,8 +672,11 @@ def results_post(request: HttpRequest, payload: ResultsIn):
     }
 
 
-@router.post("/results/upload", response={201: ResultUploadOut, **WRITE_ERRORS},
-             summary="A lab's file of results (CSV or XLSX): every row stored or refused with its row number")
+@router.post(
+    "/results/upload",
+    response={201: ResultUploadOut, **WRITE_ERRORS},
+    summary="A lab's file of results (CSV or XLSX): every row stored or refused with its row number",
+)
 def results_upload(request: HttpRequest, payload: Form[ResultUploadIn], file: File[UploadedFile]):
     mapping = None
     if payload.mapping.strip():
@@ -507,13 +686,21 @@ def results_upload(request: HttpRequest, payload: Form[ResultUploadIn], file: Fi
             mapping = None
         if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
             raise ValidationError({"mapping": [_("Give the mapping as a JSON object {header: field}.")]})
-    upload = lab_files.results_upload(acting_user=request.user, filename=file.name or "results.csv", data=file.read(),
-                                     mapping=mapping, save_as=payload.save_as)
+    upload = lab_files.results_upload(
+        acting_user=request.user,
+        filename=file.name or "results.csv",
+        data=file.read(),
+        mapping=mapping,
+        save_as=payload.save_as,
+    )
     return Status(201, upload)
 
 
-@router.get("/results/uploads/{int:upload_id}", response={200: ResultUploadOut, **READ_ERRORS},
-            summary="One of the caller's lab files: its counts and refused rows")
+@router.get(
+    "/results/uploads/{int:upload_id}",
+    response={200: ResultUploadOut, **READ_ERRORS},
+    summary="One of the caller's lab files: its counts and refused rows",
+)
 def results_upload_detail(request: HttpRequest, upload_id: IdParam):
     return lab_selectors.result_upload_get(user=request.user, pk=upload_id)
 
@@ -522,59 +709,86 @@ def results_upload_detail(request: HttpRequest, upload_id: IdParam):
 # Coverage, the missing, a building door by door
 
 
-@router.get("/rounds/{int:round_id}/coverage", response={200: CoverageOut, **READ_ERRORS},
-            summary="Expected, sampled, exempt and missing under an area, and for each of its children")
+@router.get(
+    "/rounds/{int:round_id}/coverage",
+    response={200: CoverageOut, **READ_ERRORS},
+    summary="Expected, sampled, exempt and missing under an area, and for each of its children",
+)
 def coverage(request: HttpRequest, round_id: IdParam, query: Query[RoundAreaFilter]):
     round = rounds_selectors.round_get(user=request.user, pk=round_id)
     area = _area_or_round(request.user, round, query.area)
     return coverage_selectors.round_coverage(user=request.user, round=round, area=area)
 
 
-@router.get("/rounds/{int:round_id}/missing", response={200: MissingPage, **READ_ERRORS},
-            summary="People under an area not sampled yet and not exempt, by building, unit and door")
+@router.get(
+    "/rounds/{int:round_id}/missing",
+    response={200: MissingPage, **READ_ERRORS},
+    summary="People under an area not sampled yet and not exempt, by building, unit and door",
+)
 def missing(request: HttpRequest, round_id: IdParam, query: Query[RoundAreaQuery]):
     round = rounds_selectors.round_get(user=request.user, pk=round_id)
     area = _area_or_round(request.user, round, query.area)
     return page_of(coverage_selectors.round_missing(user=request.user, round=round, area=area), query)
 
 
-@router.get("/rounds/{int:round_id}/buildings/{int:building_id}", response={200: BuildingRoundOut, **READ_ERRORS},
-            summary="Every door of a building with each resident's state in the round, floors top down")
+@router.get(
+    "/rounds/{int:round_id}/buildings/{int:building_id}",
+    response={200: BuildingRoundOut, **READ_ERRORS},
+    summary="Every door of a building with each resident's state in the round, floors top down",
+)
 def round_building(request: HttpRequest, round_id: IdParam, building_id: IdParam):
     round = rounds_selectors.round_get(user=request.user, pk=round_id)
     building = area_get(user=request.user, pk=building_id, perm=Perm.TESTING_VIEW)
     return coverage_selectors.round_building(user=request.user, round=round, building=building)
 
 
-@router.get("/rounds/{int:round_id}/door-to-door/{int:building_id}", response={200: BuildingRoundOut, **READ_ERRORS},
-            summary="The doors of a building where someone is owed a swab at the door, floors bottom up")
-def door_to_door(request: HttpRequest, round_id: IdParam, building_id: IdParam, query: Query[DoorToDoorQuery]):
+@router.get(
+    "/rounds/{int:round_id}/door-to-door/{int:building_id}",
+    response={200: BuildingRoundOut, **READ_ERRORS},
+    summary="The doors of a building where someone is owed a swab at the door, floors bottom up",
+)
+def door_to_door(
+    request: HttpRequest, round_id: IdParam, building_id: IdParam, query: Query[DoorToDoorQuery]
+):
     round = rounds_selectors.round_get(user=request.user, pk=round_id)
     building = area_get(user=request.user, pk=building_id, perm=Perm.TESTING_VIEW)
-    return capture_selectors.door_to_door_list(user=request.user, round=round, building=building, everyone=query.everyone)
+    return capture_selectors.door_to_door_list(
+        user=request.user, round=round, building=building, everyone=query.everyone
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Call-downs
 
 
-@router.get("/rounds/{int:round_id}/call-downs", response={200: CallDownPlanOut, **READ_ERRORS},
-            summary="Waves of stairwells for a point, sized to its queue and timed from its desks")
+@router.get(
+    "/rounds/{int:round_id}/call-downs",
+    response={200: CallDownPlanOut, **READ_ERRORS},
+    summary="Waves of stairwells for a point, sized to its queue and timed from its desks",
+)
 def call_down_plan(request: HttpRequest, round_id: IdParam, query: Query[CallDownQuery]):
     round = rounds_selectors.round_get(user=request.user, pk=round_id)
     point = rounds_selectors.point_get(user=request.user, pk=query.point)
     return coverage_selectors.call_down_plan(user=request.user, round=round, point=point)
 
 
-@router.post("/rounds/{int:round_id}/call-downs", response={201: CallDownOut, **WRITE_ERRORS},
-             summary="Call a wave of stairwells down to a point; the message goes to their leaders")
+@router.post(
+    "/rounds/{int:round_id}/call-downs",
+    response={201: CallDownOut, **WRITE_ERRORS},
+    summary="Call a wave of stairwells down to a point; the message goes to their leaders",
+)
 def call_down_issue(request: HttpRequest, round_id: IdParam, payload: CallDownIn):
     round = rounds_selectors.round_get(user=request.user, pk=round_id)
     point = rounds_selectors.point_get(user=request.user, pk=payload.point_id)
     stairwells = _areas(request.user, payload.stairwell_ids, perm=Perm.TESTING_VIEW)
     try:
-        call = coverage_services.call_down_issue(acting_user=request.user, round=round, point=point, stairwells=stairwells,
-                                        people_expected=payload.people_expected)
+        call = coverage_services.call_down_issue(
+            acting_user=request.user,
+            round=round,
+            point=point,
+            stairwells=stairwells,
+            people_expected=payload.people_expected,
+        )
     except ValidationError as exc:
         raise _renamed(exc, {"stairwells": "stairwell_ids"}) from None
     return Status(201, call)
@@ -584,8 +798,11 @@ def call_down_issue(request: HttpRequest, round_id: IdParam, payload: CallDownIn
 # Positives and re-samples
 
 
-@router.get("/rounds/{int:round_id}/positives", response={200: list[PositiveTubeOut], **READ_ERRORS},
-            summary="Positive tubes with each person's re-sample state and their doors' risk status")
+@router.get(
+    "/rounds/{int:round_id}/positives",
+    response={200: list[PositiveTubeOut], **READ_ERRORS},
+    summary="Positive tubes with each person's re-sample state and their doors' risk status",
+)
 def positives(request: HttpRequest, round_id: IdParam):
     round = rounds_selectors.round_get(user=request.user, pk=round_id)
     return lab_selectors.round_positives(user=request.user, round=round)
@@ -599,8 +816,11 @@ def _with_doors(items: list) -> list:
     return items
 
 
-@router.get("/rounds/{int:round_id}/resample-tasks", response={200: ResamplePage, **READ_ERRORS},
-            summary="People of positive pools to re-sample alone at their door, by door")
+@router.get(
+    "/rounds/{int:round_id}/resample-tasks",
+    response={200: ResamplePage, **READ_ERRORS},
+    summary="People of positive pools to re-sample alone at their door, by door",
+)
 def resample_tasks(request: HttpRequest, round_id: IdParam, query: Query[ResampleQuery]):
     round = rounds_selectors.round_get(user=request.user, pk=round_id)
     status = "" if query.status == "all" else query.status
@@ -616,29 +836,47 @@ def resample_tasks(request: HttpRequest, round_id: IdParam, query: Query[Resampl
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@router.get("/rounds/{int:round_id}/export.xlsx", response={200: None, **WRITE_ERRORS},
-            summary="The round under an area as XLSX for the health authority: masked unless asked (audited)")
+@router.get(
+    "/rounds/{int:round_id}/export.xlsx",
+    response={200: None, **WRITE_ERRORS},
+    summary="The round under an area as XLSX for the health authority: masked unless asked (audited)",
+)
 def round_export(request: HttpRequest, round_id: IdParam, query: Query[ExportQuery]):
     round = rounds_selectors.round_get(user=request.user, pk=round_id)
     area = _area_or_round(request.user, round, query.area)
-    data, _samples = export.round_export(acting_user=request.user, round=round, area=area, unmasked=query.unmasked)
+    data, _samples = export.round_export(
+        acting_user=request.user, round=round, area=area, unmasked=query.unmasked
+    )
     response = HttpResponse(data, content_type=_XLSX)
     response["Content-Disposition"] = f'attachment; filename="round-{round.pk}-area-{area.pk}.xlsx"'
     return response
 
 
-@router.get("/rounds/{int:round_id}/summary", response={200: SummaryOut, **READ_ERRORS},
-            summary="Coverage, samples, tubes, boxes and re-samples of the part of the round the caller sees")
+@router.get(
+    "/rounds/{int:round_id}/summary",
+    response={200: SummaryOut, **READ_ERRORS},
+    summary="Coverage, samples, tubes, boxes and re-samples of the part of the round the caller sees",
+)
 def round_summary(request: HttpRequest, round_id: IdParam):
     round = rounds_selectors.round_get(user=request.user, pk=round_id)
     totals = coverage_selectors.round_totals(user=request.user, round=round)
     counts = coverage_selectors.round_counts(user=request.user, round=round)
     return {
-        "round_id": round.pk, "expected": totals.expected, "sampled": totals.sampled, "exempt": totals.exempt,
-        "missing": totals.missing, "percent": totals.percent, "samples": counts.samples,
-        "tubes_open": counts.tubes_open, "tubes_closed": counts.tubes_closed, "tubes_received": counts.tubes_received,
-        "results": counts.results, "boxes": counts.boxes, "resample_open": counts.resample_open,
-        "resample_done": counts.resample_done, "exemptions": counts.exemptions,
+        "round_id": round.pk,
+        "expected": totals.expected,
+        "sampled": totals.sampled,
+        "exempt": totals.exempt,
+        "missing": totals.missing,
+        "percent": totals.percent,
+        "samples": counts.samples,
+        "tubes_open": counts.tubes_open,
+        "tubes_closed": counts.tubes_closed,
+        "tubes_received": counts.tubes_received,
+        "results": counts.results,
+        "boxes": counts.boxes,
+        "resample_open": counts.resample_open,
+        "resample_done": counts.resample_done,
+        "exemptions": counts.exemptions,
     }
 
 
@@ -646,20 +884,31 @@ def round_summary(request: HttpRequest, round_id: IdParam):
 # Antigen self-tests and follow-ups
 
 
-@router.post("/antigen", response={201: AntigenOut, **WRITE_ERRORS},
-             summary="Report a household's antigen self-test; the same form (client_key) sent twice is stored once")
+@router.post(
+    "/antigen",
+    response={201: AntigenOut, **WRITE_ERRORS},
+    summary="Report a household's antigen self-test; the same form (client_key) sent twice is stored once",
+)
 def antigen_report(request: HttpRequest, payload: AntigenIn):
     household = area_get(user=request.user, pk=payload.household_id)
     person = person_get(user=request.user, pk=payload.person_id) if payload.person_id is not None else None
     report = followups_services.antigen_report(
-        acting_user=request.user, household=household, result=payload.result, client_key=payload.client_key,
-        person=person, taken_at=payload.taken_at, note=payload.note,
+        acting_user=request.user,
+        household=household,
+        result=payload.result,
+        client_key=payload.client_key,
+        person=person,
+        taken_at=payload.taken_at,
+        note=payload.note,
     )
     return Status(201, _with_doors([report])[0])
 
 
-@router.get("/antigen", response={200: AntigenPage, **READ_ERRORS},
-            summary="Antigen self-tests reported under an area, newest first")
+@router.get(
+    "/antigen",
+    response={200: AntigenPage, **READ_ERRORS},
+    summary="Antigen self-tests reported under an area, newest first",
+)
 def antigen_list(request: HttpRequest, query: Query[AntigenQuery]):
     area = area_get(user=request.user, pk=query.area)
     page = page_of(followups_selectors.antigen_reports(user=request.user, area=area), query)
@@ -667,8 +916,11 @@ def antigen_list(request: HttpRequest, query: Query[AntigenQuery]):
     return page
 
 
-@router.get("/follow-ups", response={200: FollowUpPage, **READ_ERRORS},
-            summary="People to follow up after a positive (antigen or single tube), newest first")
+@router.get(
+    "/follow-ups",
+    response={200: FollowUpPage, **READ_ERRORS},
+    summary="People to follow up after a positive (antigen or single tube), newest first",
+)
 def follow_up_list(request: HttpRequest, query: Query[FollowUpQuery]):
     status = "" if query.status == "all" else query.status
     follow_ups = followups_selectors.follow_ups(user=request.user, status=status).select_related("closed_by")
@@ -677,9 +929,14 @@ def follow_up_list(request: HttpRequest, query: Query[FollowUpQuery]):
     return page
 
 
-@router.post("/follow-ups/{int:follow_up_id}/close", response={200: FollowUpOut, **WRITE_ERRORS},
-             summary="Close a follow-up, saying how it ended")
+@router.post(
+    "/follow-ups/{int:follow_up_id}/close",
+    response={200: FollowUpOut, **WRITE_ERRORS},
+    summary="Close a follow-up, saying how it ended",
+)
 def follow_up_close(request: HttpRequest, follow_up_id: IdParam, payload: FollowUpCloseIn):
     follow_up = followups_selectors.follow_up_get(user=request.user, pk=follow_up_id)
-    follow_up = followups_services.follow_up_close(acting_user=request.user, follow_up=follow_up, note=payload.note)
+    follow_up = followups_services.follow_up_close(
+        acting_user=request.user, follow_up=follow_up, note=payload.note
+    )
     return _with_doors([follow_up])[0]

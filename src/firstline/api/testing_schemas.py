@@ -48,8 +48,11 @@ class RoundCreateIn(Schema):
     area_id: Id = Field(description="The area that owns the round (a street, community or compound).")
     name: Text(100)
     date: Day = Field(description="From 2000-01-01 to a year from today.")
-    scope: list[Id] = Field(default_factory=list, max_length=500,
-                            description="Areas tested (inside `area_id`); empty means all of it.")
+    scope: list[Id] = Field(
+        default_factory=list,
+        max_length=500,
+        description="Areas tested (inside `area_id`); empty means all of it.",
+    )
     starts_at: Moment | None = None
     ends_at: Moment | None = None
     note: Text(300) = ""
@@ -60,8 +63,12 @@ class RoundStatusIn(Schema):
 
 
 class ScanItemIn(Schema):
-    client_id: uuid.UUID = Field(description="Made by the device when the scan happened; a scan sent again is stored once.")
-    kind: Literal["sample", "close"] = Field("sample", description="`sample`: a person into a tube; `close`: close a tube early.")
+    client_id: uuid.UUID = Field(
+        description="Made by the device when the scan happened; a scan sent again is stored once."
+    )
+    kind: Literal["sample", "close"] = Field(
+        "sample", description="`sample`: a person into a tube; `close`: close a tube early."
+    )
     tube_code: Text(64, description="The tube's barcode.")
     person_code: Text(200, description="A scanned personal or family code (FL1.…).") = ""
     person_id: Id | None = Field(None, description="A person picked from the caller's own door-to-door list.")
@@ -69,12 +76,17 @@ class ScanItemIn(Schema):
     point_id: Id | None = Field(None, description="The sampling point (desk scans).")
     desk: Int(1, 50) | None = None
     door_to_door: Flag = Field(False, description="Taken at the person's door rather than at a point.")
-    scanned_at: Moment | None = Field(None, description="When the device scanned it, with its zone (now when left out). "
-                                                        "A scan outside the round's window is refused.")
+    scanned_at: Moment | None = Field(
+        None,
+        description="When the device scanned it, with its zone (now when left out). "
+        "A scan outside the round's window is refused.",
+    )
 
 
 class ScanBatchIn(Schema):
-    scans: list[ScanItemIn] = Field(max_length=10000, description="In the order they were made; at most 10,000.")
+    scans: list[ScanItemIn] = Field(
+        max_length=10000, description="In the order they were made; at most 10,000."
+    )
 
 
 class TubeStateOut(Schema):
@@ -94,7 +106,9 @@ class PersonOutcomeOut(Schema):
     name: str = Field(description="Masked unless the caller may read this household's ledger.")
     door: str
     purpose: Literal["screening", "resample"]
-    out_of_scope: bool = Field(description="The person lives outside the round's areas (stored, and flagged).")
+    out_of_scope: bool = Field(
+        description="The person lives outside the round's areas (stored, and flagged)."
+    )
     code: str
     message: str
 
@@ -102,12 +116,16 @@ class PersonOutcomeOut(Schema):
 class ScanOutcomeOut(Schema):
     client_id: str
     status: Literal["stored", "duplicate", "refused", "conflict"] = Field(
-        description="`conflict`: this id is already stored for another scan; nothing was stored, keep the scan and "
-                    "send it again under a new id.")
-    code: str = Field(description="Why it was refused: already_sampled, tube_full, tube_closed, tube_used, "
-                                  "needs_smaller_tube, needs_household_tube, needs_single_tube, other_household, "
-                                  "person_unknown, code_invalid, id_number, tube_code, scan_time, round_not_open, "
-                                  "not_allowed, invalid; client_id_reused for a conflict.")
+        description="`conflict`: this id is already stored for another scan; nothing was stored, keep the "
+        "scan and "
+        "send it again under a new id."
+    )
+    code: str = Field(
+        description="Why it was refused: already_sampled, tube_full, tube_closed, tube_used, "
+        "needs_smaller_tube, needs_household_tube, needs_single_tube, other_household, "
+        "person_unknown, code_invalid, id_number, tube_code, scan_time, round_not_open, "
+        "not_allowed, invalid; client_id_reused for a conflict."
+    )
     message: str
     tube: TubeStateOut | None
     people: list[PersonOutcomeOut] = Field(description="One per person (a family code carries several).")
@@ -141,12 +159,15 @@ class RoundUpdateIn(Schema):
     starts_at: Moment | None = None
     ends_at: Moment | None = None
     note: Text(300) = None
-    scope: list[Id] | None = Field(None, max_length=500,
-                                   description="The new list of areas tested (not once the round is closed).")
+    scope: list[Id] | None = Field(
+        None, max_length=500, description="The new list of areas tested (not once the round is closed)."
+    )
 
 
 class RoundAreaQuery(PageQuery):
-    area: IdParam | None = Field(None, description="The area to look under; the round's own area when left out.")
+    area: IdParam | None = Field(
+        None, description="The area to look under; the round's own area when left out."
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,7 +184,9 @@ class RiskRuleSchema(Schema):
 
 
 class AreaRuleIn(Schema):
-    area_id: Id = Field(description="An area inside the round's area; its rule wins over the rules by risk status.")
+    area_id: Id = Field(
+        description="An area inside the round's area; its rule wins over the rules by risk status."
+    )
     capacity: TubeSize
     per_household: Flag = False
 
@@ -182,10 +205,14 @@ class AreaRuleOut(AreaRuleIn):
 
 
 class PoolingIn(Schema):
-    by_risk: list[RiskRuleSchema] = Field(default_factory=list, max_length=4,
-                                          description="Risk statuses left out keep their default.")
-    by_area: list[AreaRuleIn] = Field(default_factory=list, max_length=2000,
-                                      description="The full list of rules for areas; the old ones go.")
+    by_risk: list[RiskRuleSchema] = Field(
+        default_factory=list, max_length=4, description="Risk statuses left out keep their default."
+    )
+    by_area: list[AreaRuleIn] = Field(
+        default_factory=list,
+        max_length=2000,
+        description="The full list of rules for areas; the old ones go.",
+    )
 
 
 class PoolingOut(Schema):
@@ -209,7 +236,9 @@ class PointOut(Schema):
     per_desk_hour: int = Field(description="People a desk registers in an hour.")
     queue_cap: int = Field(description="How many people may wait at once.")
     is_active: bool
-    serves: list[int] = Field(description="Buildings or units called down to this point; empty means the whole compound.")
+    serves: list[int] = Field(
+        description="Buildings or units called down to this point; empty means the whole compound."
+    )
 
     @staticmethod
     def resolve_compound_name(obj) -> str:
@@ -248,7 +277,9 @@ class PointUpdateIn(Schema):
     per_desk_hour: Int(10, 600) = None
     queue_cap: Int(5, 1000) = None
     is_active: Flag = None
-    serves: list[Id] | None = Field(None, max_length=500, description="The full new list; left out, it stays as it is.")
+    serves: list[Id] | None = Field(
+        None, max_length=500, description="The full new list; left out, it stays as it is."
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -305,7 +336,9 @@ class TubeOut(Schema):
     closed_at: dt.datetime | None
     box_code: str | None
     boxed_at: dt.datetime | None
-    received_at: dt.datetime | None = Field(description="When the lab received it; only received tubes get a result.")
+    received_at: dt.datetime | None = Field(
+        description="When the lab received it; only received tubes get a result."
+    )
 
     @staticmethod
     def resolve_point_name(obj) -> str:
@@ -345,11 +378,15 @@ class TubeDetailOut(TubeOut):
 
 
 class TubeCloseIn(Schema):
-    client_id: uuid.UUID | None = Field(None, description="The device's id for the close scan (made here when left out).")
+    client_id: uuid.UUID | None = Field(
+        None, description="The device's id for the close scan (made here when left out)."
+    )
 
 
 class SealIn(Schema):
-    level: Literal["household", "unit", "building"] = Field(description="Seal the doors, their units or their buildings.")
+    level: Literal["household", "unit", "building"] = Field(
+        description="Seal the doors, their units or their buildings."
+    )
 
 
 class SealedAreaOut(Schema):
@@ -458,7 +495,9 @@ class BoxPickupIn(Schema):
 
 class BoxReceiveIn(Schema):
     counted: Int(0, 2000, "Tubes counted at the lab…") | None = None
-    tube_codes: list[Text(64)] | None = Field(None, max_length=2000, description="…or every tube scanned one by one.")
+    tube_codes: list[Text(64)] | None = Field(
+        None, max_length=2000, description="…or every tube scanned one by one."
+    )
     note: Text(200) = ""
 
 
@@ -476,7 +515,9 @@ class ReceiptOut(Schema):
 class ResultItemIn(Schema):
     tube_code: Text(64)
     result: Text(20, description="negative, positive or invalid; the lab's own words too (阴性, 阳性, 无效).")
-    reported_at: Moment | None = Field(None, description="When the lab reported it, with its zone (now when left out).")
+    reported_at: Moment | None = Field(
+        None, description="When the lab reported it, with its zone (now when left out)."
+    )
     source_ref: Text(200, description="The lab system's own reference.") = ""
 
 
@@ -500,8 +541,11 @@ class ResultsOut(Schema):
 
 
 class ResultUploadIn(Schema):
-    mapping: Text(5000, description="Optional JSON object {header: field} (fields: tube_code, result, reported_at); "
-                                    "found from the headers when empty. A header the file does not have is refused.") = ""
+    mapping: Text(
+        5000,
+        description="Optional JSON object {header: field} (fields: tube_code, result, reported_at); "
+        "found from the headers when empty. A header the file does not have is refused.",
+    ) = ""
     save_as: Text(100, description="Save the mapping under the lab's name, or reuse the one saved.") = ""
 
 
@@ -555,7 +599,9 @@ class CoverageOut(Schema):
     round_id: int
     total: CoverageRowOut
     children: list[CoverageRowOut]
-    outside: int = Field(description="Samples taken under this area from people who live outside the round's areas.")
+    outside: int = Field(
+        description="Samples taken under this area from people who live outside the round's areas."
+    )
 
     @staticmethod
     def resolve_round_id(obj) -> int:
@@ -628,8 +674,13 @@ class DoorOut(Schema):
     capacity: int = Field(description="People per tube for this door under the round's pooling rules.")
     per_household: bool
     sealed: bool
-    needs_visit: bool = Field(description="Someone here is owed a swab at the door: sealed, immobile, or a re-sample.")
-    status: str = Field(description="empty, done, partial, missing, pending, exempt, negative, resample, resampled or positive.")
+    needs_visit: bool = Field(
+        description="Someone here is owed a swab at the door: sealed, immobile, or a re-sample."
+    )
+    status: str = Field(
+        description="empty, done, partial, missing, pending, exempt, negative, resample, resampled or "
+        "positive."
+    )
     people: list[DoorPersonOut]
 
     @staticmethod
@@ -671,11 +722,15 @@ class RoundStairwellOut(Schema):
 class BuildingRoundOut(Schema):
     building: AreaRefOut
     totals: dict[str, int] = Field(description="Doors by status.")
-    stairwells: list[RoundStairwellOut] = Field(description="Floors top down on the building map, bottom up door to door.")
+    stairwells: list[RoundStairwellOut] = Field(
+        description="Floors top down on the building map, bottom up door to door."
+    )
 
 
 class DoorToDoorQuery(Schema):
-    everyone: bool = Field(False, description="Every door where someone is owed a swab, not only those needing a visit.")
+    everyone: bool = Field(
+        False, description="Every door where someone is owed a swab, not only those needing a visit."
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -740,7 +795,9 @@ class CallDownPlanOut(Schema):
     point_id: int
     point_name: str
     planned_rate: int = Field(description="People an hour: desks × people per desk per hour.")
-    measured_rate: int | None = Field(description="People an hour over the last half hour, once sampling has started.")
+    measured_rate: int | None = Field(
+        description="People an hour over the last half hour, once sampling has started."
+    )
     rate: int
     waves: list[WaveOut]
     called: list[CalledWaveOut]
@@ -790,7 +847,9 @@ class PositivePersonOut(Schema):
     household_id: int | None
     door: str
     state: SampleState = Field(description="The state of the person's sample in the positive tube.")
-    resample_task: str = Field(description="open, done or cancelled; empty when there is no task (a single tube).")
+    resample_task: str = Field(
+        description="open, done or cancelled; empty when there is no task (a single tube)."
+    )
     resample_state: str = Field(description="The state of the single-tube re-sample, once taken.")
     risk: str = Field(description="The door's effective risk status.")
 
@@ -904,8 +963,9 @@ class AntigenIn(Schema):
     result: AntigenReport.Result
     taken_at: Moment | None = Field(None, description="With a time zone; now when left out.")
     note: Text(200) = ""
-    client_key: Text(64,
-                      description="Made once per form (8+ characters): a report sent twice is stored once.")
+    client_key: Text(
+        64, description="Made once per form (8+ characters): a report sent twice is stored once."
+    )
 
 
 class AntigenOut(Schema):
@@ -985,8 +1045,12 @@ class FollowUpCloseIn(Schema):
 
 
 class RoundAreaFilter(Schema):
-    area: IdParam | None = Field(None, description="The area to look under; the round's own area when left out.")
+    area: IdParam | None = Field(
+        None, description="The area to look under; the round's own area when left out."
+    )
 
 
 class ExportQuery(RoundAreaFilter):
-    unmasked: bool = Field(False, description="ID numbers and phones in clear: needs the reveal right too (audited).")
+    unmasked: bool = Field(
+        False, description="ID numbers and phones in clear: needs the reveal right too (audited)."
+    )

@@ -60,8 +60,9 @@ def _no_zone(value: dt.time) -> dt.time:
 TimeOfDay = Annotated[
     dt.time,
     AfterValidator(_no_zone),
-    WithJsonSchema({"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$",
-                    "example": "06:30"}),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$", "example": "06:30"}
+    ),
 ]
 
 

@@ -62,17 +62,30 @@ CHILD_KINDS = {
 # The kinds a tree may start at: a deployment for a street keeps its street at the top.
 ROOT_KINDS = (AreaKind.CITY, AreaKind.DISTRICT, AreaKind.COUNTY, AreaKind.STREET, AreaKind.TOWNSHIP)
 # Levels of administration above the places where people live.
-ADMIN_KINDS = frozenset({
-    AreaKind.CITY, AreaKind.DISTRICT, AreaKind.COUNTY, AreaKind.STREET, AreaKind.TOWNSHIP, AreaKind.COMMUNITY,
-})
+ADMIN_KINDS = frozenset(
+    {
+        AreaKind.CITY,
+        AreaKind.DISTRICT,
+        AreaKind.COUNTY,
+        AreaKind.STREET,
+        AreaKind.TOWNSHIP,
+        AreaKind.COMMUNITY,
+    }
+)
 # A site has its own self-registration QR code, sampling points and imports.
 SITE_KINDS = frozenset({AreaKind.COMPOUND, AreaKind.VILLAGE})
 # A block has a map door by door: a building by unit and floor, a village by group.
 BLOCK_KINDS = frozenset({AreaKind.BUILDING, AreaKind.VILLAGE})
 # A stairwell is the last place above a household: what one call-down calls at once.
-STAIRWELL_KINDS = frozenset({
-    AreaKind.UNIT, AreaKind.BUILDING, AreaKind.VILLAGE_GROUP, AreaKind.VILLAGE, AreaKind.COMMUNITY,
-})
+STAIRWELL_KINDS = frozenset(
+    {
+        AreaKind.UNIT,
+        AreaKind.BUILDING,
+        AreaKind.VILLAGE_GROUP,
+        AreaKind.VILLAGE,
+        AreaKind.COMMUNITY,
+    }
+)
 # A stairwell inside a block: a building's unit, a village's group ('3号楼2单元', '新添堡村3组').
 INNER_STAIRWELLS = frozenset({AreaKind.UNIT, AreaKind.VILLAGE_GROUP})
 # Places whose houses have numbers in the street or the village, not doors on floors.
@@ -86,11 +99,18 @@ class RiskStatus(models.TextChoices):
     NORMAL = "normal", _("Normal")
 
 
-RISK_SEVERITY = {RiskStatus.SEALED: 3, RiskStatus.CONTROLLED: 2, RiskStatus.PRECAUTION: 1, RiskStatus.NORMAL: 0}
+RISK_SEVERITY = {
+    RiskStatus.SEALED: 3,
+    RiskStatus.CONTROLLED: 2,
+    RiskStatus.PRECAUTION: 1,
+    RiskStatus.NORMAL: 0,
+}
 
 
 class Area(models.Model):
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=AreaKind.choices)
     name = models.CharField(_("name"), max_length=100)
     path = models.CharField(max_length=64, unique=True)
@@ -133,7 +153,9 @@ class RiskStatusChange(models.Model):
     old_status = models.CharField(max_length=16, choices=RiskStatus.choices)
     new_status = models.CharField(max_length=16, choices=RiskStatus.choices)
     reason = models.CharField(_("reason"), max_length=300)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

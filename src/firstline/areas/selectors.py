@@ -52,10 +52,12 @@ def area_named(*, user, pk, field: str, perm: str = Perm.LEDGER_VIEW, kind: str 
 def compound_doors(*, user, area: Area, perm: str = Perm.LEDGER_EDIT, limit: int = 3000) -> QuerySet[Area]:
     """The doors of the compound that holds `area` (street, community, compound) where the user holds
     `perm`, with their unit and building, by path: the choice of door in a form."""
-    compound_path = area.path[:3 * SEGMENT_WIDTH]
+    compound_path = area.path[: 3 * SEGMENT_WIDTH]
     return (
-        areas_visible(user=user, perm=perm).filter(subtree_q(compound_path), kind=AreaKind.HOUSEHOLD)
-        .select_related("parent", "parent__parent").order_by("path")[:limit]
+        areas_visible(user=user, perm=perm)
+        .filter(subtree_q(compound_path), kind=AreaKind.HOUSEHOLD)
+        .select_related("parent", "parent__parent")
+        .order_by("path")[:limit]
     )
 
 
@@ -64,7 +66,11 @@ _GRANTABLE_KINDS = [AreaKind.STREET, AreaKind.COMMUNITY, AreaKind.COMPOUND, Area
 
 def areas_grantable(*, user, limit: int = 2000) -> QuerySet[Area]:
     """Where the user may give roles: the areas above the doors in their user-management scope."""
-    return areas_visible(user=user, perm=Perm.USER_MANAGE).filter(kind__in=_GRANTABLE_KINDS).order_by("path")[:limit]
+    return (
+        areas_visible(user=user, perm=Perm.USER_MANAGE)
+        .filter(kind__in=_GRANTABLE_KINDS)
+        .order_by("path")[:limit]
+    )
 
 
 def area_roots_for(*, user, perm: str = Perm.LEDGER_VIEW) -> list[Area]:
@@ -81,8 +87,6 @@ def area_ancestors(*, area: Area) -> list[Area]:
     return list(Area.objects.filter(path__in=ancestor_paths(area.path)).order_by("path"))
 
 
-
-
 HOUSES_PER_ROW = 10
 
 
@@ -92,7 +96,7 @@ def floor_rows(stairwell_kind: str, by_floor: dict, *, top_down: bool = True) ->
     if stairwell_kind not in RURAL_STAIRWELLS:
         return sorted(by_floor.items(), reverse=top_down)
     houses = [door for floor in sorted(by_floor) for door in by_floor[floor]]
-    return [(0, houses[i:i + HOUSES_PER_ROW]) for i in range(0, len(houses), HOUSES_PER_ROW)]
+    return [(0, houses[i : i + HOUSES_PER_ROW]) for i in range(0, len(houses), HOUSES_PER_ROW)]
 
 
 def area_effective_risk(*, area: Area, ancestors: list[Area] | None = None) -> str:
@@ -104,7 +108,9 @@ def area_effective_risk(*, area: Area, ancestors: list[Area] | None = None) -> s
 def area_risk_history(*, user, area: Area) -> QuerySet[RiskStatusChange]:
     """Who changed the area's risk status, when and why, newest first."""
     area_get(user=user, pk=area.pk)
-    return RiskStatusChange.objects.filter(area=area).select_related("changed_by").order_by("-changed_at", "-id")
+    return (
+        RiskStatusChange.objects.filter(area=area).select_related("changed_by").order_by("-changed_at", "-id")
+    )
 
 
 def child_household_counts(*, parent: Area) -> dict[int, int]:
@@ -141,13 +147,23 @@ def label_of_door(*, door: str, name: str, parent_kind: str, parent_name: str, g
 def door_label(household: Area) -> str:
     """The label of a household whose parents are loaded."""
     parent = household.parent
-    return label_of_door(door=household.door, name=household.name, parent_kind=parent.kind, parent_name=parent.name,
-                         grandparent_name=parent.parent.name if parent.parent_id else "")
+    return label_of_door(
+        door=household.door,
+        name=household.name,
+        parent_kind=parent.kind,
+        parent_name=parent.name,
+        grandparent_name=parent.parent.name if parent.parent_id else "",
+    )
 
 
 def door_labels(*, household_ids) -> dict[int, str]:
     """Labels of many doors in one query, read as plain values (a scan batch names thousands)."""
-    rows = Area.objects.filter(pk__in=in_values(Area, "id", set(household_ids)), kind=AreaKind.HOUSEHOLD).values_list(
-        "pk", "door", "name", "parent__kind", "parent__name", "parent__parent__name")
-    return {pk: label_of_door(door=door, name=name, parent_kind=kind, parent_name=parent_name, grandparent_name=grand or "")
-            for pk, door, name, kind, parent_name, grand in rows}
+    rows = Area.objects.filter(
+        pk__in=in_values(Area, "id", set(household_ids)), kind=AreaKind.HOUSEHOLD
+    ).values_list("pk", "door", "name", "parent__kind", "parent__name", "parent__parent__name")
+    return {
+        pk: label_of_door(
+            door=door, name=name, parent_kind=kind, parent_name=parent_name, grandparent_name=grand or ""
+        )
+        for pk, door, name, kind, parent_name, grand in rows
+    }

@@ -22,7 +22,9 @@ def _reserve_segments(parent: Area | None, count: int) -> int:
     the same parent can never be handed the same segment.
     """
     if parent is None:
-        last = Area.objects.filter(parent__isnull=True).order_by("-path").values_list("path", flat=True).first()
+        last = (
+            Area.objects.filter(parent__isnull=True).order_by("-path").values_list("path", flat=True).first()
+        )
         return (int(last) + 1) if last else 1
     Area.objects.filter(pk=parent.pk).update(next_child_seq=F("next_child_seq") + count)
     return Area.objects.values_list("next_child_seq", flat=True).get(pk=parent.pk) - count
@@ -45,7 +47,8 @@ def areas_bulk_create(*, parent: Area, specs: list[AreaSpec], batch_size: int = 
     for spec in specs:
         if spec.kind not in allowed:
             raise ValidationError(
-                _("A %(child)s cannot be placed under a %(parent)s.") % {"child": spec.kind, "parent": parent.kind}
+                _("A %(child)s cannot be placed under a %(parent)s.")
+                % {"child": spec.kind, "parent": parent.kind}
             )
     first = _reserve_segments(parent, len(specs))
     rows = [
@@ -82,17 +85,33 @@ def _check_stairwell_shape(parent: Area, kind: str, fields: dict) -> None:
     if parent.kind == AreaKind.BUILDING:
         kinds = set(Area.objects.filter(parent=parent).values_list("kind", flat=True).distinct())
         if kind == AreaKind.HOUSEHOLD and AreaKind.UNIT in kinds:
-            raise ValidationError({"kind": _("%(building)s has units: add the door under one of its units.") % {
-                "building": parent.name}})
+            raise ValidationError(
+                {
+                    "kind": _("%(building)s has units: add the door under one of its units.")
+                    % {"building": parent.name}
+                }
+            )
         if kind == AreaKind.UNIT and AreaKind.HOUSEHOLD in kinds:
-            raise ValidationError({"kind": _("%(building)s has its doors directly under it, without units.") % {
-                "building": parent.name}})
+            raise ValidationError(
+                {
+                    "kind": _("%(building)s has its doors directly under it, without units.")
+                    % {"building": parent.name}
+                }
+            )
     if kind == AreaKind.HOUSEHOLD and fields.get("floor") is not None:
         building = parent if parent.kind == AreaKind.BUILDING else parent.parent
-        if building is not None and building.kind == AreaKind.BUILDING and building.floors \
-                and fields["floor"] > building.floors:
-            raise ValidationError({"floor": _("%(building)s has %(n)d floors: floor %(floor)d is not one of them.") % {
-                "building": building.name, "n": building.floors, "floor": fields["floor"]}})
+        if (
+            building is not None
+            and building.kind == AreaKind.BUILDING
+            and building.floors
+            and fields["floor"] > building.floors
+        ):
+            raise ValidationError(
+                {
+                    "floor": _("%(building)s has %(n)d floors: floor %(floor)d is not one of them.")
+                    % {"building": building.name, "n": building.floors, "floor": fields["floor"]}
+                }
+            )
 
 
 @transaction.atomic
@@ -108,7 +127,10 @@ def area_create(*, acting_user, parent: Area, kind: str, name: str, **fields) ->
     _check_stairwell_shape(parent, kind, fields)
     (area,) = areas_bulk_create(parent=parent, specs=[AreaSpec(kind=kind, name=name, **fields)])
     audit_record(
-        actor=acting_user, action="area.create", target=area, area_path=area.path,
+        actor=acting_user,
+        action="area.create",
+        target=area,
+        area_path=area.path,
         changes={"name": name, "kind": kind, "parent": parent.pk},
     )
     return area
@@ -133,16 +155,28 @@ def village_create(*, acting_user, parent: Area, name: str, groups: int, houses_
     if not (0 <= groups <= 60 and 0 <= houses_per_group <= 500):
         raise ValidationError(_("Groups 0–60, houses per group 0–500."))
     village = area_create(acting_user=acting_user, parent=parent, kind=AreaKind.VILLAGE, name=name)
-    made = areas_bulk_create(parent=village, specs=[
-        AreaSpec(kind=AreaKind.VILLAGE_GROUP, name=_("Group %(n)d") % {"n": n}, sort_key=n) for n in range(1, groups + 1)
-    ])
+    made = areas_bulk_create(
+        parent=village,
+        specs=[
+            AreaSpec(kind=AreaKind.VILLAGE_GROUP, name=_("Group %(n)d") % {"n": n}, sort_key=n)
+            for n in range(1, groups + 1)
+        ],
+    )
     for group in made:
-        areas_bulk_create(parent=group, specs=[
-            AreaSpec(kind=AreaKind.HOUSEHOLD, name=house_number_name(n), door=house_number_name(n), sort_key=n)
-            for n in range(1, houses_per_group + 1)
-        ])
+        areas_bulk_create(
+            parent=group,
+            specs=[
+                AreaSpec(
+                    kind=AreaKind.HOUSEHOLD, name=house_number_name(n), door=house_number_name(n), sort_key=n
+                )
+                for n in range(1, houses_per_group + 1)
+            ],
+        )
     audit_record(
-        actor=acting_user, action="village.layout", target=village, area_path=village.path,
+        actor=acting_user,
+        action="village.layout",
+        target=village,
+        area_path=village.path,
         changes={"groups": groups, "houses_per_group": houses_per_group},
     )
     return village
@@ -166,31 +200,43 @@ def building_create(
     if not (0 <= units <= 20 and 1 <= floors <= 60 and 1 <= doors_per_floor <= 20):
         raise ValidationError(_("Units 0–20, floors 1–60, doors per floor 1–20."))
     building = area_create(
-        acting_user=acting_user, parent=compound, kind=AreaKind.BUILDING, name=name,
-        has_lift=has_lift, floors=floors,
+        acting_user=acting_user,
+        parent=compound,
+        kind=AreaKind.BUILDING,
+        name=name,
+        has_lift=has_lift,
+        floors=floors,
     )
     stairwells = (
         areas_bulk_create(
             parent=building,
-            specs=[AreaSpec(kind=AreaKind.UNIT, name=_("Unit %(n)d") % {"n": n}) for n in range(1, units + 1)],
+            specs=[
+                AreaSpec(kind=AreaKind.UNIT, name=_("Unit %(n)d") % {"n": n}) for n in range(1, units + 1)
+            ],
         )
         if units
         else [building]
     )
     for stairwell in stairwells:
         doors = [
-            AreaSpec(kind=AreaKind.HOUSEHOLD, name=household_door_name(f, d), floor=f, door=household_door_name(f, d))
+            AreaSpec(
+                kind=AreaKind.HOUSEHOLD,
+                name=household_door_name(f, d),
+                floor=f,
+                door=household_door_name(f, d),
+            )
             for f in range(1, floors + 1)
             for d in range(1, doors_per_floor + 1)
         ]
         areas_bulk_create(parent=stairwell, specs=doors)
     audit_record(
-        actor=acting_user, action="building.layout", target=building, area_path=building.path,
+        actor=acting_user,
+        action="building.layout",
+        target=building,
+        area_path=building.path,
         changes={"units": units, "floors": floors, "doors_per_floor": doors_per_floor},
     )
     return building
-
-
 
 
 @transaction.atomic
@@ -209,9 +255,14 @@ def area_set_risk(*, acting_user, area: Area, status: str, reason: str) -> Area:
     # Conditional update: a concurrent change of the same area loses instead of writing a false history.
     if not Area.objects.filter(pk=area.pk, risk_status=old).update(risk_status=status):
         raise ValidationError(_("The status was changed by someone else just now; reload and try again."))
-    RiskStatusChange.objects.create(area=area, old_status=old, new_status=status, reason=reason, changed_by=acting_user)
+    RiskStatusChange.objects.create(
+        area=area, old_status=old, new_status=status, reason=reason, changed_by=acting_user
+    )
     audit_record(
-        actor=acting_user, action="area.risk", target=area, area_path=area.path,
+        actor=acting_user,
+        action="area.risk",
+        target=area,
+        area_path=area.path,
         changes={"risk_status": (old, status), "reason": reason},
     )
     area.risk_status = status
@@ -229,7 +280,9 @@ def area_public_token_ensure(*, acting_user, compound: Area) -> str:
     with transaction.atomic():
         updated = Area.objects.filter(pk=compound.pk, public_token__isnull=True).update(public_token=token)
         if updated:
-            audit_record(actor=acting_user, action="area.public_token", target=compound, area_path=compound.path)
+            audit_record(
+                actor=acting_user, action="area.public_token", target=compound, area_path=compound.path
+            )
     compound.refresh_from_db(fields=["public_token"])
     return compound.public_token
 
@@ -247,7 +300,9 @@ def area_update(*, acting_user, area: Area, values: dict) -> Area:
     editable = _EDITABLE_BY_KIND.get(AreaKind(area.kind), {"name", "note"})
     unknown = set(values) - editable
     if unknown:
-        raise ValidationError(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))}
+        )
     if "note" in values:
         values["note"] = clean_text(values["note"], field="note", max_length=200)
     if "door" in values:
@@ -260,7 +315,9 @@ def area_update(*, acting_user, area: Area, values: dict) -> Area:
             raise ValidationError({"name": _("%(name)s already exists here.") % {"name": values["name"]}})
     if values.get("floors") is not None and not 1 <= int(values["floors"]) <= 60:
         raise ValidationError({"floors": _("Units 0–20, floors 1–60, doors per floor 1–20.")})
-    changes = {field: (getattr(area, field), new) for field, new in values.items() if getattr(area, field) != new}
+    changes = {
+        field: (getattr(area, field), new) for field, new in values.items() if getattr(area, field) != new
+    }
     if not changes:
         return area
     for field, (_old, new) in changes.items():

@@ -28,8 +28,15 @@ def audit_record(
     changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Record one action. `changes` maps a field to (old, new) or holds a summary for bulk actions."""
-    entry = audit_entry(actor=actor, action=action, target=target, target_type=target_type, target_id=target_id,
-                        area_path=area_path, changes=changes)
+    entry = audit_entry(
+        actor=actor,
+        action=action,
+        target=target,
+        target_type=target_type,
+        target_id=target_id,
+        area_path=area_path,
+        changes=changes,
+    )
     entry.save(force_insert=True)
     return entry
 

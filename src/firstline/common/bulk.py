@@ -27,10 +27,18 @@ def _column(model: type[models.Model], attname: str) -> models.Field:
 # values are all of these is sent as it is, without a method call per value (the scan pipeline
 # inserts thousands of rows at once).
 _AS_IS: dict[str, tuple[type, ...]] = {
-    "AutoField": (int,), "BigAutoField": (int,), "SmallAutoField": (int,),
-    "IntegerField": (int,), "BigIntegerField": (int,), "SmallIntegerField": (int,),
-    "PositiveIntegerField": (int,), "PositiveBigIntegerField": (int,), "PositiveSmallIntegerField": (int,),
-    "CharField": (str,), "TextField": (str,), "BooleanField": (bool,),
+    "AutoField": (int,),
+    "BigAutoField": (int,),
+    "SmallAutoField": (int,),
+    "IntegerField": (int,),
+    "BigIntegerField": (int,),
+    "SmallIntegerField": (int,),
+    "PositiveIntegerField": (int,),
+    "PositiveBigIntegerField": (int,),
+    "PositiveSmallIntegerField": (int,),
+    "CharField": (str,),
+    "TextField": (str,),
+    "BooleanField": (bool,),
 }
 
 
@@ -69,7 +77,11 @@ def _pg_array_type(field: models.Field) -> str:
 
 
 def insert_returning(
-    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence], *, returning: Sequence[str] = ("id",)
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Sequence[Sequence],
+    *,
+    returning: Sequence[str] = ("id",),
 ) -> list[tuple]:
     """Insert `rows` (tuples in the order of `columns`, by attname), skipping any row that breaks a
     unique constraint; returns the `returning` columns of the rows really inserted, as tuples."""
@@ -85,11 +97,15 @@ def insert_returning(
             arrays = [_prepared(f, [row[i] for row in rows]) for i, f in enumerate(fields)]
             # A column with one value in every row (the round, the user, the time stored) is sent
             # once rather than as an array: turning arrays into SQL literals is most of the cost.
-            same = [len(rows) > 1 and all(v is values[0] or v == values[0] for v in values) for values in arrays]
+            same = [
+                len(rows) > 1 and all(v is values[0] or v == values[0] for v in values) for values in arrays
+            ]
             if all(same):
                 same[0] = False
             unnested = [i for i in range(len(fields)) if not same[i]]
-            select = ", ".join(f"%s::{_pg_array_type(f)}" if same[i] else f"u.c{i}" for i, f in enumerate(fields))
+            select = ", ".join(
+                f"%s::{_pg_array_type(f)}" if same[i] else f"u.c{i}" for i, f in enumerate(fields)
+            )
             casts = ", ".join(f"%s::{_pg_array_type(fields[i])}[]" for i in unnested)
             aliases = ", ".join(f"c{i}" for i in unnested)
             params = [arrays[i][0] for i in range(len(fields)) if same[i]] + [arrays[i] for i in unnested]
@@ -107,7 +123,8 @@ def insert_returning(
             prepared = [_prepared(f, [row[i] for row in chunk]) for i, f in enumerate(fields)]
             params = [value for row in zip(*prepared, strict=True) for value in row]
             cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(chunk))} ON CONFLICT DO NOTHING RETURNING {ret}",  # noqa: S608
+                f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(chunk))} ON CONFLICT DO "
+                f"NOTHING RETURNING {ret}",  # noqa: S608
                 params,
             )
             inserted.extend(cursor.fetchall())
@@ -133,4 +150,3 @@ def in_sql(column_sql: str, model: type[models.Model], attname: str, values) -> 
     if connection.vendor == "postgresql":
         return f"{column_sql} = ANY(%s::{_pg_array_type(field)}[])", [values]
     return f"{column_sql} IN ({', '.join(['%s'] * len(values))})", values
-

@@ -28,7 +28,7 @@ def _networks(trusted: tuple[str, ...]) -> tuple[Network, ...]:
 def _parse(value: str) -> Address | None:
     value = value.strip()
     if value.startswith("[") and "]" in value:  # "[2001:db8::1]:443"
-        value = value[1:value.index("]")]
+        value = value[1 : value.index("]")]
     elif value.count(":") == 1:  # "203.0.113.7:51234"
         value = value.split(":", 1)[0]
     try:

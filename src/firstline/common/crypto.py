@@ -44,8 +44,6 @@ def _keys() -> tuple[AESGCM, bytes]:
     return AESGCM(enc), mac
 
 
-
-
 def seal(plaintext: str) -> bytes:
     aead, _ = _keys()
     nonce = secrets.token_bytes(12)

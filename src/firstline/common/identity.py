@@ -42,7 +42,8 @@ _SHAPES = (
     # Chinese passports: E + 8 digits, E + letter + 7 digits (since 2017), G + 8 digits (before 2012),
     # D/S/P (diplomatic, service, public affairs) + 7 or 8 digits.
     (IdType.PASSPORT, re.compile(r"^(?:[EG]\d{8}|E[A-HJ-NP-Z]\d{7}|[DSP]E?\d{7,8})$")),
-    # Mainland travel permit for Hong Kong and Macau residents (回乡证): H or M + 8 digits, or + 10 (before 2013).
+    # Mainland travel permit for Hong Kong and Macau residents (回乡证): H or M + 8 digits, or + 10 (before
+    # 2013).
     (IdType.HK_MACAU_PERMIT, re.compile(r"^[HM](?:\d{8}|\d{10})$")),
     # Mainland travel permit for Taiwan residents (台胞证): 8 digits (since 2015), or 10.
     (IdType.TAIWAN_PERMIT, re.compile(r"^(?:\d{8}|\d{10})$")),
@@ -88,7 +89,9 @@ def normalise_id_number(id_type: str, raw: str | None, *, today: dt.date | None 
     """The canonical form of an ID number, or ValidationError naming what is wrong."""
     if id_type == IdType.NONE:
         if raw and fold(raw):
-            raise ValidationError(_("A person without a document cannot have an ID number."), code="id_unexpected")
+            raise ValidationError(
+                _("A person without a document cannot have an ID number."), code="id_unexpected"
+            )
         return ""
     value = compact_id_number(raw)
     if not value:
@@ -112,35 +115,47 @@ def normalise_id_number(id_type: str, raw: str | None, *, today: dt.date | None 
         try:
             born = birth_date_from_resident_id(value)
         except ValueError:
-            raise ValidationError(_("The birth date inside the ID number is not a real date."), code="id_birth_date") from None
+            raise ValidationError(
+                _("The birth date inside the ID number is not a real date."), code="id_birth_date"
+            ) from None
         if born.year < 1890 or born > (today or timezone.localdate()):
-            raise ValidationError(_("The birth date inside the ID number is not plausible."), code="id_birth_date")
+            raise ValidationError(
+                _("The birth date inside the ID number is not plausible."), code="id_birth_date"
+            )
         expected = resident_id_check_digit(value[:17])
         if value[17] != expected and value.endswith("000"):
             # Three zeros at the end and a wrong check digit: the 15 digits Excel keeps, padded.
             raise ValidationError(
-                _("This number ends in 000 and its check digit is wrong: Excel most likely stored it as a number "
-                  "and lost its last digits. Format the ID column as text (文本), type or paste the numbers again, "
-                  "and export again."),
+                _(
+                    "This number ends in 000 and its check digit is wrong: Excel most likely stored it as a "
+                    "number "
+                    "and lost its last digits. Format the ID column as text (文本), type or paste the "
+                    "numbers again, "
+                    "and export again."
+                ),
                 code="id_spreadsheet_number",
             )
         if value[17] != expected:
             raise ValidationError(
-                _("The check digit is wrong: the last character should be %(d)s. Check the number for a typo.")
+                _(
+                    "The check digit is wrong: the last character should be %(d)s. Check the number for a "
+                    "typo."
+                )
                 % {"d": expected},
                 code="id_check_digit",
             )
         return value
     if not _OTHER_DOC.match(value):
-        raise ValidationError(
-            _("A document number is 5 to 20 letters and digits."), code="id_characters"
-        )
+        raise ValidationError(_("A document number is 5 to 20 letters and digits."), code="id_characters")
     if id_type == IdType.FOREIGN_PERMANENT and re.fullmatch(r"9\d{16}[\dX]", value):
         # The 2023 card has the resident ID's check digit.
         expected = resident_id_check_digit(value[:17])
         if value[17] != expected:
             raise ValidationError(
-                _("The check digit is wrong: the last character should be %(d)s. Check the number for a typo.")
+                _(
+                    "The check digit is wrong: the last character should be %(d)s. Check the number for a "
+                    "typo."
+                )
                 % {"d": expected},
                 code="id_check_digit",
             )
@@ -164,8 +179,11 @@ def spreadsheet_mangled(raw) -> bool:
 
 
 def _spreadsheet_message() -> str:
-    return _("Excel turned this ID number into a number and lost its last digits. Format the ID column as text "
-             "(文本), type or paste the numbers again, and export again; the number cannot be recovered from this file.")
+    return _(
+        "Excel turned this ID number into a number and lost its last digits. Format the ID column as text "
+        "(文本), type or paste the numbers again, and export again; the number cannot be recovered from "
+        "this file."
+    )
 
 
 class ReadAs(enum.StrEnum):
@@ -279,7 +297,11 @@ def read_id_number(raw: str) -> tuple[str, str]:
     number, "") or ("", why it is not one). Eighteen or fifteen digits are only ever read as a resident
     ID, so a typo in one is told (the check digit names the fault), not taken for a passport."""
     compact = _SEPARATORS.sub("", fold(raw or "")).upper()
-    types = (IdType.RESIDENT_ID,) if re.fullmatch(r"\d{17}[\dX]|\d{15}", compact) else (IdType.RESIDENT_ID, IdType.PASSPORT)
+    types = (
+        (IdType.RESIDENT_ID,)
+        if re.fullmatch(r"\d{17}[\dX]|\d{15}", compact)
+        else (IdType.RESIDENT_ID, IdType.PASSPORT)
+    )
     message = str(_("This is not a valid ID number."))
     for id_type in types:
         try:

@@ -10,7 +10,10 @@ from django.utils.translation import gettext as _
 
 def too_long(limit: int, length: int) -> str:
     """What to say of a text longer than its limit."""
-    return _("At most %(limit)d characters; this has %(n)d. Shorten it and send it again.") % {"limit": limit, "n": length}
+    return _("At most %(limit)d characters; this has %(n)d. Shorten it and send it again.") % {
+        "limit": limit,
+        "n": length,
+    }
 
 
 def clean_text(value, *, field: str, max_length: int, required: bool = False, label: str = "") -> str:
@@ -18,7 +21,9 @@ def clean_text(value, *, field: str, max_length: int, required: bool = False, la
     (or empty while `required`)."""
     text = str(value or "").strip()
     if required and not text:
-        raise ValidationError({field: _("%(label)s is missing.") % {"label": label} if label else _("This is missing.")})
+        raise ValidationError(
+            {field: _("%(label)s is missing.") % {"label": label} if label else _("This is missing.")}
+        )
     if len(text) > max_length:
         raise ValidationError({field: too_long(max_length, len(text))})
     return text

@@ -32,8 +32,32 @@ from firstline.survey.models import Channel, Outcome, SurveyVisit
 
 # Districts of Datong, Shanxi (平城区, 云冈区, 新荣区, 云州区) and a few from elsewhere (tenants).
 REGION_CODES = ["140213"] * 6 + ["140214"] * 3 + ["140212", "140215", "140221", "150102", "110105", "610102"]
-MOBILE_PREFIXES = ["130", "131", "132", "135", "136", "137", "138", "139", "150", "151", "152", "155", "158", "159",
-                   "176", "177", "180", "182", "185", "186", "187", "188", "189", "199"]
+MOBILE_PREFIXES = [
+    "130",
+    "131",
+    "132",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "155",
+    "158",
+    "159",
+    "176",
+    "177",
+    "180",
+    "182",
+    "185",
+    "186",
+    "187",
+    "188",
+    "189",
+    "199",
+]
 
 
 @dataclass(frozen=True)
@@ -114,12 +138,20 @@ class StreetBuilder:
         else:
             id_type, number = IdType.RESIDENT_ID, self.resident_id(birth, sex)
         if age >= 80:
-            vaccination = self.random.choice([Vaccination.NONE, Vaccination.ONE_DOSE, Vaccination.TWO_DOSES, Vaccination.UNKNOWN])
+            vaccination = self.random.choice(
+                [Vaccination.NONE, Vaccination.ONE_DOSE, Vaccination.TWO_DOSES, Vaccination.UNKNOWN]
+            )
         elif age < 3:
             vaccination = Vaccination.NONE
         else:
             vaccination = self.random.choices(
-                [Vaccination.BOOSTER, Vaccination.TWO_DOSES, Vaccination.ONE_DOSE, Vaccination.NONE, Vaccination.UNKNOWN],
+                [
+                    Vaccination.BOOSTER,
+                    Vaccination.TWO_DOSES,
+                    Vaccination.ONE_DOSE,
+                    Vaccination.NONE,
+                    Vaccination.UNKNOWN,
+                ],
                 [55, 28, 5, 4, 8],
             )[0]
         self.person_count += 1
@@ -147,28 +179,76 @@ class StreetBuilder:
         head_sex = self.random.choice([Sex.MALE, Sex.FEMALE])
         members: list[tuple[dict, str, str]] = []
         if shape == "elder_alone":
-            members.append(({"age": self.random.randint(70, 92), "sex": head_sex}, Relation.HEAD, ResidenceStatus.RESIDENT))
+            members.append(
+                (
+                    {"age": self.random.randint(70, 92), "sex": head_sex},
+                    Relation.HEAD,
+                    ResidenceStatus.RESIDENT,
+                )
+            )
         elif shape == "elder_couple":
             age = self.random.randint(62, 88)
-            members += [({"age": age, "sex": Sex.MALE}, Relation.HEAD, ResidenceStatus.RESIDENT),
-                        ({"age": age - self.random.randint(0, 4), "sex": Sex.FEMALE}, Relation.SPOUSE, ResidenceStatus.RESIDENT)]
+            members += [
+                ({"age": age, "sex": Sex.MALE}, Relation.HEAD, ResidenceStatus.RESIDENT),
+                (
+                    {"age": age - self.random.randint(0, 4), "sex": Sex.FEMALE},
+                    Relation.SPOUSE,
+                    ResidenceStatus.RESIDENT,
+                ),
+            ]
         elif shape in ("couple", "family", "three_gen"):
             age = self.random.randint(26, 55)
-            members += [({"age": age, "sex": head_sex}, Relation.HEAD, ResidenceStatus.RESIDENT),
-                        ({"age": max(22, age + self.random.randint(-4, 3)), "sex": other(head_sex)}, Relation.SPOUSE, ResidenceStatus.RESIDENT)]
+            members += [
+                ({"age": age, "sex": head_sex}, Relation.HEAD, ResidenceStatus.RESIDENT),
+                (
+                    {"age": max(22, age + self.random.randint(-4, 3)), "sex": other(head_sex)},
+                    Relation.SPOUSE,
+                    ResidenceStatus.RESIDENT,
+                ),
+            ]
             if shape != "couple":
                 for _ in range(self.random.choice([1, 1, 1, 1, 2])):
                     child_age = self.random.randint(0, max(0, min(age - 22, 25)))
-                    members.append(({"age": child_age, "sex": self.random.choice([Sex.MALE, Sex.FEMALE])}, Relation.CHILD, ResidenceStatus.RESIDENT))
+                    members.append(
+                        (
+                            {"age": child_age, "sex": self.random.choice([Sex.MALE, Sex.FEMALE])},
+                            Relation.CHILD,
+                            ResidenceStatus.RESIDENT,
+                        )
+                    )
             if shape == "three_gen":
-                members.append(({"age": age + self.random.randint(24, 32), "sex": self.random.choice([Sex.MALE, Sex.FEMALE])}, Relation.PARENT, ResidenceStatus.RESIDENT))
+                members.append(
+                    (
+                        {
+                            "age": age + self.random.randint(24, 32),
+                            "sex": self.random.choice([Sex.MALE, Sex.FEMALE]),
+                        },
+                        Relation.PARENT,
+                        ResidenceStatus.RESIDENT,
+                    )
+                )
         elif shape == "single":
-            members.append(({"age": self.random.randint(22, 60), "sex": head_sex}, Relation.HEAD, ResidenceStatus.RESIDENT))
+            members.append(
+                (
+                    {"age": self.random.randint(22, 60), "sex": head_sex},
+                    Relation.HEAD,
+                    ResidenceStatus.RESIDENT,
+                )
+            )
         else:
             for i in range(self.random.choice([1, 2, 2, 3])):
-                members.append(({"age": self.random.randint(20, 40), "sex": self.random.choice([Sex.MALE, Sex.FEMALE])},
-                                Relation.HEAD if i == 0 else Relation.OTHER,
-                                self.random.choice([ResidenceStatus.TENANT, ResidenceStatus.TENANT, ResidenceStatus.TEMPORARY])))
+                members.append(
+                    (
+                        {
+                            "age": self.random.randint(20, 40),
+                            "sex": self.random.choice([Sex.MALE, Sex.FEMALE]),
+                        },
+                        Relation.HEAD if i == 0 else Relation.OTHER,
+                        self.random.choice(
+                            [ResidenceStatus.TENANT, ResidenceStatus.TENANT, ResidenceStatus.TEMPORARY]
+                        ),
+                    )
+                )
         return members
 
     def avoid_registered_numbers(self, people: list[Person]) -> None:
@@ -182,66 +262,132 @@ class StreetBuilder:
                 if digest not in by_hash and not Person.objects.filter(id_hash=digest).exists():
                     break
             person.id_type, person.id_sealed, person.id_hash, person.id_masked = (
-                IdType.RESIDENT_ID, crypto.seal(number), digest, mask_id_number(number))
+                IdType.RESIDENT_ID,
+                crypto.seal(number),
+                digest,
+                mask_id_number(number),
+            )
 
     # -- places -------------------------------------------------------------------------------
     def build_compound(
-        self, *, parent: Area, name: str, shapes: list[BuildingShape], vacant_share: float = 0.05,
-        unreached_share: float = 0.06, batch_size: int = 5000,
+        self,
+        *,
+        parent: Area,
+        name: str,
+        shapes: list[BuildingShape],
+        vacant_share: float = 0.05,
+        unreached_share: float = 0.06,
+        batch_size: int = 5000,
     ) -> BuiltCompound:
         (compound,) = areas_bulk_create(parent=parent, specs=[AreaSpec(kind=AreaKind.COMPOUND, name=name)])
-        buildings = areas_bulk_create(parent=compound, specs=[
-            AreaSpec(kind=AreaKind.BUILDING, name=f"{i}号楼", sort_key=i, has_lift=shape.has_lift, floors=shape.floors)
-            for i, shape in enumerate(shapes, start=1)
-        ])
+        buildings = areas_bulk_create(
+            parent=compound,
+            specs=[
+                AreaSpec(
+                    kind=AreaKind.BUILDING,
+                    name=f"{i}号楼",
+                    sort_key=i,
+                    has_lift=shape.has_lift,
+                    floors=shape.floors,
+                )
+                for i, shape in enumerate(shapes, start=1)
+            ],
+        )
         units: list[Area] = []
         households: list[Area] = []
         for building, shape in zip(buildings, shapes, strict=True):
-            stairwells = areas_bulk_create(parent=building, specs=[
-                AreaSpec(kind=AreaKind.UNIT, name=f"{n}单元", sort_key=n) for n in range(1, shape.units + 1)
-            ]) if shape.units else [building]
+            stairwells = (
+                areas_bulk_create(
+                    parent=building,
+                    specs=[
+                        AreaSpec(kind=AreaKind.UNIT, name=f"{n}单元", sort_key=n)
+                        for n in range(1, shape.units + 1)
+                    ],
+                )
+                if shape.units
+                else [building]
+            )
             units += [s for s in stairwells if s.kind == AreaKind.UNIT]
             for stairwell in stairwells:
-                households += areas_bulk_create(parent=stairwell, specs=[
-                    AreaSpec(kind=AreaKind.HOUSEHOLD, name=household_door_name(f, d), floor=f, door=household_door_name(f, d))
-                    for f in range(1, shape.floors + 1) for d in range(1, shape.doors_per_floor + 1)
-                ])
-        residents = self.populate(households, vacant_share=vacant_share, unreached_share=unreached_share, batch_size=batch_size)
-        return BuiltCompound(compound=compound, buildings=buildings, units=units, households=households, residents=residents)
+                households += areas_bulk_create(
+                    parent=stairwell,
+                    specs=[
+                        AreaSpec(
+                            kind=AreaKind.HOUSEHOLD,
+                            name=household_door_name(f, d),
+                            floor=f,
+                            door=household_door_name(f, d),
+                        )
+                        for f in range(1, shape.floors + 1)
+                        for d in range(1, shape.doors_per_floor + 1)
+                    ],
+                )
+        residents = self.populate(
+            households, vacant_share=vacant_share, unreached_share=unreached_share, batch_size=batch_size
+        )
+        return BuiltCompound(
+            compound=compound, buildings=buildings, units=units, households=households, residents=residents
+        )
 
-    def build_village(self, *, parent: Area, name: str, houses_per_group: list[int], batch_size: int = 5000) -> BuiltVillage:
+    def build_village(
+        self, *, parent: Area, name: str, houses_per_group: list[int], batch_size: int = 5000
+    ) -> BuiltVillage:
         """A village as its committee lists it: groups 1组 … N组 with houses 1号 … n号 (a household of
         farmers each, more of them elderly and more left alone than in town), and the committee's own
         house in no group (村委会), where the village samples."""
         (village,) = areas_bulk_create(parent=parent, specs=[AreaSpec(kind=AreaKind.VILLAGE, name=name)])
-        groups = areas_bulk_create(parent=village, specs=[
-            AreaSpec(kind=AreaKind.VILLAGE_GROUP, name=f"{n}组", sort_key=n) for n in range(1, len(houses_per_group) + 1)
-        ])
+        groups = areas_bulk_create(
+            parent=village,
+            specs=[
+                AreaSpec(kind=AreaKind.VILLAGE_GROUP, name=f"{n}组", sort_key=n)
+                for n in range(1, len(houses_per_group) + 1)
+            ],
+        )
         households: list[Area] = []
         for group, count in zip(groups, houses_per_group, strict=True):
-            households += areas_bulk_create(parent=group, specs=[
-                AreaSpec(kind=AreaKind.HOUSEHOLD, name=f"{n}号", door=f"{n}号", sort_key=n) for n in range(1, count + 1)
-            ])
-        (committee,) = areas_bulk_create(parent=village, specs=[
-            AreaSpec(kind=AreaKind.HOUSEHOLD, name="村委会", door="村委会", sort_key=999)])
+            households += areas_bulk_create(
+                parent=group,
+                specs=[
+                    AreaSpec(kind=AreaKind.HOUSEHOLD, name=f"{n}号", door=f"{n}号", sort_key=n)
+                    for n in range(1, count + 1)
+                ],
+            )
+        (committee,) = areas_bulk_create(
+            parent=village,
+            specs=[AreaSpec(kind=AreaKind.HOUSEHOLD, name="村委会", door="村委会", sort_key=999)],
+        )
         residents = self.populate(households, vacant_share=0.12, unreached_share=0.08, batch_size=batch_size)
-        return BuiltVillage(village=village, groups=groups, households=households, committee=committee, residents=residents)
+        return BuiltVillage(
+            village=village, groups=groups, households=households, committee=committee, residents=residents
+        )
 
     def build_scattered(self, *, community: Area, street_name: str, numbers: list[int]) -> list[Area]:
-        """Scattered residents (散居居民): houses of a community in no compound, known by their street number."""
-        houses = areas_bulk_create(parent=community, specs=[
-            AreaSpec(kind=AreaKind.HOUSEHOLD, name=f"{street_name}{n}号", door=f"{street_name}{n}号", sort_key=n)
-            for n in numbers
-        ])
+        """Scattered residents (散居居民): houses of a community in no compound, known by their street
+        number.
+        """
+        houses = areas_bulk_create(
+            parent=community,
+            specs=[
+                AreaSpec(
+                    kind=AreaKind.HOUSEHOLD,
+                    name=f"{street_name}{n}号",
+                    door=f"{street_name}{n}号",
+                    sort_key=n,
+                )
+                for n in numbers
+            ],
+        )
         self.populate(houses, vacant_share=0.0, unreached_share=0.2, batch_size=1000)
         return houses
 
-    def populate(self, households: list[Area], *, vacant_share: float, unreached_share: float, batch_size: int) -> int:
+    def populate(
+        self, households: list[Area], *, vacant_share: float, unreached_share: float, batch_size: int
+    ) -> int:
         """People, residences, vulnerable groups and survey visits for the doors, inserted in batches."""
         now = timezone.now()
         total = 0
         for start in range(0, len(households), batch_size // 2):
-            chunk = households[start:start + batch_size // 2]
+            chunk = households[start : start + batch_size // 2]
             people: list[Person] = []
             links: list[tuple[int, Area, str, str]] = []
             tags: list[tuple[int, str, dt.date | None]] = []
@@ -249,12 +395,23 @@ class StreetBuilder:
             for household in chunk:
                 roll = self.random.random()
                 if roll < vacant_share:
-                    visits.append(SurveyVisit(household=household, outcome=Outcome.VACANT, channel=Channel.DOOR, visited_at=now - dt.timedelta(days=3)))
+                    visits.append(
+                        SurveyVisit(
+                            household=household,
+                            outcome=Outcome.VACANT,
+                            channel=Channel.DOOR,
+                            visited_at=now - dt.timedelta(days=3),
+                        )
+                    )
                     continue
                 unreached = roll < vacant_share + unreached_share
                 members = self.household_members()
                 for index, (fields, relation, status) in enumerate(members):
-                    person, _number = self.person(age=fields["age"], sex=fields["sex"], with_phone=fields["age"] >= 14 and (index == 0 or self.random.random() < 0.7))
+                    person, _number = self.person(
+                        age=fields["age"],
+                        sex=fields["sex"],
+                        with_phone=fields["age"] >= 14 and (index == 0 or self.random.random() < 0.7),
+                    )
                     people.append(person)
                     links.append((len(people) - 1, household, relation, status))
                     age = fields["age"]
@@ -263,7 +420,13 @@ class StreetBuilder:
                     if age < 3:
                         tags.append((len(people) - 1, VulnerabilityTag.INFANT, None))
                     if fields["sex"] == Sex.FEMALE and 23 <= age <= 38 and self.random.random() < 0.04:
-                        tags.append((len(people) - 1, VulnerabilityTag.PREGNANT, self.today + dt.timedelta(days=self.random.randint(10, 200))))
+                        tags.append(
+                            (
+                                len(people) - 1,
+                                VulnerabilityTag.PREGNANT,
+                                self.today + dt.timedelta(days=self.random.randint(10, 200)),
+                            )
+                        )
                     if age >= 65 and self.random.random() < 0.08:
                         tags.append((len(people) - 1, VulnerabilityTag.MOBILITY_IMPAIRED, None))
                     if age >= 50 and self.random.random() < 0.12:
@@ -274,34 +437,64 @@ class StreetBuilder:
                         tags.append((len(people) - 1, VulnerabilityTag.LOW_INCOME, None))
                 if unreached:
                     for _ in range(self.random.choice([0, 1, 1, 2])):
-                        visits.append(SurveyVisit(household=household, outcome=self.random.choice([Outcome.NOT_HOME, Outcome.NOTICE_POSTED, Outcome.REFUSED]),
-                                                  channel=Channel.DOOR, visited_at=now - dt.timedelta(days=self.random.randint(1, 5))))
+                        visits.append(
+                            SurveyVisit(
+                                household=household,
+                                outcome=self.random.choice(
+                                    [Outcome.NOT_HOME, Outcome.NOTICE_POSTED, Outcome.REFUSED]
+                                ),
+                                channel=Channel.DOOR,
+                                visited_at=now - dt.timedelta(days=self.random.randint(1, 5)),
+                            )
+                        )
                 else:
-                    visits.append(SurveyVisit(household=household, outcome=Outcome.REGISTERED,
-                                              channel=self.random.choice([Channel.DOOR, Channel.PHONE, Channel.PROPERTY_LIST, Channel.ONLINE]),
-                                              visited_at=now - dt.timedelta(days=self.random.randint(1, 10))))
+                    visits.append(
+                        SurveyVisit(
+                            household=household,
+                            outcome=Outcome.REGISTERED,
+                            channel=self.random.choice(
+                                [Channel.DOOR, Channel.PHONE, Channel.PROPERTY_LIST, Channel.ONLINE]
+                            ),
+                            visited_at=now - dt.timedelta(days=self.random.randint(1, 10)),
+                        )
+                    )
             self.avoid_registered_numbers(people)
             created = Person.objects.bulk_create(people, batch_size=batch_size)
-            Residence.objects.bulk_create([
-                Residence(person=created[i], household=h, relation=relation, status=status,
-                          moved_in=self.today - dt.timedelta(days=self.random.randint(30, 7000)))
-                for i, h, relation, status in links
-            ], batch_size=batch_size)
-            Vulnerability.objects.bulk_create([Vulnerability(person=created[i], tag=tag, due_date=due) for i, tag, due in tags],
-                                              batch_size=batch_size, ignore_conflicts=True)
+            Residence.objects.bulk_create(
+                [
+                    Residence(
+                        person=created[i],
+                        household=h,
+                        relation=relation,
+                        status=status,
+                        moved_in=self.today - dt.timedelta(days=self.random.randint(30, 7000)),
+                    )
+                    for i, h, relation, status in links
+                ],
+                batch_size=batch_size,
+            )
+            Vulnerability.objects.bulk_create(
+                [Vulnerability(person=created[i], tag=tag, due_date=due) for i, tag, due in tags],
+                batch_size=batch_size,
+                ignore_conflicts=True,
+            )
             SurveyVisit.objects.bulk_create(visits, batch_size=batch_size)
             total += len(created)
         return total
 
 
 def set_risk(area: Area, status: str, reason: str, by=None) -> None:
-    RiskStatusChange.objects.create(area=area, old_status=area.risk_status, new_status=status, reason=reason, changed_by=by)
+    RiskStatusChange.objects.create(
+        area=area, old_status=area.risk_status, new_status=status, reason=reason, changed_by=by
+    )
     Area.objects.filter(pk=area.pk).update(risk_status=status)
     area.risk_status = status
 
 
 @transaction.atomic
-def build_street(*, name: str, residents: int, seed: int = 7, compounds_per_community: int = 8) -> tuple[Area, int]:
+def build_street(
+    *, name: str, residents: int, seed: int = 7, compounds_per_community: int = 8
+) -> tuple[Area, int]:
     """A street of communities of demo-shaped compounds, until `residents` people live in it."""
     builder = StreetBuilder(seed=seed)
     street = area_create_root(name=name)
@@ -309,10 +502,14 @@ def build_street(*, name: str, residents: int, seed: int = 7, compounds_per_comm
     community_index = 0
     while total < residents:
         community_index += 1
-        (community,) = areas_bulk_create(parent=street, specs=[AreaSpec(kind=AreaKind.COMMUNITY, name=f"第{community_index}社区")])
+        (community,) = areas_bulk_create(
+            parent=street, specs=[AreaSpec(kind=AreaKind.COMMUNITY, name=f"第{community_index}社区")]
+        )
         for compound_index in range(1, compounds_per_community + 1):
             if total >= residents:
                 break
-            built = builder.build_compound(parent=community, name=f"{community_index}-{compound_index}小区", shapes=DEMO_COMPOUND)
+            built = builder.build_compound(
+                parent=community, name=f"{community_index}-{compound_index}小区", shapes=DEMO_COMPOUND
+            )
             total += built.residents
     return street, total

@@ -16,6 +16,8 @@ def antigen_positive_message(*, household) -> tuple[str, str]:
     with translation.override(settings.LANGUAGE_CODE):
         where = door_labels(household_ids=[household.pk]).get(household.pk, household.name)
         title = _("Positive at %(where)s") % {"where": where}
-        body = _("A positive antigen self-test was reported at %(where)s. Follow up now: the household stays at "
-                 "home; a staff member will call.") % {"where": where}
+        body = _(
+            "A positive antigen self-test was reported at %(where)s. Follow up now: the household stays at "
+            "home; a staff member will call."
+        ) % {"where": where}
     return title, body

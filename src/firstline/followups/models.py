@@ -24,13 +24,17 @@ class AntigenReport(models.Model):
     Result = AntigenResult
 
     household = models.ForeignKey("areas.Area", on_delete=models.CASCADE, related_name="antigen_reports")
-    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="antigen_reports")
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="antigen_reports"
+    )
     result = models.CharField(_("result"), max_length=10, choices=Result.choices)
     taken_at = models.DateTimeField(_("taken at"))
     note = models.CharField(_("note"), max_length=200, blank=True, default="")
     # The form's one-time key: a report sent twice is stored once.
     client_key = models.CharField(max_length=64, unique=True)
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -64,13 +68,21 @@ class FollowUp(models.Model):
 
     household = models.ForeignKey("areas.Area", on_delete=models.CASCADE, related_name="follow_ups")
     household_path = models.CharField(max_length=64)
-    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups")
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups"
+    )
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
-    antigen_report = models.ForeignKey(AntigenReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups")
-    sample = models.ForeignKey("testing.Sample", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups")
+    antigen_report = models.ForeignKey(
+        AntigenReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups"
+    )
+    sample = models.ForeignKey(
+        "testing.Sample", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups"
+    )
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     closing_note = models.CharField(_("outcome"), max_length=300, blank=True, default="")
 

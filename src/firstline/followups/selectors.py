@@ -17,23 +17,34 @@ from firstline.followups.models import AntigenReport, FollowUp
 def antigen_reports(*, user, area: Area) -> QuerySet[AntigenReport]:
     if not can(user, Perm.LEDGER_VIEW, area.path):
         raise NotFound
-    return (AntigenReport.objects.filter(subtree_q(area.path, "household__path"))
-            .select_related("household", "person", "reported_by").order_by("-taken_at", "-id"))
+    return (
+        AntigenReport.objects.filter(subtree_q(area.path, "household__path"))
+        .select_related("household", "person", "reported_by")
+        .order_by("-taken_at", "-id")
+    )
 
 
 def follow_ups(*, user, status: str = FollowUp.Status.OPEN) -> QuerySet[FollowUp]:
-    queryset = FollowUp.objects.filter(any_subtree_q(scope_paths(user, Perm.FOLLOWUP_MANAGE), "household_path"))
+    queryset = FollowUp.objects.filter(
+        any_subtree_q(scope_paths(user, Perm.FOLLOWUP_MANAGE), "household_path")
+    )
     if status:
         queryset = queryset.filter(status=status)
-    return queryset.select_related("household", "person", "antigen_report", "sample__tube").order_by("-created_at", "-id")
+    return queryset.select_related("household", "person", "antigen_report", "sample__tube").order_by(
+        "-created_at", "-id"
+    )
 
 
-def follow_up_lists(*, user, open_rows: int = 200, closed_rows: int = 50) -> tuple[list[FollowUp], list[FollowUp]]:
+def follow_up_lists(
+    *, user, open_rows: int = 200, closed_rows: int = 50
+) -> tuple[list[FollowUp], list[FollowUp]]:
     """The open follow-ups the user works on, and the latest closed ones: not found for a role that
     works on none anywhere (the page is not theirs)."""
     work_scope(user, Perm.FOLLOWUP_MANAGE)
-    return (list(follow_ups(user=user, status=FollowUp.Status.OPEN)[:open_rows]),
-            list(follow_ups(user=user, status=FollowUp.Status.CLOSED)[:closed_rows]))
+    return (
+        list(follow_ups(user=user, status=FollowUp.Status.OPEN)[:open_rows]),
+        list(follow_ups(user=user, status=FollowUp.Status.CLOSED)[:closed_rows]),
+    )
 
 
 def follow_up_get(*, user, pk) -> FollowUp:
@@ -46,7 +57,9 @@ def follow_up_get(*, user, pk) -> FollowUp:
 def antigen_households(*, user) -> list[Area]:
     """The households the user reports antigen results for by a grant on the door itself (a resident)."""
     paths = scope_paths(user, Perm.ANTIGEN_REPORT)
-    households = Area.objects.filter(path__in=paths, kind=AreaKind.HOUSEHOLD).select_related("parent", "parent__parent")
+    households = Area.objects.filter(path__in=paths, kind=AreaKind.HOUSEHOLD).select_related(
+        "parent", "parent__parent"
+    )
     return sorted(households, key=lambda h: h.path)
 
 
@@ -69,8 +82,11 @@ def antigen_reach(*, user) -> AntigenReach:
 def antigen_household_get(*, user, pk) -> Area:
     """A household the user sees and reports antigen results for; any other is not found."""
     try:
-        household = (Area.objects.filter(kind=AreaKind.HOUSEHOLD).filter(any_subtree_q(scope_paths(user, Perm.LEDGER_VIEW)))
-                     .get(pk=pk))
+        household = (
+            Area.objects.filter(kind=AreaKind.HOUSEHOLD)
+            .filter(any_subtree_q(scope_paths(user, Perm.LEDGER_VIEW)))
+            .get(pk=pk)
+        )
     except (Area.DoesNotExist, ValueError, TypeError):
         raise NotFound from None
     if not can(user, Perm.ANTIGEN_REPORT, household.path):
@@ -86,17 +102,27 @@ def antigen_household_find(*, user, query: str, limit: int = 20) -> list[Area]:
     numbers = _DIGITS.findall(query or "")
     if not numbers or len(numbers) > 3:
         return []
-    queryset = (Area.objects.filter(kind=AreaKind.HOUSEHOLD, door=numbers[-1])
-                .filter(any_subtree_q(scope_paths(user, Perm.ANTIGEN_REPORT), "path")))
+    queryset = Area.objects.filter(kind=AreaKind.HOUSEHOLD, door=numbers[-1]).filter(
+        any_subtree_q(scope_paths(user, Perm.ANTIGEN_REPORT), "path")
+    )
     if len(numbers) >= 2:
         building = numbers[0]
-        buildings = [f"{building}号楼", f"{building}栋", f"{building}幢", f"{building}号", building, f"Building {building}"]
+        buildings = [
+            f"{building}号楼",
+            f"{building}栋",
+            f"{building}幢",
+            f"{building}号",
+            building,
+            f"Building {building}",
+        ]
         if len(numbers) == 3:
             unit = numbers[1]
-            queryset = queryset.filter(parent__name__in=[f"{unit}单元", f"Unit {unit}", unit],
-                                       parent__parent__name__in=buildings)
+            queryset = queryset.filter(
+                parent__name__in=[f"{unit}单元", f"Unit {unit}", unit], parent__parent__name__in=buildings
+            )
         else:
-            queryset = queryset.filter(Q(parent__name__in=buildings, parent__kind=AreaKind.BUILDING)
-                                       | Q(parent__parent__name__in=buildings))
+            queryset = queryset.filter(
+                Q(parent__name__in=buildings, parent__kind=AreaKind.BUILDING)
+                | Q(parent__parent__name__in=buildings)
+            )
     return list(queryset.select_related("parent", "parent__parent").order_by("path")[:limit])
-

@@ -55,8 +55,13 @@ def antigen_report(
         if existing.household_id != household.pk:
             raise Conflict(_("This form was already used for another household."), code="key_used")
         return existing
-    if person is not None and not Residence.objects.filter(person=person, household=household, is_current=True).exists():
-        raise ValidationError({"person": _("%(name)s does not live in this household.") % {"name": person.name}})
+    if (
+        person is not None
+        and not Residence.objects.filter(person=person, household=household, is_current=True).exists()
+    ):
+        raise ValidationError(
+            {"person": _("%(name)s does not live in this household.") % {"name": person.name}}
+        )
     note = clean_text(note, field="note", max_length=200)
     now = timezone.now()
     taken_at = taken_at or now
@@ -69,20 +74,41 @@ def antigen_report(
     try:
         with transaction.atomic():
             report = AntigenReport.objects.create(
-                household=household, person=person, result=result, taken_at=taken_at, note=note,
-                client_key=client_key, reported_by=acting_user,
+                household=household,
+                person=person,
+                result=result,
+                taken_at=taken_at,
+                note=note,
+                client_key=client_key,
+                reported_by=acting_user,
             )
     except IntegrityError:  # the same form, sent twice at once
         return AntigenReport.objects.get(client_key=client_key)
-    audit_record(actor=acting_user, action="testing.antigen", target=report, area_path=household.path,
-                 changes={"result": result, "person": person.pk if person else None})
+    audit_record(
+        actor=acting_user,
+        action="testing.antigen",
+        target=report,
+        area_path=household.path,
+        changes={"result": result, "person": person.pk if person else None},
+    )
     if result == AntigenReport.Result.POSITIVE:
-        FollowUp.objects.create(household=household, household_path=household.path, person=person,
-                                reason=FollowUp.Reason.ANTIGEN_POSITIVE, antigen_report=report)
+        FollowUp.objects.create(
+            household=household,
+            household_path=household.path,
+            person=person,
+            reason=FollowUp.Reason.ANTIGEN_POSITIVE,
+            antigen_report=report,
+        )
         title, body = antigen_positive_message(household=household)
-        notice_send(acting_user=acting_user, area=household, kind=NoticeKind.ANTIGEN_POSITIVE, title=title, body=body,
-                    recipient_ids=recipients_for(paths=[household.path], roles=POSITIVE_AUDIENCE),
-                    ref=f"testing.antigen:{report.pk}")
+        notice_send(
+            acting_user=acting_user,
+            area=household,
+            kind=NoticeKind.ANTIGEN_POSITIVE,
+            title=title,
+            body=body,
+            recipient_ids=recipients_for(paths=[household.path], roles=POSITIVE_AUDIENCE),
+            ref=f"testing.antigen:{report.pk}",
+        )
     return report
 
 
@@ -97,8 +123,13 @@ def follow_up_close(*, acting_user, follow_up: FollowUp, note: str) -> FollowUp:
         status=FollowUp.Status.CLOSED, closed_by=acting_user, closed_at=timezone.now(), closing_note=note
     ):
         raise Conflict(_("This follow-up is already closed."), code="already_closed")
-    audit_record(actor=acting_user, action="testing.followup.close", target=follow_up, area_path=follow_up.household_path,
-                 changes={"note": note})
+    audit_record(
+        actor=acting_user,
+        action="testing.followup.close",
+        target=follow_up,
+        area_path=follow_up.household_path,
+        changes={"note": note},
+    )
     follow_up.refresh_from_db()
     return follow_up
 
@@ -106,8 +137,15 @@ def follow_up_close(*, acting_user, follow_up: FollowUp, note: str) -> FollowUp:
 def follow_ups_open_for_positives(*, samples) -> list[FollowUp]:
     """A follow-up for each person of these positive single-tube samples (testing's `Sample`s, each
     with a household). Called by the lab's results inside their transaction, which audits the positive."""
-    return FollowUp.objects.bulk_create([
-        FollowUp(household_id=s.household_id, household_path=s.household_path, person_id=s.person_id,
-                 reason=FollowUp.Reason.POSITIVE, sample=s)
-        for s in samples
-    ])
+    return FollowUp.objects.bulk_create(
+        [
+            FollowUp(
+                household_id=s.household_id,
+                household_path=s.household_path,
+                person_id=s.person_id,
+                reason=FollowUp.Reason.POSITIVE,
+                sample=s,
+            )
+            for s in samples
+        ]
+    )

@@ -33,30 +33,62 @@ def ledger_export(*, acting_user, area: Area, unmasked: bool = False) -> tuple[b
     )
     labels = dict(VulnerabilityTag.choices)
     tags: dict[int, list[str]] = {}
-    current_here = Q(person__residences__is_current=True) & subtree_q(area.path, "person__residences__household__path")
+    current_here = Q(person__residences__is_current=True) & subtree_q(
+        area.path, "person__residences__household__path"
+    )
     for person_id, tag in Vulnerability.objects.filter(current_here).values_list("person_id", "tag"):
         tags.setdefault(person_id, []).append(str(labels.get(tag, tag)))
     book = Workbook(write_only=True)
     sheet = book.create_sheet(area.name[:30] or "ledger")
-    sheet.append([_("Building"), _("Unit"), _("Door"), _("Name"), _("ID document"), _("ID number"), _("Phone"),
-                  _("Birth date"), _("Sex"), _("Relation"), _("Lives here as"), _("Vaccination"), _("Needs")])
+    sheet.append(
+        [
+            _("Building"),
+            _("Unit"),
+            _("Door"),
+            _("Name"),
+            _("ID document"),
+            _("ID number"),
+            _("Phone"),
+            _("Birth date"),
+            _("Sex"),
+            _("Relation"),
+            _("Lives here as"),
+            _("Vaccination"),
+            _("Needs"),
+        ]
+    )
     rows = 0
     for residence in residences.iterator(chunk_size=2000):
         person, household = residence.person, residence.household
         stairwell = household.parent
         building = stairwell.parent if stairwell.kind in INNER_STAIRWELLS else stairwell
         number = crypto.unseal(person.id_sealed) if unmasked and person.id_sealed else person.id_masked
-        sheet.append([
-            building.name, stairwell.name if stairwell.kind in INNER_STAIRWELLS else "", household.door, person.name,
-            person.get_id_type_display(), number, person.phone if unmasked else mask_phone(person.phone),
-            person.birth_date.isoformat() if person.birth_date else "", person.get_sex_display(),
-            residence.get_relation_display(), residence.get_status_display(), person.get_vaccination_display(),
-            "、".join(tags.get(person.pk, [])),
-        ])
+        sheet.append(
+            [
+                building.name,
+                stairwell.name if stairwell.kind in INNER_STAIRWELLS else "",
+                household.door,
+                person.name,
+                person.get_id_type_display(),
+                number,
+                person.phone if unmasked else mask_phone(person.phone),
+                person.birth_date.isoformat() if person.birth_date else "",
+                person.get_sex_display(),
+                residence.get_relation_display(),
+                residence.get_status_display(),
+                person.get_vaccination_display(),
+                "、".join(tags.get(person.pk, [])),
+            ]
+        )
         rows += 1
     buffer = io.BytesIO()
     book.save(buffer)
     with transaction.atomic():
-        audit_record(actor=acting_user, action="ledger.export", target=area, area_path=area.path,
-                     changes={"rows": rows, "unmasked": unmasked})
+        audit_record(
+            actor=acting_user,
+            action="ledger.export",
+            target=area,
+            area_path=area.path,
+            changes={"rows": rows, "unmasked": unmasked},
+        )
     return buffer.getvalue(), rows

@@ -26,7 +26,9 @@ class ColumnMapping(models.Model):
     area = models.ForeignKey("areas.Area", on_delete=models.CASCADE, related_name="column_mappings")
     name = models.CharField(_("name"), max_length=100)
     mapping = models.JSONField(default=dict)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -40,14 +42,20 @@ class ImportJob(models.Model):
     REPORT_LIMIT = 50_000
 
     area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="import_jobs")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     filename = models.CharField(_("file"), max_length=200)
     file_format = models.CharField(max_length=8)
     # The uploaded list holds ID numbers in clear: it is kept sealed, and dropped when the job ends.
     file_sealed = models.BinaryField(null=True, editable=False)
     mapping = models.JSONField(default=dict, blank=True)
-    mode = models.CharField(_("mode"), max_length=16, choices=ImportMode.choices, default=ImportMode.KEEP_VALID)
-    status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.DRAFT)
+    mode = models.CharField(
+        _("mode"), max_length=16, choices=ImportMode.choices, default=ImportMode.KEEP_VALID
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.DRAFT
+    )
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
@@ -63,7 +71,9 @@ class ImportJob(models.Model):
     warning_count = models.PositiveIntegerField(default=0)
     warned_count = models.PositiveIntegerField(default=0)  # people stored with at least one warning
     blank_rows = models.PositiveIntegerField(default=0)
-    place_rows = models.PositiveIntegerField(default=0)  # rows naming only a place (a section title, a vacant door)
+    place_rows = models.PositiveIntegerField(
+        default=0
+    )  # rows naming only a place (a section title, a vacant door)
     filled_rows = models.PositiveIntegerField(default=0)  # rows whose building, unit or door was carried down
     failure = models.TextField(blank=True, default="")
     task_id = models.CharField(max_length=64, blank=True, default="")

@@ -23,8 +23,25 @@ from firstline.people.models import Relation
 from firstline.people.vocabulary import RELATION_WORDS, read_choice
 
 FIELDS = [
-    "name", "id_type", "id_number", "phone", "birth_date", "age", "sex", "relation", "status", "vaccination",
-    "vulnerabilities", "due_date", "building", "unit", "group", "door", "address", "note", "returned_from",
+    "name",
+    "id_type",
+    "id_number",
+    "phone",
+    "birth_date",
+    "age",
+    "sex",
+    "relation",
+    "status",
+    "vaccination",
+    "vulnerabilities",
+    "due_date",
+    "building",
+    "unit",
+    "group",
+    "door",
+    "address",
+    "note",
+    "returned_from",
     "returned_on",
 ]
 ADDRESS_FIELDS = ("building", "unit", "group", "door", "address")
@@ -33,15 +50,46 @@ _ADDRESS_ONLY = frozenset(ADDRESS_FIELDS)
 SYNONYMS = {
     "name": ["姓名", "名字", "居民姓名", "人员姓名", "name", "fullname", "full name"],
     "id_type": ["证件类型", "证件种类", "idtype", "id type", "document type"],
-    "id_number": ["身份证号", "身份证号码", "证件号码", "证件号", "公民身份号码", "身份证", "idnumber", "id number", "id no", "id", "document number"],
-    "phone": ["手机", "手机号", "手机号码", "联系电话", "电话", "联系方式", "phone", "mobile", "telephone", "tel"],
+    "id_number": [
+        "身份证号",
+        "身份证号码",
+        "证件号码",
+        "证件号",
+        "公民身份号码",
+        "身份证",
+        "idnumber",
+        "id number",
+        "id no",
+        "id",
+        "document number",
+    ],
+    "phone": [
+        "手机",
+        "手机号",
+        "手机号码",
+        "联系电话",
+        "电话",
+        "联系方式",
+        "phone",
+        "mobile",
+        "telephone",
+        "tel",
+    ],
     "birth_date": ["出生日期", "出生年月", "生日", "birthdate", "birth date", "date of birth", "dob"],
     "age": ["年龄", "age"],
     "sex": ["性别", "sex", "gender"],
     "relation": ["与户主关系", "关系", "家庭关系", "relation", "relationship"],
     "status": ["居住状态", "人员类型", "居住类型", "住户类型", "status", "residence status"],
     "vaccination": ["疫苗接种", "疫苗", "接种情况", "疫苗接种情况", "vaccination"],
-    "vulnerabilities": ["特殊人群", "重点人群", "人群类别", "特殊情况", "vulnerable", "vulnerabilities", "needs"],
+    "vulnerabilities": [
+        "特殊人群",
+        "重点人群",
+        "人群类别",
+        "特殊情况",
+        "vulnerable",
+        "vulnerabilities",
+        "needs",
+    ],
     "due_date": ["预产期", "due date"],
     "building": ["楼号", "楼栋", "楼栋号", "栋", "幢", "楼", "building"],
     "unit": ["单元", "单元号", "unit"],
@@ -103,7 +151,10 @@ def read_rows(data: bytes, file_format: str) -> tuple[list[list], dict[tuple[int
             rows = [[_cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
             ranges = sheet.merged_cell_ranges or []
         except Exception as exc:  # calamine raises its own error types for damaged files
-            raise ValidationError(_("This file cannot be read as an Excel workbook (%(error)s).") % {"error": type(exc).__name__}) from None
+            raise ValidationError(
+                _("This file cannot be read as an Excel workbook (%(error)s).")
+                % {"error": type(exc).__name__}
+            ) from None
         merged = {}
         for (top, left), (bottom, right) in ranges:
             for row in range(top, bottom + 1):
@@ -129,7 +180,9 @@ def file_format_of(filename: str) -> str:
         return "xlsx"
     if name.endswith((".csv", ".txt")):
         return "csv"
-    raise ValidationError(_("Upload a .xlsx or .csv file (an old .xls can be saved as .xlsx in Excel or WPS)."))
+    raise ValidationError(
+        _("Upload a .xlsx or .csv file (an old .xls can be saved as .xlsx in Excel or WPS).")
+    )
 
 
 def find_header(rows: list[list], *, look_at: int = 15) -> int:
@@ -140,7 +193,9 @@ def find_header(rows: list[list], *, look_at: int = 15) -> int:
         if score > best_score:
             best, best_score = index, score
     if best < 0:
-        raise ValidationError(_("No header row found: the first rows should name the columns (姓名, 身份证号, 楼号 …)."))
+        raise ValidationError(
+            _("No header row found: the first rows should name the columns (姓名, 身份证号, 楼号 …).")
+        )
     return best
 
 
@@ -155,10 +210,15 @@ def read_table(data: bytes, file_format: str) -> Table:
     end = len(rows)
     while end > header_index + 1 and _blank(rows[end - 1]):
         end -= 1  # formatted but empty rows at the bottom of a sheet are not rows of the list
-    body = [(header_index + 2 + i, row) for i, row in enumerate(rows[header_index + 1:end])]
+    body = [(header_index + 2 + i, row) for i, row in enumerate(rows[header_index + 1 : end])]
     covered = {}
     for (row, column), (top, left) in merged.items():
-        if row > header_index and top > header_index and left < len(rows[top]) and rows[top][left] not in ("", None):
+        if (
+            row > header_index
+            and top > header_index
+            and left < len(rows[top])
+            and rows[top][left] not in ("", None)
+        ):
             covered[(row + 1, column)] = rows[top][left]
     return Table(header_row=header_index + 1, headers=headers, rows=body, merged=covered)
 
@@ -181,7 +241,9 @@ class Reading:
 
     blank_rows: int = 0  # rows with nothing in any mapped column, skipped
     place_rows: int = 0  # rows naming only a place (a section title such as "2号楼", a vacant door), skipped
-    filled_rows: int = 0  # people's rows whose building, unit or door came from a merged cell or the row above
+    filled_rows: int = (
+        0  # people's rows whose building, unit or door came from a merged cell or the row above
+    )
 
 
 # Why a row's door was not carried down from the row above (read by the import's report).
@@ -222,7 +284,9 @@ def _carry_down(values: dict, above: dict) -> bool:
                 values[DOOR_NOT_CARRIED] = above[DOOR_NOT_CARRIED]  # the members below a row that had no door
             continue
         if name == "door" and not same_unit:
-            values[DOOR_NOT_CARRIED] = OTHER_PLACE  # another building or unit: its door is missing, not the one above
+            values[DOOR_NOT_CARRIED] = (
+                OTHER_PLACE  # another building or unit: its door is missing, not the one above
+            )
         elif _starts_household(values):
             values[DOOR_NOT_CARRIED] = NEW_HOUSEHOLD  # a 户主 row starts a household of its own
         else:
@@ -315,7 +379,20 @@ def floor_of_door(door: str) -> int | None:
     return int(door[:-2]) if door.isdigit() and len(door) >= 3 else None
 
 
-_CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CHINESE_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _NUMBER = r"[0-9]+|[零〇一二两三四五六七八九十百]+"
 
 

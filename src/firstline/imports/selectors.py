@@ -10,7 +10,9 @@ from firstline.imports.models import ColumnMapping, ImportJob
 
 def import_jobs(*, user, area=None) -> QuerySet[ImportJob]:
     """Import jobs where the user may import (those into `area` only, if given); the file is not read."""
-    queryset = scope_filter(ImportJob.objects.select_related("area", "created_by"), user, Perm.LEDGER_IMPORT, "area__path")
+    queryset = scope_filter(
+        ImportJob.objects.select_related("area", "created_by"), user, Perm.LEDGER_IMPORT, "area__path"
+    )
     if area is not None:
         queryset = queryset.filter(area=area)
     return queryset.defer("file_sealed")
@@ -29,4 +31,6 @@ def import_job_get(*, user, pk: int, with_file: bool = False) -> ImportJob:
 
 def column_mappings(*, user, area) -> QuerySet[ColumnMapping]:
     paths = [area.path[:i] for i in range(6, len(area.path) + 1, 6)]
-    return scope_filter(ColumnMapping.objects.filter(area__path__in=paths), user, Perm.LEDGER_IMPORT, "area__path").order_by("name")
+    return scope_filter(
+        ColumnMapping.objects.filter(area__path__in=paths), user, Perm.LEDGER_IMPORT, "area__path"
+    ).order_by("name")

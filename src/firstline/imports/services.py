@@ -42,36 +42,74 @@ LOOKUP_CHUNK = 900
 ANALYZE_AFTER = 10_000
 FILENAME_LIMIT = ImportJob._meta.get_field("filename").max_length
 MAPPING_NAME_LIMIT = ColumnMapping._meta.get_field("name").max_length
-IMPORT_KINDS = (AreaKind.COMMUNITY, AreaKind.COMPOUND, AreaKind.BUILDING, AreaKind.VILLAGE, AreaKind.VILLAGE_GROUP)
+IMPORT_KINDS = (
+    AreaKind.COMMUNITY,
+    AreaKind.COMPOUND,
+    AreaKind.BUILDING,
+    AreaKind.VILLAGE,
+    AreaKind.VILLAGE_GROUP,
+)
 RURAL_IMPORT_KINDS = (AreaKind.VILLAGE, AreaKind.VILLAGE_GROUP)
 
 
 @transaction.atomic
-def import_upload(*, acting_user, area: Area, filename: str, data: bytes, mode: str = ImportMode.KEEP_VALID,
-                  mapping_name: str = "") -> ImportJob:
+def import_upload(
+    *,
+    acting_user,
+    area: Area,
+    filename: str,
+    data: bytes,
+    mode: str = ImportMode.KEEP_VALID,
+    mapping_name: str = "",
+) -> ImportJob:
     """Keep the uploaded list (sealed) and detect its columns; the import starts after the mapping."""
     require(acting_user, Perm.LEDGER_IMPORT, area.path)
     if area.kind not in IMPORT_KINDS:
-        raise ValidationError(_("Import into a community, a compound, a building, a village or a village group."))
+        raise ValidationError(
+            _("Import into a community, a compound, a building, a village or a village group.")
+        )
     if mode not in ImportMode.values:
         raise ValidationError({"mode": _("Unknown mode.")})
     if len(data) > MAX_FILE_BYTES:
         raise ValidationError({"file": _("The file is larger than 40 MB.")})
     if len(filename) > FILENAME_LIMIT:
-        raise ValidationError({"file": _("The file's name has %(n)d characters, and at most %(limit)d are kept: rename the "
-                                         "file and upload it again.") % {"n": len(filename), "limit": FILENAME_LIMIT}})
+        raise ValidationError(
+            {
+                "file": _(
+                    "The file's name has %(n)d characters, and at most %(limit)d are kept: rename the "
+                    "file and upload it again."
+                )
+                % {"n": len(filename), "limit": FILENAME_LIMIT}
+            }
+        )
     file_format = parsing.file_format_of(filename)
     table = parsing.read_table(data, file_format)
     saved = {}
     if mapping_name:
-        saved = ColumnMapping.objects.filter(area__in=_mapping_areas(area), name=mapping_name).values_list("mapping", flat=True).first() or {}
+        saved = (
+            ColumnMapping.objects.filter(area__in=_mapping_areas(area), name=mapping_name)
+            .values_list("mapping", flat=True)
+            .first()
+            or {}
+        )
     job = ImportJob.objects.create(
-        area=area, created_by=acting_user, filename=filename, file_format=file_format,
-        file_sealed=crypto.seal_bytes(data), mode=mode, mapping=parsing.detect_mapping(table.headers, saved),
-        total_rows=len(table.rows), status=ImportStatus.DRAFT,
+        area=area,
+        created_by=acting_user,
+        filename=filename,
+        file_format=file_format,
+        file_sealed=crypto.seal_bytes(data),
+        mode=mode,
+        mapping=parsing.detect_mapping(table.headers, saved),
+        total_rows=len(table.rows),
+        status=ImportStatus.DRAFT,
     )
-    audit_record(actor=acting_user, action="import.upload", target=job, area_path=area.path,
-                 changes={"file": job.filename, "rows": job.total_rows, "mode": mode})
+    audit_record(
+        actor=acting_user,
+        action="import.upload",
+        target=job,
+        area_path=area.path,
+        changes={"file": job.filename, "rows": job.total_rows, "mode": mode},
+    )
     return job
 
 
@@ -97,17 +135,34 @@ def import_start(*, acting_user, job: ImportJob, mapping: dict[str, str], save_a
         raise ValidationError({"mapping": _("One column must hold the name.")})
     if job.area.kind in RURAL_IMPORT_KINDS:
         if not ({"door", "address"} & set(fields)):
-            raise ValidationError({"mapping": _("Map the house number column (with the group column if there is "
-                                                "one), or one address column.")})
-    elif not ({"building", "door"} <= set(fields) or "address" in fields or job.area.kind == AreaKind.HOUSEHOLD):
+            raise ValidationError(
+                {
+                    "mapping": _(
+                        "Map the house number column (with the group column if there is "
+                        "one), or one address column."
+                    )
+                }
+            )
+    elif not (
+        {"building", "door"} <= set(fields) or "address" in fields or job.area.kind == AreaKind.HOUSEHOLD
+    ):
         raise ValidationError({"mapping": _("Map the building and door columns, or one address column.")})
     save_as = clean_text(save_as, field="save_as", max_length=MAPPING_NAME_LIMIT)
-    if not ImportJob.objects.filter(pk=job.pk, status=ImportStatus.DRAFT).update(mapping=mapping, status=ImportStatus.QUEUED):
+    if not ImportJob.objects.filter(pk=job.pk, status=ImportStatus.DRAFT).update(
+        mapping=mapping, status=ImportStatus.QUEUED
+    ):
         raise ValidationError(_("This import has already started."))
     if save_as.strip():
-        ColumnMapping.objects.update_or_create(area=job.area, name=save_as.strip(),
-                                               defaults={"mapping": mapping, "created_by": acting_user})
-    audit_record(actor=acting_user, action="import.start", target=job, area_path=job.area.path, changes={"mapping": mapping})
+        ColumnMapping.objects.update_or_create(
+            area=job.area, name=save_as.strip(), defaults={"mapping": mapping, "created_by": acting_user}
+        )
+    audit_record(
+        actor=acting_user,
+        action="import.start",
+        target=job,
+        area_path=job.area.path,
+        changes={"mapping": mapping},
+    )
     job.refresh_from_db()
     from firstline.imports.tasks import run_import
 
@@ -117,11 +172,14 @@ def import_start(*, acting_user, job: ImportJob, mapping: dict[str, str], save_a
 
 # -- running --------------------------------------------------------------------------------------
 
+
 class _Places:
     """Buildings, units and doors under the job's area, loaded once, matched by loose names."""
 
     def __init__(self, area: Area):
-        nodes = list(Area.objects.filter(subtree_q(area.path)).exclude(kind=AreaKind.HOUSEHOLD).order_by("path"))
+        nodes = list(
+            Area.objects.filter(subtree_q(area.path)).exclude(kind=AreaKind.HOUSEHOLD).order_by("path")
+        )
         self.area = area
         self.buildings: dict[str, Area] = {}
         self.units: dict[tuple[int, str], Area] = {}
@@ -134,11 +192,16 @@ class _Places:
             elif node.kind == AreaKind.VILLAGE_GROUP:
                 self.groups.setdefault(parsing.group_key(node.name), node)
         # Names an address may start with ('XX县XX镇XX村3组15号'): the area's own and those above it.
-        self.place_names = tuple(Area.objects.filter(path__in=ancestor_paths(area.path)).values_list("name", flat=True)) + (
-            area.name,) + tuple(n.name for n in nodes if n.kind == AreaKind.VILLAGE)
+        self.place_names = (
+            tuple(Area.objects.filter(path__in=ancestor_paths(area.path)).values_list("name", flat=True))
+            + (area.name,)
+            + tuple(n.name for n in nodes if n.kind == AreaKind.VILLAGE)
+        )
         self.doors: dict[tuple[int, str], Area] = {
             (h.parent_id, parsing.door_key(h.door or h.name)): h
-            for h in Area.objects.filter(subtree_q(area.path), kind=AreaKind.HOUSEHOLD).only("pk", "parent_id", "door", "name", "path")
+            for h in Area.objects.filter(subtree_q(area.path), kind=AreaKind.HOUSEHOLD).only(
+                "pk", "parent_id", "door", "name", "path"
+            )
         }
         self.new_doors: dict[tuple[int, str], Area] = {}
         self.with_units = {building_pk for building_pk, _name in self.units}
@@ -151,12 +214,19 @@ class _Places:
         if values.get("address") and not (building_name and door):
             parts = parsing.split_address(values["address"])
             if parts is None:
-                return None, {"address": _("'%(value)s' is not an address like 3号楼2单元501 or 3-2-501.") % {"value": values["address"]}}
+                return None, {
+                    "address": _("'%(value)s' is not an address like 3号楼2单元501 or 3-2-501.")
+                    % {"value": values["address"]}
+                }
             building_name, unit_name, door = parts
         if not door and values.get(parsing.DOOR_NOT_CARRIED) == parsing.NEW_HOUSEHOLD:
-            return None, {"door": _("The door (room number) is missing. This row is a head of household (户主), "
-                                    "so it starts a household of its own and the door above was not carried down: "
-                                    "write its door.")}
+            return None, {
+                "door": _(
+                    "The door (room number) is missing. This row is a head of household (户主), "
+                    "so it starts a household of its own and the door above was not carried down: "
+                    "write its door."
+                )
+            }
         if self.area.kind == AreaKind.BUILDING:
             building = self.area
         else:
@@ -164,28 +234,44 @@ class _Places:
                 return None, {"building": _("The building is missing.")}
             building = self.buildings.get(parsing.building_key(building_name))
             if building is None:
-                return None, {"building": _("There is no building '%(value)s' in %(area)s.") % {"value": building_name, "area": self.area.name}}
+                return None, {
+                    "building": _("There is no building '%(value)s' in %(area)s.")
+                    % {"value": building_name, "area": self.area.name}
+                }
         if not door:
             if values.get(parsing.DOOR_NOT_CARRIED) == parsing.OTHER_PLACE:
-                return None, {"door": _("The door (room number) is missing. This row is in another building or unit "
-                                        "than the row above, so that row's door was not carried down: write its door.")}
+                return None, {
+                    "door": _(
+                        "The door (room number) is missing. This row is in another building or unit "
+                        "than the row above, so that row's door was not carried down: write its door."
+                    )
+                }
             return None, {"door": _("The door (room number) is missing.")}
         if building.pk in self.with_units:
             if not unit_name:
-                return None, {"unit": _("%(building)s has units: say which one.") % {"building": building.name}}
+                return None, {
+                    "unit": _("%(building)s has units: say which one.") % {"building": building.name}
+                }
             stairwell = self.units.get((building.pk, parsing.unit_key(unit_name)))
             if stairwell is None:
-                return None, {"unit": _("%(building)s has no unit '%(value)s'.") % {"building": building.name, "value": unit_name}}
+                return None, {
+                    "unit": _("%(building)s has no unit '%(value)s'.")
+                    % {"building": building.name, "value": unit_name}
+                }
         else:
             stairwell = building
         door = parsing.door_key(door)
         if building.floors and (stairwell.pk, door) not in self.doors:
             floor = parsing.floor_of_door(door)
             if floor and floor > building.floors:
-                return None, {"door": _(
-                    "%(building)s has %(floors)d floors; door %(door)s would be on floor %(floor)d. Check the door "
-                    "number (or the building's number of floors)."
-                ) % {"building": building.name, "floors": building.floors, "door": door, "floor": floor}}
+                return None, {
+                    "door": _(
+                        "%(building)s has %(floors)d floors; door %(door)s would be on floor %(floor)d. "
+                        "Check the door "
+                        "number (or the building's number of floors)."
+                    )
+                    % {"building": building.name, "floors": building.floors, "door": door, "floor": floor}
+                }
         return (stairwell, door), {}
 
     def _locate_house(self, values: dict) -> tuple[tuple[Area, str] | None, dict[str, str]]:
@@ -199,17 +285,26 @@ class _Places:
                 group_name, group_field = address_group, "address"
         if not door:
             if values.get(parsing.DOOR_NOT_CARRIED) == parsing.NEW_HOUSEHOLD:
-                return None, {"door": _("The house number is missing. This row is a head of household (户主), so it "
-                                        "starts a household of its own and the number above was not carried down: "
-                                        "write its house number.")}
+                return None, {
+                    "door": _(
+                        "The house number is missing. This row is a head of household (户主), so it "
+                        "starts a household of its own and the number above was not carried down: "
+                        "write its house number."
+                    )
+                }
             return None, {"door": _("The house number is missing.")}
         if self.area.kind == AreaKind.VILLAGE_GROUP:
             stairwell = self.area
         elif group_name:
             stairwell = self.groups.get(parsing.group_key(group_name))
             if stairwell is None:
-                return None, {group_field: _("There is no group '%(value)s' in %(area)s: check the group, or add it to "
-                                             "the village first.") % {"value": group_name, "area": self.area.name}}
+                return None, {
+                    group_field: _(
+                        "There is no group '%(value)s' in %(area)s: check the group, or add it to "
+                        "the village first."
+                    )
+                    % {"value": group_name, "area": self.area.name}
+                }
         else:
             stairwell = self.area
         return (stairwell, parsing.door_key(door)), {}
@@ -233,10 +328,15 @@ def _report(report: "_Report") -> dict:
     """The job's fields that carry the report."""
     limit = ImportJob.REPORT_LIMIT
     return {
-        "errors": report.errors[:limit], "error_count": len(report.errors), "rejected_count": len({e["row"] for e in report.errors}),
-        "warnings": report.warnings[:limit], "warning_count": len(report.warnings),
-        "warned_count": len({w["row"] for w in report.warnings}), "duplicate_count": report.duplicates,
-        "blank_rows": report.reading.blank_rows, "place_rows": report.reading.place_rows,
+        "errors": report.errors[:limit],
+        "error_count": len(report.errors),
+        "rejected_count": len({e["row"] for e in report.errors}),
+        "warnings": report.warnings[:limit],
+        "warning_count": len(report.warnings),
+        "warned_count": len({w["row"] for w in report.warnings}),
+        "duplicate_count": report.duplicates,
+        "blank_rows": report.reading.blank_rows,
+        "place_rows": report.reading.place_rows,
         "filled_rows": report.reading.filled_rows,
     }
 
@@ -250,22 +350,52 @@ def import_run(job_id: int) -> ImportJob:
     try:
         accepted, report, places, held = _validate(job)
         if job.mode == ImportMode.ALL_OR_NOTHING and report.errors:
-            _progress(job, status=ImportStatus.REFUSED, processed_rows=job.total_rows, finished_at=timezone.now(),
-                      file_sealed=None, **_report(report))
+            _progress(
+                job,
+                status=ImportStatus.REFUSED,
+                processed_rows=job.total_rows,
+                finished_at=timezone.now(),
+                file_sealed=None,
+                **_report(report),
+            )
             with transaction.atomic():
-                audit_record(actor=job.created_by, action="import.refused", target=job, area_path=job.area.path,
-                             changes={"rejected_rows": len({e["row"] for e in report.errors})})
+                audit_record(
+                    actor=job.created_by,
+                    action="import.refused",
+                    target=job,
+                    area_path=job.area.path,
+                    changes={"rejected_rows": len({e["row"] for e in report.errors})},
+                )
             return ImportJob.objects.get(pk=job.pk)
         _progress(job, status=ImportStatus.SAVING, processed_rows=job.total_rows)
         created, households_created = _write(job, accepted, places, held)
-        _progress(job, status=ImportStatus.DONE, created_count=created, households_created=households_created,
-                  finished_at=timezone.now(), file_sealed=None, **_report(report))
+        _progress(
+            job,
+            status=ImportStatus.DONE,
+            created_count=created,
+            households_created=households_created,
+            finished_at=timezone.now(),
+            file_sealed=None,
+            **_report(report),
+        )
     except ValidationError as exc:
-        _progress(job, status=ImportStatus.FAILED, failure=" ".join(exc.messages), finished_at=timezone.now(), file_sealed=None)
+        _progress(
+            job,
+            status=ImportStatus.FAILED,
+            failure=" ".join(exc.messages),
+            finished_at=timezone.now(),
+            file_sealed=None,
+        )
     except Exception as exc:
         logger.exception("import %s failed", job.pk)
-        _progress(job, status=ImportStatus.FAILED, failure=_("The import stopped on an unexpected error (%(error)s); nothing was saved.")
-                  % {"error": type(exc).__name__}, finished_at=timezone.now(), file_sealed=None)
+        _progress(
+            job,
+            status=ImportStatus.FAILED,
+            failure=_("The import stopped on an unexpected error (%(error)s); nothing was saved.")
+            % {"error": type(exc).__name__},
+            finished_at=timezone.now(),
+            file_sealed=None,
+        )
     return ImportJob.objects.get(pk=job.pk)
 
 
@@ -281,15 +411,24 @@ class _Report:
 
     def column(self, field: str) -> str:
         # A door read out of the address column is that column's fault.
-        return self.columns.get(field) or (self.columns.get("address", "") if field in parsing.ADDRESS_FIELDS else "")
+        return self.columns.get(field) or (
+            self.columns.get("address", "") if field in parsing.ADDRESS_FIELDS else ""
+        )
 
     def refuse(self, row: int, field: str, message: str) -> None:
         self.errors.append({"row": row, "field": field, "column": self.column(field), "message": message})
 
     def warn(self, row: int, warnings) -> None:
         for warning in warnings:
-            self.warnings.append({"row": row, "field": warning.field, "column": self.column(warning.field),
-                                  "value": warning.value, "message": warning.message})
+            self.warnings.append(
+                {
+                    "row": row,
+                    "field": warning.field,
+                    "column": self.column(warning.field),
+                    "value": warning.value,
+                    "message": warning.message,
+                }
+            )
 
     def sort(self) -> None:
         self.errors.sort(key=lambda e: (e["row"], e["field"]))
@@ -312,22 +451,27 @@ def _validate(job: ImportJob):
         if processed % PROGRESS_EVERY == 0:
             _progress(job, processed_rows=processed)
         raw_id = str(values.get("id_number") or "")
-        clean, field_errors = clean_person(values, today=today, keep_unknown_labels=True, cut_long_text=True,
-                                           column_names=report.columns)
+        clean, field_errors = clean_person(
+            values, today=today, keep_unknown_labels=True, cut_long_text=True, column_names=report.columns
+        )
         where, place_errors = places.locate(values)
         field_errors.update(place_errors)
         if not field_errors:
             if clean.id_number:
                 digest = clean.id_hash
                 if digest in seen_ids:
-                    field_errors["id_number"] = _("Same ID number as row %(row)d.") % {"row": seen_ids[digest]}
+                    field_errors["id_number"] = _("Same ID number as row %(row)d.") % {
+                        "row": seen_ids[digest]
+                    }
                     report.duplicates += 1
                 else:
                     seen_ids[digest] = number
             else:
                 key = (clean.name, clean.phone, clean.birth_date, where[0].pk, where[1])
                 if key in seen_rows:
-                    field_errors["name"] = _("Same person as row %(row)d (name, phone, birth date and door).") % {"row": seen_rows[key]}
+                    field_errors["name"] = _(
+                        "Same person as row %(row)d (name, phone, birth date and door)."
+                    ) % {"row": seen_rows[key]}
                     report.duplicates += 1
                 else:
                     seen_rows[key] = number
@@ -344,9 +488,12 @@ def _validate(job: ImportJob):
     taken: dict[str, str] = {}
     elsewhere: dict[str, int] = {}
     for start in range(0, len(hashes), LOOKUP_CHUNK):
-        holders = id_number_holders(digests=hashes[start:start + LOOKUP_CHUNK])
-        visible = dict(people_visible(user=job.created_by).filter(
-            pk__in=[pk for pks in holders.values() for pk in pks]).values_list("pk", "id_masked"))
+        holders = id_number_holders(digests=hashes[start : start + LOOKUP_CHUNK])
+        visible = dict(
+            people_visible(user=job.created_by)
+            .filter(pk__in=[pk for pks in holders.values() for pk in pks])
+            .values_list("pk", "id_masked")
+        )
         for digest, pks in holders.items():
             seen = next((pk for pk in pks if pk in visible), None)
             if seen is not None:
@@ -368,11 +515,19 @@ def _validate(job: ImportJob):
             household = places.household(stairwell, door)
             if clean.id_hash in taken:
                 report.duplicates += 1
-                report.refuse(number, "id_number", _("Already registered (%(masked)s).") % {"masked": taken[clean.id_hash]})
+                report.refuse(
+                    number,
+                    "id_number",
+                    _("Already registered (%(masked)s).") % {"masked": taken[clean.id_hash]},
+                )
             elif clean.id_hash in elsewhere:
                 held[number] = elsewhere[clean.id_hash]
                 kept.append((number, clean, stairwell, door))
-            elif not clean.id_hash and household is not None and (household.pk, clean.name, clean.phone) in at_door:
+            elif (
+                not clean.id_hash
+                and household is not None
+                and (household.pk, clean.name, clean.phone) in at_door
+            ):
                 report.duplicates += 1
                 report.refuse(number, "name", _("Already registered at this door (same name and phone)."))
             else:
@@ -418,28 +573,64 @@ def _write(job: ImportJob, accepted, places: _Places, held: dict[int, int]) -> t
             sealed = clean.sealed_fields()
             if number in held:
                 sealed["id_hash"] = None
-            people.append(Person(
-                name=clean.name, id_type=clean.id_type, phone=clean.phone, birth_date=clean.birth_date,
-                birth_date_estimated=clean.birth_date_estimated, sex=clean.sex, vaccination=clean.vaccination,
-                returned_from=clean.returned_from, returned_on=clean.returned_on, note=clean.note,
-                source=Source.IMPORT, import_job=job, **sealed,
-            ))
+            people.append(
+                Person(
+                    name=clean.name,
+                    id_type=clean.id_type,
+                    phone=clean.phone,
+                    birth_date=clean.birth_date,
+                    birth_date_estimated=clean.birth_date_estimated,
+                    sex=clean.sex,
+                    vaccination=clean.vaccination,
+                    returned_from=clean.returned_from,
+                    returned_on=clean.returned_on,
+                    note=clean.note,
+                    source=Source.IMPORT,
+                    import_job=job,
+                    **sealed,
+                )
+            )
         created = Person.objects.bulk_create(people, batch_size=2000)
-        Residence.objects.bulk_create([
-            Residence(person=person, household=places.household(stairwell, door), relation=clean.relation, status=clean.status)
-            for person, (_n, clean, stairwell, door) in zip(created, accepted, strict=True)
-        ], batch_size=2000)
-        Vulnerability.objects.bulk_create([
-            Vulnerability(person=person, tag=tag, due_date=detail.get("due_date") if isinstance(detail.get("due_date"), dt.date) else None,
-                          note=detail.get("note", ""))
-            for person, (_n, clean, _s, _d) in zip(created, accepted, strict=True)
-            for tag, detail in clean.vulnerabilities.items()
-        ], batch_size=2000)
-        people_hold_for_review(acting_user=job.created_by, held=[
-            (person, held[number], places.household(stairwell, door))
-            for person, (number, _c, stairwell, door) in zip(created, accepted, strict=True) if number in held])
-        audit_record(actor=job.created_by, action="import.done", target=job, area_path=job.area.path,
-                     changes={"people": len(created), "households_created": households_created, "file": job.filename})
+        Residence.objects.bulk_create(
+            [
+                Residence(
+                    person=person,
+                    household=places.household(stairwell, door),
+                    relation=clean.relation,
+                    status=clean.status,
+                )
+                for person, (_n, clean, stairwell, door) in zip(created, accepted, strict=True)
+            ],
+            batch_size=2000,
+        )
+        Vulnerability.objects.bulk_create(
+            [
+                Vulnerability(
+                    person=person,
+                    tag=tag,
+                    due_date=detail.get("due_date") if isinstance(detail.get("due_date"), dt.date) else None,
+                    note=detail.get("note", ""),
+                )
+                for person, (_n, clean, _s, _d) in zip(created, accepted, strict=True)
+                for tag, detail in clean.vulnerabilities.items()
+            ],
+            batch_size=2000,
+        )
+        people_hold_for_review(
+            acting_user=job.created_by,
+            held=[
+                (person, held[number], places.household(stairwell, door))
+                for person, (number, _c, stairwell, door) in zip(created, accepted, strict=True)
+                if number in held
+            ],
+        )
+        audit_record(
+            actor=job.created_by,
+            action="import.done",
+            target=job,
+            area_path=job.area.path,
+            changes={"people": len(created), "households_created": households_created, "file": job.filename},
+        )
     if len(created) >= ANALYZE_AFTER and connection.vendor == "postgresql":
         # A big import changes the tables' statistics at once; without fresh ones PostgreSQL plans
         # the next searches as if the tables were small until autovacuum comes round.

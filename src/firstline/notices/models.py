@@ -42,7 +42,9 @@ class Notice(models.Model):
 
 class NoticeDelivery(models.Model):
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="deliveries")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_deliveries")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_deliveries"
+    )
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -32,6 +32,10 @@ def recipients_for(*, paths: list[str], roles: list[str]) -> list[int]:
             wanted.update(ancestor_paths(path))
     if not wanted:
         return []
-    return sorted(set(
-        Grant.objects.filter(role__in=roles, area__path__in=wanted, user__is_active=True).values_list("user_id", flat=True)
-    ))
+    return sorted(
+        set(
+            Grant.objects.filter(role__in=roles, area__path__in=wanted, user__is_active=True).values_list(
+                "user_id", flat=True
+            )
+        )
+    )

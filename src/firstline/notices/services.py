@@ -13,7 +13,11 @@ def notice_send(
 ) -> Notice:
     """Write one notice and deliver it to each recipient once. Callers have checked their own rights."""
     notice = Notice.objects.create(
-        kind=kind, area=area, title=title[:200], body=body, ref=ref[:64],
+        kind=kind,
+        area=area,
+        title=title[:200],
+        body=body,
+        ref=ref[:64],
         created_by=acting_user if acting_user is not None and acting_user.is_authenticated else None,
     )
     NoticeDelivery.objects.bulk_create([NoticeDelivery(notice=notice, user_id=pk) for pk in recipient_ids])
@@ -22,11 +26,13 @@ def notice_send(
 
 def notice_mark_all_read(*, acting_user) -> int:
     """Mark every unread delivery of the user read, in one statement; returns how many changed."""
-    return NoticeDelivery.objects.filter(user=acting_user, read_at__isnull=True).update(read_at=timezone.now())
+    return NoticeDelivery.objects.filter(user=acting_user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
 
 
 def notice_mark_read(*, acting_user, notice_ids: list[int]) -> int:
     """Mark the user's own deliveries of these notices read; returns how many changed."""
-    return NoticeDelivery.objects.filter(user=acting_user, notice_id__in=notice_ids, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    return NoticeDelivery.objects.filter(
+        user=acting_user, notice_id__in=notice_ids, read_at__isnull=True
+    ).update(read_at=timezone.now())

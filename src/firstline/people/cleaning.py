@@ -103,9 +103,14 @@ RETURNED_FROM_LIMIT = Person._meta.get_field("returned_from").max_length
 
 # What each labelled field is called in a message (and in a note, when the file's header is unknown).
 # Lazy, so that a row with nothing unknown translates nothing.
-LABELS = {"id_type": gettext_lazy("ID document type"), "sex": gettext_lazy("sex"),
-          "vaccination": gettext_lazy("vaccination status"), "relation": gettext_lazy("relation"),
-          "status": gettext_lazy("residence status"), "vulnerabilities": gettext_lazy("vulnerable group")}
+LABELS = {
+    "id_type": gettext_lazy("ID document type"),
+    "sex": gettext_lazy("sex"),
+    "vaccination": gettext_lazy("vaccination status"),
+    "relation": gettext_lazy("relation"),
+    "status": gettext_lazy("residence status"),
+    "vulnerabilities": gettext_lazy("vulnerable group"),
+}
 _SHAPE_SAYS = gettext_lazy("the document its number's shape says")
 _SEX_FROM_ID = gettext_lazy("the sex the ID number gives, else unknown")
 
@@ -119,8 +124,14 @@ def _masked_numbers(text: str) -> str:
     return _NUMBER_IN_TEXT.sub(lambda match: mask_id_number(match.group(0).upper()), text)
 
 
-def clean_person(raw: dict, *, today: dt.date | None = None, keep_unknown_labels: bool = False,
-                 cut_long_text: bool = False, column_names: dict[str, str] | None = None) -> tuple[CleanPerson, dict[str, str]]:
+def clean_person(
+    raw: dict,
+    *,
+    today: dt.date | None = None,
+    keep_unknown_labels: bool = False,
+    cut_long_text: bool = False,
+    column_names: dict[str, str] | None = None,
+) -> tuple[CleanPerson, dict[str, str]]:
     """Clean one person's raw values. Returns the clean record and {field: message} for every fault.
 
     `keep_unknown_labels`: a relation, residence, vaccination, sex, document type or vulnerable group
@@ -156,33 +167,58 @@ def clean_person(raw: dict, *, today: dt.date | None = None, keep_unknown_labels
         text = _masked_numbers(fold(value))
         if keep_unknown_labels:
             kept_labels.append((field_name, text))
-            person.warnings.append(PersonWarning(field_name, text, _(
-                "'%(value)s' is not a value firstline knows for %(field)s: stored as %(default)s, and the text is kept "
-                "in the note."
-            ) % {"value": text, "field": labels[field_name], "default": default_label or default.label}))
+            person.warnings.append(
+                PersonWarning(
+                    field_name,
+                    text,
+                    _(
+                        "'%(value)s' is not a value firstline knows for %(field)s: stored as %(default)s, "
+                        "and the text is kept "
+                        "in the note."
+                    )
+                    % {"value": text, "field": labels[field_name], "default": default_label or default.label},
+                )
+            )
         else:
-            errors[field_name] = _("'%(value)s' is not a known %(field)s.") % {"value": text, "field": labels[field_name]}
+            errors[field_name] = _("'%(value)s' is not a known %(field)s.") % {
+                "value": text,
+                "field": labels[field_name],
+            }
         return default
 
     person.name = attempt("name", lambda: normalise_name(raw.get("name"))) or ""
     note_raw = fold(raw.get("note") or "")
     id_raw = raw.get("id_number")
-    id_type = label("id_type", lambda v: vocabulary.read_choice(v, vocabulary.ID_TYPE_WORDS), None, _SHAPE_SAYS)
+    id_type = label(
+        "id_type", lambda v: vocabulary.read_choice(v, vocabulary.ID_TYPE_WORDS), None, _SHAPE_SAYS
+    )
     read_as = None
     if id_type is None and "id_type" not in errors:
         # The list does not say which document (or says it in words no one knows): the number tells.
-        id_type, read_as = id_type_of(id_raw, note=note_raw) if id_raw not in (None, "") else (IdType.NONE, None)
+        id_type, read_as = (
+            id_type_of(id_raw, note=note_raw) if id_raw not in (None, "") else (IdType.NONE, None)
+        )
         if id_type == IdType.NONE:
             read_as = None
     person.id_type = id_type or IdType.RESIDENT_ID
     if "id_type" not in errors:
-        person.id_number = attempt("id_number", lambda: normalise_id_number(person.id_type, id_raw, today=today)) or ""
+        person.id_number = (
+            attempt("id_number", lambda: normalise_id_number(person.id_type, id_raw, today=today)) or ""
+        )
         _explain_id_error(errors, person.id_type, id_raw, read_as)
         if read_as == ReadAs.WEAK_SHAPE and person.id_number:
-            person.warnings.append(PersonWarning("id_number", "", _(
-                "Read as a %(document)s by its shape (digits only). If it is another document, say which in the "
-                "ID-type column (证件类型) or the note."
-            ) % {"document": IdType(person.id_type).label}))
+            person.warnings.append(
+                PersonWarning(
+                    "id_number",
+                    "",
+                    _(
+                        "Read as a %(document)s by its shape (digits only). If it is another document, say "
+                        "which in the "
+                        "ID-type column (证件类型) or the note."
+                    )
+                    % {"document": IdType(person.id_type).label},
+                )
+            )
     person.phone = attempt("phone", lambda: normalise_phone(raw.get("phone"))) or ""
     sex = label("sex", lambda v: vocabulary.read_choice(v, vocabulary.SEX_WORDS), None, _SEX_FROM_ID)
     birth = attempt("birth_date", lambda: parse_date(raw.get("birth_date")))
@@ -190,8 +226,9 @@ def clean_person(raw: dict, *, today: dt.date | None = None, keep_unknown_labels
         id_birth = birth_date_from_resident_id(person.id_number)
         id_sex = sex_from_resident_id(person.id_number)
         if birth and birth != id_birth:
-            errors["birth_date"] = _("The birth date %(given)s differs from the one in the ID number (%(id)s).") % {
-                "given": birth.isoformat(), "id": id_birth.isoformat()}
+            errors["birth_date"] = _(
+                "The birth date %(given)s differs from the one in the ID number (%(id)s)."
+            ) % {"given": birth.isoformat(), "id": id_birth.isoformat()}
         if sex and sex != Sex.UNKNOWN and sex != id_sex:
             errors["sex"] = _("The sex differs from the one the ID number gives.")
         birth, sex = id_birth, id_sex
@@ -207,29 +244,55 @@ def clean_person(raw: dict, *, today: dt.date | None = None, keep_unknown_labels
     person.birth_date = birth
     person.sex = sex or Sex.UNKNOWN
     person.vaccination = label("vaccination", vocabulary.read_vaccination, Vaccination.UNKNOWN)
-    person.relation = label("relation", lambda v: vocabulary.read_choice(v, vocabulary.RELATION_WORDS), Relation.OTHER)
-    person.status = label("status", lambda v: vocabulary.read_choice(v, vocabulary.STATUS_WORDS), ResidenceStatus.RESIDENT)
+    person.relation = label(
+        "relation", lambda v: vocabulary.read_choice(v, vocabulary.RELATION_WORDS), Relation.OTHER
+    )
+    person.status = label(
+        "status", lambda v: vocabulary.read_choice(v, vocabulary.STATUS_WORDS), ResidenceStatus.RESIDENT
+    )
     needs = vocabulary.read_needs(raw.get("vulnerabilities"))
     person.vulnerabilities = needs.tags
     if needs.unknown:
         value = _masked_numbers("、".join(needs.unknown))
         if keep_unknown_labels:
             kept_labels.append(("vulnerabilities", value))
-            person.warnings.append(PersonWarning("vulnerabilities", value, _(
-                "'%(value)s' is not a vulnerable group firstline knows: no group was set for it, and the text is kept in the note."
-            ) % {"value": value}))
+            person.warnings.append(
+                PersonWarning(
+                    "vulnerabilities",
+                    value,
+                    _(
+                        "'%(value)s' is not a vulnerable group firstline knows: no group was set for it, "
+                        "and the text is kept in the note."
+                    )
+                    % {"value": value},
+                )
+            )
         else:
             errors["vulnerabilities"] = _("'%(value)s' is not a known vulnerable group.") % {"value": value}
     if needs.bad_dates:
         value = "、".join(needs.bad_dates)
-        person.warnings.append(PersonWarning("vulnerabilities", value, _(
-            "The due date in '%(value)s' is not a real date: the group is set without it, and the text is kept in its note."
-        ) % {"value": value}))
+        person.warnings.append(
+            PersonWarning(
+                "vulnerabilities",
+                value,
+                _(
+                    "The due date in '%(value)s' is not a real date: the group is set without it, and the "
+                    "text is kept in its note."
+                )
+                % {"value": value},
+            )
+        )
     if raw.get("due_date"):
         due = attempt("due_date", lambda: parse_date(raw.get("due_date")))
         person.vulnerabilities.setdefault(VulnerabilityTag.PREGNANT, {})["due_date"] = due
-    person.returned_from = _limited(person, errors, "returned_from", fold(raw.get("returned_from") or ""),
-                                    RETURNED_FROM_LIMIT, cut_long_text)
+    person.returned_from = _limited(
+        person,
+        errors,
+        "returned_from",
+        fold(raw.get("returned_from") or ""),
+        RETURNED_FROM_LIMIT,
+        cut_long_text,
+    )
     person.returned_on = attempt("returned_on", lambda: parse_date(raw.get("returned_on")))
     person.note = _note(person, errors, note_raw, kept_labels, column_names or {}, labels, cut_long_text)
     return person, errors
@@ -243,13 +306,16 @@ def _explain_id_error(errors: dict, id_type: str, id_raw, read_as) -> None:
     value = compact_id_number(id_raw)
     if read_as == ReadAs.UNKNOWN and not value.isdigit():
         errors["id_number"] = _(
-            "This is not a resident ID number (18 characters; this one has %(n)d), and it has the shape of no passport "
-            "or permit. If it is another document, say which in the ID-type column (证件类型) or the note (护照, "
+            "This is not a resident ID number (18 characters; this one has %(n)d), and it has the shape of "
+            "no passport "
+            "or permit. If it is another document, say which in the ID-type column (证件类型) or the note "
+            "(护照, "
             "港澳通行证, 台胞证)."
         ) % {"n": len(value)}
     elif read_as is None and len(value) != 18 and (other := shape_of(value)):
         errors["id_number"] = _(
-            "A resident ID number has 18 characters; this one has %(n)d. It has the shape of a %(document)s number: "
+            "A resident ID number has 18 characters; this one has %(n)d. It has the shape of a %(document)s "
+            "number: "
             "if it is one, say so in the ID-type column (证件类型)."
         ) % {"n": len(value), "document": IdType(other).label}
 
@@ -260,11 +326,19 @@ def _limited(person: CleanPerson, errors: dict, field_name: str, text: str, limi
     if not cut:
         errors[field_name] = too_long(limit, len(text))
         return ""
-    person.warnings.append(PersonWarning(field_name, "", _(
-        "%(n)d characters, and this field holds %(limit)d: the first %(kept)d were kept, ending in '…'. "
-        "The whole text is still in your file."
-    ) % {"n": len(text), "limit": limit, "kept": limit - 1}))
-    return text[:limit - 1] + "…"
+    person.warnings.append(
+        PersonWarning(
+            field_name,
+            "",
+            _(
+                "%(n)d characters, and this field holds %(limit)d: the first %(kept)d were kept, ending in "
+                "'…'. "
+                "The whole text is still in your file."
+            )
+            % {"n": len(text), "limit": limit, "kept": limit - 1},
+        )
+    )
+    return text[: limit - 1] + "…"
 
 
 def _note(person, errors, own: str, kept_labels, column_names, labels, cut: bool) -> str:
@@ -281,7 +355,8 @@ def _note(person, errors, own: str, kept_labels, column_names, labels, cut: bool
     # The person's own note fits, the labels do not: say so on the labels rather than cut either.
     for field_name, value in kept_labels:
         errors[field_name] = _(
-            "'%(value)s' is not a known %(field)s, and the note has no room left to keep it (%(limit)d characters): "
+            "'%(value)s' is not a known %(field)s, and the note has no room left to keep it (%(limit)d "
+            "characters): "
             "choose a known value, or shorten the note."
         ) % {"value": value, "field": labels[field_name], "limit": NOTE_LIMIT}
     person.warnings = [w for w in person.warnings if w.field not in {f for f, _v in kept_labels}]

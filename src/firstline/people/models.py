@@ -31,7 +31,9 @@ class Source(models.TextChoices):
 
 class Person(models.Model):
     name = models.CharField(_("name"), max_length=60, db_index=True)
-    id_type = models.CharField(_("ID document"), max_length=24, choices=IdType.choices, default=IdType.RESIDENT_ID)
+    id_type = models.CharField(
+        _("ID document"), max_length=24, choices=IdType.choices, default=IdType.RESIDENT_ID
+    )
     # The number itself is only ever stored sealed (AES-GCM); the keyed hash serves lookups and
     # uniqueness; the masked form serves pages. See common/crypto.py.
     id_sealed = models.BinaryField(null=True, blank=True, editable=False)
@@ -74,7 +76,11 @@ class Person(models.Model):
         if not self.birth_date:
             return None
         today = timezone.localdate()
-        return today.year - self.birth_date.year - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
+        return (
+            today.year
+            - self.birth_date.year
+            - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
+        )
 
 
 class Relation(models.TextChoices):
@@ -102,9 +108,14 @@ class Residence(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="residences")
     household = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="residences")
-    relation = models.CharField(_("relation"), max_length=16, choices=Relation.choices, default=Relation.OTHER)
+    relation = models.CharField(
+        _("relation"), max_length=16, choices=Relation.choices, default=Relation.OTHER
+    )
     status = models.CharField(
-        _("residence status"), max_length=16, choices=ResidenceStatus.choices, default=ResidenceStatus.RESIDENT
+        _("residence status"),
+        max_length=16,
+        choices=ResidenceStatus.choices,
+        default=ResidenceStatus.RESIDENT,
     )
     moved_in = models.DateField(_("moved in"), null=True, blank=True)
     moved_out = models.DateField(_("moved out"), null=True, blank=True)

@@ -27,10 +27,22 @@ from firstline.people.models import (
 
 # Household members are listed as a family reads them: head first, then spouse, parents, children.
 _RELATION_ORDER = Case(
-    *[When(relation=r, then=Value(i)) for i, r in enumerate(
-        [Relation.HEAD, Relation.SPOUSE, Relation.GRANDPARENT, Relation.PARENT, Relation.CHILD,
-         Relation.GRANDCHILD, Relation.SIBLING, Relation.RELATIVE, Relation.OTHER]
-    )],
+    *[
+        When(relation=r, then=Value(i))
+        for i, r in enumerate(
+            [
+                Relation.HEAD,
+                Relation.SPOUSE,
+                Relation.GRANDPARENT,
+                Relation.PARENT,
+                Relation.CHILD,
+                Relation.GRANDCHILD,
+                Relation.SIBLING,
+                Relation.RELATIVE,
+                Relation.OTHER,
+            ]
+        )
+    ],
     default=Value(99),
 )
 
@@ -63,10 +75,16 @@ def held_for_review(*, digests) -> dict[str, list[int]]:
     digests = [d for d in set(digests) if d]
     if not digests:
         return {}
-    pairs = DuplicateCandidate.objects.filter(
-        other__id_hash__in=in_values(Person, "id_hash", digests), person__id_hash__isnull=True, person__id_sealed__isnull=False,
-        person__merged_into__isnull=True,
-    ).values_list("person_id", "person__id_sealed", "other__id_hash").order_by("person_id")
+    pairs = (
+        DuplicateCandidate.objects.filter(
+            other__id_hash__in=in_values(Person, "id_hash", digests),
+            person__id_hash__isnull=True,
+            person__id_sealed__isnull=False,
+            person__merged_into__isnull=True,
+        )
+        .values_list("person_id", "person__id_sealed", "other__id_hash")
+        .order_by("person_id")
+    )
     held: dict[str, list[int]] = {}
     for pk, sealed, digest in pairs:
         if crypto.lookup_hash(crypto.unseal(sealed)) == digest and pk not in held.get(digest, []):
@@ -80,8 +98,11 @@ def id_number_holders(*, digests) -> dict[str, list[int]]:
     number is answered as a number nobody carries."""
     digests = [d for d in set(digests) if d]
     holders: dict[str, list[int]] = {
-        digest: [pk] for pk, digest in Person.objects.filter(
-            id_hash__in=in_values(Person, "id_hash", digests)).values_list("pk", "id_hash")}
+        digest: [pk]
+        for pk, digest in Person.objects.filter(
+            id_hash__in=in_values(Person, "id_hash", digests)
+        ).values_list("pk", "id_hash")
+    }
     for digest, pks in held_for_review(digests=list(holders)).items():
         holders[digest] += pks
     return holders
@@ -138,7 +159,11 @@ def household_members(*, user, household: Area) -> QuerySet[Residence]:
 def household_former_members(*, user, household: Area) -> QuerySet[Residence]:
     if not can(user, Perm.LEDGER_VIEW, household.path):
         raise NotFound
-    return Residence.objects.filter(household=household, is_current=False).select_related("person").order_by("-moved_out")
+    return (
+        Residence.objects.filter(household=household, is_current=False)
+        .select_related("person")
+        .order_by("-moved_out")
+    )
 
 
 # A village house: '3组15号', '3队15'.
@@ -161,7 +186,9 @@ def query_is_private(query: str) -> bool:
     runs = re.findall(r"\d+", text)
     if any(len(run) >= _PRIVATE_RUN for run in runs):
         return True
-    return not _DOOR.match(text) and not _HOUSE.match(text) and sum(len(run) for run in runs) >= _PRIVATE_DIGITS
+    return (
+        not _DOOR.match(text) and not _HOUSE.match(text) and sum(len(run) for run in runs) >= _PRIVATE_DIGITS
+    )
 
 
 def person_search(*, user, query: str, limit: int = 50) -> tuple[str, QuerySet[Person]]:
@@ -194,7 +221,9 @@ def person_search(*, user, query: str, limit: int = 50) -> tuple[str, QuerySet[P
     if match := _HOUSE.match(text):
         group, number = match.groups()
         households = Area.objects.filter(
-            kind=AreaKind.HOUSEHOLD, door__in=[f"{number}号", number], parent__kind=AreaKind.VILLAGE_GROUP,
+            kind=AreaKind.HOUSEHOLD,
+            door__in=[f"{number}号", number],
+            parent__kind=AreaKind.VILLAGE_GROUP,
             parent__name__in=[f"{group}组", f"第{group}组", f"{group}队", f"Group {group}", group],
         ).filter(scope_q(user, Perm.LEDGER_VIEW))
         residents = Residence.objects.filter(household__in=households, is_current=True).values("person_id")
@@ -204,7 +233,14 @@ def person_search(*, user, query: str, limit: int = 50) -> tuple[str, QuerySet[P
         households = Area.objects.filter(kind=AreaKind.HOUSEHOLD, door=door).filter(
             scope_q(user, Perm.LEDGER_VIEW)
         )
-        buildings = [f"{building}号楼", f"{building}栋", f"{building}幢", f"{building}号", building, f"Building {building}"]
+        buildings = [
+            f"{building}号楼",
+            f"{building}栋",
+            f"{building}幢",
+            f"{building}号",
+            building,
+            f"Building {building}",
+        ]
         units = [f"{unit}单元", f"Unit {unit}", unit]
         households = households.filter(
             Q(parent__name__in=units, parent__parent__name__in=buildings)
@@ -263,14 +299,14 @@ def vulnerable_people(*, user, area: Area, tag: str | None = None) -> QuerySet[V
         raise NotFound
     queryset = Vulnerability.objects.filter(
         Exists(
-            Residence.objects.filter(person=OuterRef("person"), is_current=True).filter(subtree_q(area.path, "household__path"))
+            Residence.objects.filter(person=OuterRef("person"), is_current=True).filter(
+                subtree_q(area.path, "household__path")
+            )
         )
     )
     if tag:
         queryset = queryset.filter(tag=tag)
     return queryset.select_related("person").order_by("tag", "person__name")
-
-
 
 
 def child_resident_counts(*, parent: Area) -> dict[int, int]:

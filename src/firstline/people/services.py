@@ -52,13 +52,17 @@ def _require_person(user, perm: str, person: Person) -> str:
 
 def _check_household(household: Area) -> None:
     if household.kind != AreaKind.HOUSEHOLD:
-        raise ValidationError(_("People live in a household (a door), not in a %(kind)s.") % {"kind": household.kind})
+        raise ValidationError(
+            _("People live in a household (a door), not in a %(kind)s.") % {"kind": household.kind}
+        )
 
 
 def _conflict(person: Person) -> Conflict:
     return Conflict(
-        _("This ID number is already registered as %(name)s (#%(pk)d).") % {"name": person.name, "pk": person.pk},
-        code="id_number_taken", details={"person_id": person.pk},
+        _("This ID number is already registered as %(name)s (#%(pk)d).")
+        % {"name": person.name, "pk": person.pk},
+        code="id_number_taken",
+        details={"person_id": person.pk},
     )
 
 
@@ -105,21 +109,38 @@ def people_hold_for_review(*, acting_user, held: list[tuple[Person, int, Area]])
         return
     holder_ids = {holder_id for _p, holder_id, _h in held}
     homes: dict[int, tuple[int, str]] = {}
-    for person_id, household_id, path in Residence.objects.filter(person_id__in=holder_ids).order_by(
-            "person_id", "is_current", "id").values_list("person_id", "household_id", "household__path"):
+    for person_id, household_id, path in (
+        Residence.objects.filter(person_id__in=holder_ids)
+        .order_by("person_id", "is_current", "id")
+        .values_list("person_id", "household_id", "household__path")
+    ):
         homes[person_id] = (household_id, path)  # the last one read wins: the current, else the latest
-    DuplicateCandidate.objects.bulk_create([DuplicateCandidate(
-        person=person, other_id=holder_id,
-        reason=_("Same ID number, registered by someone who may not see the other record"),
-    ) for person, holder_id, _h in held], ignore_conflicts=True)
+    DuplicateCandidate.objects.bulk_create(
+        [
+            DuplicateCandidate(
+                person=person,
+                other_id=holder_id,
+                reason=_("Same ID number, registered by someone who may not see the other record"),
+            )
+            for person, holder_id, _h in held
+        ],
+        ignore_conflicts=True,
+    )
     labels = door_labels(household_ids={h.pk for _p, _id, h in held} | {home[0] for home in homes.values()})
     by_area: dict[str, list[tuple[str, str]]] = {}
     entries = []
     for person, holder_id, household in held:
         other_household, other_path = homes.get(holder_id, (None, ""))
         above = _common_path(household.path, other_path)
-        entries.append(audit_entry(actor=acting_user, action="person.id_number_held", target=person, area_path=above,
-                                   changes={"other": holder_id, "id_number": person.id_masked, "household": household.pk}))
+        entries.append(
+            audit_entry(
+                actor=acting_user,
+                action="person.id_number_held",
+                target=person,
+                area_path=above,
+                changes={"other": holder_id, "id_number": person.id_masked, "household": household.pk},
+            )
+        )
         by_area.setdefault(above, []).append((labels.get(household.pk, ""), labels.get(other_household, "—")))
     audit_records(entries)
     areas = {a.path: a for a in Area.objects.filter(path__in=[path for path in by_area if path])}
@@ -130,16 +151,32 @@ def people_hold_for_review(*, acting_user, held: list[tuple[Person, int, Area]])
         with translation.override(settings.LANGUAGE_CODE):
             title = _("Two records carry one ID number")
             if len(doors) == 1:
-                body = _("Someone registered at %(door)s carries an ID number that is already registered at %(other)s. "
-                         "Check the pair under Possible duplicates: merge them if it is one person who moved, or "
-                         "correct the wrong number.") % {"door": doors[0][0], "other": doors[0][1]}
+                body = _(
+                    "Someone registered at %(door)s carries an ID number that is already registered at "
+                    "%(other)s. "
+                    "Check the pair under Possible duplicates: merge them if it is one person who moved, or "
+                    "correct the wrong number."
+                ) % {"door": doors[0][0], "other": doors[0][1]}
             else:
-                body = _("%(n)d people registered at %(doors)s carry ID numbers already registered elsewhere (at "
-                         "%(others)s). Check the pairs under Possible duplicates: merge those who moved, correct the "
-                         "wrong numbers.") % {"n": len(doors), "doors": "、".join(sorted({d for d, _o in doors})),
-                                              "others": "、".join(sorted({o for _d, o in doors}))}
-        notice_send(acting_user=acting_user, area=areas[path], kind=NoticeKind.GENERAL, title=title, body=body,
-                    recipient_ids=recipients_for(paths=[path], roles=merge_roles), ref=f"people.person:{held[0][0].pk}")
+                body = _(
+                    "%(n)d people registered at %(doors)s carry ID numbers already registered elsewhere (at "
+                    "%(others)s). Check the pairs under Possible duplicates: merge those who moved, correct "
+                    "the "
+                    "wrong numbers."
+                ) % {
+                    "n": len(doors),
+                    "doors": "、".join(sorted({d for d, _o in doors})),
+                    "others": "、".join(sorted({o for _d, o in doors})),
+                }
+        notice_send(
+            acting_user=acting_user,
+            area=areas[path],
+            kind=NoticeKind.GENERAL,
+            title=title,
+            body=body,
+            recipient_ids=recipients_for(paths=[path], roles=merge_roles),
+            ref=f"people.person:{held[0][0].pk}",
+        )
 
 
 def _flag_possible_duplicates(person: Person, household: Area) -> int:
@@ -147,12 +184,16 @@ def _flag_possible_duplicates(person: Person, household: Area) -> int:
     if person.id_hash or person.id_sealed:
         return 0
     others = (
-        Person.objects.filter(name=person.name, phone=person.phone, residences__household=household, residences__is_current=True)
+        Person.objects.filter(
+            name=person.name, phone=person.phone, residences__household=household, residences__is_current=True
+        )
         .exclude(pk=person.pk)
         .values_list("pk", flat=True)
     )
     rows = [
-        DuplicateCandidate(person=person, other_id=other, reason=_("Same name and phone in the same household, no ID number"))
+        DuplicateCandidate(
+            person=person, other_id=other, reason=_("Same name and phone in the same household, no ID number")
+        )
         for other in others
     ]
     DuplicateCandidate.objects.bulk_create(rows, ignore_conflicts=True)
@@ -172,9 +213,17 @@ def person_register(
     if errors:
         raise ValidationError(errors)
     values = dict(
-        name=clean.name, id_type=clean.id_type, phone=clean.phone, birth_date=clean.birth_date,
-        birth_date_estimated=clean.birth_date_estimated, sex=clean.sex, vaccination=clean.vaccination,
-        returned_from=clean.returned_from, returned_on=clean.returned_on, note=clean.note, source=source,
+        name=clean.name,
+        id_type=clean.id_type,
+        phone=clean.phone,
+        birth_date=clean.birth_date,
+        birth_date_estimated=clean.birth_date_estimated,
+        sex=clean.sex,
+        vaccination=clean.vaccination,
+        returned_from=clean.returned_from,
+        returned_on=clean.returned_on,
+        note=clean.note,
+        source=source,
         **clean.sealed_fields(),
     )
     holder = _id_number_holder(acting_user, clean) if clean.id_hash else None
@@ -196,15 +245,34 @@ def person_register(
     if holder is not None:
         _hold_for_review(acting_user, person=person, holder=holder, household=household)
     audit_record(
-        actor=acting_user, action="person.register", target=person, area_path=household.path,
-        changes={"name": person.name, "household": household.pk, "id_number": person.id_masked,
-                 "source": source, "possible_duplicates": flagged},
+        actor=acting_user,
+        action="person.register",
+        target=person,
+        area_path=household.path,
+        changes={
+            "name": person.name,
+            "household": household.pk,
+            "id_number": person.id_masked,
+            "source": source,
+            "possible_duplicates": flagged,
+        },
     )
     return person
 
 
-_EDITABLE = ("name", "id_type", "id_number", "phone", "birth_date", "age", "sex", "vaccination",
-             "returned_from", "returned_on", "note")
+_EDITABLE = (
+    "name",
+    "id_type",
+    "id_number",
+    "phone",
+    "birth_date",
+    "age",
+    "sex",
+    "vaccination",
+    "returned_from",
+    "returned_on",
+    "note",
+)
 
 
 @transaction.atomic
@@ -213,11 +281,19 @@ def person_update(*, acting_user, person: Person, data: dict) -> Person:
     path = _require_person(acting_user, Perm.LEDGER_EDIT, person)
     unknown = set(data) - set(_EDITABLE)
     if unknown:
-        raise ValidationError(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))}
+        )
     current = {
-        "name": person.name, "id_type": person.id_type, "phone": person.phone, "birth_date": person.birth_date,
-        "sex": person.sex, "vaccination": person.vaccination, "returned_from": person.returned_from,
-        "returned_on": person.returned_on, "note": person.note,
+        "name": person.name,
+        "id_type": person.id_type,
+        "phone": person.phone,
+        "birth_date": person.birth_date,
+        "sex": person.sex,
+        "vaccination": person.vaccination,
+        "returned_from": person.returned_from,
+        "returned_on": person.returned_on,
+        "note": person.note,
         "id_number": crypto.unseal(person.id_sealed) if person.id_sealed else "",
     }
     merged = {**current, **data}
@@ -234,10 +310,16 @@ def person_update(*, acting_user, person: Person, data: dict) -> Person:
     if clean.id_hash and clean.id_hash != current_hash:
         holder = _id_number_holder(acting_user, clean, exclude_pk=person.pk)
     new_values = {
-        "name": clean.name, "id_type": clean.id_type, "phone": clean.phone, "birth_date": clean.birth_date,
+        "name": clean.name,
+        "id_type": clean.id_type,
+        "phone": clean.phone,
+        "birth_date": clean.birth_date,
         "birth_date_estimated": clean.birth_date_estimated if "age" in data else person.birth_date_estimated,
-        "sex": clean.sex, "vaccination": clean.vaccination, "returned_from": clean.returned_from,
-        "returned_on": clean.returned_on, "note": clean.note,
+        "sex": clean.sex,
+        "vaccination": clean.vaccination,
+        "returned_from": clean.returned_from,
+        "returned_on": clean.returned_on,
+        "note": clean.note,
     }
     changes = {f: (getattr(person, f), v) for f, v in new_values.items() if getattr(person, f) != v}
     if clean.id_hash != current_hash:
@@ -273,7 +355,10 @@ def person_reveal_id(*, acting_user, person: Person, reason: str = "") -> str:
     if not person.id_sealed:
         return ""
     audit_record(
-        actor=acting_user, action="person.reveal_id", target=person, area_path=path,
+        actor=acting_user,
+        action="person.reveal_id",
+        target=person,
+        area_path=path,
         changes={"id_number": person.id_masked, "reason": reason},
     )
     return crypto.unseal(person.id_sealed)
@@ -281,7 +366,10 @@ def person_reveal_id(*, acting_user, person: Person, reason: str = "") -> str:
 
 def _set_vulnerabilities(person: Person, tags: dict[str, dict]) -> None:
     Vulnerability.objects.bulk_create(
-        [Vulnerability(person=person, tag=tag, due_date=d.get("due_date"), note=d.get("note", "")) for tag, d in tags.items()],
+        [
+            Vulnerability(person=person, tag=tag, due_date=d.get("due_date"), note=d.get("note", ""))
+            for tag, d in tags.items()
+        ],
         ignore_conflicts=True,
     )
 
@@ -290,9 +378,13 @@ def _set_vulnerabilities(person: Person, tags: dict[str, dict]) -> None:
 def person_set_vulnerabilities(*, acting_user, person: Person, tags: dict[str, dict]) -> Person:
     """Replace the person's vulnerable groups with `tags` ({tag: {due_date, note}})."""
     path = _require_person(acting_user, Perm.LEDGER_EDIT, person)
-    clean, errors = clean_person({"name": person.name, "id_type": "none", "vulnerabilities": [
-        {"tag": tag, **detail} for tag, detail in tags.items()
-    ]})
+    clean, errors = clean_person(
+        {
+            "name": person.name,
+            "id_type": "none",
+            "vulnerabilities": [{"tag": tag, **detail} for tag, detail in tags.items()],
+        }
+    )
     if "vulnerabilities" in errors:
         raise ValidationError({"vulnerabilities": errors["vulnerabilities"]})
     old = sorted(person.vulnerabilities.values_list("tag", flat=True))
@@ -300,8 +392,13 @@ def person_set_vulnerabilities(*, acting_user, person: Person, tags: dict[str, d
     _set_vulnerabilities(person, clean.vulnerabilities)
     new = sorted(clean.vulnerabilities)
     if old != new:
-        audit_record(actor=acting_user, action="person.vulnerabilities", target=person, area_path=path,
-                     changes={"vulnerabilities": (old, new)})
+        audit_record(
+            actor=acting_user,
+            action="person.vulnerabilities",
+            target=person,
+            area_path=path,
+            changes={"vulnerabilities": (old, new)},
+        )
     return person
 
 
@@ -314,10 +411,17 @@ def residence_move_to(
     current = person.residences.select_related("household").filter(is_current=True).first()
     if current:
         require(acting_user, Perm.LEDGER_EDIT, current.household.path)
-    to_household = area_named(user=acting_user, pk=household_id, field="household", perm=Perm.LEDGER_EDIT,
-                              kind=AreaKind.HOUSEHOLD)
-    return residence_move(acting_user=acting_user, person=person, to_household=to_household, relation=relation,
-                          status=status, date=date)
+    to_household = area_named(
+        user=acting_user, pk=household_id, field="household", perm=Perm.LEDGER_EDIT, kind=AreaKind.HOUSEHOLD
+    )
+    return residence_move(
+        acting_user=acting_user,
+        person=person,
+        to_household=to_household,
+        relation=relation,
+        status=status,
+        date=date,
+    )
 
 
 @transaction.atomic
@@ -335,14 +439,19 @@ def residence_move(
         if current.moved_in and date < current.moved_in:
             raise ValidationError({"date": _("The move cannot be before the person moved in.")})
         Residence.objects.filter(pk=current.pk, is_current=True).update(is_current=False, moved_out=date)
-    clean, errors = clean_person({"name": person.name, "id_type": "none", "relation": relation, "status": status})
+    clean, errors = clean_person(
+        {"name": person.name, "id_type": "none", "relation": relation, "status": status}
+    )
     if errors.keys() & {"relation", "status"}:
         raise ValidationError({k: v for k, v in errors.items() if k in {"relation", "status"}})
     residence = Residence.objects.create(
         person=person, household=to_household, relation=clean.relation, status=clean.status, moved_in=date
     )
     audit_record(
-        actor=acting_user, action="residence.move", target=person, area_path=to_household.path,
+        actor=acting_user,
+        action="residence.move",
+        target=person,
+        area_path=to_household.path,
         changes={"household": (current.household_id if current else None, to_household.pk), "date": date},
     )
     return residence
@@ -357,8 +466,13 @@ def residence_end(*, acting_user, person: Person, date: dt.date, reason: str = "
     require(acting_user, Perm.LEDGER_EDIT, current.household.path)
     reason = clean_text(reason, field="reason", max_length=200)
     Residence.objects.filter(pk=current.pk, is_current=True).update(is_current=False, moved_out=date)
-    audit_record(actor=acting_user, action="residence.end", target=person, area_path=current.household.path,
-                 changes={"household": current.household_id, "date": date, "reason": reason})
+    audit_record(
+        actor=acting_user,
+        action="residence.end",
+        target=person,
+        area_path=current.household.path,
+        changes={"household": current.household_id, "date": date, "reason": reason},
+    )
 
 
 def _fk_references(model) -> list[tuple[type[models.Model], str]]:
@@ -431,14 +545,24 @@ def person_merge(*, acting_user, keep: Person, merge: Person) -> Person:
         if not getattr(keep, field) and getattr(merge, field):
             fill[field] = getattr(merge, field)
     if not keep.id_hash and merge.id_hash:
-        fill.update(id_type=merge.id_type, id_sealed=merge.id_sealed, id_hash=merge.id_hash, id_masked=merge.id_masked)
+        fill.update(
+            id_type=merge.id_type, id_sealed=merge.id_sealed, id_hash=merge.id_hash, id_masked=merge.id_masked
+        )
         Person.objects.filter(pk=merge.pk).update(id_hash=None)
     Person.objects.filter(pk=merge.pk).update(merged_into=keep)
     if fill:
         Person.objects.filter(pk=keep.pk).update(**fill)
     audit_record(
-        actor=acting_user, action="person.merge", target=keep, area_path=keep_path,
-        changes={"merged": merge.pk, "references_moved": moved, "references_left": left, "filled": sorted(fill)},
+        actor=acting_user,
+        action="person.merge",
+        target=keep,
+        area_path=keep_path,
+        changes={
+            "merged": merge.pk,
+            "references_moved": moved,
+            "references_left": left,
+            "filled": sorted(fill),
+        },
     )
     keep.refresh_from_db()
     return keep
@@ -451,5 +575,9 @@ def duplicate_dismiss(*, acting_user, candidate: DuplicateCandidate) -> None:
         status=DuplicateStatus.DISMISSED, resolved_by=acting_user, resolved_at=timezone.now()
     )
     if updated:
-        audit_record(actor=acting_user, action="duplicate.dismiss", target=candidate,
-                     changes={"person": candidate.person_id, "other": candidate.other_id})
+        audit_record(
+            actor=acting_user,
+            action="duplicate.dismiss",
+            target=candidate,
+            changes={"person": candidate.person_id, "other": candidate.other_id},
+        )

@@ -29,7 +29,9 @@ class SelfRegistration(models.Model):
     # The members as submitted, ID numbers included: sealed as a whole (see common/crypto.py).
     payload_sealed = models.BinaryField(editable=False)
     member_count = models.PositiveSmallIntegerField(default=0)
-    status = models.CharField(max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.PENDING)
+    status = models.CharField(
+        max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.PENDING
+    )
     # The form's one-time key: the same submission sent twice is stored once.
     submission_key = models.CharField(max_length=64, unique=True)
     client_hash = models.CharField(max_length=64, db_index=True)
@@ -84,17 +86,25 @@ class PersonalCode(models.Model):
 
     code = models.CharField(max_length=32, unique=True)
     kind = models.CharField(max_length=8, choices=CodeKind.choices, default=CodeKind.PERSON)
-    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="codes")
-    household = models.ForeignKey("areas.Area", null=True, blank=True, on_delete=models.CASCADE, related_name="family_codes")
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="codes"
+    )
+    household = models.ForeignKey(
+        "areas.Area", null=True, blank=True, on_delete=models.CASCADE, related_name="family_codes"
+    )
     members = models.ManyToManyField("people.Person", blank=True, related_name="family_codes")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["person"], condition=models.Q(kind="person", revoked_at__isnull=True), name="one_live_personal_code"
+                fields=["person"],
+                condition=models.Q(kind="person", revoked_at__isnull=True),
+                name="one_live_personal_code",
             ),
         ]
 

@@ -26,13 +26,23 @@ def registrations_waiting(*, user) -> QuerySet[SelfRegistration]:
     """Submissions waiting for review (pending, and suspect: sent past the compound's hourly quota),
     each flagged if its contact phone is the phone of someone living in the compound now."""
     known_phone = Residence.objects.filter(
-        is_current=True, person__phone=OuterRef("contact_phone"),
+        is_current=True,
+        person__phone=OuterRef("contact_phone"),
         household__path__startswith=OuterRef("compound__path"),
     )
-    queryset = SelfRegistration.objects.filter(status__in=WAITING).select_related(
-        "compound", "household", "household__parent", "household__parent__parent",
-    ).annotate(phone_known=Exists(known_phone))
-    return scope_filter(queryset, user, Perm.REGISTRATION_REVIEW, "compound__path").order_by("created_at", "id")
+    queryset = (
+        SelfRegistration.objects.filter(status__in=WAITING)
+        .select_related(
+            "compound",
+            "household",
+            "household__parent",
+            "household__parent__parent",
+        )
+        .annotate(phone_known=Exists(known_phone))
+    )
+    return scope_filter(queryset, user, Perm.REGISTRATION_REVIEW, "compound__path").order_by(
+        "created_at", "id"
+    )
 
 
 @dataclass(frozen=True)
@@ -54,7 +64,12 @@ def registration_senders(*, user, min_waiting: int = 2) -> list[Sender]:
     """The clients with at least `min_waiting` submissions waiting in one compound, most first, in
     one grouped query: a flood's senders, whose forms a reviewer rejects at once."""
     rows = (
-        scope_filter(SelfRegistration.objects.filter(status__in=WAITING), user, Perm.REGISTRATION_REVIEW, "compound__path")
+        scope_filter(
+            SelfRegistration.objects.filter(status__in=WAITING),
+            user,
+            Perm.REGISTRATION_REVIEW,
+            "compound__path",
+        )
         .values("compound_id", "client_hash")
         .annotate(waiting=Count("id"), first_at=Min("created_at"), last_at=Max("created_at"))
         .filter(waiting__gte=min_waiting)
@@ -77,7 +92,7 @@ class ReviewQueue:
 
     @cached_property
     def waiting(self) -> list[SelfRegistration]:
-        waiting = list(registrations_waiting(user=self.user)[:self.rows])
+        waiting = list(registrations_waiting(user=self.user)[: self.rows])
         counts = {(s.compound_id, s.client_hash): s.waiting for s in self.senders}
         for submission in waiting:
             submission.sender_waiting = counts.get((submission.compound_id, submission.client_hash), 1)
@@ -99,8 +114,12 @@ def review_queue(*, user, rows: int = 500) -> ReviewQueue:
 
 
 def registration_get(*, user, pk: int) -> SelfRegistration:
-    queryset = scope_filter(SelfRegistration.objects.select_related("compound", "household"), user,
-                            Perm.REGISTRATION_REVIEW, "compound__path")
+    queryset = scope_filter(
+        SelfRegistration.objects.select_related("compound", "household"),
+        user,
+        Perm.REGISTRATION_REVIEW,
+        "compound__path",
+    )
     try:
         return queryset.get(pk=pk)
     except (SelfRegistration.DoesNotExist, ValueError, TypeError):
@@ -122,39 +141,55 @@ def registration_members_masked(*, user, submission: SelfRegistration) -> list[d
     shown = []
     for member in members:
         person = known.get(hashes[id(member)])
-        shown.append({
-            **{k: v for k, v in member.items() if k not in ("id_number", "phone")},
-            "id_masked": mask_id_number(str(member.get("id_number") or "").strip().upper()),
-            "phone_masked": mask_phone(str(member.get("phone") or "")),
-            "existing_person": person.pk if person else None,
-        })
+        shown.append(
+            {
+                **{k: v for k, v in member.items() if k not in ("id_number", "phone")},
+                "id_masked": mask_id_number(str(member.get("id_number") or "").strip().upper()),
+                "phone_masked": mask_phone(str(member.get("phone") or "")),
+                "existing_person": person.pk if person else None,
+            }
+        )
     return shown
 
 
 def code_resolve(*, user, payload: str) -> list[Person]:
     """The person (or the family's members) behind a scanned code, within the user's scope."""
     code_text = codes.code_from_payload(payload)
-    code = PersonalCode.objects.filter(code=code_text, revoked_at__isnull=True).select_related("person", "household").first()
+    code = (
+        PersonalCode.objects.filter(code=code_text, revoked_at__isnull=True)
+        .select_related("person", "household")
+        .first()
+    )
     if code is None:
         raise NotFound
     people = [code.person] if code.kind == CodeKind.PERSON else list(code.members.all())
-    homes = dict(Residence.objects.filter(person__in=people, is_current=True).values_list("person_id", "household__path"))
+    homes = dict(
+        Residence.objects.filter(person__in=people, is_current=True).values_list(
+            "person_id", "household__path"
+        )
+    )
     visible = [p for p in people if homes.get(p.pk) and can(user, Perm.LEDGER_VIEW, homes[p.pk])]
     if not visible:
         raise NotFound
     return visible
 
 
-
 # The public form behind a compound's QR code (`areas.selectors.compound_by_public_token`): no user,
 # the token is the key to one compound.
+
 
 def public_buildings(*, compound: Area) -> list[Area]:
     """What the public form lists first: a compound's buildings, or a village's groups and then the
     village itself when it has houses in no group (named so on the form)."""
-    blocks = list(Area.objects.filter(parent=compound, kind__in=(AreaKind.BUILDING, AreaKind.VILLAGE_GROUP))
-                  .order_by("sort_key", "path"))
-    if compound.kind == AreaKind.VILLAGE and Area.objects.filter(parent=compound, kind=AreaKind.HOUSEHOLD).exists():
+    blocks = list(
+        Area.objects.filter(parent=compound, kind__in=(AreaKind.BUILDING, AreaKind.VILLAGE_GROUP)).order_by(
+            "sort_key", "path"
+        )
+    )
+    if (
+        compound.kind == AreaKind.VILLAGE
+        and Area.objects.filter(parent=compound, kind=AreaKind.HOUSEHOLD).exists()
+    ):
         blocks.append(compound)
     return blocks
 
@@ -167,14 +202,25 @@ def public_doors(*, compound: Area, building_id) -> tuple[Area | None, list[Area
     except (ValueError, TypeError):
         return None, []
     if compound.kind == AreaKind.VILLAGE and pk == compound.pk:
-        return compound, list(Area.objects.filter(parent=compound, kind=AreaKind.HOUSEHOLD).select_related("parent")
-                              .order_by("sort_key", "path"))
-    building = Area.objects.filter(pk=pk, parent=compound, kind__in=(AreaKind.BUILDING, AreaKind.VILLAGE_GROUP)).first()
+        return compound, list(
+            Area.objects.filter(parent=compound, kind=AreaKind.HOUSEHOLD)
+            .select_related("parent")
+            .order_by("sort_key", "path")
+        )
+    building = Area.objects.filter(
+        pk=pk, parent=compound, kind__in=(AreaKind.BUILDING, AreaKind.VILLAGE_GROUP)
+    ).first()
     if building is None:
         return None, []
-    doors = Area.objects.filter(subtree_q(building.path), kind=AreaKind.HOUSEHOLD).select_related("parent").order_by(
-        "sort_key", "path") if building.kind == AreaKind.VILLAGE_GROUP else Area.objects.filter(
-        subtree_q(building.path), kind=AreaKind.HOUSEHOLD).select_related("parent").order_by("path")
+    doors = (
+        Area.objects.filter(subtree_q(building.path), kind=AreaKind.HOUSEHOLD)
+        .select_related("parent")
+        .order_by("sort_key", "path")
+        if building.kind == AreaKind.VILLAGE_GROUP
+        else Area.objects.filter(subtree_q(building.path), kind=AreaKind.HOUSEHOLD)
+        .select_related("parent")
+        .order_by("path")
+    )
     return building, list(doors)
 
 
@@ -184,7 +230,9 @@ def public_door(*, compound: Area, pk) -> Area | None:
     if not pk:
         return None
     try:
-        door = Area.objects.filter(pk=int(pk), kind=AreaKind.HOUSEHOLD, path__startswith=compound.path).first()
+        door = Area.objects.filter(
+            pk=int(pk), kind=AreaKind.HOUSEHOLD, path__startswith=compound.path
+        ).first()
     except (ValueError, TypeError):
         door = None
     if door is None:

@@ -42,8 +42,19 @@ from firstline.survey.services import visit_record
 MAX_MEMBERS = 15
 PER_CLIENT_PER_HOUR = 10
 PER_COMPOUND_PER_HOUR = 500
-MEMBER_FIELDS = ("name", "id_type", "id_number", "phone", "birth_date", "age", "sex", "relation", "vaccination",
-                 "vulnerabilities", "due_date")
+MEMBER_FIELDS = (
+    "name",
+    "id_type",
+    "id_number",
+    "phone",
+    "birth_date",
+    "age",
+    "sex",
+    "relation",
+    "vaccination",
+    "vulnerabilities",
+    "due_date",
+)
 
 
 class RateLimited(Exception):
@@ -76,7 +87,8 @@ def _take_place(key: str, hour: dt.datetime, limit: int) -> int | None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {quote(SubmissionQuota._meta.db_table)} SET {quote('used')} = {quote('used')} + 1 "  # noqa: S608
-            f"WHERE {quote('key')} = %s AND {quote('hour')} = %s AND {quote('used')} < %s RETURNING {quote('used')}",
+            f"WHERE {quote('key')} = %s AND {quote('hour')} = %s AND {quote('used')} < %s RETURNING "
+            f"{quote('used')}",
             [key, connection.ops.adapt_datetimefield_value(hour), limit],
         )
         row = cursor.fetchone()
@@ -100,8 +112,14 @@ def _clean_members(members: list[dict]) -> tuple[list[dict], dict[str, str]]:
 
 
 def registration_submit(
-    *, compound: Area, household: Area | None, address_text: str, contact_phone: str, members: list[dict],
-    submission_key: str, client_ip: str,
+    *,
+    compound: Area,
+    household: Area | None,
+    address_text: str,
+    contact_phone: str,
+    members: list[dict],
+    submission_key: str,
+    client_ip: str,
 ) -> SelfRegistration:
     """Store a resident's submission for review. The same form sent twice is stored once.
 
@@ -113,7 +131,9 @@ def registration_submit(
         return existing
     if len(submission_key) < 16:
         raise ValidationError(_("The form has expired; reload the page."))
-    if household is not None and not (household.kind == AreaKind.HOUSEHOLD and household.path.startswith(compound.path)):
+    if household is not None and not (
+        household.kind == AreaKind.HOUSEHOLD and household.path.startswith(compound.path)
+    ):
         raise ValidationError({"household": _("Choose a door of this compound.")})
     address_text = clean_text(address_text, field="address_text", max_length=100)
     if household is None and not address_text:
@@ -146,9 +166,14 @@ def registration_submit(
                 # hour just past is left to the forms still finishing in it).
                 SubmissionQuota.objects.filter(hour__lt=hour - dt.timedelta(hours=1)).delete()
             return SelfRegistration.objects.create(
-                compound=compound, household=household, address_text=address_text,
-                contact_phone=phone, payload_sealed=crypto.seal(json.dumps(kept, ensure_ascii=False)),
-                member_count=len(kept), submission_key=submission_key, client_hash=fingerprint,
+                compound=compound,
+                household=household,
+                address_text=address_text,
+                contact_phone=phone,
+                payload_sealed=crypto.seal(json.dumps(kept, ensure_ascii=False)),
+                member_count=len(kept),
+                submission_key=submission_key,
+                client_hash=fingerprint,
                 status=SubmissionStatus.PENDING if place is not None else SubmissionStatus.SUSPECT,
             )
     except IntegrityError:
@@ -168,13 +193,16 @@ def apply_corrections(members: list[dict], corrections: list[dict]) -> list[dict
         change = corrections[index] if index < len(corrections) else {}
         if change.get("drop"):
             continue
-        corrected.append({**member, **{k: v for k, v in change.items() if k in MEMBER_FIELDS and v not in ("", None)}})
+        corrected.append(
+            {**member, **{k: v for k, v in change.items() if k in MEMBER_FIELDS and v not in ("", None)}}
+        )
     return corrected
 
 
 @transaction.atomic
-def registration_accept(*, acting_user, submission: SelfRegistration, household: Area,
-                        corrections: list[dict] | None = None) -> list[Person]:
+def registration_accept(
+    *, acting_user, submission: SelfRegistration, household: Area, corrections: list[dict] | None = None
+) -> list[Person]:
     """Register the household's members (with the reviewer's corrections), issue their codes."""
     require(acting_user, Perm.REGISTRATION_REVIEW, submission.compound.path)
     require(acting_user, Perm.LEDGER_EDIT, household.path)
@@ -186,7 +214,10 @@ def registration_accept(*, acting_user, submission: SelfRegistration, household:
         raise ValidationError(errors)
     # Conditional update: a second reviewer accepting the same submission changes nothing.
     claimed = SelfRegistration.objects.filter(pk=submission.pk, status__in=WAITING).update(
-        status=SubmissionStatus.ACCEPTED, reviewed_by=acting_user, reviewed_at=timezone.now(), household=household,
+        status=SubmissionStatus.ACCEPTED,
+        reviewed_by=acting_user,
+        reviewed_at=timezone.now(),
+        household=household,
     )
     if not claimed:
         raise Conflict(_("Someone has already reviewed this submission."), code="already_reviewed")
@@ -202,17 +233,33 @@ def registration_accept(*, acting_user, submission: SelfRegistration, household:
         if existing is not None:
             # Already registered: link the submission to the record instead of making a second one.
             if not Residence.objects.filter(person=existing, is_current=True).exists():
-                Residence.objects.create(person=existing, household=household, relation=clean.relation, status=clean.status)
+                Residence.objects.create(
+                    person=existing, household=household, relation=clean.relation, status=clean.status
+                )
             people.append(existing)
             linked += 1
             continue
-        people.append(person_register(acting_user=acting_user, household=household, data=values, source=Source.SELF_REGISTRATION))
+        people.append(
+            person_register(
+                acting_user=acting_user, household=household, data=values, source=Source.SELF_REGISTRATION
+            )
+        )
     for person in people:
         code_issue_for_person(acting_user=acting_user, person=person, audited=False)
-    visit_record(acting_user=acting_user, household=household, outcome=Outcome.REGISTERED, channel=Channel.ONLINE,
-                 note=_("Self-registration #%(n)d") % {"n": submission.pk})
-    audit_record(actor=acting_user, action="registration.accept", target=submission, area_path=household.path,
-                 changes={"people": [p.pk for p in people], "linked_existing": linked})
+    visit_record(
+        acting_user=acting_user,
+        household=household,
+        outcome=Outcome.REGISTERED,
+        channel=Channel.ONLINE,
+        note=_("Self-registration #%(n)d") % {"n": submission.pk},
+    )
+    audit_record(
+        actor=acting_user,
+        action="registration.accept",
+        target=submission,
+        area_path=household.path,
+        changes={"people": [p.pk for p in people], "linked_existing": linked},
+    )
     submission.refresh_from_db()
     return people
 
@@ -224,16 +271,25 @@ def registration_reject(*, acting_user, submission: SelfRegistration, reason: st
     if not reason:
         raise ValidationError({"reason": _("Say why, so that the resident can be told.")})
     if not SelfRegistration.objects.filter(pk=submission.pk, status__in=WAITING).update(
-        status=SubmissionStatus.REJECTED, reviewed_by=acting_user, reviewed_at=timezone.now(), review_note=reason,
+        status=SubmissionStatus.REJECTED,
+        reviewed_by=acting_user,
+        reviewed_at=timezone.now(),
+        review_note=reason,
     ):
         raise Conflict(_("Someone has already reviewed this submission."), code="already_reviewed")
-    audit_record(actor=acting_user, action="registration.reject", target=submission, area_path=submission.compound.path,
-                 changes={"reason": reason})
+    audit_record(
+        actor=acting_user,
+        action="registration.reject",
+        target=submission,
+        area_path=submission.compound.path,
+        changes={"reason": reason},
+    )
 
 
 @transaction.atomic
-def registrations_reject_many(*, acting_user, submission_ids: list[int] = (), senders: list[str] = (),
-                              reason: str) -> int:
+def registrations_reject_many(
+    *, acting_user, submission_ids: list[int] = (), senders: list[str] = (), reason: str
+) -> int:
     """Reject, in one statement, the waiting submissions named, and every waiting submission of the
     named senders (their client hash) — a flood's junk; returns how many were rejected.
     Submissions outside the reviewer's compounds are not touched (nor told apart from none)."""
@@ -244,18 +300,31 @@ def registrations_reject_many(*, acting_user, submission_ids: list[int] = (), se
     chosen = Q(pk__in=[int(pk) for pk in submission_ids]) | Q(client_hash__in=[str(s) for s in senders])
     # Locked on PostgreSQL, and SQLite's transactions take the write lock when they begin: the rows
     # read are exactly the rows the conditional UPDATE rejects, so the audit rows name them right.
-    waiting = scope_filter(SelfRegistration.objects.select_for_update().filter(chosen, status__in=WAITING),
-                           acting_user, Perm.REGISTRATION_REVIEW, "compound__path")
+    waiting = scope_filter(
+        SelfRegistration.objects.select_for_update().filter(chosen, status__in=WAITING),
+        acting_user,
+        Perm.REGISTRATION_REVIEW,
+        "compound__path",
+    )
     by_compound: dict[tuple[int, str], list[int]] = {}
     for pk, compound_id, path in waiting.values_list("pk", "compound_id", "compound__path").order_by("pk"):
         by_compound.setdefault((compound_id, path), []).append(pk)
     ids = [pk for pks in by_compound.values() for pk in pks]
     rejected = SelfRegistration.objects.filter(pk__in=ids, status__in=WAITING).update(
-        status=SubmissionStatus.REJECTED, reviewed_by=acting_user, reviewed_at=timezone.now(), review_note=reason,
+        status=SubmissionStatus.REJECTED,
+        reviewed_by=acting_user,
+        reviewed_at=timezone.now(),
+        review_note=reason,
     )
     for (compound_id, path), pks in by_compound.items():
-        audit_record(actor=acting_user, action="registration.reject_many", target_type="areas.area",
-                     target_id=compound_id, area_path=path, changes={"submissions": pks, "reason": reason})
+        audit_record(
+            actor=acting_user,
+            action="registration.reject_many",
+            target_type="areas.area",
+            target_id=compound_id,
+            area_path=path,
+            changes={"submissions": pks, "reason": reason},
+        )
     return rejected
 
 
@@ -273,11 +342,15 @@ def code_issue_for_person(*, acting_user, person: Person, audited: bool = True) 
         return live
     try:
         with transaction.atomic():
-            code = PersonalCode.objects.create(code=codes.new_code(), kind=CodeKind.PERSON, person=person, created_by=acting_user)
+            code = PersonalCode.objects.create(
+                code=codes.new_code(), kind=CodeKind.PERSON, person=person, created_by=acting_user
+            )
     except IntegrityError:
         return PersonalCode.objects.get(person=person, kind=CodeKind.PERSON, revoked_at__isnull=True)
     if audited:
-        audit_record(actor=acting_user, action="code.issue", target=code, area_path=path, changes={"person": person.pk})
+        audit_record(
+            actor=acting_user, action="code.issue", target=code, area_path=path, changes={"person": person.pk}
+        )
     return code
 
 
@@ -285,13 +358,22 @@ def code_issue_for_person(*, acting_user, person: Person, audited: bool = True) 
 def code_issue_family(*, acting_user, household: Area, members: list[Person]) -> PersonalCode:
     """One family code that carries several members (the elderly, children) of one household."""
     require(acting_user, Perm.LEDGER_EDIT, household.path)
-    living_here = set(Residence.objects.filter(household=household, is_current=True).values_list("person_id", flat=True))
+    living_here = set(
+        Residence.objects.filter(household=household, is_current=True).values_list("person_id", flat=True)
+    )
     if not members or any(m.pk not in living_here for m in members):
         raise ValidationError(_("A family code carries members of this household only."))
-    code = PersonalCode.objects.create(code=codes.new_code(), kind=CodeKind.FAMILY, household=household, created_by=acting_user)
+    code = PersonalCode.objects.create(
+        code=codes.new_code(), kind=CodeKind.FAMILY, household=household, created_by=acting_user
+    )
     code.members.set(members)
-    audit_record(actor=acting_user, action="code.issue_family", target=code, area_path=household.path,
-                 changes={"members": [m.pk for m in members]})
+    audit_record(
+        actor=acting_user,
+        action="code.issue_family",
+        target=code,
+        area_path=household.path,
+        changes={"members": [m.pk for m in members]},
+    )
     return code
 
 
@@ -299,11 +381,15 @@ def family_code_ensure(*, acting_user, household: Area) -> PersonalCode | None:
     """The household's live family code, made for its current members if there is none (None for a
     household where nobody lives now)."""
     require(acting_user, Perm.LEDGER_EDIT, household.path)
-    live = PersonalCode.objects.filter(household=household, kind=CodeKind.FAMILY, revoked_at__isnull=True).first()
+    live = PersonalCode.objects.filter(
+        household=household, kind=CodeKind.FAMILY, revoked_at__isnull=True
+    ).first()
     if live is not None:
         return live
     members = [r.person for r in household_members(user=acting_user, household=household)]
-    return code_issue_family(acting_user=acting_user, household=household, members=members) if members else None
+    return (
+        code_issue_family(acting_user=acting_user, household=household, members=members) if members else None
+    )
 
 
 @transaction.atomic
@@ -312,4 +398,3 @@ def code_revoke(*, acting_user, code: PersonalCode) -> None:
     require(acting_user, Perm.LEDGER_EDIT, path)
     if PersonalCode.objects.filter(pk=code.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()):
         audit_record(actor=acting_user, action="code.revoke", target=code, area_path=path)
-

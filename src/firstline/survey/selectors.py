@@ -104,7 +104,9 @@ def building_map(*, user, building: Area) -> BuildingMap:
     if building.kind not in BLOCK_KINDS:
         raise NotFound
     building_risk = area_effective_risk(area=building, ancestors=area_ancestors(area=building))
-    nodes = list(Area.objects.filter(subtree_q(building.path)).exclude(pk=building.pk).order_by("sort_key", "path"))
+    nodes = list(
+        Area.objects.filter(subtree_q(building.path)).exclude(pk=building.pk).order_by("sort_key", "path")
+    )
     units = [n for n in nodes if n.kind in (AreaKind.UNIT, AreaKind.VILLAGE_GROUP)]
     households = [n for n in nodes if n.kind == AreaKind.HOUSEHOLD]
     residents = dict(
@@ -113,7 +115,9 @@ def building_map(*, user, building: Area) -> BuildingMap:
         .annotate(n=Count("id"))
     )
     tags: dict[int, set[str]] = defaultdict(set)
-    current_here = Q(person__residences__is_current=True) & subtree_q(building.path, "person__residences__household__path")
+    current_here = Q(person__residences__is_current=True) & subtree_q(
+        building.path, "person__residences__household__path"
+    )
     for household_id, tag in Vulnerability.objects.filter(current_here).values_list(
         "person__residences__household_id", "tag"
     ):
@@ -130,7 +134,8 @@ def building_map(*, user, building: Area) -> BuildingMap:
     totals: dict[str, int] = defaultdict(int)
     for household in households:
         risk = max(
-            [building_risk, unit_risk.get(household.parent_id, RiskStatus.NORMAL), household.risk_status], key=severity
+            [building_risk, unit_risk.get(household.parent_id, RiskStatus.NORMAL), household.risk_status],
+            key=severity,
         )
         visit = visits.get(household.pk, {})
         door = MapDoor(
@@ -160,8 +165,18 @@ def vulnerable_by_stairwell(*, user, area: Area, tag: str | None = None) -> Quer
     )
     if tag:
         queryset = queryset.filter(tag=tag)
-    return queryset.select_related("person").values(
-        "tag", "due_date", "person_id", "person__name", "person__birth_date", "person__phone",
-        "person__residences__household_id", "person__residences__household__name",
-        "person__residences__household__path",
-    ).order_by("person__residences__household__path", "tag")
+    return (
+        queryset.select_related("person")
+        .values(
+            "tag",
+            "due_date",
+            "person_id",
+            "person__name",
+            "person__birth_date",
+            "person__phone",
+            "person__residences__household_id",
+            "person__residences__household__name",
+            "person__residences__household__path",
+        )
+        .order_by("person__residences__household__path", "tag")
+    )

@@ -39,11 +39,18 @@ def visit_record(
     if visited_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"visited_at": _("A visit cannot be in the future.")})
     visit = SurveyVisit.objects.create(
-        household=household, outcome=outcome, channel=channel, note=note,
+        household=household,
+        outcome=outcome,
+        channel=channel,
+        note=note,
         visited_by=acting_user if acting_user is not None and acting_user.is_authenticated else None,
         visited_at=visited_at,
     )
-    audit_record(actor=acting_user, action="visit.record", target=visit, area_path=household.path,
-                 changes={"outcome": outcome, "channel": channel})
+    audit_record(
+        actor=acting_user,
+        action="visit.record",
+        target=visit,
+        area_path=household.path,
+        changes={"outcome": outcome, "channel": channel},
+    )
     return visit
-

@@ -47,7 +47,9 @@ def stairwell_labels(stairwells: list[Area], buildings: dict[int, Area]) -> list
             # A building without units is its own stairwell; a village's houses in no group are
             # named apart from its groups (the village itself would call every group).
             loose = building.kind == AreaKind.VILLAGE and (inner or _has_groups(building))
-            labels.append(_("%(village)s, houses in no group") % {"village": building.name} if loose else building.name)
+            labels.append(
+                _("%(village)s, houses in no group") % {"village": building.name} if loose else building.name
+            )
     return labels
 
 
@@ -62,8 +64,11 @@ def call_down_message(*, point, stairwells: list[Area], buildings: dict[int, Are
         buildings = {b.pk: b for b in Area.objects.filter(pk__in={block_id(a) for a in stairwells})}
     with translation.override(settings.LANGUAGE_CODE):
         where = _join(stairwell_labels(stairwells, buildings))
-        place = (_("%(point)s (%(location)s)") % {"point": point.name, "location": point.location}
-                 if point.location else point.name)
+        place = (
+            _("%(point)s (%(location)s)") % {"point": point.name, "location": point.location}
+            if point.location
+            else point.name
+        )
         if all(a.kind in RURAL_STAIRWELLS for a in stairwells):
             return _(
                 "[Testing] Villagers of %(where)s: please come now to %(point)s for your test.\n"
@@ -79,7 +84,10 @@ def positive_pool_message(*, round, tube_code: str, household_ids, people: int) 
     """(title, body) for the leaders of the doors of a positive pool."""
     with translation.override(settings.LANGUAGE_CODE):
         doors = sorted(door_labels(household_ids=household_ids).values())
-        title = _("Positive pool in %(round)s: %(n)d people to re-sample") % {"round": round.name, "n": people}
+        title = _("Positive pool in %(round)s: %(n)d people to re-sample") % {
+            "round": round.name,
+            "n": people,
+        }
         body = _(
             "Tube %(tube)s of %(round)s tested positive. The %(n)d people sampled in it must stay at home "
             "and wait for a single-tube re-sample at their door.\nDoors: %(doors)s"
@@ -96,6 +104,9 @@ def positive_single_message(*, round, tube_code: str, household_id: int | None) 
     with translation.override(settings.LANGUAGE_CODE):
         where = _at_door(household_id, tube_code)
         title = _("Positive at %(where)s") % {"where": where}
-        body = _("Single tube %(tube)s of %(round)s is positive at %(where)s. Follow up now: the household stays at "
-                 "home; a staff member will call.") % {"tube": tube_code, "round": round.name, "where": where}
+        body = _(
+            "Single tube %(tube)s of %(round)s is positive at %(where)s. Follow up now: the household stays "
+            "at "
+            "home; a staff member will call."
+        ) % {"tube": tube_code, "round": round.name, "where": where}
     return title, body

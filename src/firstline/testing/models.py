@@ -35,9 +35,13 @@ class Round(models.Model):
     date = models.DateField(_("date"))
     starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=RoundStatus.choices, default=RoundStatus.PLANNED)
+    status = models.CharField(
+        _("status"), max_length=12, choices=RoundStatus.choices, default=RoundStatus.PLANNED
+    )
     note = models.CharField(_("note"), max_length=300, blank=True, default="")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -70,7 +74,9 @@ class PoolingRule(models.Model):
     """
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="pooling_rules")
-    risk_status = models.CharField(_("risk status"), max_length=16, choices=RiskStatus.choices, blank=True, default="")
+    risk_status = models.CharField(
+        _("risk status"), max_length=16, choices=RiskStatus.choices, blank=True, default=""
+    )
     area = models.ForeignKey("areas.Area", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     capacity = models.PositiveSmallIntegerField(_("people per tube"))
     # One tube per household (sealed buildings): the tube takes the members of one door only.
@@ -78,11 +84,19 @@ class PoolingRule(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["round", "risk_status"], condition=models.Q(area__isnull=True),
-                                    name="pooling_rule_by_risk_unique"),
-            models.UniqueConstraint(fields=["round", "area"], condition=models.Q(area__isnull=False),
-                                    name="pooling_rule_by_area_unique"),
-            models.CheckConstraint(condition=models.Q(capacity__in=TUBE_CAPACITIES), name="pooling_rule_capacity"),
+            models.UniqueConstraint(
+                fields=["round", "risk_status"],
+                condition=models.Q(area__isnull=True),
+                name="pooling_rule_by_risk_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "area"],
+                condition=models.Q(area__isnull=False),
+                name="pooling_rule_by_area_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__in=TUBE_CAPACITIES), name="pooling_rule_capacity"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -109,7 +123,9 @@ class SamplingPoint(models.Model):
 
     class Meta:
         ordering = ["compound_id", "name"]
-        constraints = [models.UniqueConstraint(fields=["compound", "name"], name="sampling_point_name_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["compound", "name"], name="sampling_point_name_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -141,13 +157,17 @@ class Box(models.Model):
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="boxes")
     code = models.CharField(_("box code"), max_length=40, unique=True)
-    point = models.ForeignKey(SamplingPoint, null=True, blank=True, on_delete=models.SET_NULL, related_name="boxes")
+    point = models.ForeignKey(
+        SamplingPoint, null=True, blank=True, on_delete=models.SET_NULL, related_name="boxes"
+    )
     # Where the box was packed (the point's compound, or the building for door-to-door), for scope.
     area_path = models.CharField(max_length=64)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PACKING)
     # The number of tubes counted by hand when the box was packed: it must match the scans.
     tube_count = models.PositiveIntegerField(_("tubes"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -171,7 +191,9 @@ class BoxEvent(models.Model):
 
     box = models.ForeignKey(Box, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField()
     tube_count = models.PositiveIntegerField(null=True, blank=True)
     # Tubes missing from the box or found in it unexpectedly, by code, when the lab scanned them.
@@ -195,28 +217,43 @@ class Tube(models.Model):
     code = models.CharField(_("tube code"), max_length=40, unique=True)
     capacity = models.PositiveSmallIntegerField(_("people per tube"))
     per_household = models.BooleanField(default=False)
-    household = models.ForeignKey("areas.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False)
+    household = models.ForeignKey(
+        "areas.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     filled = models.PositiveSmallIntegerField(default=0)
     status = models.CharField(_("status"), max_length=8, choices=TubeStatus.choices, default=TubeStatus.OPEN)
     # Tubes kept for re-sampling one person after a positive pool.
     for_resample = models.BooleanField(default=False)
-    point = models.ForeignKey(SamplingPoint, null=True, blank=True, on_delete=models.SET_NULL, related_name="tubes", db_index=False)
+    point = models.ForeignKey(
+        SamplingPoint, null=True, blank=True, on_delete=models.SET_NULL, related_name="tubes", db_index=False
+    )
     desk = models.PositiveSmallIntegerField(null=True, blank=True)
     door_to_door = models.BooleanField(default=False)
     # Where the tube was filled (the point's compound, or the household door to door), for scope.
     area_path = models.CharField(max_length=64)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
     opened_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
     box = models.ForeignKey(Box, null=True, blank=True, on_delete=models.SET_NULL, related_name="tubes")
     boxed_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(null=True, blank=True)
-    result = models.CharField(_("result"), max_length=10, choices=ResultKind.choices, default=ResultKind.PENDING)
+    result = models.CharField(
+        _("result"), max_length=10, choices=ResultKind.choices, default=ResultKind.PENDING
+    )
 
     class Meta:
         ordering = ["opened_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(filled__lte=models.F("capacity")), name="tube_never_overfilled"),
+            models.CheckConstraint(
+                condition=models.Q(filled__lte=models.F("capacity")), name="tube_never_overfilled"
+            ),
             models.CheckConstraint(condition=models.Q(capacity__in=TUBE_CAPACITIES), name="tube_capacity"),
         ]
         indexes = [models.Index(fields=["round", "status"]), models.Index(fields=["round", "result"])]
@@ -258,22 +295,35 @@ class Sample(models.Model):
     purpose = models.CharField(max_length=10, choices=SamplePurpose.choices, default=SamplePurpose.SCREENING)
     state = models.CharField(max_length=14, choices=SampleState.choices, default=SampleState.PENDING)
     # Where the person lived when sampled: coverage counts by it with one range scan.
-    household = models.ForeignKey("areas.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False)
+    household = models.ForeignKey(
+        "areas.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     household_path = models.CharField(max_length=64, blank=True, default="")
     # The person lives outside the round's areas: allowed, and flagged for the lists.
     out_of_scope = models.BooleanField(default=False)
     door_to_door = models.BooleanField(default=False)
-    point = models.ForeignKey(SamplingPoint, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False)
+    point = models.ForeignKey(
+        SamplingPoint, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     desk = models.PositiveSmallIntegerField(null=True, blank=True)
     # When the device scanned it (its clock) and when the server stored it.
     scanned_at = models.DateTimeField()
     stored_at = models.DateTimeField()
-    collected_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False)
+    collected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["round", "person", "purpose"], condition=~models.Q(state="invalid"), name="one_live_sample_per_round"
+                fields=["round", "person", "purpose"],
+                condition=~models.Q(state="invalid"),
+                name="one_live_sample_per_round",
             ),
         ]
         indexes = [models.Index(fields=["round", "household_path"], name="sample_round_path")]
@@ -298,8 +348,12 @@ class TubeResult(models.Model):
     source = models.CharField(_("source"), max_length=8, choices=Source.choices)
     # The file and row, or the integration's own reference, that carried the result.
     source_ref = models.CharField(_("reference"), max_length=200, blank=True, default="")
-    upload = models.ForeignKey("ResultUpload", null=True, blank=True, on_delete=models.SET_NULL, related_name="results")
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    upload = models.ForeignKey(
+        "ResultUpload", null=True, blank=True, on_delete=models.SET_NULL, related_name="results"
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reported_at = models.DateTimeField(_("reported at"))
     stored_at = models.DateTimeField(auto_now_add=True)
 
@@ -311,7 +365,9 @@ class ResultUpload(models.Model):
     """A lab's export file of results, as uploaded, with the column mapping used and what it did."""
 
     filename = models.CharField(max_length=200)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     mapping = models.JSONField(default=dict)
     rows = models.PositiveIntegerField(default=0)
@@ -333,7 +389,9 @@ class LabMapping(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     mapping = models.JSONField(default=dict)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -353,7 +411,9 @@ class ResampleTask(models.Model):
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="resample_tasks")
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="resample_tasks")
-    household = models.ForeignKey("areas.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    household = models.ForeignKey(
+        "areas.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     household_path = models.CharField(max_length=64, blank=True, default="")
     pool_sample = models.ForeignKey(Sample, on_delete=models.CASCADE, related_name="resample_tasks")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -364,7 +424,9 @@ class ResampleTask(models.Model):
     class Meta:
         ordering = ["household_path", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["round", "person"], condition=models.Q(status="open"), name="one_open_resample_task"),
+            models.UniqueConstraint(
+                fields=["round", "person"], condition=models.Q(status="open"), name="one_open_resample_task"
+            ),
         ]
         indexes = [models.Index(fields=["round", "status", "household_path"])]
 
@@ -388,7 +450,9 @@ class RoundResident(models.Model):
     """
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="residents_at_close")
-    residence = models.ForeignKey("people.Residence", on_delete=models.CASCADE, related_name="round_expectations")
+    residence = models.ForeignKey(
+        "people.Residence", on_delete=models.CASCADE, related_name="round_expectations"
+    )
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     household_path = models.CharField(max_length=64)
 
@@ -408,7 +472,9 @@ class Exemption(models.Model):
     reason = models.CharField(_("reason"), max_length=20, choices=ExemptionReason.choices)
     note = models.CharField(_("note"), max_length=200, blank=True, default="")
     household_path = models.CharField(max_length=64, blank=True, default="")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -427,7 +493,9 @@ class CallDown(models.Model):
     stairwells = models.ManyToManyField("areas.Area", related_name="+")
     message = models.TextField()
     people_expected = models.PositiveIntegerField(default=0)
-    called_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     called_at = models.DateTimeField()
 
     class Meta:

@@ -17,7 +17,9 @@ def round_scope_paths(round: Round) -> list[str]:
 
 
 def round_scope_areas(round: Round) -> list[Area]:
-    return [ra.area for ra in RoundArea.objects.filter(round=round).select_related("area").order_by("area__path")]
+    return [
+        ra.area for ra in RoundArea.objects.filter(round=round).select_related("area").order_by("area__path")
+    ]
 
 
 def visible_paths(*, user, round: Round, perm: str = Perm.TESTING_VIEW) -> list[str]:
@@ -38,4 +40,3 @@ def round_paths_under(user, round: Round, area: Area) -> list[str]:
     if not paths:
         raise NotFound
     return paths
-

@@ -65,7 +65,9 @@ class Submitted:
         return not self.errors
 
 
-def submit(write: Callable[[], object], *, conflict_field: str = "general", refused: str | None = None) -> Submitted:
+def submit(
+    write: Callable[[], object], *, conflict_field: str = "general", refused: str | None = None
+) -> Submitted:
     """Run a form's write (the parsing of its fields included): a ValidationError becomes the form's
     errors (422), a Conflict its message under `conflict_field` (409). NotFound goes on to the
     middleware, and so does PermissionDenied unless `refused` names the field its message goes

@@ -33,10 +33,18 @@ def _refusal_codes_of(module) -> set[str]:
             index = {"_Refusal": 0, "_refused": 1}.get(name)
             if index is not None:
                 found.add(_code(node.args[index]))
-        elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Tuple) and isinstance(node.value, ast.Tuple):
+        elif (
+            isinstance(node, ast.Assign)
+            and isinstance(node.targets[0], ast.Tuple)
+            and isinstance(node.value, ast.Tuple)
+        ):
             for target, value in zip(node.targets[0].elts, node.value.elts, strict=True):
                 named = isinstance(value, ast.Attribute) and getattr(value.value, "id", "") == "ScanRefusal"
-                if isinstance(target, ast.Attribute) and target.attr == "code" and (isinstance(value, ast.Constant) or named):
+                if (
+                    isinstance(target, ast.Attribute)
+                    and target.attr == "code"
+                    and (isinstance(value, ast.Constant) or named)
+                ):
                     found.add(_code(value))
     return found
 
@@ -44,9 +52,24 @@ def _refusal_codes_of(module) -> set[str]:
 def test_every_refusal_code_the_server_can_produce_has_its_message(world, round_):
     codes = _refusal_codes_of(scanning)
     assert codes == {
-        "already_sampled", "client_id_reused", "code_invalid", "id_number", "invalid", "needs_household_tube",
-        "needs_single_tube", "needs_smaller_tube", "not_allowed", "other_household", "person_unknown", "round_not_open",
-        "scan_time", "tube_closed", "tube_code", "tube_full", "tube_unknown", "tube_used",
+        "already_sampled",
+        "client_id_reused",
+        "code_invalid",
+        "id_number",
+        "invalid",
+        "needs_household_tube",
+        "needs_single_tube",
+        "needs_smaller_tube",
+        "not_allowed",
+        "other_household",
+        "person_unknown",
+        "round_not_open",
+        "scan_time",
+        "tube_closed",
+        "tube_code",
+        "tube_full",
+        "tube_unknown",
+        "tube_used",
     }
     assert codes == set(ScanRefusal.values)  # the domain's list of refusals is the server's
     described = capture_rules(round=round_, place_path=world.p1.path, households={})["refusals"]
@@ -59,17 +82,30 @@ def test_every_refusal_code_the_server_can_produce_has_its_message(world, round_
 
 
 def test_each_household_gets_the_pooling_the_server_gives_it(world, residents, round_):
-    sealed, own_rule, plain = household(world.b1, "301"), household(world.b1, "201"), household(world.b1, "101")
+    sealed, own_rule, plain = (
+        household(world.b1, "301"),
+        household(world.b1, "201"),
+        household(world.b1, "101"),
+    )
     area_set_risk(acting_user=world.staff, area=sealed, status=RiskStatus.SEALED, reason="阳性密接")
-    services.pooling_rules_set(acting_user=world.staff, round=round_, by_risk={RiskStatus.NORMAL: (5, False)},
-                               by_area=[(own_rule, 20, True)])
-    described = capture_rules(round=round_, place_path=world.b1.path,
-                              households={door.pk: door.path for door in (sealed, own_rule, plain)})
+    services.pooling_rules_set(
+        acting_user=world.staff,
+        round=round_,
+        by_risk={RiskStatus.NORMAL: (5, False)},
+        by_area=[(own_rule, 20, True)],
+    )
+    described = capture_rules(
+        round=round_,
+        place_path=world.b1.path,
+        households={door.pk: door.path for door in (sealed, own_rule, plain)},
+    )
     assert {key: value for key, value in described.items() if key != "refusals"} == {
         "default": {"capacity": 5, "per_household": False},
-        "households": {str(sealed.pk): {"capacity": 1, "per_household": False},
-                       str(own_rule.pk): {"capacity": 20, "per_household": True},
-                       str(plain.pk): {"capacity": 5, "per_household": False}},
+        "households": {
+            str(sealed.pk): {"capacity": 1, "per_household": False},
+            str(own_rule.pk): {"capacity": 20, "per_household": True},
+            str(plain.pk): {"capacity": 5, "per_household": False},
+        },
         "resample": {"capacity": 1},
         "sampled_states": ["pending", "negative", "resampled", "positive"],
     }

@@ -43,10 +43,14 @@ def on_postgresql():
         pytest.skip("needs concurrent connections: runs on PostgreSQL (CI runs it there)")
 
 
-def test_the_same_batch_sent_four_times_at_once_is_stored_once(on_postgresql, world, residents, round_, point):
+def test_the_same_batch_sent_four_times_at_once_is_stored_once(
+    on_postgresql, world, residents, round_, point
+):
     batch = [desk_scan(point, "TG0000001", residents.codes[p.pk]) for p in residents.b1[:8]]
     round_id, user = round_.pk, world.volunteer
-    results = _race([lambda: scans_record(acting_user=user, round=Round.objects.get(pk=round_id), scans=batch)] * 4)
+    results = _race(
+        [lambda: scans_record(acting_user=user, round=Round.objects.get(pk=round_id), scans=batch)] * 4
+    )
     statuses = sorted(tuple(o.status for o in outcomes) for outcomes in results)
     assert statuses == [("duplicate",) * 8] * 3 + [("stored",) * 8]
     tube = Tube.objects.get(code="TG0000001")
@@ -58,8 +62,18 @@ def test_one_person_at_two_desks_at_once_is_sampled_once(on_postgresql, world, r
     round_id, point_id, user = round_.pk, point.pk, world.volunteer
 
     def desk(tube):
-        return lambda: scans_record(acting_user=user, round=Round.objects.get(pk=round_id), scans=[
-            ScanIn(client_id=uuid.uuid4(), tube_code=tube, person_code=code, point_id=SamplingPoint.objects.get(pk=point_id).pk)])[0]
+        return lambda: scans_record(
+            acting_user=user,
+            round=Round.objects.get(pk=round_id),
+            scans=[
+                ScanIn(
+                    client_id=uuid.uuid4(),
+                    tube_code=tube,
+                    person_code=code,
+                    point_id=SamplingPoint.objects.get(pk=point_id).pk,
+                )
+            ],
+        )[0]
 
     outcomes = _race([desk("TG0000001"), desk("TG0000002")])
     assert sorted((o.status, o.code) for o in outcomes) == [("refused", "already_sampled"), ("stored", "")]

@@ -38,8 +38,11 @@ from firstline.testing.states import PersonState
 def desk_points(*, user, round: Round) -> list[SamplingPoint]:
     """The round's points where the user registers samples: a point may be seen by a leader of a
     building of its compound, but registering there needs the right on the compound."""
-    return [point for point in points_for_round(user=user, round=round, perm=Perm.TESTING_SAMPLE)
-            if can(user, Perm.TESTING_SAMPLE, point.compound.path)]
+    return [
+        point
+        for point in points_for_round(user=user, round=round, perm=Perm.TESTING_SAMPLE)
+        if can(user, Perm.TESTING_SAMPLE, point.compound.path)
+    ]
 
 
 def desk_point_get(*, user, round: Round, pk) -> SamplingPoint:
@@ -65,7 +68,8 @@ def door_to_door_list(*, user, round: Round, building: Area, everyone: bool = Fa
     plan = round_building(user=user, round=round, building=building, top_down=False)
     for well in plan.stairwells:
         well.floors = [
-            (floor, kept) for floor, doors in well.floors
+            (floor, kept)
+            for floor, doors in well.floors
             if (kept := [d for d in doors if d.to_sample and (everyone or d.needs_visit)])
         ]
     return plan
@@ -93,19 +97,27 @@ def door_to_door_buildings(*, user, round: Round) -> list[BuildingOwed]:
     # The blocks (buildings, villages) inside the user's areas, and the block above a unit or a
     # village group the user holds (a unit leader's building, a group leader's village).
     above = {a for path in paths for a in ancestor_paths(path)}
-    buildings = sorted(Area.objects.filter(any_subtree_q(paths) | Q(path__in=above), kind__in=BLOCK_KINDS),
-                       key=lambda b: (b.path[:-SEGMENT_WIDTH], b.sort_key, b.path))
+    buildings = sorted(
+        Area.objects.filter(any_subtree_q(paths) | Q(path__in=above), kind__in=BLOCK_KINDS),
+        key=lambda b: (b.path[:-SEGMENT_WIDTH], b.sort_key, b.path),
+    )
     if not buildings:
         return []
     rows = {b.path: BuildingOwed(building=b) for b in buildings}
     building_depths = sorted({len(b.path) for b in buildings})
     residents = expected_residences(round).filter(any_subtree_q(paths, "household__path"))
-    residences = list(residents.select_related("person", "household").only(
-        "household__path", "person__name", "person__birth_date").order_by("household_id", "person_id"))
+    residences = list(
+        residents.select_related("person", "household")
+        .only("household__path", "person__name", "person__birth_date")
+        .order_by("household_id", "person_id")
+    )
     person_ids = residents.values("person_id")
     samples, exempt, open_tasks = round_person_states(round, person_ids)
-    immobile = set(Vulnerability.objects.filter(person_id__in=person_ids, tag=VulnerabilityTag.MOBILITY_IMPAIRED)
-                   .values_list("person_id", flat=True))
+    immobile = set(
+        Vulnerability.objects.filter(
+            person_id__in=person_ids, tag=VulnerabilityTag.MOBILITY_IMPAIRED
+        ).values_list("person_id", flat=True)
+    )
     rules = RoundRules(round)
     rules.load_risks_under(paths)
     doors: dict[int, tuple[BuildingOwed, Door]] = {}
@@ -115,12 +127,24 @@ def door_to_door_buildings(*, user, round: Round) -> list[BuildingOwed]:
         if building is None:
             continue
         if residence.household_id not in doors:
-            doors[residence.household_id] = (building, Door(household=residence.household, label="",
-                                                            risk=rules.effective_risk(home), capacity=0, per_household=False))
+            doors[residence.household_id] = (
+                building,
+                Door(
+                    household=residence.household,
+                    label="",
+                    risk=rules.effective_risk(home),
+                    capacity=0,
+                    per_household=False,
+                ),
+            )
         door = doors[residence.household_id][1]
         person = residence.person
         tags = [VulnerabilityTag.MOBILITY_IMPAIRED] if person.pk in immobile else []
-        door.people.append(door_person(person, samples.get(person.pk, {}), exempt.get(person.pk), person.pk in open_tasks, tags))
+        door.people.append(
+            door_person(
+                person, samples.get(person.pk, {}), exempt.get(person.pk), person.pk in open_tasks, tags
+            )
+        )
     for row, door in doors.values():
         owed = door.to_sample
         if not owed:
@@ -149,7 +173,9 @@ class FoundPerson:
     in_round: bool  # lives inside the round's areas (others are stored and flagged)
 
 
-def capture_person_search(*, user, round: Round, query: str, limit: int = 10) -> tuple[str, list[FoundPerson]]:
+def capture_person_search(
+    *, user, round: Round, query: str, limit: int = 10
+) -> tuple[str, list[FoundPerson]]:
     """People the user may register in `round`, found by ID number, name or door as the search page
     finds them, with their state in the round, in a fixed number of queries."""
     kind, found = person_search(user=user, query=query, limit=limit)
@@ -157,8 +183,12 @@ def capture_person_search(*, user, round: Round, query: str, limit: int = 10) ->
     if not people:
         return kind, []
     sample_paths = scope_paths(user, Perm.TESTING_SAMPLE)
-    homes = {person_id: (household_id, path) for person_id, household_id, path in Residence.objects.filter(
-        person__in=people, is_current=True).values_list("person_id", "household_id", "household__path")}
+    homes = {
+        person_id: (household_id, path)
+        for person_id, household_id, path in Residence.objects.filter(
+            person__in=people, is_current=True
+        ).values_list("person_id", "household_id", "household__path")
+    }
     people = [p for p in people if p.pk in homes and is_within(homes[p.pk][1], sample_paths)]
     ids = [p.pk for p in people]
     samples, exempt, open_tasks = round_person_states(round, ids)
@@ -166,10 +196,19 @@ def capture_person_search(*, user, round: Round, query: str, limit: int = 10) ->
     round_paths = round_scope_paths(round)
     results = []
     for person in people:
-        state = door_person(person, samples.get(person.pk, {}), exempt.get(person.pk), person.pk in open_tasks, [])
+        state = door_person(
+            person, samples.get(person.pk, {}), exempt.get(person.pk), person.pk in open_tasks, []
+        )
         household_id, path = homes[person.pk]
-        results.append(FoundPerson(person=person, door=labels.get(household_id, ""), state=state.state, tube=state.tube,
-                                   in_round=is_within(path, round_paths)))
+        results.append(
+            FoundPerson(
+                person=person,
+                door=labels.get(household_id, ""),
+                state=state.state,
+                tube=state.tube,
+                in_round=is_within(path, round_paths),
+            )
+        )
     return kind, results
 
 
@@ -180,15 +219,21 @@ def household_testing(*, user, household: Area, round: Round) -> list[DoorPerson
     residences = list(expected_residences(round).filter(household=household).select_related("person"))
     ids = [r.person_id for r in residences]
     samples, exempt, tasks = round_person_states(round, ids)
-    return [door_person(r.person, samples.get(r.person_id, {}), exempt.get(r.person_id), r.person_id in tasks, [])
-            for r in residences]
+    return [
+        door_person(r.person, samples.get(r.person_id, {}), exempt.get(r.person_id), r.person_id in tasks, [])
+        for r in residences
+    ]
 
 
 def person_samples(*, user, person: Person) -> QuerySet[Sample]:
     """The person's samples taken while they lived where the user may read the ledger (someone who
     moved away shows their swabs from here, not those from their new home), newest round first."""
-    return (Sample.objects.filter(person=person).filter(any_subtree_q(scope_paths(user, Perm.LEDGER_VIEW), "household_path"))
-            .select_related("round", "tube", "point").order_by("-round__date", "-scanned_at"))
+    return (
+        Sample.objects.filter(person=person)
+        .filter(any_subtree_q(scope_paths(user, Perm.LEDGER_VIEW), "household_path"))
+        .select_related("round", "tube", "point")
+        .order_by("-round__date", "-scanned_at")
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -249,11 +294,16 @@ def tube_with_people(*, user, code: str) -> tuple[Tube, list[TubePerson]]:
     people = []
     for sample in samples:
         visible = bool(sample.household_path) and is_within(sample.household_path, ledger)
-        people.append(TubePerson(
-            sample_id=str(sample.pk), person_id=sample.person_id,
-            name=sample.person.name if visible else mask_name(sample.person.name),
-            door=labels.get(sample.household_id, "") if visible else "", purpose=sample.purpose, state=sample.state,
-            scanned_at=sample.scanned_at, out_of_scope=sample.out_of_scope,
-        ))
+        people.append(
+            TubePerson(
+                sample_id=str(sample.pk),
+                person_id=sample.person_id,
+                name=sample.person.name if visible else mask_name(sample.person.name),
+                door=labels.get(sample.household_id, "") if visible else "",
+                purpose=sample.purpose,
+                state=sample.state,
+                scanned_at=sample.scanned_at,
+                out_of_scope=sample.out_of_scope,
+            )
+        )
     return tube, people
-

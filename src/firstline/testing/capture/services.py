@@ -89,10 +89,14 @@ def normalise_tube_code(raw: str) -> str:
     """'ｔｇ 0012-34 ' -> 'TG0012-34'; ValidationError if it cannot be a tube barcode."""
     value = re.sub(r"\s+", "", fold(raw or "")).upper()
     if _is_id_number(value):
-        raise ValidationError(_("This is an ID number, not a tube code. Scan the tube's barcode."), code="id_number")
+        raise ValidationError(
+            _("This is an ID number, not a tube code. Scan the tube's barcode."), code="id_number"
+        )
     if not _TUBE_CODE.match(value):
-        raise ValidationError(_("'%(code)s' is not a tube code: 4 to 40 letters, digits or dashes.") % {"code": value[:40]},
-                              code="tube_code")
+        raise ValidationError(
+            _("'%(code)s' is not a tube code: 4 to 40 letters, digits or dashes.") % {"code": value[:40]},
+            code="tube_code",
+        )
     return value
 
 
@@ -179,7 +183,9 @@ class _Tube:
     closed_now: bool = False
 
     def state(self) -> TubeState:
-        return TubeState(self.code, self.capacity, self.filled, self.status, self.per_household, self.for_resample)
+        return TubeState(
+            self.code, self.capacity, self.filled, self.status, self.per_household, self.for_resample
+        )
 
 
 @dataclass
@@ -241,13 +247,22 @@ class _Batch:
     def prepare(self) -> None:
         # The round's status and its areas, in one query.
         rows = _rows(
-            f"SELECT r.status, r.closed_at, a.path, r.date, r.starts_at, r.ends_at FROM {Round._meta.db_table} r "  # noqa: S608
-            f"LEFT JOIN {RoundArea._meta.db_table} ra ON ra.round_id = r.id LEFT JOIN {Area._meta.db_table} a ON a.id = ra.area_id "
-            "WHERE r.id = %s", [self.round.pk])
+            f"SELECT r.status, r.closed_at, a.path, r.date, r.starts_at, r.ends_at FROM "
+            f"{Round._meta.db_table} r "  # noqa: S608
+            f"LEFT JOIN {RoundArea._meta.db_table} ra ON ra.round_id = r.id LEFT JOIN {Area._meta.db_table} "
+            f"a ON a.id = ra.area_id "
+            "WHERE r.id = %s",
+            [self.round.pk],
+        )
         if not rows:
             raise Round.DoesNotExist("Round matching query does not exist.")
-        round = SimpleNamespace(status=rows[0][0], closed_at=_datetime(rows[0][1]), date=_date(rows[0][3]),
-                                starts_at=_datetime(rows[0][4]), ends_at=_datetime(rows[0][5]))
+        round = SimpleNamespace(
+            status=rows[0][0],
+            closed_at=_datetime(rows[0][1]),
+            date=_date(rows[0][3]),
+            starts_at=_datetime(rows[0][4]),
+            ends_at=_datetime(rows[0][5]),
+        )
         self.round_paths = [row[2] for row in rows if row[2] is not None]
         for scan in self.scans:
             try:
@@ -260,7 +275,9 @@ class _Batch:
     def _check_shape(self, scan: _Scan, round: Round) -> None:
         raw = scan.raw
         try:
-            scan.client_id = raw.client_id if isinstance(raw.client_id, uuid.UUID) else uuid.UUID(str(raw.client_id))
+            scan.client_id = (
+                raw.client_id if isinstance(raw.client_id, uuid.UUID) else uuid.UUID(str(raw.client_id))
+            )
         except ValueError:
             raise _Refusal(ScanRefusal.INVALID, _("The scan has no valid id.")) from None
         if raw.kind not in (SAMPLE, CLOSE):
@@ -277,48 +294,88 @@ class _Batch:
         if round.status == RoundStatus.PLANNED or (
             round.status == RoundStatus.CLOSED and round.closed_at and scan.scanned_at > round.closed_at
         ):
-            raise _Refusal(ScanRefusal.ROUND_NOT_OPEN, _("%(round)s is not open for sampling.") % {"round": self.round.name})
+            raise _Refusal(
+                ScanRefusal.ROUND_NOT_OPEN,
+                _("%(round)s is not open for sampling.") % {"round": self.round.name},
+            )
         if raw.kind == SAMPLE:
             refs = sum(bool(x) for x in (raw.person_code, raw.person_id, raw.id_number))
             if refs != 1:
-                raise _Refusal(ScanRefusal.INVALID, _("Scan one person: a personal code, an ID number or a person from the list."))
+                raise _Refusal(
+                    ScanRefusal.INVALID,
+                    _("Scan one person: a personal code, an ID number or a person from the list."),
+                )
             if not raw.door_to_door and not raw.point_id:
-                raise _Refusal(ScanRefusal.INVALID, _("Say where the sample is taken: a sampling point or door to door."))
+                raise _Refusal(
+                    ScanRefusal.INVALID, _("Say where the sample is taken: a sampling point or door to door.")
+                )
 
     def _check_time(self, scanned_at: dt.datetime, round) -> None:
         """A scan keeps the time the device gave it, or is refused saying why: later than now (beyond
         a clock's drift), before the round's start or after its closing (each with WINDOW_SLACK)."""
         if scanned_at > self.now + CLOCK_SLACK:
-            raise _Refusal(ScanRefusal.SCAN_TIME, _(
-                "The scan is dated %(at)s, later than now: check the device's clock and date, then send it again.") % {
-                "at": timezone.localtime(scanned_at).strftime("%Y-%m-%d %H:%M")})
+            raise _Refusal(
+                ScanRefusal.SCAN_TIME,
+                _(
+                    "The scan is dated %(at)s, later than now: check the device's clock and date, then send "
+                    "it again."
+                )
+                % {"at": timezone.localtime(scanned_at).strftime("%Y-%m-%d %H:%M")},
+            )
         starts = round.starts_at or timezone.make_aware(dt.datetime.combine(round.date, dt.time.min))
         ends = round.closed_at  # an open round takes scans until it is closed, whatever its planned end
         if scanned_at < starts - WINDOW_SLACK or (ends is not None and scanned_at > ends + WINDOW_SLACK):
-            raise _Refusal(ScanRefusal.SCAN_TIME, _(
-                "The scan is dated %(at)s, outside %(round)s (%(from)s to %(to)s): check the device's clock and date.") % {
-                "at": timezone.localtime(scanned_at).strftime("%Y-%m-%d %H:%M"), "round": self.round.name,
-                "from": timezone.localtime(starts).strftime("%Y-%m-%d %H:%M"),
-                "to": timezone.localtime(ends).strftime("%Y-%m-%d %H:%M") if ends else _("its end")})
+            raise _Refusal(
+                ScanRefusal.SCAN_TIME,
+                _(
+                    "The scan is dated %(at)s, outside %(round)s (%(from)s to %(to)s): check the device's "
+                    "clock and date."
+                )
+                % {
+                    "at": timezone.localtime(scanned_at).strftime("%Y-%m-%d %H:%M"),
+                    "round": self.round.name,
+                    "from": timezone.localtime(starts).strftime("%Y-%m-%d %H:%M"),
+                    "to": timezone.localtime(ends).strftime("%Y-%m-%d %H:%M") if ends else _("its end"),
+                },
+            )
 
     def _load_points(self) -> None:
-        ids = {s.raw.point_id for s in self.scans if s.outcome is None and s.raw.point_id and not s.raw.door_to_door}
+        ids = {
+            s.raw.point_id
+            for s in self.scans
+            if s.outcome is None and s.raw.point_id and not s.raw.door_to_door
+        }
         # Plain values, not model instances: a point's id, name and compound path are all a scan needs.
         rows = []
         if ids:
             where, params = in_sql("p.id", SamplingPoint, "id", ids)
-            rows = _rows(f"SELECT p.id, p.name, c.path FROM {SamplingPoint._meta.db_table} p "  # noqa: S608
-                         f"JOIN {Area._meta.db_table} c ON c.id = p.compound_id WHERE {where}", params)
-        points = {pk: SimpleNamespace(pk=pk, name=name, compound=SimpleNamespace(path=path)) for pk, name, path in rows}
+            rows = _rows(
+                f"SELECT p.id, p.name, c.path FROM {SamplingPoint._meta.db_table} p "  # noqa: S608
+                f"JOIN {Area._meta.db_table} c ON c.id = p.compound_id WHERE {where}",
+                params,
+            )
+        points = {
+            pk: SimpleNamespace(pk=pk, name=name, compound=SimpleNamespace(path=path))
+            for pk, name, path in rows
+        }
         for scan in self.scans:
             if scan.outcome is not None or scan.raw.kind != SAMPLE or scan.raw.door_to_door:
                 continue
             point = points.get(scan.raw.point_id)
             if point is None or not is_within(point.compound.path, self.sample_paths):
-                scan.outcome = self._refused(scan, ScanRefusal.NOT_ALLOWED, _("You may not register samples at this point."))
-            elif not (is_within(point.compound.path, [self.round.area.path]) or self.round.area.path.startswith(point.compound.path)):
-                scan.outcome = self._refused(scan, ScanRefusal.NOT_ALLOWED, _("%(point)s does not serve %(round)s.") % {
-                    "point": point.name, "round": self.round.name})
+                scan.outcome = self._refused(
+                    scan, ScanRefusal.NOT_ALLOWED, _("You may not register samples at this point.")
+                )
+            elif not (
+                is_within(point.compound.path, [self.round.area.path])
+                or self.round.area.path.startswith(point.compound.path)
+            ):
+                scan.outcome = self._refused(
+                    scan,
+                    ScanRefusal.NOT_ALLOWED,
+                    _("%(point)s does not serve %(round)s.")
+                    % {"point": point.name, "round": self.round.name},
+                )
             else:
                 scan.point = point
 
@@ -345,11 +402,16 @@ class _Batch:
                 try:
                     by_pk.setdefault(int(raw.person_id), []).append(scan)
                 except (TypeError, ValueError):
-                    scan.outcome = self._refused(scan, ScanRefusal.INVALID, _("The person id is not a number."))
+                    scan.outcome = self._refused(
+                        scan, ScanRefusal.INVALID, _("The person id is not a number.")
+                    )
         if by_code:
             where, params = in_sql("code", PersonalCode, "code", by_code)
-            found = _rows(f"SELECT id, code, kind, person_id FROM {PersonalCode._meta.db_table} "  # noqa: S608
-                          f"WHERE {where} AND revoked_at IS NULL", params)
+            found = _rows(
+                f"SELECT id, code, kind, person_id FROM {PersonalCode._meta.db_table} "  # noqa: S608
+                f"WHERE {where} AND revoked_at IS NULL",
+                params,
+            )
             families = {}
             for pk, code, kind, person_id in found:
                 if kind == CodeKind.PERSON:
@@ -359,9 +421,11 @@ class _Batch:
                     families[pk] = code
             if families:
                 members: dict[int, list[int]] = {}
-                for code_id, person_id in PersonalCode.members.through.objects.filter(personalcode_id__in=list(families)).values_list(
-                    "personalcode_id", "person_id"
-                ).order_by("personalcode_id", "person_id"):
+                for code_id, person_id in (
+                    PersonalCode.members.through.objects.filter(personalcode_id__in=list(families))
+                    .values_list("personalcode_id", "person_id")
+                    .order_by("personalcode_id", "person_id")
+                ):
                     members.setdefault(code_id, []).append(person_id)
                 for code_id, code in families.items():
                     for scan in by_code[code]:
@@ -372,7 +436,9 @@ class _Batch:
                 for scan in by_hash[digest]:
                     scan.people = pks
         if by_pk:
-            for pk in Person.objects.filter(pk__in=in_values(Person, "id", by_pk)).values_list("pk", flat=True):
+            for pk in Person.objects.filter(pk__in=in_values(Person, "id", by_pk)).values_list(
+                "pk", flat=True
+            ):
                 for scan in by_pk[pk]:
                     scan.people = [pk]
         wanted = {pk for scan in self.scans for pk in scan.people}
@@ -381,17 +447,23 @@ class _Batch:
             if scan.outcome is not None or scan.raw.kind != SAMPLE:
                 continue
             # A merged record scans as the record it was merged into.
-            scan.people = [self.merged.get(pk, pk) for pk in scan.people if self.merged.get(pk, pk) in self.people]
+            scan.people = [
+                self.merged.get(pk, pk) for pk in scan.people if self.merged.get(pk, pk) in self.people
+            ]
             # Someone living outside the areas where the user samples is answered exactly as no one
             # (ADR 0008): an ID number can be typed by anyone, an id picked from any list. A personal
             # code shown at a sampling point is the exception: it cannot be guessed, so it tells no
             # more than its bearer shows, and they are sampled there and flagged as from outside.
             if not (scan.raw.person_code and not scan.raw.door_to_door):
-                scan.people = [pk for pk in scan.people if is_within(self.people[pk].home_path, self.sample_paths)]
+                scan.people = [
+                    pk for pk in scan.people if is_within(self.people[pk].home_path, self.sample_paths)
+                ]
             if not scan.family:
                 scan.people = scan.people[:1]
             if not scan.people:
-                scan.outcome = self._refused(scan, ScanRefusal.PERSON_UNKNOWN, _("No one registered has this code or ID number."))
+                scan.outcome = self._refused(
+                    scan, ScanRefusal.PERSON_UNKNOWN, _("No one registered has this code or ID number.")
+                )
 
     def _load_people(self, wanted: set[int]) -> None:
         self.merged: dict[int, int] = {}
@@ -417,16 +489,22 @@ class _Batch:
         for scan in live_scans:
             if scan.raw.kind == SAMPLE:
                 for pk in scan.people:
-                    sample_ids[(scan.index, pk)] = family_sample_id(scan.client_id, pk) if scan.family else scan.client_id
+                    sample_ids[(scan.index, pk)] = (
+                        family_sample_id(scan.client_id, pk) if scan.family else scan.client_id
+                    )
         codes_wanted = {s.tube_code for s in live_scans}
         tubes = self._lock_tubes(codes_wanted)
         person_ids = {pk for s in live_scans for pk in s.people}
         existing, live_samples = self._known_samples(set(sample_ids.values()), person_ids)
         open_tasks = dict(self._open_tasks(person_ids)) if person_ids else {}
         rules = RoundRules(self.round)
-        rules.load_risks({self.people[pk].home_path for pk in person_ids} | {s.point.compound.path for s in live_scans if s.point})
-        doors = ({self.people[pk].home_id for pk in person_ids if self.people[pk].home_id}
-                 | {t.household_id for t in tubes.values() if t.household_id})
+        rules.load_risks(
+            {self.people[pk].home_path for pk in person_ids}
+            | {s.point.compound.path for s in live_scans if s.point}
+        )
+        doors = {self.people[pk].home_id for pk in person_ids if self.people[pk].home_id} | {
+            t.household_id for t in tubes.values() if t.household_id
+        }
         self.labels = {pk: self.home_labels[pk] for pk in doors if pk in self.home_labels}
         if doors - self.labels.keys():
             self.labels.update(door_labels(household_ids=doors - self.labels.keys()))
@@ -448,9 +526,16 @@ class _Batch:
                     if (row[1], row[3], row[9]) != (pk, scan.tube_code, self.round.pk):
                         # The id names another scan: answering "duplicate" would let the device drop
                         # a swab that was never stored.
-                        shown.status, shown.code, shown.message = CONFLICT, ScanRefusal.CLIENT_ID_REUSED, _(
-                            "This scan's id was already used for another scan (tube %(tube)s). Nothing was stored: "
-                            "send it again as a new scan.") % {"tube": row[3]}
+                        shown.status, shown.code, shown.message = (
+                            CONFLICT,
+                            ScanRefusal.CLIENT_ID_REUSED,
+                            _(
+                                "This scan's id was already used for another scan (tube %(tube)s). Nothing "
+                                "was stored: "
+                                "send it again as a new scan."
+                            )
+                            % {"tube": row[3]},
+                        )
                         continue
                     shown.status, shown.purpose = DUPLICATE, row[2]
                     outcome.tube = TubeState(row[3], row[4], row[5], row[6], row[7], row[8])
@@ -469,7 +554,12 @@ class _Batch:
                 if tube.filled >= tube.capacity:
                     tube.status, tube.closed_at, tube.closed_now = TubeStatus.CLOSED, scan.scanned_at, True
                 outcome.tube = tube.state()
-                live_samples[(pk, purpose)] = (tube.code, scan.point.name if scan.point else "", scan.raw.door_to_door, scan.scanned_at)
+                live_samples[(pk, purpose)] = (
+                    tube.code,
+                    scan.point.name if scan.point else "",
+                    scan.raw.door_to_door,
+                    scan.scanned_at,
+                )
                 if purpose == SamplePurpose.RESAMPLE:
                     tasks_done.append((open_tasks.pop(pk), sample_id))
                 new_samples.append((sample_id, tube, person, purpose, shown.out_of_scope, scan))
@@ -484,29 +574,46 @@ class _Batch:
     # building them than the database answering (bench_testing.py).
     def _open_tasks(self, person_ids: set[int]) -> list[tuple]:
         where, params = in_sql("person_id", ResampleTask, "person_id", person_ids)
-        return _rows(f"SELECT person_id, id FROM {ResampleTask._meta.db_table} "  # noqa: S608
-                     f"WHERE round_id = %s AND {where} AND status = %s", [self.round.pk, *params, str(ResampleTask.Status.OPEN)])
+        return _rows(
+            f"SELECT person_id, id FROM {ResampleTask._meta.db_table} "  # noqa: S608
+            f"WHERE round_id = %s AND {where} AND status = %s",
+            [self.round.pk, *params, str(ResampleTask.Status.OPEN)],
+        )
 
     def _lock_tubes(self, codes_wanted: set[str]) -> dict[str, _Tube]:
         if not codes_wanted:
             return {}
         where, params = in_sql("code", Tube, "code", codes_wanted)
-        # Locked in one order (the model's) by every batch, so two batches never wait on each other in a circle.
+        # Locked in one order (the model's) by every batch, so two batches never wait on each other in a
+        # circle.
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         tubes = {}
         for row in _rows(
-            "SELECT id, code, round_id, capacity, per_household, household_id, filled, status, for_resample, area_path "  # noqa: S608
-            f"FROM {Tube._meta.db_table} WHERE {where} ORDER BY opened_at, id{lock}", params
+            "SELECT id, code, round_id, capacity, per_household, household_id, filled, status, "
+            "for_resample, area_path "  # noqa: S608
+            f"FROM {Tube._meta.db_table} WHERE {where} ORDER BY opened_at, id{lock}",
+            params,
         ):
-            tubes[row[1]] = _Tube(id=row[0], code=row[1], round_id=row[2], capacity=row[3], per_household=bool(row[4]),
-                                  household_id=row[5], filled=row[6], status=row[7], for_resample=bool(row[8]), area_path=row[9])
+            tubes[row[1]] = _Tube(
+                id=row[0],
+                code=row[1],
+                round_id=row[2],
+                capacity=row[3],
+                per_household=bool(row[4]),
+                household_id=row[5],
+                filled=row[6],
+                status=row[7],
+                for_resample=bool(row[8]),
+                area_path=row[9],
+            )
         return tubes
 
     def _known_samples(self, sample_ids: set[uuid.UUID], person_ids: set[int]) -> tuple[dict, dict]:
         """In one query: the samples already stored under these ids (a scan sent again), by id, and
         the live samples of these people in the round, by (person, purpose)."""
         select = (
-            "SELECT s.id, s.round_id, s.person_id, s.purpose, s.state, t.code, t.capacity, t.filled, t.status, "  # noqa: S608
+            "SELECT s.id, s.round_id, s.person_id, s.purpose, s.state, t.code, t.capacity, t.filled, "
+            "t.status, "  # noqa: S608
             "t.per_household, t.for_resample, p.name, s.door_to_door, s.scanned_at "
             f"FROM {Sample._meta.db_table} s JOIN {Tube._meta.db_table} t ON t.id = s.tube_id "
             f"LEFT JOIN {SamplingPoint._meta.db_table} p ON p.id = s.point_id WHERE "
@@ -518,17 +625,45 @@ class _Batch:
             params += more
         if person_ids:
             where, more = in_sql("s.person_id", Sample, "person_id", person_ids)
-            parts.append(select + f"s.round_id = %s AND {where} AND s.state IN ({', '.join(['%s'] * len(LIVE_STATES))})")
+            parts.append(
+                select
+                + f"s.round_id = %s AND {where} AND s.state IN ({', '.join(['%s'] * len(LIVE_STATES))})"
+            )
             params += [self.round.pk, *more, *[str(state) for state in LIVE_STATES]]
         if not parts:
             return {}, {}
         existing, live = {}, {}
         for row in _rows(" UNION ALL ".join(parts), params):
-            pk, round_id, person_id, purpose, state, code, capacity, filled, status, per_household, for_resample, point, door, at = row
+            (
+                pk,
+                round_id,
+                person_id,
+                purpose,
+                state,
+                code,
+                capacity,
+                filled,
+                status,
+                per_household,
+                for_resample,
+                point,
+                door,
+                at,
+            ) = row
             pk = pk if isinstance(pk, uuid.UUID) else uuid.UUID(pk)
             if pk in sample_ids:
-                existing[pk] = (pk, person_id, purpose, code, capacity, filled, status, bool(per_household), bool(for_resample),
-                                round_id)
+                existing[pk] = (
+                    pk,
+                    person_id,
+                    purpose,
+                    code,
+                    capacity,
+                    filled,
+                    status,
+                    bool(per_household),
+                    bool(for_resample),
+                    round_id,
+                )
             if round_id == self.round.pk and person_id in person_ids and state in LIVE_STATES:
                 live[(person_id, purpose)] = (code, point or "", bool(door), _datetime(at))
         return existing, live
@@ -536,21 +671,31 @@ class _Batch:
     def _person_outcome(self, person: _Person, sample_id: uuid.UUID) -> PersonOutcome:
         visible = person.home_path and is_within(person.home_path, self.ledger_paths)
         return PersonOutcome(
-            sample_id=str(sample_id), status=STORED, person_id=person.pk,
+            sample_id=str(sample_id),
+            status=STORED,
+            person_id=person.pk,
             name=person.name if visible else mask_name(person.name),
             door=self.labels.get(person.home_id, "") if visible else "",
         )
 
-    def _place(self, scan: _Scan, person: _Person, tubes: dict[str, _Tube], live_samples, open_tasks, rules) -> tuple[_Tube, str]:
+    def _place(
+        self, scan: _Scan, person: _Person, tubes: dict[str, _Tube], live_samples, open_tasks, rules
+    ) -> tuple[_Tube, str]:
         """The tube this person goes into and why (screening or re-sample), or a refusal."""
         purpose = SamplePurpose.RESAMPLE if person.pk in open_tasks else SamplePurpose.SCREENING
         if (person.pk, purpose) in live_samples:
             tube_code, point, door, at = live_samples[(person.pk, purpose)]
             where = _("door to door") if door else point
-            raise _Refusal(ScanRefusal.ALREADY_SAMPLED, _(
-                "%(name)s was already sampled in this round: tube %(tube)s, %(where)s, %(time)s."
-            ) % {"name": mask_name(person.name), "tube": tube_code, "where": where,
-                 "time": timezone.localtime(at).strftime("%H:%M")})
+            raise _Refusal(
+                ScanRefusal.ALREADY_SAMPLED,
+                _("%(name)s was already sampled in this round: tube %(tube)s, %(where)s, %(time)s.")
+                % {
+                    "name": mask_name(person.name),
+                    "tube": tube_code,
+                    "where": where,
+                    "time": timezone.localtime(at).strftime("%H:%M"),
+                },
+            )
         place_path = person.home_path or (scan.point.compound.path if scan.point else "")
         pooling = self._pooling.get(place_path)
         if pooling is None:
@@ -559,47 +704,86 @@ class _Batch:
         if tube is None:
             single = purpose == SamplePurpose.RESAMPLE
             tube = _Tube(
-                code=scan.tube_code, round_id=self.round.pk, capacity=1 if single else pooling.capacity,
+                code=scan.tube_code,
+                round_id=self.round.pk,
+                capacity=1 if single else pooling.capacity,
                 per_household=pooling.per_household and not single,
                 household_id=person.home_id if pooling.per_household and not single else None,
-                filled=0, status=TubeStatus.OPEN, for_resample=single,
+                filled=0,
+                status=TubeStatus.OPEN,
+                for_resample=single,
                 area_path=(scan.point.compound.path if scan.point else person.home_path),
-                point_id=scan.point.pk if scan.point else None, desk=scan.raw.desk if scan.point else None,
-                door_to_door=scan.raw.door_to_door, opened_at=scan.scanned_at,
+                point_id=scan.point.pk if scan.point else None,
+                desk=scan.raw.desk if scan.point else None,
+                door_to_door=scan.raw.door_to_door,
+                opened_at=scan.scanned_at,
             )
             tubes[tube.code] = tube
             return tube, purpose
         if tube.round_id != self.round.pk:
-            raise _Refusal(ScanRefusal.TUBE_USED, _("Tube code %(tube)s was already used in another round. Take a new tube.") % {
-                "tube": tube.code})
+            raise _Refusal(
+                ScanRefusal.TUBE_USED,
+                _("Tube code %(tube)s was already used in another round. Take a new tube.")
+                % {"tube": tube.code},
+            )
         if tube.status != TubeStatus.OPEN:
             if tube.filled >= tube.capacity:
-                raise _Refusal(ScanRefusal.TUBE_FULL, _("Tube %(tube)s is full (%(n)d of %(n)d). Scan a new tube.") % {
-                    "tube": tube.code, "n": tube.capacity})
-            raise _Refusal(ScanRefusal.TUBE_CLOSED, _("Tube %(tube)s is closed. Scan a new tube.") % {"tube": tube.code})
+                raise _Refusal(
+                    ScanRefusal.TUBE_FULL,
+                    _("Tube %(tube)s is full (%(n)d of %(n)d). Scan a new tube.")
+                    % {"tube": tube.code, "n": tube.capacity},
+                )
+            raise _Refusal(
+                ScanRefusal.TUBE_CLOSED, _("Tube %(tube)s is closed. Scan a new tube.") % {"tube": tube.code}
+            )
         if purpose == SamplePurpose.RESAMPLE and tube.capacity != 1:
-            raise _Refusal(ScanRefusal.NEEDS_SINGLE_TUBE, _(
-                "%(name)s is waiting for a single-tube re-sample: use a new tube for them alone.") % {"name": mask_name(person.name)})
+            raise _Refusal(
+                ScanRefusal.NEEDS_SINGLE_TUBE,
+                _("%(name)s is waiting for a single-tube re-sample: use a new tube for them alone.")
+                % {"name": mask_name(person.name)},
+            )
         if tube.per_household and tube.household_id != person.home_id:
-            raise _Refusal(ScanRefusal.OTHER_HOUSEHOLD, _(
-                "Tube %(tube)s is for one household (%(door)s). Scan a new tube for %(name)s.") % {
-                "tube": tube.code, "door": self.labels.get(tube.household_id, ""), "name": mask_name(person.name)})
+            raise _Refusal(
+                ScanRefusal.OTHER_HOUSEHOLD,
+                _("Tube %(tube)s is for one household (%(door)s). Scan a new tube for %(name)s.")
+                % {
+                    "tube": tube.code,
+                    "door": self.labels.get(tube.household_id, ""),
+                    "name": mask_name(person.name),
+                },
+            )
         if purpose == SamplePurpose.SCREENING:
             if pooling.per_household and not tube.per_household:
-                raise _Refusal(ScanRefusal.NEEDS_HOUSEHOLD_TUBE, _(
-                    "%(name)s lives in %(zone)s: one tube per household there. Use a new tube.") % {
-                    "name": mask_name(person.name), "zone": _zone(pooling)})
+                raise _Refusal(
+                    ScanRefusal.NEEDS_HOUSEHOLD_TUBE,
+                    _("%(name)s lives in %(zone)s: one tube per household there. Use a new tube.")
+                    % {"name": mask_name(person.name), "zone": _zone(pooling)},
+                )
             if pooling.capacity < tube.capacity:
-                raise _Refusal(ScanRefusal.NEEDS_SMALLER_TUBE, _(
-                    "%(name)s lives in %(zone)s: %(n)d to a tube there, this tube takes %(m)d. Use a new tube.") % {
-                    "name": mask_name(person.name), "zone": _zone(pooling), "n": pooling.capacity, "m": tube.capacity})
+                raise _Refusal(
+                    ScanRefusal.NEEDS_SMALLER_TUBE,
+                    _(
+                        "%(name)s lives in %(zone)s: %(n)d to a tube there, this tube takes %(m)d. Use a "
+                        "new tube."
+                    )
+                    % {
+                        "name": mask_name(person.name),
+                        "zone": _zone(pooling),
+                        "n": pooling.capacity,
+                        "m": tube.capacity,
+                    },
+                )
         # An open tube has room: the scan that fills a tube closes it (and the database refuses overfilling).
         return tube, purpose
 
     def _close(self, scan: _Scan, tubes: dict[str, _Tube]) -> ScanOutcome:
         tube = tubes.get(scan.tube_code)
         if tube is None or tube.round_id != self.round.pk:
-            return self._refused(scan, ScanRefusal.TUBE_UNKNOWN, _("No tube %(tube)s has been filled in this round.") % {"tube": scan.tube_code})
+            return self._refused(
+                scan,
+                ScanRefusal.TUBE_UNKNOWN,
+                _("No tube %(tube)s has been filled in this round.") % {"tube": scan.tube_code},
+            )
         if not is_within(tube.area_path, self.sample_paths):
             return self._refused(scan, ScanRefusal.NOT_ALLOWED, _("You may not close this tube."))
         if tube.status == TubeStatus.OPEN:
@@ -628,40 +812,116 @@ class _Batch:
             outcome.code = refused[0].code
             outcome.message = " ".join(p.message for p in refused)
 
-    def _store(self, tubes: dict[str, _Tube], new_samples: list[tuple], tasks_done: list[tuple[int, uuid.UUID]]) -> None:
+    def _store(
+        self, tubes: dict[str, _Tube], new_samples: list[tuple], tasks_done: list[tuple[int, uuid.UUID]]
+    ) -> None:
         fresh = [t for t in tubes.values() if t.id is None]
         if fresh:
-            columns = ("round_id", "code", "capacity", "per_household", "household_id", "filled", "status", "for_resample",
-                       "point_id", "desk", "door_to_door", "area_path", "opened_by_id", "opened_at", "closed_at", "result")
-            rows = [(t.round_id, t.code, t.capacity, t.per_household, t.household_id, t.filled, t.status, t.for_resample,
-                     t.point_id, t.desk, t.door_to_door, t.area_path, _user_id(self.user), t.opened_at, t.closed_at, "pending")
-                    for t in fresh]
-            inserted = dict((code, pk) for pk, code in insert_returning(Tube, columns, rows, returning=("id", "code")))
+            columns = (
+                "round_id",
+                "code",
+                "capacity",
+                "per_household",
+                "household_id",
+                "filled",
+                "status",
+                "for_resample",
+                "point_id",
+                "desk",
+                "door_to_door",
+                "area_path",
+                "opened_by_id",
+                "opened_at",
+                "closed_at",
+                "result",
+            )
+            rows = [
+                (
+                    t.round_id,
+                    t.code,
+                    t.capacity,
+                    t.per_household,
+                    t.household_id,
+                    t.filled,
+                    t.status,
+                    t.for_resample,
+                    t.point_id,
+                    t.desk,
+                    t.door_to_door,
+                    t.area_path,
+                    _user_id(self.user),
+                    t.opened_at,
+                    t.closed_at,
+                    "pending",
+                )
+                for t in fresh
+            ]
+            inserted = dict(
+                (code, pk) for pk, code in insert_returning(Tube, columns, rows, returning=("id", "code"))
+            )
             if len(inserted) != len(fresh):
                 raise _Race
             for tube in fresh:
                 tube.id = inserted[tube.code]
         fresh_now = {id(t) for t in fresh}
-        changed = [t for t in tubes.values() if t.id is not None and id(t) not in fresh_now and (t.added or t.closed_now)]
+        changed = [
+            t
+            for t in tubes.values()
+            if t.id is not None and id(t) not in fresh_now and (t.added or t.closed_now)
+        ]
         if changed:
             _update_tubes(changed)
         if new_samples:
-            columns = ("id", "round_id", "person_id", "tube_id", "purpose", "state", "household_id", "household_path",
-                       "out_of_scope", "door_to_door", "point_id", "desk", "scanned_at", "stored_at", "collected_by_id")
+            columns = (
+                "id",
+                "round_id",
+                "person_id",
+                "tube_id",
+                "purpose",
+                "state",
+                "household_id",
+                "household_path",
+                "out_of_scope",
+                "door_to_door",
+                "point_id",
+                "desk",
+                "scanned_at",
+                "stored_at",
+                "collected_by_id",
+            )
             rows = [
-                (sample_id, self.round.pk, person.pk, tube.id, purpose, SampleState.PENDING, person.home_id, person.home_path,
-                 out_of_scope, scan.raw.door_to_door, scan.point.pk if scan.point else None,
-                 scan.raw.desk if scan.point else None, scan.scanned_at, self.now, _user_id(self.user))
+                (
+                    sample_id,
+                    self.round.pk,
+                    person.pk,
+                    tube.id,
+                    purpose,
+                    SampleState.PENDING,
+                    person.home_id,
+                    person.home_path,
+                    out_of_scope,
+                    scan.raw.door_to_door,
+                    scan.point.pk if scan.point else None,
+                    scan.raw.desk if scan.point else None,
+                    scan.scanned_at,
+                    self.now,
+                    _user_id(self.user),
+                )
                 for sample_id, tube, person, purpose, out_of_scope, scan in new_samples
             ]
             if len(insert_returning(Sample, columns, rows)) != len(rows):
                 raise _Race
         if tasks_done:
             # Every re-sample of the batch marks its task done, in one statement.
-            ResampleTask.objects.filter(pk__in=[task_id for task_id, _sample in tasks_done], status=ResampleTask.Status.OPEN).update(
-                status=ResampleTask.Status.DONE, done_at=self.now,
-                resample_id=Case(*[When(pk=task_id, then=Value(sample_id)) for task_id, sample_id in tasks_done],
-                                 output_field=UUIDField()),
+            ResampleTask.objects.filter(
+                pk__in=[task_id for task_id, _sample in tasks_done], status=ResampleTask.Status.OPEN
+            ).update(
+                status=ResampleTask.Status.DONE,
+                done_at=self.now,
+                resample_id=Case(
+                    *[When(pk=task_id, then=Value(sample_id)) for task_id, sample_id in tasks_done],
+                    output_field=UUIDField(),
+                ),
             )
 
     def _audit(self, outcomes: list[ScanOutcome], tubes: dict[str, _Tube]) -> None:
@@ -671,10 +931,16 @@ class _Batch:
         if not counts[STORED]:
             return
         audit_record(
-            actor=self.user, action="testing.scans", target=self.round, area_path=self.round.area.path,
-            changes={"scans": len(outcomes), **counts,
-                     "samples": sum(1 for o in outcomes for p in o.people if p.status == STORED),
-                     "tubes_closed": sum(1 for t in tubes.values() if t.closed_now)},
+            actor=self.user,
+            action="testing.scans",
+            target=self.round,
+            area_path=self.round.area.path,
+            changes={
+                "scans": len(outcomes),
+                **counts,
+                "samples": sum(1 for o in outcomes for p in o.people if p.status == STORED),
+                "tubes_closed": sum(1 for t in tubes.values() if t.closed_now),
+            },
         )
 
 
@@ -704,7 +970,8 @@ def _people_with_homes(ids) -> list[tuple]:
         return []
     where, params = in_sql("p.id", Person, "id", ids)
     sql = (
-        "SELECT p.id, p.name, p.merged_into_id, r.household_id, h.path, h.kind, h.door, h.name, u.kind, u.name, b.name "  # noqa: S608
+        "SELECT p.id, p.name, p.merged_into_id, r.household_id, h.path, h.kind, h.door, h.name, u.kind, "
+        "u.name, b.name "  # noqa: S608
         f"FROM {Person._meta.db_table} p "
         f"LEFT JOIN {Residence._meta.db_table} r ON r.person_id = p.id AND r.is_current "
         f"LEFT JOIN {Area._meta.db_table} h ON h.id = r.household_id "
@@ -720,8 +987,13 @@ def _home_label(row: tuple) -> str:
     kind, door, name, parent_kind, parent_name, grandparent_name = row[5:]
     if kind != AreaKind.HOUSEHOLD:
         return ""
-    return label_of_door(door=door, name=name, parent_kind=parent_kind, parent_name=parent_name,
-                         grandparent_name=grandparent_name or "")
+    return label_of_door(
+        door=door,
+        name=name,
+        parent_kind=parent_kind,
+        parent_name=parent_name,
+        grandparent_name=grandparent_name or "",
+    )
 
 
 def _zone(pooling) -> str:
@@ -748,19 +1020,38 @@ def _update_tubes(tubes: list[_Tube]) -> None:
             cursor.execute(
                 f"UPDATE {table} AS t SET filled = t.filled + v.added, status = v.status, "  # noqa: S608
                 "closed_at = COALESCE(t.closed_at, v.closed_at) "
-                "FROM unnest(%s::bigint[], %s::int[], %s::text[], %s::timestamptz[]) AS v(id, added, status, closed_at) "
+                "FROM unnest(%s::bigint[], %s::int[], %s::text[], %s::timestamptz[]) AS v(id, added, "
+                "status, closed_at) "
                 "WHERE t.id = v.id",
-                [[t.id for t in tubes], [t.added for t in tubes], [t.status for t in tubes], [t.closed_at for t in tubes]],
+                [
+                    [t.id for t in tubes],
+                    [t.added for t in tubes],
+                    [t.status for t in tubes],
+                    [t.closed_at for t in tubes],
+                ],
             )
         else:
             cursor.executemany(
-                f"UPDATE {table} SET filled = filled + %s, status = %s, closed_at = COALESCE(closed_at, %s) WHERE id = %s",  # noqa: S608
-                [(t.added, t.status, Tube._meta.get_field("closed_at").get_db_prep_value(t.closed_at, connection), t.id)
-                 for t in tubes],
+                f"UPDATE {table} SET filled = filled + %s, status = %s, closed_at = COALESCE(closed_at, %s) "
+                f"WHERE id = %s",  # noqa: S608
+                [
+                    (
+                        t.added,
+                        t.status,
+                        Tube._meta.get_field("closed_at").get_db_prep_value(t.closed_at, connection),
+                        t.id,
+                    )
+                    for t in tubes
+                ],
             )
 
 
-def tube_close(*, acting_user, round: Round, tube_code: str, client_id: str | uuid.UUID | None = None) -> ScanOutcome:
+def tube_close(
+    *, acting_user, round: Round, tube_code: str, client_id: str | uuid.UUID | None = None
+) -> ScanOutcome:
     """Close a tube before it is full (the end of a family, a unit, the day)."""
-    return scans_record(acting_user=acting_user, round=round,
-                        scans=[ScanIn(client_id=client_id or uuid.uuid4(), kind=CLOSE, tube_code=tube_code)])[0]
+    return scans_record(
+        acting_user=acting_user,
+        round=round,
+        scans=[ScanIn(client_id=client_id or uuid.uuid4(), kind=CLOSE, tube_code=tube_code)],
+    )[0]

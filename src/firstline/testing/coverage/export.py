@@ -50,43 +50,88 @@ def round_export(*, acting_user, round: Round, area: Area, unmasked: bool = Fals
     states = dict(SampleState.choices)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Samples"))
-    sheet.append([_("Tube"), _("People in tube"), _("Name"), _("ID document"), _("ID number"), _("Phone"), _("Building"),
-                  _("Unit"), _("Door"), _("Sampled at"), _("Where"), _("Re-sample"), _("Result"), _("Outside the round")])
+    sheet.append(
+        [
+            _("Tube"),
+            _("People in tube"),
+            _("Name"),
+            _("ID document"),
+            _("ID number"),
+            _("Phone"),
+            _("Building"),
+            _("Unit"),
+            _("Door"),
+            _("Sampled at"),
+            _("Where"),
+            _("Re-sample"),
+            _("Result"),
+            _("Outside the round"),
+        ]
+    )
     # The round's people living here, and the people from elsewhere sampled at this area's points
     # (listed, flagged, and only ever masked: their ledger belongs to another area).
     samples = (
         Sample.objects.filter(round=round)
-        .filter(any_subtree_q(paths, "household_path") | (Q(out_of_scope=True) & subtree_q(area.path, "tube__area_path")))
-        .select_related("person", "tube", "point", "household", "household__parent", "household__parent__parent")
+        .filter(
+            any_subtree_q(paths, "household_path")
+            | (Q(out_of_scope=True) & subtree_q(area.path, "tube__area_path"))
+        )
+        .select_related(
+            "person", "tube", "point", "household", "household__parent", "household__parent__parent"
+        )
         .order_by("out_of_scope", "household_path", "scanned_at")
     )
     count = 0
     for sample in samples.iterator(chunk_size=2000):
         person = sample.person
         outsider = sample.out_of_scope and not is_within(sample.household_path, paths)
-        sheet.append([
-            sample.tube.code, sample.tube.filled, mask_name(person.name) if outsider else person.name,
-            person.get_id_type_display(), person.id_masked if outsider else number(person),
-            mask_phone(person.phone) if outsider else phone(person),
-            *(["", "", ""] if outsider else _place(sample.household)),
-            timezone.localtime(sample.scanned_at).strftime("%Y-%m-%d %H:%M"),
-            _("door to door") if sample.door_to_door else (sample.point.name if sample.point else ""),
-            _("yes") if sample.purpose == "resample" else "", str(states.get(sample.state, sample.state)),
-            _("yes") if sample.out_of_scope else "",
-        ])
+        sheet.append(
+            [
+                sample.tube.code,
+                sample.tube.filled,
+                mask_name(person.name) if outsider else person.name,
+                person.get_id_type_display(),
+                person.id_masked if outsider else number(person),
+                mask_phone(person.phone) if outsider else phone(person),
+                *(["", "", ""] if outsider else _place(sample.household)),
+                timezone.localtime(sample.scanned_at).strftime("%Y-%m-%d %H:%M"),
+                _("door to door") if sample.door_to_door else (sample.point.name if sample.point else ""),
+                _("yes") if sample.purpose == "resample" else "",
+                str(states.get(sample.state, sample.state)),
+                _("yes") if sample.out_of_scope else "",
+            ]
+        )
         count += 1
     missing = book.create_sheet(_("Missing"))
     missing.append([_("Name"), _("ID number"), _("Phone"), _("Building"), _("Unit"), _("Door")])
     for residence in round_missing(user=acting_user, round=round, area=area).iterator(chunk_size=2000):
-        missing.append([residence.person.name, number(residence.person), phone(residence.person), *_place(residence.household)])
+        missing.append(
+            [
+                residence.person.name,
+                number(residence.person),
+                phone(residence.person),
+                *_place(residence.household),
+            ]
+        )
     exempt = book.create_sheet(_("Exempt"))
     exempt.append([_("Name"), _("ID number"), _("Reason"), _("Note")])
-    for exemption in (Exemption.objects.filter(round=round).filter(any_subtree_q(paths, "household_path"))
-                      .select_related("person").order_by("household_path")):
-        exempt.append([exemption.person.name, number(exemption.person), exemption.get_reason_display(), exemption.note])
+    for exemption in (
+        Exemption.objects.filter(round=round)
+        .filter(any_subtree_q(paths, "household_path"))
+        .select_related("person")
+        .order_by("household_path")
+    ):
+        exempt.append(
+            [exemption.person.name, number(exemption.person), exemption.get_reason_display(), exemption.note]
+        )
     buffer = io.BytesIO()
     book.save(buffer)
     with transaction.atomic():
-        audit_record(actor=acting_user, action="testing.export", target=round, area_path=area.path,
-                     changes={"samples": count, "unmasked": unmasked, "area": area.pk})
+        audit_record(
+            actor=acting_user,
+            action="testing.export",
+            target=round,
+            area_path=area.path,
+            changes={"samples": count, "unmasked": unmasked, "area": area.pk},
+        )
     return buffer.getvalue(), count

@@ -130,7 +130,11 @@ def _resident_flags_sql(round: Round, paths: list[str], prefix_width: int) -> tu
 def round_coverage(*, user, round: Round, area: Area) -> Coverage:
     """Expected, sampled, exempt and missing under `area` (and for each of its children) in `round`."""
     paths = round_paths_under(user, round, area)
-    children = [] if area.kind == AreaKind.HOUSEHOLD else list(Area.objects.filter(parent=area).order_by("sort_key", "path"))
+    children = (
+        []
+        if area.kind == AreaKind.HOUSEHOLD
+        else list(Area.objects.filter(parent=area).order_by("sort_key", "path"))
+    )
     width = len(area.path) + (SEGMENT_WIDTH if children else 0)
     inner, params = _resident_flags_sql(round, paths, width)
     with connection.cursor() as cursor:
@@ -145,7 +149,11 @@ def round_coverage(*, user, round: Round, area: Area) -> Coverage:
         expected, sampled, exempt = counts.get(child.path, [0, 0, 0])
         rows.append(CoverageRow(child, expected, sampled, exempt))
     total = CoverageRow(area, *[sum(c[i] for c in counts.values()) for i in range(3)])
-    outside = Sample.objects.filter(round=round, out_of_scope=True).filter(subtree_q(area.path, "tube__area_path")).count()
+    outside = (
+        Sample.objects.filter(round=round, out_of_scope=True)
+        .filter(subtree_q(area.path, "tube__area_path"))
+        .count()
+    )
     return Coverage(round=round, area=area, total=total, children=rows, outside=outside)
 
 
@@ -158,7 +166,8 @@ def round_totals(*, user, round: Round) -> CoverageRow:
     inner, params = _resident_flags_sql(round, paths, 0)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*), SUM(sampled), SUM(CASE WHEN sampled = 0 THEN exempt ELSE 0 END) FROM ({inner}) AS t",  # noqa: S608
+            f"SELECT COUNT(*), SUM(sampled), SUM(CASE WHEN sampled = 0 THEN exempt ELSE 0 END) FROM "
+            f"({inner}) AS t",  # noqa: S608
             params,
         )
         n, s, e = cursor.fetchone()
@@ -182,7 +191,8 @@ def round_summaries(*, user, limit: int = 20, area: Area | None = None) -> list[
     rounds = rounds_visible(user=user)
     if area is not None:
         tests_area = RoundArea.objects.filter(round=OuterRef("pk")).filter(
-            subtree_q(area.path, "area__path") | Q(area__path__in=[*ancestor_paths(area.path), area.path]))
+            subtree_q(area.path, "area__path") | Q(area__path__in=[*ancestor_paths(area.path), area.path])
+        )
         rounds = rounds.filter(Exists(tests_area))
     rounds = list(rounds.order_by("-date", "-id")[:limit])
     if not rounds:
@@ -196,7 +206,9 @@ def round_summaries(*, user, limit: int = 20, area: Area | None = None) -> list[
         paths = intersect_paths(scope[round.pk], user_paths)
         if paths:
             inner, inner_params = _resident_flags_sql(round, paths, 0)
-            parts.append(f"SELECT {int(round.pk)} AS round_id, sampled, exempt FROM ({inner}) AS t{int(round.pk)}")  # noqa: S608
+            parts.append(
+                f"SELECT {int(round.pk)} AS round_id, sampled, exempt FROM ({inner}) AS t{int(round.pk)}"
+            )  # noqa: S608
             params += inner_params
     counts: dict[int, tuple[int, int, int]] = {}
     if parts:
@@ -207,8 +219,12 @@ def round_summaries(*, user, limit: int = 20, area: Area | None = None) -> list[
                 params,
             )
             counts = {round_id: (n, int(s or 0), int(e or 0)) for round_id, n, s, e in cursor.fetchall()}
-    return [RoundSummary(round=r, totals=CoverageRow(r.area, *counts.get(r.pk, (0, 0, 0))), scope_paths=sorted(scope[r.pk]))
-            for r in rounds]
+    return [
+        RoundSummary(
+            round=r, totals=CoverageRow(r.area, *counts.get(r.pk, (0, 0, 0))), scope_paths=sorted(scope[r.pk])
+        )
+        for r in rounds
+    ]
 
 
 @dataclass
@@ -234,12 +250,15 @@ def round_counts(*, user, round: Round) -> RoundCounts:
     # Tubes filled in the user's areas, or holding someone who lives there (a leader's residents
     # sampled at the compound's point).
     tube_scope = any_subtree_q(scope_paths(user, Perm.TESTING_VIEW), "area_path") | Q(
-        Exists(Sample.objects.filter(tube=OuterRef("pk")).filter(any_subtree_q(paths, "household_path"))))
+        Exists(Sample.objects.filter(tube=OuterRef("pk")).filter(any_subtree_q(paths, "household_path")))
+    )
     counts.samples = Sample.objects.filter(round=round).filter(any_subtree_q(paths, "household_path")).count()
     rows = (
-        Tube.objects.filter(round=round).filter(tube_scope)
+        Tube.objects.filter(round=round)
+        .filter(tube_scope)
         .annotate(received=Case(When(received_at__isnull=False, then=Value(1)), default=Value(0)))
-        .values_list("status", "received", "result").annotate(n=Count("id"))
+        .values_list("status", "received", "result")
+        .annotate(n=Count("id"))
     )
     for status, received, result, n in rows:
         if status == TubeStatus.OPEN:
@@ -248,13 +267,23 @@ def round_counts(*, user, round: Round) -> RoundCounts:
             counts.tubes_closed += n
         counts.tubes_received += n if received else 0
         counts.results[result] = counts.results.get(result, 0) + n
-    counts.boxes = dict(Box.objects.filter(round=round).filter(any_subtree_q(scope_paths(user, Perm.TESTING_VIEW), "area_path"))
-                        .values_list("status").annotate(n=Count("id")))
-    tasks = dict(ResampleTask.objects.filter(round=round).filter(any_subtree_q(paths, "household_path"))
-                 .values_list("status").annotate(n=Count("id")))
+    counts.boxes = dict(
+        Box.objects.filter(round=round)
+        .filter(any_subtree_q(scope_paths(user, Perm.TESTING_VIEW), "area_path"))
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    tasks = dict(
+        ResampleTask.objects.filter(round=round)
+        .filter(any_subtree_q(paths, "household_path"))
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
     counts.resample_open = tasks.get(ResampleTask.Status.OPEN, 0)
     counts.resample_done = tasks.get(ResampleTask.Status.DONE, 0)
-    counts.exemptions = Exemption.objects.filter(round=round).filter(any_subtree_q(paths, "household_path")).count()
+    counts.exemptions = (
+        Exemption.objects.filter(round=round).filter(any_subtree_q(paths, "household_path")).count()
+    )
     return counts
 
 
@@ -263,8 +292,11 @@ def round_counts(*, user, round: Round) -> RoundCounts:
 
 
 def live_screening_q(round: Round) -> Exists:
-    return Exists(Sample.objects.filter(round=round, person=OuterRef("person"), purpose=SamplePurpose.SCREENING)
-                  .exclude(state=SampleState.INVALID))
+    return Exists(
+        Sample.objects.filter(
+            round=round, person=OuterRef("person"), purpose=SamplePurpose.SCREENING
+        ).exclude(state=SampleState.INVALID)
+    )
 
 
 def exempt_q(round: Round) -> Exists:
@@ -288,8 +320,10 @@ def round_exempt(*, user, round: Round, area: Area) -> QuerySet[Exemption]:
     """Exemptions of people living under `area`, by door."""
     paths = round_paths_under(user, round, area)
     return (
-        Exemption.objects.filter(round=round).filter(any_subtree_q(paths, "household_path"))
-        .select_related("person", "created_by").order_by("household_path", "person_id")
+        Exemption.objects.filter(round=round)
+        .filter(any_subtree_q(paths, "household_path"))
+        .select_related("person", "created_by")
+        .order_by("household_path", "person_id")
     )
 
 
@@ -308,8 +342,15 @@ def exemption_get(*, user, pk) -> Exemption:
 
 
 # Which colour a door takes on the round's map: the worst state of its people wins.
-_DOOR_ORDER = [PersonState.POSITIVE, PersonState.RESAMPLE, PersonState.RESAMPLED, PersonState.MISSING,
-               PersonState.PENDING, PersonState.EXEMPT, PersonState.NEGATIVE]
+_DOOR_ORDER = [
+    PersonState.POSITIVE,
+    PersonState.RESAMPLE,
+    PersonState.RESAMPLED,
+    PersonState.MISSING,
+    PersonState.PENDING,
+    PersonState.EXEMPT,
+    PersonState.NEGATIVE,
+]
 
 
 @dataclass
@@ -352,7 +393,9 @@ class Door:
     def needs_visit(self) -> bool:
         """Someone here is owed a swab at the door: sealed, immobile, or a re-sample."""
         pending = self.to_sample
-        return bool(pending) and (self.sealed or any(p.immobile or p.state == PersonState.RESAMPLE for p in pending))
+        return bool(pending) and (
+            self.sealed or any(p.immobile or p.state == PersonState.RESAMPLE for p in pending)
+        )
 
     @property
     def status(self) -> DoorStatus:
@@ -365,7 +408,11 @@ class Door:
             return DoorStatus.PENDING  # everyone sampled, results still to come
         for state in _DOOR_ORDER:
             if state in states:
-                return DoorStatus.PARTIAL if state == PersonState.MISSING and len(states) > 1 else DoorStatus(state)
+                return (
+                    DoorStatus.PARTIAL
+                    if state == PersonState.MISSING and len(states) > 1
+                    else DoorStatus(state)
+                )
         return DoorStatus.DONE
 
 
@@ -393,17 +440,24 @@ def round_building(*, user, round: Round, building: Area, top_down: bool = True)
     if building.kind not in BLOCK_KINDS:
         raise NotFound
     in_round = round_paths_under(user, round, building)
-    nodes = list(Area.objects.filter(subtree_q(building.path)).exclude(pk=building.pk).order_by("sort_key", "path"))
+    nodes = list(
+        Area.objects.filter(subtree_q(building.path)).exclude(pk=building.pk).order_by("sort_key", "path")
+    )
     units = [n for n in nodes if n.kind in INNER_STAIRWELLS]
     households = [n for n in nodes if n.kind == AreaKind.HOUSEHOLD]
     residences = list(
-        expected_residences(round).filter(household__in=households).filter(any_subtree_q(in_round, "household__path"))
-        .select_related("person").order_by("household_id", "person__birth_date", "person_id")
+        expected_residences(round)
+        .filter(household__in=households)
+        .filter(any_subtree_q(in_round, "household__path"))
+        .select_related("person")
+        .order_by("household_id", "person__birth_date", "person_id")
     )
     person_ids = [r.person_id for r in residences]
     samples, exempt, open_tasks = round_person_states(round, person_ids)
     tags: dict[int, list[str]] = defaultdict(list)
-    for person_id, tag in Vulnerability.objects.filter(person_id__in=person_ids).order_by("tag").values_list("person_id", "tag"):
+    for person_id, tag in (
+        Vulnerability.objects.filter(person_id__in=person_ids).order_by("tag").values_list("person_id", "tag")
+    ):
         tags[person_id].append(tag)
     rules = RoundRules(round)
     rules.load_risks_under([building.path])
@@ -416,14 +470,31 @@ def round_building(*, user, round: Round, building: Area, top_down: bool = True)
     for household in households:
         pooling = rules.for_path(household.path)
         well = stairwell_of.get(household.parent_id, building)
-        label = label_of_door(door=household.door, name=household.name, parent_kind=well.kind, parent_name=well.name,
-                              grandparent_name=building.name)
-        door = Door(household=household, label=label, risk=pooling.risk,
-                    capacity=pooling.capacity, per_household=pooling.per_household)
+        label = label_of_door(
+            door=household.door,
+            name=household.name,
+            parent_kind=well.kind,
+            parent_name=well.name,
+            grandparent_name=building.name,
+        )
+        door = Door(
+            household=household,
+            label=label,
+            risk=pooling.risk,
+            capacity=pooling.capacity,
+            per_household=pooling.per_household,
+        )
         for residence in by_household.get(household.pk, []):
             person = residence.person
-            door.people.append(door_person(person, samples.get(person.pk, {}), exempt.get(person.pk), person.pk in open_tasks,
-                                            tags.get(person.pk, [])))
+            door.people.append(
+                door_person(
+                    person,
+                    samples.get(person.pk, {}),
+                    exempt.get(person.pk),
+                    person.pk in open_tasks,
+                    tags.get(person.pk, []),
+                )
+            )
         totals[door.status] += 1
         by_parent[household.parent_id][household.floor or 0].append(door)
     stairwells = [
@@ -433,21 +504,32 @@ def round_building(*, user, round: Round, building: Area, top_down: bool = True)
     return BuildingRound(building=building, stairwells=stairwells, totals=dict(totals))
 
 
-def round_person_states(round: Round, person_ids) -> tuple[dict[int, dict[str, tuple]], dict[int, str], set[int]]:
+def round_person_states(
+    round: Round, person_ids
+) -> tuple[dict[int, dict[str, tuple]], dict[int, str], set[int]]:
     """For these people in the round, in three queries: their live samples ({person: {purpose:
     (state, tube code)}}), their exemption reasons, and who awaits a single re-sample."""
     samples: dict[int, dict[str, tuple]] = defaultdict(dict)
-    for person_id, purpose, state, tube in Sample.objects.filter(round=round, person_id__in=person_ids).exclude(
-        state=SampleState.INVALID
-    ).values_list("person_id", "purpose", "state", "tube__code"):
+    for person_id, purpose, state, tube in (
+        Sample.objects.filter(round=round, person_id__in=person_ids)
+        .exclude(state=SampleState.INVALID)
+        .values_list("person_id", "purpose", "state", "tube__code")
+    ):
         samples[person_id][purpose] = (state, tube)
-    exempt = dict(Exemption.objects.filter(round=round, person_id__in=person_ids).values_list("person_id", "reason"))
-    open_tasks = set(ResampleTask.objects.filter(round=round, person_id__in=person_ids, status=ResampleTask.Status.OPEN)
-                     .values_list("person_id", flat=True))
+    exempt = dict(
+        Exemption.objects.filter(round=round, person_id__in=person_ids).values_list("person_id", "reason")
+    )
+    open_tasks = set(
+        ResampleTask.objects.filter(
+            round=round, person_id__in=person_ids, status=ResampleTask.Status.OPEN
+        ).values_list("person_id", flat=True)
+    )
     return samples, exempt, open_tasks
 
 
-def door_person(person: Person, samples: dict[str, tuple], exemption: str | None, resample_open: bool, tags: list[str]) -> DoorPerson:
+def door_person(
+    person: Person, samples: dict[str, tuple], exemption: str | None, resample_open: bool, tags: list[str]
+) -> DoorPerson:
     screening = samples.get(SamplePurpose.SCREENING)
     resample = samples.get(SamplePurpose.RESAMPLE)
     tube = ""
@@ -465,8 +547,15 @@ def door_person(person: Person, samples: dict[str, tuple], exemption: str | None
         state = PersonState.EXEMPT
     else:
         state = PersonState.MISSING
-    return DoorPerson(person_id=person.pk, name=person.name, age=person.age, tags=tags, state=state, tube=tube,
-                      exemption=exemption or "")
+    return DoorPerson(
+        person_id=person.pk,
+        name=person.name,
+        age=person.age,
+        tags=tags,
+        state=state,
+        tube=tube,
+        exemption=exemption or "",
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -515,7 +604,10 @@ def _served_stairwells(point: SamplingPoint) -> list[Area]:
     served = list(point.serves.all())
     if not served:
         served = list(Area.objects.filter(parent=site, kind__in=(AreaKind.BUILDING, AreaKind.VILLAGE_GROUP)))
-        if site.kind == AreaKind.VILLAGE and Area.objects.filter(parent=site, kind=AreaKind.HOUSEHOLD).exists():
+        if (
+            site.kind == AreaKind.VILLAGE
+            and Area.objects.filter(parent=site, kind=AreaKind.HOUSEHOLD).exists()
+        ):
             served.append(site)
     buildings = [a for a in served if a.kind == AreaKind.BUILDING]
     units: dict[int, list[Area]] = {b.pk: [] for b in buildings}
@@ -526,10 +618,15 @@ def _served_stairwells(point: SamplingPoint) -> list[Area]:
         stairwells += units.get(building.pk) or [building]
     blocks = {block_id(a) for a in stairwells}
     order = {b.pk: (b.sort_key, b.path) for b in Area.objects.filter(pk__in=blocks)}
-    return sorted(stairwells, key=lambda a: (order.get(block_id(a), (0, "")), a.kind == AreaKind.VILLAGE, a.sort_key, a.path))
+    return sorted(
+        stairwells,
+        key=lambda a: (order.get(block_id(a), (0, "")), a.kind == AreaKind.VILLAGE, a.sort_key, a.path),
+    )
 
 
-def call_down_plan(*, user, round: Round, point: SamplingPoint, now: dt.datetime | None = None) -> CallDownPlan:
+def call_down_plan(
+    *, user, round: Round, point: SamplingPoint, now: dt.datetime | None = None
+) -> CallDownPlan:
     """Waves of stairwells for a point, sized so the queue stays under its cap and timed from the
     desks' throughput (measured over the last half hour once sampling has started). Stairwells
     already called are shown with what is left of them; sealed ones go to the door-to-door list."""
@@ -540,25 +637,38 @@ def call_down_plan(*, user, round: Round, point: SamplingPoint, now: dt.datetime
     missing = _missing_by_stairwell(round, stairwells)
     rules = RoundRules(round)
     rules.load_risks([s.path for s in stairwells])
-    called_calls = list(CallDown.objects.filter(round=round, point=point).select_related("called_by")
-                        .prefetch_related("stairwells").order_by("called_at", "id"))
+    called_calls = list(
+        CallDown.objects.filter(round=round, point=point)
+        .select_related("called_by")
+        .prefetch_related("stairwells")
+        .order_by("called_at", "id")
+    )
     every = stairwells + [s for call in called_calls for s in call.stairwells.all()]
     # The buildings of every stairwell named on the page, in one query (labels say "3号楼2单元").
     buildings = {b.pk: b for b in Area.objects.filter(pk__in={block_id(s) for s in every})}
     planned = point.desks * point.per_desk_hour
     # Swabs taken in the last half hour (by the device's clock: an upload from a desk that was
     # offline counts when the swabs were taken, not when they arrived).
-    recent = Sample.objects.filter(round=round, point=point, scanned_at__gte=now - dt.timedelta(minutes=30),
-                                   scanned_at__lte=now).count()
+    recent = Sample.objects.filter(
+        round=round, point=point, scanned_at__gte=now - dt.timedelta(minutes=30), scanned_at__lte=now
+    ).count()
     measured = recent * 2 if recent >= 10 else None
     rate = measured or planned
     called_ids = {s.pk for call in called_calls for s in call.stairwells.all()}
-    called = [CalledWave(call=c, labels=stairwell_labels(list(c.stairwells.all()), buildings),
-                         remaining=sum(missing.get(s.pk, 0) for s in c.stairwells.all())) for c in called_calls]
+    called = [
+        CalledWave(
+            call=c,
+            labels=stairwell_labels(list(c.stairwells.all()), buildings),
+            remaining=sum(missing.get(s.pk, 0) for s in c.stairwells.all()),
+        )
+        for c in called_calls
+    ]
     busy_until = now
     for call in called_calls:
         busy_until = max(busy_until, call.called_at + dt.timedelta(hours=call.people_expected / rate))
-    sealed = [s for s in stairwells if rules.effective_risk(s.path) == RiskStatus.SEALED and missing.get(s.pk)]
+    sealed = [
+        s for s in stairwells if rules.effective_risk(s.path) == RiskStatus.SEALED and missing.get(s.pk)
+    ]
     sealed_ids = {s.pk for s in sealed}
     fresh = [s for s in stairwells if s.pk not in called_ids and s.pk not in sealed_ids and missing.get(s.pk)]
     # Called at least half an hour ago and still not all down: call again, after the fresh ones.
@@ -566,8 +676,14 @@ def call_down_plan(*, user, round: Round, point: SamplingPoint, now: dt.datetime
     for call in called_calls:
         for s in call.stairwells.all():
             last_call[s.pk] = call.called_at
-    recall = [s for s in stairwells if s.pk in called_ids and s.pk not in sealed_ids and missing.get(s.pk)
-              and last_call[s.pk] <= now - dt.timedelta(minutes=30)]
+    recall = [
+        s
+        for s in stairwells
+        if s.pk in called_ids
+        and s.pk not in sealed_ids
+        and missing.get(s.pk)
+        and last_call[s.pk] <= now - dt.timedelta(minutes=30)
+    ]
     opening = timezone.make_aware(dt.datetime.combine(round.date, point.opens_at))
     closing = timezone.make_aware(dt.datetime.combine(round.date, point.closes_at))
     start = max(busy_until, opening)
@@ -579,16 +695,31 @@ def call_down_plan(*, user, round: Round, point: SamplingPoint, now: dt.datetime
             n = missing.get(stairwell.pk, 0) if stairwell else 0
             if current and (stairwell is None or people + n > point.queue_cap):
                 ends = start + dt.timedelta(hours=people / rate)
-                waves.append(Wave(number=len(waves) + 1, stairwells=current, labels=stairwell_labels(current, buildings),
-                                  people=people, starts_at=start, ends_at=ends,
-                                  message=call_down_message(point=point, stairwells=current, buildings=buildings), recall=is_recall,
-                                  after_closing=ends > closing))
+                waves.append(
+                    Wave(
+                        number=len(waves) + 1,
+                        stairwells=current,
+                        labels=stairwell_labels(current, buildings),
+                        people=people,
+                        starts_at=start,
+                        ends_at=ends,
+                        message=call_down_message(point=point, stairwells=current, buildings=buildings),
+                        recall=is_recall,
+                        after_closing=ends > closing,
+                    )
+                )
                 start, current, people = ends, [], 0
             if stairwell is not None:
                 current.append(stairwell)
                 people += n
-    return CallDownPlan(point=point, planned_rate=planned, measured_rate=measured, waves=waves, called=called,
-                        door_to_door=stairwell_labels(sealed, buildings))
+    return CallDownPlan(
+        point=point,
+        planned_rate=planned,
+        measured_rate=measured,
+        waves=waves,
+        called=called,
+        door_to_door=stairwell_labels(sealed, buildings),
+    )
 
 
 def _missing_by_stairwell(round: Round, stairwells: list[Area]) -> dict[int, int]:
@@ -596,9 +727,10 @@ def _missing_by_stairwell(round: Round, stairwells: list[Area]) -> dict[int, int
     if not stairwells:
         return {}
     rows = (
-        expected_residences(round).filter(any_subtree_q([s.path for s in stairwells], "household__path"))
+        expected_residences(round)
+        .filter(any_subtree_q([s.path for s in stairwells], "household__path"))
         .filter(~live_screening_q(round), ~exempt_q(round))
-        .values("household__parent_id").annotate(n=Count("id"))
+        .values("household__parent_id")
+        .annotate(n=Count("id"))
     )
     return {row["household__parent_id"]: row["n"] for row in rows}
-

@@ -5,9 +5,6 @@ Each function takes `acting_user`, checks the right on the area it touches, writ
 transaction and records an audit row.
 """
 
-
-
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -56,25 +53,46 @@ def exemption_set(*, acting_user, round: Round, person: Person, reason: str, not
         raise ValidationError({"note": _("Say what the other reason is.")})
     if round.status == RoundStatus.CLOSED:
         raise Conflict(_("The round is closed."), code="round_closed")
-    if not is_within(home.path, list(RoundArea.objects.filter(round=round).values_list("area__path", flat=True))):
-        raise ValidationError(_("%(name)s does not live in the areas of %(round)s.") % {"name": person.name, "round": round.name})
+    if not is_within(
+        home.path, list(RoundArea.objects.filter(round=round).values_list("area__path", flat=True))
+    ):
+        raise ValidationError(
+            _("%(name)s does not live in the areas of %(round)s.")
+            % {"name": person.name, "round": round.name}
+        )
     existing = Exemption.objects.filter(round=round, person=person).first()
     if existing:
         old = (existing.reason, existing.note)
         Exemption.objects.filter(pk=existing.pk).update(reason=reason, note=note, household_path=home.path)
         existing.refresh_from_db()
         if old != (reason, note):
-            audit_record(actor=acting_user, action="testing.exemption.update", target=existing, area_path=home.path,
-                         changes={"reason": (old[0], reason), "note": (old[1], note), "person": person.pk})
+            audit_record(
+                actor=acting_user,
+                action="testing.exemption.update",
+                target=existing,
+                area_path=home.path,
+                changes={"reason": (old[0], reason), "note": (old[1], note), "person": person.pk},
+            )
         return existing
     try:
         with transaction.atomic():
-            exemption = Exemption.objects.create(round=round, person=person, reason=reason, note=note,
-                                                 household_path=home.path, created_by=acting_user)
+            exemption = Exemption.objects.create(
+                round=round,
+                person=person,
+                reason=reason,
+                note=note,
+                household_path=home.path,
+                created_by=acting_user,
+            )
     except IntegrityError:  # recorded by someone else a moment ago
         return Exemption.objects.get(round=round, person=person)
-    audit_record(actor=acting_user, action="testing.exemption.create", target=exemption, area_path=home.path,
-                 changes={"reason": reason, "person": person.pk})
+    audit_record(
+        actor=acting_user,
+        action="testing.exemption.create",
+        target=exemption,
+        area_path=home.path,
+        changes={"reason": reason, "person": person.pk},
+    )
     return exemption
 
 
@@ -84,9 +102,14 @@ def exemption_remove(*, acting_user, exemption: Exemption) -> None:
     if Round.objects.filter(pk=exemption.round_id, status=RoundStatus.CLOSED).exists():
         raise Conflict(_("The round is closed."), code="round_closed")
     if Exemption.objects.filter(pk=exemption.pk).delete()[0]:
-        audit_record(actor=acting_user, action="testing.exemption.remove", target_type="testing.exemption",
-                     target_id=exemption.pk, area_path=exemption.household_path,
-                     changes={"person": exemption.person_id, "reason": exemption.reason})
+        audit_record(
+            actor=acting_user,
+            action="testing.exemption.remove",
+            target_type="testing.exemption",
+            target_id=exemption.pk,
+            area_path=exemption.household_path,
+            changes={"person": exemption.person_id, "reason": exemption.reason},
+        )
 
 
 @transaction.atomic
@@ -104,17 +127,36 @@ def call_down_issue(
     tested = list(RoundArea.objects.filter(round=round).values_list("area__path", flat=True))
     for area in stairwells:
         if not is_within(area.path, tested):
-            raise ValidationError({"stairwells": _("%(name)s is not tested in %(round)s.") % {"name": area.name, "round": round.name}})
+            raise ValidationError(
+                {
+                    "stairwells": _("%(name)s is not tested in %(round)s.")
+                    % {"name": area.name, "round": round.name}
+                }
+            )
     message = call_down_message(point=point, stairwells=stairwells)
-    call = CallDown.objects.create(round=round, point=point, message=message, people_expected=max(0, int(people_expected)),
-                                   called_by=acting_user, called_at=timezone.now())
+    call = CallDown.objects.create(
+        round=round,
+        point=point,
+        message=message,
+        people_expected=max(0, int(people_expected)),
+        called_by=acting_user,
+        called_at=timezone.now(),
+    )
     call.stairwells.set(stairwells)
     notice_send(
-        acting_user=acting_user, area=point.compound, kind=NoticeKind.CALL_DOWN, title=message.split("\n")[0][:200],
-        body=message, recipient_ids=recipients_for(paths=[a.path for a in stairwells], roles=[Role.BUILDING_LEADER]),
+        acting_user=acting_user,
+        area=point.compound,
+        kind=NoticeKind.CALL_DOWN,
+        title=message.split("\n")[0][:200],
+        body=message,
+        recipient_ids=recipients_for(paths=[a.path for a in stairwells], roles=[Role.BUILDING_LEADER]),
         ref=f"testing.calldown:{call.pk}",
     )
-    audit_record(actor=acting_user, action="testing.calldown", target=call, area_path=point.compound.path,
-                 changes={"stairwells": [a.pk for a in stairwells], "people": call.people_expected})
+    audit_record(
+        actor=acting_user,
+        action="testing.calldown",
+        target=call,
+        area_path=point.compound.path,
+        changes={"stairwells": [a.pk for a in stairwells], "people": call.people_expected},
+    )
     return call
-

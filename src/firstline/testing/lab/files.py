@@ -28,11 +28,42 @@ from firstline.testing.states import ResultStatus
 LAB_FIELDS = ["tube_code", "result", "reported_at"]
 REQUIRED = ("tube_code", "result")
 SYNONYMS = {
-    "tube_code": ["试管编码", "试管编号", "试管条码", "试管号", "管码", "条码", "条码号", "样本编号", "样本条码", "样本号",
-                  "采样管编号", "混管编号", "tube", "tube code", "tube id", "barcode", "sample id", "sample code", "specimen id"],
+    "tube_code": [
+        "试管编码",
+        "试管编号",
+        "试管条码",
+        "试管号",
+        "管码",
+        "条码",
+        "条码号",
+        "样本编号",
+        "样本条码",
+        "样本号",
+        "采样管编号",
+        "混管编号",
+        "tube",
+        "tube code",
+        "tube id",
+        "barcode",
+        "sample id",
+        "sample code",
+        "specimen id",
+    ],
     "result": ["检测结果", "结果", "核酸结果", "检验结果", "result", "test result", "outcome"],
-    "reported_at": ["报告时间", "报告日期", "检测时间", "检测日期", "出报告时间", "审核时间", "reported at", "report time",
-                    "reported", "tested at", "time", "date"],
+    "reported_at": [
+        "报告时间",
+        "报告日期",
+        "检测时间",
+        "检测日期",
+        "出报告时间",
+        "审核时间",
+        "reported at",
+        "report time",
+        "reported",
+        "tested at",
+        "time",
+        "date",
+    ],
 }
 _INDEX = {header_key(word): field for field, words in SYNONYMS.items() for word in words}
 MAX_ROWS = 200_000
@@ -50,19 +81,27 @@ def _check_readable(filename: str, data: bytes) -> str:
     if not data.strip():
         raise ValidationError({"file": _("The file is empty: export the results from the lab system again.")})
     if file_format == "csv" and b"\x00" in data[:4096]:
-        raise ValidationError({"file": _(
-            "This is not a text (CSV) file: save the lab system's export as CSV or XLSX and upload that.")})
+        raise ValidationError(
+            {
+                "file": _(
+                    "This is not a text (CSV) file: save the lab system's export as CSV or XLSX and upload "
+                    "that."
+                )
+            }
+        )
     return file_format
 
 
 def lab_table(*, filename: str, data: bytes) -> LabTable:
-    """The header row (the first of the first 10 rows naming a tube and a result column) and the rows below."""
+    """The header row (the first of the first 10 rows naming a tube and a result column) and the rows
+    below.
+    """
     rows, _merged = read_rows(data, _check_readable(filename, data))
     for index, row in enumerate(rows[:10]):
         found = {_INDEX.get(header_key(cell)) for cell in row if isinstance(cell, str)}
         if {"tube_code", "result"} <= found:
             headers = [str(h).strip() for h in row]
-            body = [(index + 2 + i, r) for i, r in enumerate(rows[index + 1:])]
+            body = [(index + 2 + i, r) for i, r in enumerate(rows[index + 1 :])]
             if len(body) > MAX_ROWS:
                 raise ValidationError(_("At most %(n)d rows in one file.") % {"n": MAX_ROWS})
             return LabTable(headers, body)
@@ -104,25 +143,47 @@ def results_upload(
     if not scope_paths(acting_user, Perm.TESTING_LAB):
         raise PermissionDenied(code=Perm.TESTING_LAB)
     table = lab_table(filename=filename, data=data)
-    saved = LabMapping.objects.filter(name=save_as.strip()).values_list("mapping", flat=True).first() if save_as.strip() else None
+    saved = (
+        LabMapping.objects.filter(name=save_as.strip()).values_list("mapping", flat=True).first()
+        if save_as.strip()
+        else None
+    )
     save_as = clean_text(save_as, field="save_as", max_length=100)
     if mapping:
         absent = [h for h in mapping if h not in table.headers]
         if absent:
-            raise ValidationError({"mapping": _(
-                "The file has no column %(absent)s. Its columns are: %(columns)s.") % {
-                "absent": "、".join(absent), "columns": "、".join(h for h in table.headers if h) or _("none")}})
+            raise ValidationError(
+                {
+                    "mapping": _("The file has no column %(absent)s. Its columns are: %(columns)s.")
+                    % {
+                        "absent": "、".join(absent),
+                        "columns": "、".join(h for h in table.headers if h) or _("none"),
+                    }
+                }
+            )
         unknown = sorted({f for f in mapping.values() if f not in LAB_FIELDS})
         if unknown:
-            raise ValidationError({"mapping": _("Unknown fields %(fields)s: map columns to tube_code, result, reported_at.") % {
-                "fields": ", ".join(unknown)}})
-    mapping = {h: f for h, f in (mapping or lab_mapping_detect(table.headers, saved)).items() if f in LAB_FIELDS}
+            raise ValidationError(
+                {
+                    "mapping": _("Unknown fields %(fields)s: map columns to tube_code, result, reported_at.")
+                    % {"fields": ", ".join(unknown)}
+                }
+            )
+    mapping = {
+        h: f for h, f in (mapping or lab_mapping_detect(table.headers, saved)).items() if f in LAB_FIELDS
+    }
     missing = [f for f in REQUIRED if f not in mapping.values()]
     if missing:
         names = {"tube_code": _("tube code"), "result": _("result")}
-        raise ValidationError({"mapping": _("Say which column holds the %(fields)s.") % {
-            "fields": ", ".join(str(names[f]) for f in missing)}})
-    columns = {field: table.headers.index(header) for header, field in mapping.items() if header in table.headers}
+        raise ValidationError(
+            {
+                "mapping": _("Say which column holds the %(fields)s.")
+                % {"fields": ", ".join(str(names[f]) for f in missing)}
+            }
+        )
+    columns = {
+        field: table.headers.index(header) for header, field in mapping.items() if header in table.headers
+    }
     items: list[ResultIn] = []
     bad_rows: list[dict] = []
     for number, cells in table.rows:
@@ -132,26 +193,55 @@ def results_upload(
         try:
             reported_at = _reported_at(values.get("reported_at"))
         except ValidationError as exc:
-            bad_rows.append({"row": number, "tube": code_shown(values.get("tube_code", "")), "code": "invalid",
-                             "message": exc.messages[0]})
+            bad_rows.append(
+                {
+                    "row": number,
+                    "tube": code_shown(values.get("tube_code", "")),
+                    "code": "invalid",
+                    "message": exc.messages[0],
+                }
+            )
             continue
-        items.append(ResultIn(tube_code=str(values.get("tube_code") or ""), result=str(values.get("result") or ""),
-                              reported_at=reported_at, source_ref=f"{filename[:150]} row {number}", row=number))
+        items.append(
+            ResultIn(
+                tube_code=str(values.get("tube_code") or ""),
+                result=str(values.get("result") or ""),
+                reported_at=reported_at,
+                source_ref=f"{filename[:150]} row {number}",
+                row=number,
+            )
+        )
     if not items and not bad_rows:
         raise ValidationError({"file": _("The file has its header row but no results under it.")})
     with transaction.atomic():
-        upload = ResultUpload.objects.create(filename=filename[:200], uploaded_by=acting_user, mapping=mapping,
-                                             rows=len(items) + len(bad_rows))
-        outcomes = results_report(acting_user=acting_user, results=items, source=TubeResult.Source.UPLOAD, upload=upload)
-        refused = bad_rows + [{"row": o.row, "tube": o.tube_code, "code": o.code, "message": o.message}
-                              for o in outcomes if o.status == ResultStatus.REFUSED]
+        upload = ResultUpload.objects.create(
+            filename=filename[:200], uploaded_by=acting_user, mapping=mapping, rows=len(items) + len(bad_rows)
+        )
+        outcomes = results_report(
+            acting_user=acting_user, results=items, source=TubeResult.Source.UPLOAD, upload=upload
+        )
+        refused = bad_rows + [
+            {"row": o.row, "tube": o.tube_code, "code": o.code, "message": o.message}
+            for o in outcomes
+            if o.status == ResultStatus.REFUSED
+        ]
         refused.sort(key=lambda r: r["row"] or 0)
         ResultUpload.objects.filter(pk=upload.pk).update(
-            stored=sum(o.status == ResultStatus.STORED for o in outcomes), duplicates=sum(o.status == ResultStatus.DUPLICATE for o in outcomes),
-            refused=len(refused), report=refused)
+            stored=sum(o.status == ResultStatus.STORED for o in outcomes),
+            duplicates=sum(o.status == ResultStatus.DUPLICATE for o in outcomes),
+            refused=len(refused),
+            report=refused,
+        )
         if save_as:
-            LabMapping.objects.update_or_create(name=save_as, defaults={"mapping": mapping, "created_by": acting_user})
-        audit_record(actor=acting_user, action="testing.results.upload", target=upload, area_path="",
-                     changes={"file": filename[:200], "rows": upload.rows, "refused": len(refused)})
+            LabMapping.objects.update_or_create(
+                name=save_as, defaults={"mapping": mapping, "created_by": acting_user}
+            )
+        audit_record(
+            actor=acting_user,
+            action="testing.results.upload",
+            target=upload,
+            area_path="",
+            changes={"file": filename[:200], "rows": upload.rows, "refused": len(refused)},
+        )
     upload.refresh_from_db()
     return upload

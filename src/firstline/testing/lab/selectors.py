@@ -47,7 +47,9 @@ def lab_boxes(*, user, status: str = "") -> QuerySet[Box]:
 
 
 def result_uploads(*, user, limit: int = 20) -> QuerySet[ResultUpload]:
-    """The lab files this user uploaded, newest first (an upload belongs to no area: only its uploader reads it)."""
+    """The lab files this user uploaded, newest first (an upload belongs to no area: only its uploader
+    reads it).
+    """
     if not scope_paths(user, Perm.TESTING_LAB):
         return ResultUpload.objects.none()
     return ResultUpload.objects.filter(uploaded_by=user).order_by("-uploaded_at", "-id")[:limit]
@@ -92,15 +94,26 @@ def round_positives(*, user, round: Round) -> list[PositiveTube]:
     """Positive tubes of the round with each person's re-sample state and their doors' risk status."""
     paths = scope_paths(user, Perm.TESTING_VIEW)
     # A tube is shown where it was filled, and to the leaders of the doors of the people in it.
-    holds_ours = Exists(Sample.objects.filter(tube=OuterRef("pk")).filter(any_subtree_q(paths, "household_path")))
-    tubes = list(Tube.objects.filter(round=round, result=ResultKind.POSITIVE)
-                 .filter(any_subtree_q(paths, "area_path") | Q(holds_ours))
-                 .select_related("point").order_by("-id"))
-    samples = list(Sample.objects.filter(tube__in=tubes).select_related("person").order_by("household_path", "person_id"))
+    holds_ours = Exists(
+        Sample.objects.filter(tube=OuterRef("pk")).filter(any_subtree_q(paths, "household_path"))
+    )
+    tubes = list(
+        Tube.objects.filter(round=round, result=ResultKind.POSITIVE)
+        .filter(any_subtree_q(paths, "area_path") | Q(holds_ours))
+        .select_related("point")
+        .order_by("-id")
+    )
+    samples = list(
+        Sample.objects.filter(tube__in=tubes).select_related("person").order_by("household_path", "person_id")
+    )
     ledger = scope_paths(user, Perm.LEDGER_VIEW)
     person_ids = [s.person_id for s in samples]
-    tasks = {t.person_id: t for t in ResampleTask.objects.filter(round=round, person_id__in=person_ids)
-             .select_related("resample__tube").order_by("id")}
+    tasks = {
+        t.person_id: t
+        for t in ResampleTask.objects.filter(round=round, person_id__in=person_ids)
+        .select_related("resample__tube")
+        .order_by("id")
+    }
     labels = door_labels(household_ids={s.household_id for s in samples if s.household_id})
     rules = RoundRules(round)
     rules.load_risks([s.household_path for s in samples])
@@ -111,12 +124,17 @@ def round_positives(*, user, round: Round) -> list[PositiveTube]:
             # Someone from a door the user does not look after: counted, not named.
             sample.person.name = mask_name(sample.person.name)
             sample.household_id = None
-        by_tube[sample.tube_id].append({
-            "sample": sample, "person": sample.person, "door": labels.get(sample.household_id, ""),
-            "household_id": sample.household_id, "task": task,
-            "resample_state": task.resample.state if task and task.resample else "",
-            "risk": rules.effective_risk(sample.household_path) if sample.household_path else "",
-        })
+        by_tube[sample.tube_id].append(
+            {
+                "sample": sample,
+                "person": sample.person,
+                "door": labels.get(sample.household_id, ""),
+                "household_id": sample.household_id,
+                "task": task,
+                "resample_state": task.resample.state if task and task.resample else "",
+                "risk": rules.effective_risk(sample.household_path) if sample.household_path else "",
+            }
+        )
     return [PositiveTube(tube=t, people=by_tube.get(t.pk, [])) for t in tubes]
 
 
@@ -125,7 +143,9 @@ def resample_tasks(*, user, round: Round, status: str = ResampleTask.Status.OPEN
     queryset = ResampleTask.objects.filter(round=round).filter(any_subtree_q(paths, "household_path"))
     if status:
         queryset = queryset.filter(status=status)
-    return queryset.select_related("person", "household", "pool_sample__tube").order_by("household_path", "id")
+    return queryset.select_related("person", "household", "pool_sample__tube").order_by(
+        "household_path", "id"
+    )
 
 
 @dataclass
@@ -138,10 +158,13 @@ def resample_tasks_by_building(*, user, round: Round) -> list[BuildingTasks]:
     """The open re-sample tasks the user sees, grouped by building (two queries after the scope)."""
     tasks = list(resample_tasks(user=user, round=round))
     prefixes = {p for t in tasks if t.household_path for p in ancestor_paths(t.household_path)}
-    buildings = {b.path: b for b in Area.objects.filter(path__in=prefixes, kind=AreaKind.BUILDING)} if prefixes else {}
+    buildings = (
+        {b.path: b for b in Area.objects.filter(path__in=prefixes, kind=AreaKind.BUILDING)}
+        if prefixes
+        else {}
+    )
     grouped: dict[str, BuildingTasks] = {}
     for task in tasks:
         path = next((p for p in ancestor_paths(task.household_path or "") if p in buildings), "")
         grouped.setdefault(path, BuildingTasks(building=buildings.get(path), tasks=[])).tasks.append(task)
     return [grouped[path] for path in sorted(grouped)]
-

@@ -50,12 +50,28 @@ from firstline.testing.states import ResultStatus
 
 # What labs write in the result column of their exports.
 RESULT_WORDS = {
-    "negative": ResultKind.NEGATIVE, "neg": ResultKind.NEGATIVE, "阴性": ResultKind.NEGATIVE, "阴": ResultKind.NEGATIVE,
-    "-": ResultKind.NEGATIVE, "n": ResultKind.NEGATIVE, "未检出": ResultKind.NEGATIVE,
-    "positive": ResultKind.POSITIVE, "pos": ResultKind.POSITIVE, "阳性": ResultKind.POSITIVE, "阳": ResultKind.POSITIVE,
-    "+": ResultKind.POSITIVE, "p": ResultKind.POSITIVE, "检出": ResultKind.POSITIVE, "异常": ResultKind.POSITIVE,
-    "invalid": ResultKind.INVALID, "inv": ResultKind.INVALID, "无效": ResultKind.INVALID, "重采": ResultKind.INVALID,
-    "需重采": ResultKind.INVALID, "resample": ResultKind.INVALID, "re-sample": ResultKind.INVALID,
+    "negative": ResultKind.NEGATIVE,
+    "neg": ResultKind.NEGATIVE,
+    "阴性": ResultKind.NEGATIVE,
+    "阴": ResultKind.NEGATIVE,
+    "-": ResultKind.NEGATIVE,
+    "n": ResultKind.NEGATIVE,
+    "未检出": ResultKind.NEGATIVE,
+    "positive": ResultKind.POSITIVE,
+    "pos": ResultKind.POSITIVE,
+    "阳性": ResultKind.POSITIVE,
+    "阳": ResultKind.POSITIVE,
+    "+": ResultKind.POSITIVE,
+    "p": ResultKind.POSITIVE,
+    "检出": ResultKind.POSITIVE,
+    "异常": ResultKind.POSITIVE,
+    "invalid": ResultKind.INVALID,
+    "inv": ResultKind.INVALID,
+    "无效": ResultKind.INVALID,
+    "重采": ResultKind.INVALID,
+    "需重采": ResultKind.INVALID,
+    "resample": ResultKind.INVALID,
+    "re-sample": ResultKind.INVALID,
 }
 
 
@@ -64,8 +80,11 @@ def result_kind(raw) -> str:
     word = fold(str(raw or "")).lower().replace(" ", "")
     if word in RESULT_WORDS:
         return RESULT_WORDS[word]
-    raise ValidationError(_("'%(value)s' is not a result: negative, positive or invalid (阴性, 阳性, 无效).") % {
-        "value": str(raw or "")[:20]}, code="result")
+    raise ValidationError(
+        _("'%(value)s' is not a result: negative, positive or invalid (阴性, 阳性, 无效).")
+        % {"value": str(raw or "")[:20]},
+        code="result",
+    )
 
 
 @dataclass
@@ -109,22 +128,34 @@ class _Report:
         outcomes: list[ResultOutcome] = []
         clean: list[tuple[int, str, str, ResultIn]] = []
         for item in results:
-            outcome = ResultOutcome(tube_code=code_shown(item.tube_code), status=ResultStatus.STORED, row=item.row)
+            outcome = ResultOutcome(
+                tube_code=code_shown(item.tube_code), status=ResultStatus.STORED, row=item.row
+            )
             outcomes.append(outcome)
             try:
                 code = normalise_tube_code(item.tube_code)
                 kind = result_kind(item.result)
             except ValidationError as exc:
-                outcome.status, outcome.code, outcome.message = ResultStatus.REFUSED, "invalid", exc.messages[0]
+                outcome.status, outcome.code, outcome.message = (
+                    ResultStatus.REFUSED,
+                    "invalid",
+                    exc.messages[0],
+                )
                 continue
             if item.reported_at is not None and item.reported_at > self.now + CLOCK_SLACK:
-                outcome.status, outcome.code, outcome.message = ResultStatus.REFUSED, "invalid", _(
-                    "The result is dated %(at)s, later than now: check the lab system's clock.") % {
-                    "at": timezone.localtime(item.reported_at).strftime("%Y-%m-%d %H:%M")}
+                outcome.status, outcome.code, outcome.message = (
+                    ResultStatus.REFUSED,
+                    "invalid",
+                    _("The result is dated %(at)s, later than now: check the lab system's clock.")
+                    % {"at": timezone.localtime(item.reported_at).strftime("%Y-%m-%d %H:%M")},
+                )
                 continue
             if item.source_ref and len(item.source_ref) > 200:
-                outcome.status, outcome.code, outcome.message = ResultStatus.REFUSED, "invalid", _(
-                    "The reference is longer than 200 characters.")
+                outcome.status, outcome.code, outcome.message = (
+                    ResultStatus.REFUSED,
+                    "invalid",
+                    _("The reference is longer than 200 characters."),
+                )
                 continue
             outcome.tube_code, outcome.result = code, kind
             clean.append((len(outcomes) - 1, code, kind, item))
@@ -143,7 +174,9 @@ class _Report:
                 outcome.message = _("No tube %(tube)s is known to this lab.") % {"tube": code}
             elif tube.received_at is None:
                 outcome.status, outcome.code = ResultStatus.REFUSED, "not_received"
-                outcome.message = _("Tube %(tube)s has not been received at the lab: receive its box first.") % {"tube": code}
+                outcome.message = _(
+                    "Tube %(tube)s has not been received at the lab: receive its box first."
+                ) % {"tube": code}
             elif tube.pk in earlier:
                 before = earlier[tube.pk]
                 if before.result == kind:
@@ -151,40 +184,63 @@ class _Report:
                 else:
                     outcome.status, outcome.code = ResultStatus.REFUSED, "result_conflict"
                     outcome.message = _(
-                        "Tube %(tube)s was already reported %(result)s (%(source)s, %(when)s). A result is never "
-                        "overwritten; re-sample the people instead.") % {
-                        "tube": code, "result": ResultKind(before.result).label.lower(),
+                        "Tube %(tube)s was already reported %(result)s (%(source)s, %(when)s). A result is "
+                        "never "
+                        "overwritten; re-sample the people instead."
+                    ) % {
+                        "tube": code,
+                        "result": ResultKind(before.result).label.lower(),
                         "source": TubeResult.Source(before.source).label,
-                        "when": timezone.localtime(before.reported_at).strftime("%Y-%m-%d %H:%M")}
+                        "when": timezone.localtime(before.reported_at).strftime("%Y-%m-%d %H:%M"),
+                    }
             else:
                 reported_at = item.reported_at or self.now
                 if timezone.is_naive(reported_at):
                     reported_at = timezone.make_aware(reported_at)
-                result = TubeResult(tube=tube, result=kind, source=self.source, source_ref=item.source_ref or "",
-                                    upload=self.upload, reported_by=self.user, reported_at=min(reported_at, self.now))
+                result = TubeResult(
+                    tube=tube,
+                    result=kind,
+                    source=self.source,
+                    source_ref=item.source_ref or "",
+                    upload=self.upload,
+                    reported_by=self.user,
+                    reported_at=min(reported_at, self.now),
+                )
                 earlier[tube.pk] = result
                 new.append(result)
                 by_kind[kind].append(tube)
         TubeResult.objects.bulk_create(new)
         for kind, kind_tubes in by_kind.items():
-            Tube.objects.filter(pk__in=[t.pk for t in kind_tubes], result=ResultKind.PENDING).update(result=kind)
+            Tube.objects.filter(pk__in=[t.pk for t in kind_tubes], result=ResultKind.PENDING).update(
+                result=kind
+            )
         self._negative(by_kind[ResultKind.NEGATIVE])
         self._invalid(by_kind[ResultKind.INVALID])
         positives = by_kind[ResultKind.POSITIVE]
         self._positive_single([t for t in positives if t.capacity == 1])
         self._positive_pools([t for t in positives if t.capacity > 1])
         if new:
-            audit_record(actor=self.user, action="testing.results", target_type="testing.tuberesult", target_id="",
-                         area_path=_common_path([t.area_path for t in tubes.values()]),
-                         changes={"source": self.source, "upload": self.upload.pk if self.upload else None,
-                                  **{k: len(v) for k, v in by_kind.items()},
-                                  "duplicates": sum(o.status == ResultStatus.DUPLICATE for o in outcomes),
-                                  "refused": sum(o.status == ResultStatus.REFUSED for o in outcomes)})
+            audit_record(
+                actor=self.user,
+                action="testing.results",
+                target_type="testing.tuberesult",
+                target_id="",
+                area_path=_common_path([t.area_path for t in tubes.values()]),
+                changes={
+                    "source": self.source,
+                    "upload": self.upload.pk if self.upload else None,
+                    **{k: len(v) for k, v in by_kind.items()},
+                    "duplicates": sum(o.status == ResultStatus.DUPLICATE for o in outcomes),
+                    "refused": sum(o.status == ResultStatus.REFUSED for o in outcomes),
+                },
+            )
         return outcomes
 
     def _negative(self, tubes: list[Tube]) -> None:
         if tubes:
-            Sample.objects.filter(tube__in=tubes, state=SampleState.PENDING).update(state=SampleState.NEGATIVE)
+            Sample.objects.filter(tube__in=tubes, state=SampleState.PENDING).update(
+                state=SampleState.NEGATIVE
+            )
 
     def _invalid(self, tubes: list[Tube]) -> None:
         if not tubes:
@@ -192,50 +248,90 @@ class _Report:
         Sample.objects.filter(tube__in=tubes, state=SampleState.PENDING).update(state=SampleState.INVALID)
         # A re-sample whose tube is invalid is owed again.
         ResampleTask.objects.filter(resample__tube__in=tubes, status=ResampleTask.Status.DONE).update(
-            status=ResampleTask.Status.OPEN, resample=None, done_at=None)
+            status=ResampleTask.Status.OPEN, resample=None, done_at=None
+        )
 
     def _positive_single(self, tubes: list[Tube]) -> None:
         if not tubes:
             return
         Sample.objects.filter(tube__in=tubes, state=SampleState.PENDING).update(state=SampleState.POSITIVE)
-        samples = list(Sample.objects.filter(tube__in=tubes, state=SampleState.POSITIVE).select_related("round", "tube"))
+        samples = list(
+            Sample.objects.filter(tube__in=tubes, state=SampleState.POSITIVE).select_related("round", "tube")
+        )
         follow_ups_open_for_positives(samples=[s for s in samples if s.household_id])
         for sample in samples:
-            title, body = positive_single_message(round=sample.round, tube_code=sample.tube.code, household_id=sample.household_id)
+            title, body = positive_single_message(
+                round=sample.round, tube_code=sample.tube.code, household_id=sample.household_id
+            )
             self._notify(sample.tube, [sample.household_path], NoticeKind.POSITIVE, title, body)
-            audit_record(actor=self.user, action="testing.positive", target=sample.tube, area_path=sample.household_path or sample.tube.area_path,
-                         changes={"person": sample.person_id})
+            audit_record(
+                actor=self.user,
+                action="testing.positive",
+                target=sample.tube,
+                area_path=sample.household_path or sample.tube.area_path,
+                changes={"person": sample.person_id},
+            )
 
     def _positive_pools(self, tubes: list[Tube]) -> None:
         if not tubes:
             return
-        Sample.objects.filter(tube__in=tubes, state=SampleState.PENDING).update(state=SampleState.POOL_POSITIVE)
-        rows = list(Sample.objects.filter(tube__in=tubes, state=SampleState.POOL_POSITIVE).values_list(
-            "pk", "round_id", "person_id", "household_id", "household_path", "tube_id"))
-        ResampleTask.objects.bulk_create([
-            ResampleTask(round_id=round_id, person_id=person_id, household_id=household_id, household_path=path,
-                         pool_sample_id=pk)
-            for pk, round_id, person_id, household_id, path, _tube in rows
-        ], ignore_conflicts=True)
+        Sample.objects.filter(tube__in=tubes, state=SampleState.PENDING).update(
+            state=SampleState.POOL_POSITIVE
+        )
+        rows = list(
+            Sample.objects.filter(tube__in=tubes, state=SampleState.POOL_POSITIVE).values_list(
+                "pk", "round_id", "person_id", "household_id", "household_path", "tube_id"
+            )
+        )
+        ResampleTask.objects.bulk_create(
+            [
+                ResampleTask(
+                    round_id=round_id,
+                    person_id=person_id,
+                    household_id=household_id,
+                    household_path=path,
+                    pool_sample_id=pk,
+                )
+                for pk, round_id, person_id, household_id, path, _tube in rows
+            ],
+            ignore_conflicts=True,
+        )
         rounds = {r.pk: r for r in Round.objects.filter(pk__in={r[1] for r in rows})}
         by_tube: dict[int, list[tuple]] = defaultdict(list)
         for row in rows:
             by_tube[row[5]].append(row)
         for tube in tubes:
             members = by_tube.get(tube.pk, [])
-            title, body = positive_pool_message(round=rounds[tube.round_id], tube_code=tube.code,
-                                                household_ids={r[3] for r in members if r[3]}, people=len(members))
+            title, body = positive_pool_message(
+                round=rounds[tube.round_id],
+                tube_code=tube.code,
+                household_ids={r[3] for r in members if r[3]},
+                people=len(members),
+            )
             self._notify(tube, [r[4] for r in members], NoticeKind.POOL_POSITIVE, title, body)
-            audit_record(actor=self.user, action="testing.pool_positive", target=tube, area_path=tube.area_path,
-                         changes={"people": [r[2] for r in members], "resample_tasks": len(members)})
+            audit_record(
+                actor=self.user,
+                action="testing.pool_positive",
+                target=tube,
+                area_path=tube.area_path,
+                changes={"people": [r[2] for r in members], "resample_tasks": len(members)},
+            )
 
     def _notify(self, tube: Tube, paths: list[str], kind: str, title: str, body: str) -> None:
         area = Area.objects.filter(path=_common_path([p for p in paths if p] or [tube.area_path])).first()
         if area is None:
             area = Area.objects.get(path=tube.area_path)
-        notice_send(acting_user=self.user, area=area, kind=kind, title=title, body=body,
-                    recipient_ids=recipients_for(paths=[p for p in paths if p] or [tube.area_path], roles=POSITIVE_AUDIENCE),
-                    ref=f"testing.tube:{tube.pk}")
+        notice_send(
+            acting_user=self.user,
+            area=area,
+            kind=kind,
+            title=title,
+            body=body,
+            recipient_ids=recipients_for(
+                paths=[p for p in paths if p] or [tube.area_path], roles=POSITIVE_AUDIENCE
+            ),
+            ref=f"testing.tube:{tube.pk}",
+        )
 
 
 def _common_path(paths: list[str]) -> str:
@@ -255,14 +351,19 @@ SEAL_LEVELS = (AreaKind.HOUSEHOLD, AreaKind.UNIT, AreaKind.BUILDING)
 
 
 def positive_seal(*, acting_user, tube: Tube, level: str) -> list[Area]:
-    """Seal, in one action, the households (or their units, or their buildings) of a positive tube's people."""
+    """Seal, in one action, the households (or their units, or their buildings) of a positive tube's
+    people.
+    """
     require_any(acting_user, Perm.AREA_RISK)  # a role that never seals is told so before anything else
     if level not in SEAL_LEVELS:
         raise ValidationError({"level": _("Seal households, units or buildings.")})
     if tube.result != ResultKind.POSITIVE:
         raise ValidationError(_("Only the doors of a positive tube are sealed from here."))
-    households = list(Area.objects.filter(
-        pk__in=Sample.objects.filter(tube=tube, household__isnull=False).values("household_id")).select_related("parent", "parent__parent"))
+    households = list(
+        Area.objects.filter(
+            pk__in=Sample.objects.filter(tube=tube, household__isnull=False).values("household_id")
+        ).select_related("parent", "parent__parent")
+    )
     targets: dict[int, Area] = {}
     for household in households:
         if level == AreaKind.HOUSEHOLD:
@@ -270,7 +371,11 @@ def positive_seal(*, acting_user, tube: Tube, level: str) -> list[Area]:
         elif level == AreaKind.UNIT:
             # The stairwell (a unit, a building without units, a village group); a house in no group
             # and a scattered house are sealed on their own, never their whole village or community.
-            target = household.parent if household.parent.kind in (*INNER_STAIRWELLS, AreaKind.BUILDING) else household
+            target = (
+                household.parent
+                if household.parent.kind in (*INNER_STAIRWELLS, AreaKind.BUILDING)
+                else household
+            )
         elif household.parent.kind in INNER_STAIRWELLS:
             target = household.parent.parent  # the building of a unit, the village of a group
         else:
@@ -280,5 +385,7 @@ def positive_seal(*, acting_user, tube: Tube, level: str) -> list[Area]:
     sealed = []
     with transaction.atomic():
         for target in sorted(targets.values(), key=lambda a: a.path):
-            sealed.append(area_set_risk(acting_user=acting_user, area=target, status=RiskStatus.SEALED, reason=reason))
+            sealed.append(
+                area_set_risk(acting_user=acting_user, area=target, status=RiskStatus.SEALED, reason=reason)
+            )
     return sealed

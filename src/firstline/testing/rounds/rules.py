@@ -59,8 +59,10 @@ class RoundRules:
             return
         above = {a for root in roots for a in ancestor_paths(root)}
         self._risk_of_path.update(
-            Area.objects.filter(any_subtree_q(roots) | Q(path__in=above)).exclude(risk_status=RiskStatus.NORMAL)
-            .values_list("path", "risk_status"))
+            Area.objects.filter(any_subtree_q(roots) | Q(path__in=above))
+            .exclude(risk_status=RiskStatus.NORMAL)
+            .values_list("path", "risk_status")
+        )
         self._known_under += roots
 
     def load_risks(self, paths) -> None:
@@ -73,7 +75,11 @@ class RoundRules:
         wanted -= set(self._risk_of_path)
         if not wanted:
             return
-        found = dict(Area.objects.filter(path__in=wanted).exclude(risk_status=RiskStatus.NORMAL).values_list("path", "risk_status"))
+        found = dict(
+            Area.objects.filter(path__in=wanted)
+            .exclude(risk_status=RiskStatus.NORMAL)
+            .values_list("path", "risk_status")
+        )
         for path in wanted:
             self._risk_of_path[path] = found.get(path, RiskStatus.NORMAL)
 
@@ -83,7 +89,10 @@ class RoundRules:
         if not is_within(path, self._known_under):
             self.load_risks([path])
         chain = [*ancestor_paths(path), path]
-        return max((self._risk_of_path.get(p, RiskStatus.NORMAL) for p in chain), key=lambda s: RISK_SEVERITY[RiskStatus(s)])
+        return max(
+            (self._risk_of_path.get(p, RiskStatus.NORMAL) for p in chain),
+            key=lambda s: RISK_SEVERITY[RiskStatus(s)],
+        )
 
     def for_path(self, path: str) -> Pooling:
         """The pooling of a household (or of a point's compound when the person has no household)."""
@@ -117,16 +126,22 @@ REFUSALS: dict[str, str] = {
     ScanRefusal.CODE_INVALID: _("This personal code cannot be read."),
     ScanRefusal.ID_NUMBER: _("This is not a valid ID number."),
     ScanRefusal.PERSON_UNKNOWN: _("No one registered has this code or ID number."),
-    ScanRefusal.CLIENT_ID_REUSED: _("This scan's id was already used for another scan: send it again as a new scan."),
+    ScanRefusal.CLIENT_ID_REUSED: _(
+        "This scan's id was already used for another scan: send it again as a new scan."
+    ),
     ScanRefusal.ALREADY_SAMPLED: _("%(name)s was already sampled in this round."),
     ScanRefusal.TUBE_USED: _("Tube code %(tube)s was already used in another round. Take a new tube."),
     ScanRefusal.TUBE_UNKNOWN: _("No tube %(tube)s has been filled in this round."),
     ScanRefusal.TUBE_FULL: _("Tube %(tube)s is full. Scan a new tube."),
     ScanRefusal.TUBE_CLOSED: _("Tube %(tube)s is closed. Scan a new tube."),
     ScanRefusal.NEEDS_SINGLE_TUBE: _("%(name)s waits for a re-sample: scan a new tube for them alone."),
-    ScanRefusal.OTHER_HOUSEHOLD: _("Tube %(tube)s is for one household (%(door)s). Scan a new tube for %(name)s."),
+    ScanRefusal.OTHER_HOUSEHOLD: _(
+        "Tube %(tube)s is for one household (%(door)s). Scan a new tube for %(name)s."
+    ),
     ScanRefusal.NEEDS_HOUSEHOLD_TUBE: _("%(name)s's door takes one tube per household. Scan a new tube."),
-    ScanRefusal.NEEDS_SMALLER_TUBE: _("%(name)s's door takes %(n)s to a tube; this tube takes %(cap)s. Scan a new tube."),
+    ScanRefusal.NEEDS_SMALLER_TUBE: _(
+        "%(name)s's door takes %(n)s to a tube; this tube takes %(cap)s. Scan a new tube."
+    ),
 }
 
 

@@ -21,7 +21,9 @@ def rounds_visible(*, user, perm: str = Perm.TESTING_VIEW) -> QuerySet[Round]:
     if not roots:
         return Round.objects.none()
     above = set(roots) | {a for root in roots for a in ancestor_paths(root)}
-    return Round.objects.filter(any_subtree_q(roots, "area__path") | Q(area__path__in=above)).select_related("area")
+    return Round.objects.filter(any_subtree_q(roots, "area__path") | Q(area__path__in=above)).select_related(
+        "area"
+    )
 
 
 def round_get(*, user, pk, perm: str = Perm.TESTING_VIEW) -> Round:
@@ -48,8 +50,15 @@ def round_named(*, user, pk) -> Round | None:
 
 # What a round may be owned by and test: the levels from a street or township down to a building or a
 # village group.
-PLAN_KINDS = [AreaKind.STREET, AreaKind.TOWNSHIP, AreaKind.COMMUNITY, AreaKind.VILLAGE, AreaKind.COMPOUND,
-              AreaKind.VILLAGE_GROUP, AreaKind.BUILDING]
+PLAN_KINDS = [
+    AreaKind.STREET,
+    AreaKind.TOWNSHIP,
+    AreaKind.COMMUNITY,
+    AreaKind.VILLAGE,
+    AreaKind.COMPOUND,
+    AreaKind.VILLAGE_GROUP,
+    AreaKind.BUILDING,
+]
 
 
 def round_plan_areas(*, user) -> tuple[list[Area], list[Area]]:
@@ -65,7 +74,9 @@ def round_plan_areas(*, user) -> tuple[list[Area], list[Area]]:
         .filter(Q(path__in=roots) | Q(kind__in=PLAN_KINDS))
         .order_by("path")[:2000]
     )
-    owners = [a for a in areas if a.kind not in (AreaKind.BUILDING, AreaKind.VILLAGE_GROUP) or a.path in roots]
+    owners = [
+        a for a in areas if a.kind not in (AreaKind.BUILDING, AreaKind.VILLAGE_GROUP) or a.path in roots
+    ]
     return owners, areas
 
 
@@ -128,11 +139,22 @@ def round_pooling_rules(*, round: Round) -> list[PoolingRule]:
     """The round's pooling rules: by risk status first (most severe first), then those set for an
     area, by path."""
     rules = list(PoolingRule.objects.filter(round=round).select_related("area"))
-    return sorted(rules, key=lambda r: (1, r.area.path, 0) if r.area_id else (0, "", -RISK_SEVERITY[RiskStatus(r.risk_status)]))
+    return sorted(
+        rules,
+        key=lambda r: (
+            (1, r.area.path, 0) if r.area_id else (0, "", -RISK_SEVERITY[RiskStatus(r.risk_status)])
+        ),
+    )
 
 
 def round_areas_of_kind(
-    *, user, round: Round, kinds: list[str], perm: str = Perm.TESTING_VIEW, above: bool = False, limit: int = 2000
+    *,
+    user,
+    round: Round,
+    kinds: list[str],
+    perm: str = Perm.TESTING_VIEW,
+    above: bool = False,
+    limit: int = 2000,
 ) -> list[Area]:
     """Areas of these kinds inside the round's areas (and, with `above`, their ancestors: the compound
     of a tested building) where the user holds `perm`, by path: the pickers of the round's page."""
@@ -143,6 +165,10 @@ def round_areas_of_kind(
     where = any_subtree_q(scope)
     if above:
         where |= Q(path__in={a for path in scope for a in ancestor_paths(path)})
-    return list(Area.objects.filter(where).filter(any_subtree_q(roots)).filter(kind__in=kinds)
-                .select_related("parent").order_by("path")[:limit])
-
+    return list(
+        Area.objects.filter(where)
+        .filter(any_subtree_q(roots))
+        .filter(kind__in=kinds)
+        .select_related("parent")
+        .order_by("path")[:limit]
+    )

@@ -5,8 +5,6 @@ Each function takes `acting_user`, checks the right on the area it touches, writ
 transaction and records an audit row.
 """
 
-
-
 import datetime as dt
 
 from django.core.exceptions import ValidationError
@@ -50,15 +48,21 @@ def _check_date(date: dt.date | None) -> None:
         raise ValidationError({"date": _("The date is missing.")})
     latest = timezone.localdate() + dt.timedelta(days=366)
     if not EARLIEST_ROUND <= date <= latest:
-        raise ValidationError({"date": _("A round's date is between %(first)s and %(last)s.") % {
-            "first": EARLIEST_ROUND.isoformat(), "last": latest.isoformat()}})
+        raise ValidationError(
+            {
+                "date": _("A round's date is between %(first)s and %(last)s.")
+                % {"first": EARLIEST_ROUND.isoformat(), "last": latest.isoformat()}
+            }
+        )
 
 
 def _check_scope_areas(area: Area, scope: list[Area]) -> list[Area]:
     scope = scope or [area]
     for item in scope:
         if not is_within(item.path, [area.path]):
-            raise ValidationError({"scope": _("%(name)s is not inside %(area)s.") % {"name": item.name, "area": area.name}})
+            raise ValidationError(
+                {"scope": _("%(name)s is not inside %(area)s.") % {"name": item.name, "area": area.name}}
+            )
     # Keep only the top areas: a building inside a listed compound adds nothing.
     tops = set(collapse_paths([item.path for item in scope]))
     return sorted({item.path: item for item in scope if item.path in tops}.values(), key=lambda a: a.path)
@@ -76,7 +80,9 @@ def round_create(
     ends_at: dt.datetime | None = None,
     note: str = "",
 ) -> Round:
-    """A new round (planned) owned by `area`, testing everyone under the `scope` areas (default: all of it)."""
+    """A new round (planned) owned by `area`, testing everyone under the `scope` areas (default: all of
+    it).
+    """
     require(acting_user, Perm.TESTING_MANAGE, area.path)
     name = clean_text(name, field="name", max_length=100)
     if not name:
@@ -90,16 +96,28 @@ def round_create(
         raise ValidationError({"ends_at": _("The round must end after it starts.")})
     kept = _check_scope_areas(area, scope or [])
     round = Round.objects.create(
-        area=area, name=name, date=date, starts_at=starts_at, ends_at=ends_at, note=note,
+        area=area,
+        name=name,
+        date=date,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        note=note,
         created_by=acting_user,
     )
     RoundArea.objects.bulk_create([RoundArea(round=round, area=item) for item in kept])
-    PoolingRule.objects.bulk_create([
-        PoolingRule(round=round, risk_status=risk, capacity=capacity, per_household=per_household)
-        for risk, (capacity, per_household) in DEFAULT_RULES.items()
-    ])
-    audit_record(actor=acting_user, action="testing.round.create", target=round, area_path=area.path,
-                 changes={"name": round.name, "date": date, "scope": [a.pk for a in kept]})
+    PoolingRule.objects.bulk_create(
+        [
+            PoolingRule(round=round, risk_status=risk, capacity=capacity, per_household=per_household)
+            for risk, (capacity, per_household) in DEFAULT_RULES.items()
+        ]
+    )
+    audit_record(
+        actor=acting_user,
+        action="testing.round.create",
+        target=round,
+        area_path=area.path,
+        changes={"name": round.name, "date": date, "scope": [a.pk for a in kept]},
+    )
     return round
 
 
@@ -131,8 +149,16 @@ def round_plan(
         errors["scope"] = _("Some of the areas chosen are not yours to test.")
     if errors:
         raise ValidationError(errors)
-    return round_create(acting_user=acting_user, area=area, name=name, date=date, scope=scope, starts_at=starts_at,
-                        ends_at=ends_at, note=note)
+    return round_create(
+        acting_user=acting_user,
+        area=area,
+        name=name,
+        date=date,
+        scope=scope,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        note=note,
+    )
 
 
 @transaction.atomic
@@ -142,7 +168,9 @@ def round_update(*, acting_user, round: Round, values: dict, scope: list[Area] |
     allowed = {"name", "date", "starts_at", "ends_at", "note"}
     unknown = set(values) - allowed
     if unknown:
-        raise ValidationError(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))}
+        )
     if "name" in values:
         values["name"] = clean_text(values["name"], field="name", max_length=100)
         if not values["name"]:
@@ -154,7 +182,9 @@ def round_update(*, acting_user, round: Round, values: dict, scope: list[Area] |
     if "note" in values:
         values["note"] = clean_text(values["note"], field="note", max_length=300)
     _check_window(values)
-    changes = {field: (getattr(round, field), new) for field, new in values.items() if getattr(round, field) != new}
+    changes = {
+        field: (getattr(round, field), new) for field, new in values.items() if getattr(round, field) != new
+    }
     for field, (_old, new) in changes.items():
         setattr(round, field, new)
     if round.starts_at and round.ends_at and round.ends_at <= round.starts_at:
@@ -172,7 +202,13 @@ def round_update(*, acting_user, round: Round, values: dict, scope: list[Area] |
             RoundArea.objects.bulk_create([RoundArea(round=round, area=item) for item in kept])
             changes["scope"] = (before, after)
     if changes:
-        audit_record(actor=acting_user, action="testing.round.update", target=round, area_path=round.area.path, changes=changes)
+        audit_record(
+            actor=acting_user,
+            action="testing.round.update",
+            target=round,
+            area_path=round.area.path,
+            changes=changes,
+        )
     return round
 
 
@@ -192,23 +228,33 @@ def round_set_status(*, acting_user, round: Round, status: str) -> Round:
         current = Round.objects.values_list("status", flat=True).get(pk=round.pk)
         if current == status:
             return round
-        message = (_("The round is %(status)s; it cannot be opened.") if status == RoundStatus.OPEN
-                   else _("The round is %(status)s; it cannot be closed."))
+        message = (
+            _("The round is %(status)s; it cannot be opened.")
+            if status == RoundStatus.OPEN
+            else _("The round is %(status)s; it cannot be closed.")
+        )
         raise Conflict(message % {"status": RoundStatus(current).label}, code="round_status")
     old = round.status
     round.refresh_from_db()
     changes = {"status": (old, status)}
     if status == RoundStatus.CLOSED:
         changes["expected"] = _record_residents_at_close(round)
-    audit_record(actor=acting_user, action=f"testing.round.{'open' if status == RoundStatus.OPEN else 'close'}",
-                 target=round, area_path=round.area.path, changes=changes)
+    audit_record(
+        actor=acting_user,
+        action=f"testing.round.{'open' if status == RoundStatus.OPEN else 'close'}",
+        target=round,
+        area_path=round.area.path,
+        changes=changes,
+    )
     return round
 
 
 def _record_residents_at_close(round: Round) -> int:
     """Who the round expected, fixed as it closes: everyone living now in its areas, in one
     INSERT … SELECT (a street's round is a million rows). Returns how many."""
-    where, params = subtree_sql(list(RoundArea.objects.filter(round=round).values_list("area__path", flat=True)), "h.path")
+    where, params = subtree_sql(
+        list(RoundArea.objects.filter(round=round).values_list("area__path", flat=True)), "h.path"
+    )
     table, residence, area = RoundResident._meta.db_table, Residence._meta.db_table, Area._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -246,29 +292,52 @@ def pooling_rules_set(
     for risk, (capacity, per_household) in by_risk.items():
         if risk not in RiskStatus.values:
             raise ValidationError({"risk_status": _("Unknown risk status: %(s)s") % {"s": risk}})
-        rows.append(PoolingRule(round=round, risk_status=risk,
-                                capacity=_check_capacity(capacity, f"capacity_{risk}"), per_household=bool(per_household)))
+        rows.append(
+            PoolingRule(
+                round=round,
+                risk_status=risk,
+                capacity=_check_capacity(capacity, f"capacity_{risk}"),
+                per_household=bool(per_household),
+            )
+        )
     seen = set()
     for area, capacity, per_household in by_area or []:
         if not is_within(area.path, [round.area.path]):
-            raise ValidationError({"area": _("%(name)s is not inside %(area)s.") % {"name": area.name, "area": round.area.name}})
+            raise ValidationError(
+                {"area": _("%(name)s is not inside %(area)s.") % {"name": area.name, "area": round.area.name}}
+            )
         if area.pk in seen:
             raise ValidationError({"area": _("%(name)s has two rules.") % {"name": area.name}})
         seen.add(area.pk)
-        rows.append(PoolingRule(round=round, area=area, capacity=_check_capacity(capacity, "capacity"),
-                                per_household=bool(per_household)))
+        rows.append(
+            PoolingRule(
+                round=round,
+                area=area,
+                capacity=_check_capacity(capacity, "capacity"),
+                per_household=bool(per_household),
+            )
+        )
     before = {
-        (r.area_id or r.risk_status): [r.capacity, r.per_household] for r in PoolingRule.objects.filter(round=round)
+        (r.area_id or r.risk_status): [r.capacity, r.per_household]
+        for r in PoolingRule.objects.filter(round=round)
     }
     PoolingRule.objects.filter(round=round).delete()
     # Risk statuses not given keep their default.
     given = {r.risk_status for r in rows if not r.area_id}
-    rows += [PoolingRule(round=round, risk_status=risk, capacity=c, per_household=h)
-             for risk, (c, h) in DEFAULT_RULES.items() if risk not in given]
+    rows += [
+        PoolingRule(round=round, risk_status=risk, capacity=c, per_household=h)
+        for risk, (c, h) in DEFAULT_RULES.items()
+        if risk not in given
+    ]
     created = PoolingRule.objects.bulk_create(rows)
     after = {(r.area_id or r.risk_status): [r.capacity, r.per_household] for r in created}
-    audit_record(actor=acting_user, action="testing.pooling", target=round, area_path=round.area.path,
-                 changes={"rules": (before, after)} if before != after else {})
+    audit_record(
+        actor=acting_user,
+        action="testing.pooling",
+        target=round,
+        area_path=round.area.path,
+        changes={"rules": (before, after)} if before != after else {},
+    )
     return created
 
 
@@ -283,15 +352,32 @@ def pooling_rules_save(
     then each rule's area by id among those the user manages (else the field's error)."""
     require(acting_user, Perm.TESTING_MANAGE, round.area.path)
     wanted = [area_id for area_id, _capacity, _per_household in by_area_id if str(area_id).isdigit()]
-    areas = {str(a.pk): a for a in scope_filter(Area.objects.filter(pk__in=wanted), acting_user, Perm.TESTING_MANAGE)}
+    areas = {
+        str(a.pk): a
+        for a in scope_filter(Area.objects.filter(pk__in=wanted), acting_user, Perm.TESTING_MANAGE)
+    }
     if any(str(area_id) not in areas for area_id, _capacity, _per_household in by_area_id):
         raise ValidationError({"area": _("Choose an area of this round.")})
-    return pooling_rules_set(acting_user=acting_user, round=round, by_risk=by_risk,
-                             by_area=[(areas[str(area_id)], capacity, per_household)
-                                      for area_id, capacity, per_household in by_area_id])
+    return pooling_rules_set(
+        acting_user=acting_user,
+        round=round,
+        by_risk=by_risk,
+        by_area=[
+            (areas[str(area_id)], capacity, per_household) for area_id, capacity, per_household in by_area_id
+        ],
+    )
 
 
-_POINT_FIELDS = ("name", "location", "desks", "opens_at", "closes_at", "per_desk_hour", "queue_cap", "is_active")
+_POINT_FIELDS = (
+    "name",
+    "location",
+    "desks",
+    "opens_at",
+    "closes_at",
+    "per_desk_hour",
+    "queue_cap",
+    "is_active",
+)
 
 
 def _clean_point(values: dict) -> dict:
@@ -316,7 +402,10 @@ def _clean_point(values: dict) -> dict:
             except (TypeError, ValueError):
                 value = -1
             if not limits[0] <= value <= limits[1]:
-                errors[field] = _("A whole number from %(low)d to %(high)d.") % {"low": limits[0], "high": limits[1]}
+                errors[field] = _("A whole number from %(low)d to %(high)d.") % {
+                    "low": limits[0],
+                    "high": limits[1],
+                }
         elif field in ("opens_at", "closes_at"):
             if isinstance(value, str):
                 try:
@@ -330,7 +419,12 @@ def _clean_point(values: dict) -> dict:
         elif field == "is_active":
             value = bool(value)
         clean[field] = value
-    if not errors and clean.get("opens_at") and clean.get("closes_at") and clean["closes_at"] <= clean["opens_at"]:
+    if (
+        not errors
+        and clean.get("opens_at")
+        and clean.get("closes_at")
+        and clean["closes_at"] <= clean["opens_at"]
+    ):
         errors["closes_at"] = _("The point must close after it opens.")
     if errors:
         raise ValidationError(errors)
@@ -346,13 +440,23 @@ def check_served(compound: Area, serves: list[Area], *, field: str = "serves") -
     itself for its houses in no group (a point serves them; a call-down calls them)."""
     for area in serves:
         inside = is_within(area.path, [compound.path])
-        if not inside or area.kind not in SERVED_KINDS or (area.kind == AreaKind.VILLAGE and area.pk != compound.pk):
-            raise ValidationError({field: _("%(name)s is not a building or unit of %(compound)s.") % {
-                "name": area.name, "compound": compound.name}})
+        if (
+            not inside
+            or area.kind not in SERVED_KINDS
+            or (area.kind == AreaKind.VILLAGE and area.pk != compound.pk)
+        ):
+            raise ValidationError(
+                {
+                    field: _("%(name)s is not a building or unit of %(compound)s.")
+                    % {"name": area.name, "compound": compound.name}
+                }
+            )
 
 
 @transaction.atomic
-def sampling_point_create(*, acting_user, compound: Area, values: dict, serves: list[Area] | None = None) -> SamplingPoint:
+def sampling_point_create(
+    *, acting_user, compound: Area, values: dict, serves: list[Area] | None = None
+) -> SamplingPoint:
     require(acting_user, Perm.TESTING_MANAGE, compound.path)
     if compound.kind not in SITE_KINDS:
         raise ValidationError({"compound": _("A sampling point belongs to a compound or a village.")})
@@ -362,11 +466,18 @@ def sampling_point_create(*, acting_user, compound: Area, values: dict, serves: 
         with transaction.atomic():
             point = SamplingPoint.objects.create(compound=compound, **clean)
     except IntegrityError:
-        raise ValidationError({"name": _("%(name)s already exists here.") % {"name": clean["name"]}}) from None
+        raise ValidationError(
+            {"name": _("%(name)s already exists here.") % {"name": clean["name"]}}
+        ) from None
     if serves:
         point.serves.set(serves)
-    audit_record(actor=acting_user, action="testing.point.create", target=point, area_path=compound.path,
-                 changes={**clean, "serves": [a.pk for a in serves or []]})
+    audit_record(
+        actor=acting_user,
+        action="testing.point.create",
+        target=point,
+        area_path=compound.path,
+        changes={**clean, "serves": [a.pk for a in serves or []]},
+    )
     return point
 
 
@@ -387,7 +498,9 @@ def sampling_point_update(
             with transaction.atomic():
                 point.save(update_fields=list(changes))
         except IntegrityError:
-            raise ValidationError({"name": _("%(name)s already exists here.") % {"name": clean["name"]}}) from None
+            raise ValidationError(
+                {"name": _("%(name)s already exists here.") % {"name": clean["name"]}}
+            ) from None
     if serves is not None:
         check_served(point.compound, serves)
         before = sorted(point.serves.values_list("pk", flat=True))
@@ -395,7 +508,11 @@ def sampling_point_update(
             point.serves.set(serves)
             changes["serves"] = (before, sorted(a.pk for a in serves))
     if changes:
-        audit_record(actor=acting_user, action="testing.point.update", target=point, area_path=point.compound.path,
-                     changes=changes)
+        audit_record(
+            actor=acting_user,
+            action="testing.point.update",
+            target=point,
+            area_path=point.compound.path,
+            changes=changes,
+        )
     return point
-

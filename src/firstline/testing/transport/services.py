@@ -28,12 +28,18 @@ def _box_code(raw: str) -> str:
     try:
         return normalise_tube_code(raw)
     except ValidationError:
-        raise ValidationError({"code": _("'%(code)s' is not a box code: 4 to 40 letters, digits or dashes.") % {
-            "code": code_shown(raw)}}) from None
+        raise ValidationError(
+            {
+                "code": _("'%(code)s' is not a box code: 4 to 40 letters, digits or dashes.")
+                % {"code": code_shown(raw)}
+            }
+        ) from None
 
 
 @transaction.atomic
-def box_open(*, acting_user, round: Round, code: str, point: SamplingPoint | None = None, area: Area | None = None) -> Box:
+def box_open(
+    *, acting_user, round: Round, code: str, point: SamplingPoint | None = None, area: Area | None = None
+) -> Box:
     """Start packing a box at a point (or, door to door, for an area such as a building).
     Opening the same box again at the same place returns it."""
     place = point.compound if point else area
@@ -45,16 +51,27 @@ def box_open(*, acting_user, round: Round, code: str, point: SamplingPoint | Non
     code = _box_code(code)
     existing = Box.objects.filter(code=code).first()
     if existing is not None:
-        if existing.round_id == round.pk and existing.area_path == place.path and existing.status == Box.Status.PACKING:
+        if (
+            existing.round_id == round.pk
+            and existing.area_path == place.path
+            and existing.status == Box.Status.PACKING
+        ):
             return existing
         raise Conflict(_("Box code %(code)s is already in use.") % {"code": code}, code="box_used")
     try:
         with transaction.atomic():
-            box = Box.objects.create(round=round, code=code, point=point, area_path=place.path, created_by=acting_user)
+            box = Box.objects.create(
+                round=round, code=code, point=point, area_path=place.path, created_by=acting_user
+            )
     except IntegrityError:
         raise Conflict(_("Box code %(code)s is already in use.") % {"code": code}, code="box_used") from None
-    audit_record(actor=acting_user, action="testing.box.open", target=box, area_path=place.path,
-                 changes={"code": code, "point": point.pk if point else None})
+    audit_record(
+        actor=acting_user,
+        action="testing.box.open",
+        target=box,
+        area_path=place.path,
+        changes={"code": code, "point": point.pk if point else None},
+    )
     return box
 
 
@@ -93,17 +110,24 @@ def box_add_tubes(*, acting_user, box: Box, tube_codes: list[str]) -> BoxScan:
         except ValidationError as exc:
             result.refused.append((code_shown(raw), exc.messages[0]))
     allowed = scope_paths(acting_user, Perm.TESTING_TRANSPORT)
-    tubes = {t.code: t for t in Tube.objects.select_for_update(of=("self",)).filter(code__in=wanted).select_related("box")}
+    tubes = {
+        t.code: t
+        for t in Tube.objects.select_for_update(of=("self",)).filter(code__in=wanted).select_related("box")
+    }
     now = timezone.now()
     add, close = [], []
     for code in dict.fromkeys(wanted):
         tube = tubes.get(code)
         if tube is None or tube.round_id != box.round_id or not is_within(tube.area_path, allowed):
-            result.refused.append((code, _("No tube %(tube)s has been filled in this round.") % {"tube": code}))
+            result.refused.append(
+                (code, _("No tube %(tube)s has been filled in this round.") % {"tube": code})
+            )
         elif tube.box_id == box.pk:
             result.already.append(code)
         elif tube.box_id:
-            result.refused.append((code, _("Tube %(tube)s is already in box %(box)s.") % {"tube": code, "box": tube.box.code}))
+            result.refused.append(
+                (code, _("Tube %(tube)s is already in box %(box)s.") % {"tube": code, "box": tube.box.code})
+            )
         elif tube.filled == 0:
             result.refused.append((code, _("Tube %(tube)s is empty.") % {"tube": code}))
         else:
@@ -113,11 +137,18 @@ def box_add_tubes(*, acting_user, box: Box, tube_codes: list[str]) -> BoxScan:
                 close.append(tube.pk)
                 result.closed.append(code)
     if close:
-        Tube.objects.filter(pk__in=close, status=TubeStatus.OPEN).update(status=TubeStatus.CLOSED, closed_at=now)
+        Tube.objects.filter(pk__in=close, status=TubeStatus.OPEN).update(
+            status=TubeStatus.CLOSED, closed_at=now
+        )
     if add:
         Tube.objects.filter(pk__in=add, box__isnull=True).update(box=box, boxed_at=now)
-        audit_record(actor=acting_user, action="testing.box.add", target=box, area_path=box.area_path,
-                     changes={"tubes": result.added, "closed": result.closed})
+        audit_record(
+            actor=acting_user,
+            action="testing.box.add",
+            target=box,
+            area_path=box.area_path,
+            changes={"tubes": result.added, "closed": result.closed},
+        )
     return result
 
 
@@ -129,7 +160,13 @@ def box_remove_tube(*, acting_user, box: Box, tube_code: str) -> None:
     if not Box.objects.filter(pk=box.pk, status=Box.Status.PACKING).exists():
         raise Conflict(_("Box %(code)s is already packed.") % {"code": box.code}, code="box_packed")
     if Tube.objects.filter(box=box, code=code).update(box=None, boxed_at=None):
-        audit_record(actor=acting_user, action="testing.box.remove", target=box, area_path=box.area_path, changes={"tube": code})
+        audit_record(
+            actor=acting_user,
+            action="testing.box.remove",
+            target=box,
+            area_path=box.area_path,
+            changes={"tube": code},
+        )
 
 
 def _event(box: Box, kind: str, user, **fields) -> BoxEvent:
@@ -156,12 +193,25 @@ def box_pack(*, acting_user, box: Box, counted: int) -> Box:
     if scanned == 0:
         raise ValidationError({"counted": _("Box %(code)s has no tubes.") % {"code": box.code}})
     if counted != scanned:
-        raise ValidationError({"counted": _(
-            "You counted %(counted)d tubes, but %(scanned)d were scanned into box %(code)s. Scan the missing tubes "
-            "or take out the extra ones, then count again.") % {"counted": counted, "scanned": scanned, "code": box.code}})
+        raise ValidationError(
+            {
+                "counted": _(
+                    "You counted %(counted)d tubes, but %(scanned)d were scanned into box %(code)s. Scan "
+                    "the missing tubes "
+                    "or take out the extra ones, then count again."
+                )
+                % {"counted": counted, "scanned": scanned, "code": box.code}
+            }
+        )
     Box.objects.filter(pk=box.pk).update(status=Box.Status.PACKED, tube_count=scanned)
     _event(box, BoxEvent.Kind.PACKED, acting_user, tube_count=scanned)
-    audit_record(actor=acting_user, action="testing.box.pack", target=box, area_path=box.area_path, changes={"tubes": scanned})
+    audit_record(
+        actor=acting_user,
+        action="testing.box.pack",
+        target=box,
+        area_path=box.area_path,
+        changes={"tubes": scanned},
+    )
     box.refresh_from_db()
     return box
 
@@ -176,8 +226,12 @@ def box_pick_up(*, acting_user, box: Box, counted: int | None = None) -> Box:
             raise Conflict(_("Box %(code)s is not packed yet.") % {"code": box.code}, code="box_not_packed")
         raise Conflict(_("Box %(code)s was already picked up.") % {"code": box.code}, code="box_handed")
     if counted is not None and counted != box.tube_count:
-        raise ValidationError({"counted": _("Box %(code)s was packed with %(n)d tubes, not %(m)d.") % {
-            "code": box.code, "n": box.tube_count, "m": counted}})
+        raise ValidationError(
+            {
+                "counted": _("Box %(code)s was packed with %(n)d tubes, not %(m)d.")
+                % {"code": box.code, "n": box.tube_count, "m": counted}
+            }
+        )
     Box.objects.filter(pk=box.pk).update(status=Box.Status.PICKED_UP)
     _event(box, BoxEvent.Kind.PICKED_UP, acting_user, tube_count=box.tube_count)
     audit_record(actor=acting_user, action="testing.box.pickup", target=box, area_path=box.area_path)
@@ -223,18 +277,38 @@ def box_receive(
         arrived = [in_box[c] for c in seen if c in in_box]
     else:
         if counted is None:
-            raise ValidationError({"counted": _("Give the number of tubes in the box, or scan them one by one.")})
+            raise ValidationError(
+                {"counted": _("Give the number of tubes in the box, or scan them one by one.")}
+            )
         if counted != len(in_box):
-            raise ValidationError({"counted": _(
-                "Box %(code)s should hold %(n)d tubes, you counted %(m)d: scan its tubes one by one to find which.") % {
-                "code": box.code, "n": len(in_box), "m": counted}})
+            raise ValidationError(
+                {
+                    "counted": _(
+                        "Box %(code)s should hold %(n)d tubes, you counted %(m)d: scan its tubes one by one "
+                        "to find which."
+                    )
+                    % {"code": box.code, "n": len(in_box), "m": counted}
+                }
+            )
         missing, unexpected, arrived = [], [], list(in_box.values())
     now = timezone.now()
     Tube.objects.filter(pk__in=arrived, received_at__isnull=True).update(received_at=now)
     Box.objects.filter(pk=box.pk).update(status=Box.Status.RECEIVED)
-    _event(box, BoxEvent.Kind.RECEIVED, acting_user, tube_count=len(arrived), missing=missing, unexpected=unexpected,
-           note=" ".join(notes))
-    audit_record(actor=acting_user, action="testing.box.receive", target=box, area_path=box.area_path,
-                 changes={"received": len(arrived), "missing": missing, "unexpected": unexpected})
+    _event(
+        box,
+        BoxEvent.Kind.RECEIVED,
+        acting_user,
+        tube_count=len(arrived),
+        missing=missing,
+        unexpected=unexpected,
+        note=" ".join(notes),
+    )
+    audit_record(
+        actor=acting_user,
+        action="testing.box.receive",
+        target=box,
+        area_path=box.area_path,
+        changes={"received": len(arrived), "missing": missing, "unexpected": unexpected},
+    )
     box.refresh_from_db()
     return Receipt(box=box, received=len(arrived), missing=missing, unexpected=unexpected)

@@ -18,7 +18,9 @@ def field_error(errors, index, field):
     message = (errors or {}).get(f"member-{index}-{field}")
     if not message:
         return ""
-    return format_html('<span class="error" data-field="member-{}-{}">{}</span>', index, field, " ".join(message))
+    return format_html(
+        '<span class="error" data-field="member-{}-{}">{}</span>', index, field, " ".join(message)
+    )
 
 
 @register.filter

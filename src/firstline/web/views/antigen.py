@@ -41,7 +41,12 @@ def antigen_form(request, household: Area, *, members=None, values=None, errors=
     values.setdefault("taken_at", _now_local())
     if members is None:
         members = list(household_members(user=request.user, household=household))
-    return {"household": household, "members": [r.person for r in members], "values": values, "errors": errors or {}}
+    return {
+        "household": household,
+        "members": [r.person for r in members],
+        "values": values,
+        "errors": errors or {},
+    }
 
 
 def household_testing_context(request, household: Area, members: list) -> dict:
@@ -73,8 +78,12 @@ def antigen_report(request):
             response = HttpResponseRedirect(f"{reverse('web:antigen_report')}?{urlencode({'q': query})}")
             response.status_code = 303
             return response
-        return _page(request, forms=[antigen_form(request, h) for h in reach.own], reach=reach,
-                     notice=_("Find the household by its door, e.g. 1-2-501.") if query else "")
+        return _page(
+            request,
+            forms=[antigen_form(request, h) for h in reach.own],
+            reach=reach,
+            notice=_("Find the household by its door, e.g. 1-2-501.") if query else "",
+        )
     chosen = None
     if request.GET.get("household"):
         chosen = followups_selectors.antigen_household_get(user=request.user, pk=request.GET["household"])
@@ -87,21 +96,34 @@ def _page(request, *, forms, reach, status=200, notice=""):
     if query_is_private(query):
         query, notice = "", _("Find the household by its door, e.g. 1-2-501.")
     wider = reach.wider  # the user reports for more than their own doors
-    found = followups_selectors.antigen_household_find(user=request.user, query=query) if wider and query else []
+    found = (
+        followups_selectors.antigen_household_find(user=request.user, query=query) if wider and query else []
+    )
     for form in forms:
-        form["recent"] = list(followups_selectors.antigen_reports(user=request.user, area=form["household"])[:5])
+        form["recent"] = list(
+            followups_selectors.antigen_reports(user=request.user, area=form["household"])[:5]
+        )
     labels = door_labels(household_ids=[f["household"].pk for f in forms] + [h.pk for h in found])
     for form in forms:
         form["label"] = labels.get(form["household"].pk, form["household"].name)
-    return render(request, "web/antigen/report.html", {
-        "forms": forms,
-        "wider": wider,
-        "query": query,
-        "notice": notice,
-        "found": [(h, labels.get(h.pk, h.name)) for h in found],
-        "areas": [a for a in area_roots_for(user=request.user, perm=Perm.ANTIGEN_REPORT) if a.kind != AreaKind.HOUSEHOLD],
-        "results": AntigenReport.Result.choices,
-    }, status=status)
+    return render(
+        request,
+        "web/antigen/report.html",
+        {
+            "forms": forms,
+            "wider": wider,
+            "query": query,
+            "notice": notice,
+            "found": [(h, labels.get(h.pk, h.name)) for h in found],
+            "areas": [
+                a
+                for a in area_roots_for(user=request.user, perm=Perm.ANTIGEN_REPORT)
+                if a.kind != AreaKind.HOUSEHOLD
+            ],
+            "results": AntigenReport.Result.choices,
+        },
+        status=status,
+    )
 
 
 def _taken_at(raw: str) -> dt.datetime | None:
@@ -121,7 +143,9 @@ def antigen_household(request, pk: int):
     """Record a household's antigen result. The form's hidden key makes a second send store nothing."""
     household = area_get(user=request.user, pk=pk, kind=AreaKind.HOUSEHOLD)
     members = list(household_members(user=request.user, household=household))
-    values = {key: request.POST.get(key, "") for key in ("result", "person", "taken_at", "note", "client_key")}
+    values = {
+        key: request.POST.get(key, "") for key in ("result", "person", "taken_at", "note", "client_key")
+    }
 
     def record():
         person = None
@@ -130,23 +154,42 @@ def antigen_household(request, pk: int):
             if person is None:
                 raise ValidationError({"person": _("Choose someone who lives in this household.")})
         return followups_services.antigen_report(
-            acting_user=request.user, household=household, result=values["result"], client_key=values["client_key"],
-            person=person, taken_at=_taken_at(values["taken_at"]), note=values["note"],
+            acting_user=request.user,
+            household=household,
+            result=values["result"],
+            client_key=values["client_key"],
+            person=person,
+            taken_at=_taken_at(values["taken_at"]),
+            note=values["note"],
         )
 
     done = submit(record)
     if not done:
         form = antigen_form(request, household, members=members, values=values, errors=done.errors)
-        return _page(request, forms=[form], reach=followups_selectors.antigen_reach(user=request.user), status=done.status)
+        return _page(
+            request,
+            forms=[form],
+            reach=followups_selectors.antigen_reach(user=request.user),
+            status=done.status,
+        )
     report = done.result
     if report.result == AntigenReport.Result.POSITIVE:
-        messages.warning(request, _(
-            "The positive result was recorded. The building leaders and community staff of this door were told; "
-            "stay at home, a staff member will call you."))
+        messages.warning(
+            request,
+            _(
+                "The positive result was recorded. The building leaders and community staff of this door "
+                "were told; "
+                "stay at home, a staff member will call you."
+            ),
+        )
     else:
-        messages.success(request, _("The result was recorded: %(result)s.") % {"result": report.get_result_display()})
+        messages.success(
+            request, _("The result was recorded: %(result)s.") % {"result": report.get_result_display()}
+        )
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = reverse("web:antigen_report") + f"?household={household.pk}"
     return redirect(target)
 
@@ -158,11 +201,15 @@ def antigen_list(request, pk: int):
     reports = followups_selectors.antigen_reports(user=request.user, area=area)
     page = Paginator(reports, 50).get_page(request.GET.get("page"))
     labels = door_labels(household_ids={r.household_id for r in page})
-    return render(request, "web/antigen/list.html", {
-        "area": area,
-        "page": page,
-        "rows": [(r, labels.get(r.household_id, r.household.name)) for r in page],
-    })
+    return render(
+        request,
+        "web/antigen/list.html",
+        {
+            "area": area,
+            "page": page,
+            "rows": [(r, labels.get(r.household_id, r.household.name)) for r in page],
+        },
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -188,8 +235,11 @@ def followups(request):
 @require_POST
 def followup_close(request, pk: int):
     follow_up = followups_selectors.follow_up_get(user=request.user, pk=pk)
-    done = submit(lambda: followups_services.follow_up_close(
-        acting_user=request.user, follow_up=follow_up, note=request.POST.get("note", "")))
+    done = submit(
+        lambda: followups_services.follow_up_close(
+            acting_user=request.user, follow_up=follow_up, note=request.POST.get("note", "")
+        )
+    )
     if done:
         messages.success(request, _("The follow-up was closed."))
     else:

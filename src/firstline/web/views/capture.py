@@ -37,11 +37,26 @@ from firstline.testing.states import PersonState, ScanStatus
 # The files a capture page needs, kept by the service worker for offline reloads: the entry script
 # and every module it imports (a module missing here is a blank page offline; a test follows the
 # imports and compares).
-CAPTURE_MODULES = ("camera.js", "desk.js", "door.js", "feedback.js", "list.js", "offline.js", "page.js", "queue.js",
-                   "rules.js", "tube.js")
-CAPTURE_ASSETS = ("firstline/firstline.css", "firstline/htmx.min.js", "firstline/firstline.js",
-                  "firstline/capture.css", "firstline/capture.js",
-                  *(f"firstline/capture/{name}" for name in CAPTURE_MODULES))
+CAPTURE_MODULES = (
+    "camera.js",
+    "desk.js",
+    "door.js",
+    "feedback.js",
+    "list.js",
+    "offline.js",
+    "page.js",
+    "queue.js",
+    "rules.js",
+    "tube.js",
+)
+CAPTURE_ASSETS = (
+    "firstline/firstline.css",
+    "firstline/htmx.min.js",
+    "firstline/firstline.js",
+    "firstline/capture.css",
+    "firstline/capture.js",
+    *(f"firstline/capture/{name}" for name in CAPTURE_MODULES),
+)
 
 
 def _round(request, pk: int) -> Round:
@@ -62,7 +77,10 @@ def _js_messages() -> dict[str, str]:
         "retry": _("Upload failed; trying again in %(s)s s"),
         "sign_in": _("Sign in again to upload: the scans stay on this device."),
         "not_visible": _("The server does not let you register in this round any more."),
-        "other_user": _("%(n)s scans made by another account wait on this device: that account must sign in to upload them."),
+        "other_user": _(
+            "%(n)s scans made by another account wait on this device: that account must sign in to upload "
+            "them."
+        ),
         "no_storage": _("This browser cannot keep scans offline: stay online until they are uploaded."),
         "ready_offline": _("Ready to work offline"),
         "state_pending": _("Waiting to upload"),
@@ -86,7 +104,9 @@ def _js_messages() -> dict[str, str]:
         "tube_closed": _("Tube %(tube)s is closed. Scan a new tube."),
         "tube_used": _("Tube %(tube)s was already used on this device. Take a new tube."),
         "same_tube": _("Tube %(tube)s is already the open tube."),
-        "confirm_switch": _("Tube %(tube)s has %(n)s of %(cap)s. Scan %(new)s again to close %(tube)s and start %(new)s."),
+        "confirm_switch": _(
+            "Tube %(tube)s has %(n)s of %(cap)s. Scan %(new)s again to close %(tube)s and start %(new)s."
+        ),
         "switched": _("Tube %(old)s closed; tube %(tube)s is open."),
         "close_confirm": _("Tap again to close tube %(tube)s"),
         "closed_now": _("Tube %(tube)s closed with %(n)s."),
@@ -95,11 +115,16 @@ def _js_messages() -> dict[str, str]:
         "send_anyway": _("Send anyway"),
         "out_of_scope": _("lives outside this round's areas (flagged)"),
         "camera_no_permission": _("The camera could not be opened: %(error)s"),
-        "search_offline": _("Searching needs the network. Type the ID number into the scan box: it is kept and uploaded later."),
+        "search_offline": _(
+            "Searching needs the network. Type the ID number into the scan box: it is kept and uploaded "
+            "later."
+        ),
     }
 
 
-def _config(request, round: Round, *, mode: str, context: str, capacity: int, per_household: bool, **extra) -> dict:
+def _config(
+    request, round: Round, *, mode: str, context: str, capacity: int, per_household: bool, **extra
+) -> dict:
     return {
         "mode": mode,
         "context": context,
@@ -124,11 +149,18 @@ def desk(request, pk: int):
     round = _round(request, pk)
     raw_point = request.GET.get("point", "")
     if not raw_point:
-        return render(request, "web/capture/desk_points.html", {
-            "round": round,
-            "points": [(p, range(1, p.desks + 1)) for p in capture_selectors.desk_points(user=request.user, round=round)],
-            "door_to_door": capture_selectors.samples_door_to_door(user=request.user, round=round),
-        })
+        return render(
+            request,
+            "web/capture/desk_points.html",
+            {
+                "round": round,
+                "points": [
+                    (p, range(1, p.desks + 1))
+                    for p in capture_selectors.desk_points(user=request.user, round=round)
+                ],
+                "door_to_door": capture_selectors.samples_door_to_door(user=request.user, round=round),
+            },
+        )
     point = capture_selectors.desk_point_get(user=request.user, round=round, pk=raw_point)
     try:
         desk_no = int(request.GET.get("desk") or 1)
@@ -138,11 +170,28 @@ def desk(request, pk: int):
         return redirect(reverse("web:testing_desk", kwargs={"pk": round.pk}))
     rules = capture_rules(round=round, place_path=point.compound.path, households={})
     pooling = rules["default"]
-    config = _config(request, round, mode="desk", context=f"desk:{point.pk}:{desk_no}", capacity=pooling["capacity"],
-                     per_household=pooling["per_household"], point_id=point.pk, desk=desk_no)
-    return render(request, "web/capture/desk.html", {
-        "round": round, "point": point, "desk": desk_no, "pooling": pooling, "config": config, "rules": rules,
-    })
+    config = _config(
+        request,
+        round,
+        mode="desk",
+        context=f"desk:{point.pk}:{desk_no}",
+        capacity=pooling["capacity"],
+        per_household=pooling["per_household"],
+        point_id=point.pk,
+        desk=desk_no,
+    )
+    return render(
+        request,
+        "web/capture/desk.html",
+        {
+            "round": round,
+            "point": point,
+            "desk": desk_no,
+            "pooling": pooling,
+            "config": config,
+            "rules": rules,
+        },
+    )
 
 
 @login_required
@@ -150,15 +199,26 @@ def desk(request, pk: int):
 def door_buildings(request, pk: int):
     round = _round(request, pk)
     buildings = capture_selectors.door_to_door_buildings(user=request.user, round=round)
-    return render(request, "web/capture/door_buildings.html", {
-        "round": round,
-        "buildings": buildings,
-        "config": _config(request, round, mode="buildings", context="door", capacity=0, per_household=False),
-        # Kept by the service worker at once, so that a leader can walk into a stairwell with no signal.
-        "offline_urls": [url + suffix for row in buildings[:30]
-                         for url in [reverse("web:testing_door", kwargs={"pk": round.pk, "building_pk": row.building.pk})]
-                         for suffix in ("", "?everyone=1")],
-    })
+    return render(
+        request,
+        "web/capture/door_buildings.html",
+        {
+            "round": round,
+            "buildings": buildings,
+            "config": _config(
+                request, round, mode="buildings", context="door", capacity=0, per_household=False
+            ),
+            # Kept by the service worker at once, so that a leader can walk into a stairwell with no signal.
+            "offline_urls": [
+                url + suffix
+                for row in buildings[:30]
+                for url in [
+                    reverse("web:testing_door", kwargs={"pk": round.pk, "building_pk": row.building.pk})
+                ]
+                for suffix in ("", "?everyone=1")
+            ],
+        },
+    )
 
 
 def _door_data(plan, building: Area) -> dict:
@@ -167,13 +227,31 @@ def _door_data(plan, building: Area) -> dict:
     for well in plan.stairwells:
         for floor, floor_doors in well.floors:
             for door in floor_doors:
-                doors.append({
-                    "id": door.household.pk, "label": door.label, "floor": floor, "door": door.household.door,
-                    "stairwell": well.area.name if well.area.kind in INNER_STAIRWELLS else "",
-                    "risk": door.risk, "sealed": door.sealed, "capacity": door.capacity, "per_household": door.per_household,
-                    "people": [{"id": p.person_id, "name": p.name, "age": p.age, "state": p.state, "tube": p.tube,
-                                "immobile": p.immobile, "to_sample": p.to_sample} for p in door.people],
-                })
+                doors.append(
+                    {
+                        "id": door.household.pk,
+                        "label": door.label,
+                        "floor": floor,
+                        "door": door.household.door,
+                        "stairwell": well.area.name if well.area.kind in INNER_STAIRWELLS else "",
+                        "risk": door.risk,
+                        "sealed": door.sealed,
+                        "capacity": door.capacity,
+                        "per_household": door.per_household,
+                        "people": [
+                            {
+                                "id": p.person_id,
+                                "name": p.name,
+                                "age": p.age,
+                                "state": p.state,
+                                "tube": p.tube,
+                                "immobile": p.immobile,
+                                "to_sample": p.to_sample,
+                            }
+                            for p in door.people
+                        ],
+                    }
+                )
     return {"building": {"id": building.pk, "name": building.name}, "doors": doors}
 
 
@@ -183,22 +261,56 @@ def door(request, pk: int, building_pk: int):
     round = _round(request, pk)
     building = area_get(user=request.user, pk=building_pk, kind=BLOCK_KINDS, perm=Perm.TESTING_SAMPLE)
     everyone = request.GET.get("everyone") == "1"
-    plan = capture_selectors.door_to_door_list(user=request.user, round=round, building=building, everyone=everyone)
-    rules = capture_rules(round=round, place_path=building.path,
-                          households={door.household.pk: door.household.path for door in plan.doors})
+    plan = capture_selectors.door_to_door_list(
+        user=request.user, round=round, building=building, everyone=everyone
+    )
+    rules = capture_rules(
+        round=round,
+        place_path=building.path,
+        households={door.household.pk: door.household.path for door in plan.doors},
+    )
     data = _door_data(plan, building)
-    config = _config(request, round, mode="door", context="door", capacity=rules["default"]["capacity"],
-                     per_household=rules["default"]["per_household"], building_id=building.pk)
+    config = _config(
+        request,
+        round,
+        mode="door",
+        context="door",
+        capacity=rules["default"]["capacity"],
+        per_household=rules["default"]["per_household"],
+        building_id=building.pk,
+    )
     stairwells = [
-        {"area": well.area, "floors": [(floor, [{"door": d, "people": [{"p": p, "label": p.state.short_label} for p in d.people]}
-                                               for d in doors]) for floor, doors in well.floors]}
-        for well in plan.stairwells if well.floors
+        {
+            "area": well.area,
+            "floors": [
+                (
+                    floor,
+                    [
+                        {"door": d, "people": [{"p": p, "label": p.state.short_label} for p in d.people]}
+                        for d in doors
+                    ],
+                )
+                for floor, doors in well.floors
+            ],
+        }
+        for well in plan.stairwells
+        if well.floors
     ]
-    return render(request, "web/capture/door.html", {
-        "round": round, "building": building, "everyone": everyone, "stairwells": stairwells, "data": data,
-        "config": config, "rules": rules, "sealed": RiskStatus.SEALED,
-        "owed": sum(p["to_sample"] for d in data["doors"] for p in d["people"]),
-    })
+    return render(
+        request,
+        "web/capture/door.html",
+        {
+            "round": round,
+            "building": building,
+            "everyone": everyone,
+            "stairwells": stairwells,
+            "data": data,
+            "config": config,
+            "rules": rules,
+            "sealed": RiskStatus.SEALED,
+            "owed": sum(p["to_sample"] for d in data["doors"] for p in d["people"]),
+        },
+    )
 
 
 @login_required
@@ -208,12 +320,31 @@ def find_person(request, pk: int):
     them in the current tube. Posted: an ID number never goes into an address (a log line)."""
     round = _round(request, pk)
     query = request.POST.get("q", "").strip()[:60]
-    kind, found = capture_selectors.capture_person_search(user=request.user, round=round, query=query) if query else ("empty", [])
-    return render(request, "web/capture/_found.html", {
-        "query": query, "kind": kind, "takeable": (PersonState.MISSING, PersonState.RESAMPLE),
-        "found": [{"person": f.person, "door": f.door, "state": f.state, "tube": f.tube, "in_round": f.in_round,
-                   "label": f.state.short_label} for f in found],
-    })
+    kind, found = (
+        capture_selectors.capture_person_search(user=request.user, round=round, query=query)
+        if query
+        else ("empty", [])
+    )
+    return render(
+        request,
+        "web/capture/_found.html",
+        {
+            "query": query,
+            "kind": kind,
+            "takeable": (PersonState.MISSING, PersonState.RESAMPLE),
+            "found": [
+                {
+                    "person": f.person,
+                    "door": f.door,
+                    "state": f.state,
+                    "tube": f.tube,
+                    "in_round": f.in_round,
+                    "label": f.state.short_label,
+                }
+                for f in found
+            ],
+        },
+    )
 
 
 @require_GET
@@ -225,12 +356,15 @@ def service_worker(request):
         "body": _("This page was not kept on this device. The scans you made are kept and will be uploaded."),
         "retry": _("Try again"),
     }
-    body = render_to_string("web/capture/sw.js", {
-        "version": _asset_version(),
-        "assets_json": json.dumps([static(name) for name in CAPTURE_ASSETS]),
-        # Escaped for HTML: the worker writes them into its offline page.
-        "texts_json": json.dumps({key: escape(text) for key, text in texts.items()}, ensure_ascii=False),
-    })
+    body = render_to_string(
+        "web/capture/sw.js",
+        {
+            "version": _asset_version(),
+            "assets_json": json.dumps([static(name) for name in CAPTURE_ASSETS]),
+            # Escaped for HTML: the worker writes them into its offline page.
+            "texts_json": json.dumps({key: escape(text) for key, text in texts.items()}, ensure_ascii=False),
+        },
+    )
     response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     return response

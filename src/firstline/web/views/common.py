@@ -18,9 +18,7 @@ __all__ = ["breadcrumbs", "form_date", "whole_number"]
 
 def breadcrumbs(user, area: Area) -> list[dict]:
     """Ancestors root first; those outside the user's scope are named but not linked."""
-    return [
-        {"area": a, "link": can(user, Perm.LEDGER_VIEW, a.path)} for a in area_ancestors(area=area)
-    ]
+    return [{"area": a, "link": can(user, Perm.LEDGER_VIEW, a.path)} for a in area_ancestors(area=area)]
 
 
 def whole_number(value, *, field: str, message: str) -> int:

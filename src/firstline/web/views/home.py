@@ -10,10 +10,14 @@ from firstline.notices.selectors import notices_for, unread_count
 
 @login_required
 def home(request):
-    return render(request, "web/home.html", {
-        "roots": area_roots_for(user=request.user),
-        # Notices: the unread count and the latest few; residents get the antigen entry up front.
-        "unread_notices": unread_count(user=request.user),
-        "latest_notices": list(notices_for(user=request.user)[:3]),
-        "antigen_doors": antigen_households(user=request.user),
-    })
+    return render(
+        request,
+        "web/home.html",
+        {
+            "roots": area_roots_for(user=request.user),
+            # Notices: the unread count and the latest few; residents get the antigen entry up front.
+            "unread_notices": unread_count(user=request.user),
+            "latest_notices": list(notices_for(user=request.user)[:3]),
+            "antigen_doors": antigen_households(user=request.user),
+        },
+    )

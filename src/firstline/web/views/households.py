@@ -21,8 +21,21 @@ from firstline.web.errors import flash_errors, submit
 from firstline.web.views.antigen import household_testing_context
 from firstline.web.views.common import breadcrumbs
 
-PERSON_FIELDS = ("name", "id_type", "id_number", "phone", "birth_date", "age", "sex", "relation", "status",
-                 "vaccination", "returned_from", "returned_on", "note")
+PERSON_FIELDS = (
+    "name",
+    "id_type",
+    "id_number",
+    "phone",
+    "birth_date",
+    "age",
+    "sex",
+    "relation",
+    "status",
+    "vaccination",
+    "returned_from",
+    "returned_on",
+    "note",
+)
 
 
 def person_form_values(post) -> dict:
@@ -30,7 +43,11 @@ def person_form_values(post) -> dict:
     data = {field: post.get(field, "") for field in PERSON_FIELDS if post.get(field, "") != ""}
     tags = []
     for tag in post.getlist("vulnerabilities"):
-        tags.append({"tag": tag, "due_date": post.get("due_date") or None} if tag == VulnerabilityTag.PREGNANT else tag)
+        tags.append(
+            {"tag": tag, "due_date": post.get("due_date") or None}
+            if tag == VulnerabilityTag.PREGNANT
+            else tag
+        )
     if tags:
         data["vulnerabilities"] = tags
     return data
@@ -38,8 +55,12 @@ def person_form_values(post) -> dict:
 
 def person_form_choices() -> dict:
     return {
-        "id_types": IdType.choices, "sexes": Sex.choices, "relations": Relation.choices,
-        "statuses": ResidenceStatus.choices, "vaccinations": Vaccination.choices, "tag_choices": VulnerabilityTag.choices,
+        "id_types": IdType.choices,
+        "sexes": Sex.choices,
+        "relations": Relation.choices,
+        "statuses": ResidenceStatus.choices,
+        "vaccinations": Vaccination.choices,
+        "tag_choices": VulnerabilityTag.choices,
     }
 
 
@@ -48,21 +69,28 @@ def _render(request, household, *, errors=None, values=None, status=200):
     members = list(household_members(user=request.user, household=household))
     for residence in members:
         residence.person.phone_masked = mask_phone(residence.person.phone)
-    return render(request, "web/households/detail.html", {
-        "household": household,
-        "crumbs": crumbs,
-        "risk": RiskStatus(area_effective_risk(area=household, ancestors=[c["area"] for c in crumbs])),
-        "members": members,
-        "former": household_former_members(user=request.user, household=household),
-        "visits": household_visits(user=request.user, household=household),
-        "can_edit": can(request.user, Perm.LEDGER_EDIT, household.path),
-        "can_visit": can(request.user, Perm.VISIT_RECORD, household.path),
-        "outcomes": Outcome.choices, "channels": Channel.choices,
-        "errors": errors or {}, "values": values or {},
-        **person_form_choices(),
-        # Testing: each resident's state in the open rounds, the antigen form and latest reports.
-        **household_testing_context(request, household, members),
-    }, status=status)
+    return render(
+        request,
+        "web/households/detail.html",
+        {
+            "household": household,
+            "crumbs": crumbs,
+            "risk": RiskStatus(area_effective_risk(area=household, ancestors=[c["area"] for c in crumbs])),
+            "members": members,
+            "former": household_former_members(user=request.user, household=household),
+            "visits": household_visits(user=request.user, household=household),
+            "can_edit": can(request.user, Perm.LEDGER_EDIT, household.path),
+            "can_visit": can(request.user, Perm.VISIT_RECORD, household.path),
+            "outcomes": Outcome.choices,
+            "channels": Channel.choices,
+            "errors": errors or {},
+            "values": values or {},
+            **person_form_choices(),
+            # Testing: each resident's state in the open rounds, the antigen form and latest reports.
+            **household_testing_context(request, household, members),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -75,8 +103,10 @@ def household_detail(request, pk: int):
 def member_add(request, pk: int):
     household = area_get(user=request.user, pk=pk, kind=AreaKind.HOUSEHOLD)
     data = person_form_values(request.POST)
-    done = submit(lambda: people_services.person_register(acting_user=request.user, household=household, data=data),
-                  conflict_field="id_number")
+    done = submit(
+        lambda: people_services.person_register(acting_user=request.user, household=household, data=data),
+        conflict_field="id_number",
+    )
     if not done:
         return _render(request, household, errors=done.errors, values=request.POST, status=done.status)
     messages.success(request, _("%(name)s was added to the household.") % {"name": done.result.name})
@@ -87,10 +117,15 @@ def member_add(request, pk: int):
 @require_POST
 def visit_add(request, pk: int):
     household = area_get(user=request.user, pk=pk, kind=AreaKind.HOUSEHOLD)
-    done = submit(lambda: survey_services.visit_record(
-        acting_user=request.user, household=household, outcome=request.POST.get("outcome", ""),
-        channel=request.POST.get("channel", Channel.DOOR), note=request.POST.get("note", ""),
-    ))
+    done = submit(
+        lambda: survey_services.visit_record(
+            acting_user=request.user,
+            household=household,
+            outcome=request.POST.get("outcome", ""),
+            channel=request.POST.get("channel", Channel.DOOR),
+            note=request.POST.get("note", ""),
+        )
+    )
     if done:
         messages.success(request, _("The visit was recorded."))
     else:

@@ -19,13 +19,25 @@ from firstline.web.views.common import breadcrumbs
 
 # Lazy: read in the language of each request, not the one the module was loaded in.
 FIELD_LABELS = {
-    "name": gettext_lazy("Name"), "id_type": gettext_lazy("ID document"), "id_number": gettext_lazy("ID number"),
-    "phone": gettext_lazy("Phone"), "birth_date": gettext_lazy("Birth date"), "age": gettext_lazy("Age"),
-    "sex": gettext_lazy("Sex"), "relation": gettext_lazy("Relation"), "status": gettext_lazy("Lives here as"),
-    "vaccination": gettext_lazy("Vaccination"), "vulnerabilities": gettext_lazy("Needs"), "due_date": gettext_lazy("Due date"),
-    "building": gettext_lazy("Building"), "unit": gettext_lazy("Unit"), "group": gettext_lazy("Village group"),
+    "name": gettext_lazy("Name"),
+    "id_type": gettext_lazy("ID document"),
+    "id_number": gettext_lazy("ID number"),
+    "phone": gettext_lazy("Phone"),
+    "birth_date": gettext_lazy("Birth date"),
+    "age": gettext_lazy("Age"),
+    "sex": gettext_lazy("Sex"),
+    "relation": gettext_lazy("Relation"),
+    "status": gettext_lazy("Lives here as"),
+    "vaccination": gettext_lazy("Vaccination"),
+    "vulnerabilities": gettext_lazy("Needs"),
+    "due_date": gettext_lazy("Due date"),
+    "building": gettext_lazy("Building"),
+    "unit": gettext_lazy("Unit"),
+    "group": gettext_lazy("Village group"),
     "door": gettext_lazy("Door"),
-    "address": gettext_lazy("Address"), "note": gettext_lazy("Note"), "returned_from": gettext_lazy("Returned from"),
+    "address": gettext_lazy("Address"),
+    "note": gettext_lazy("Note"),
+    "returned_from": gettext_lazy("Returned from"),
     "returned_on": gettext_lazy("Returned on"),
 }
 
@@ -41,19 +53,31 @@ def import_start(request, pk: int):
             if upload is None:
                 raise ValidationError({"file": _("Choose a file.")})
             return services.import_upload(
-                acting_user=request.user, area=area, filename=upload.name, data=upload.read(),
-                mode=request.POST.get("mode", ImportMode.KEEP_VALID), mapping_name=request.POST.get("mapping_name", ""),
+                acting_user=request.user,
+                area=area,
+                filename=upload.name,
+                data=upload.read(),
+                mode=request.POST.get("mode", ImportMode.KEEP_VALID),
+                mapping_name=request.POST.get("mapping_name", ""),
             )
 
         done = submit(upload_file)
         if done:
             return redirect("web:import_columns", pk=done.result.pk)
         errors, status = done.errors, done.status
-    return render(request, "web/imports/start.html", {
-        "area": area, "crumbs": breadcrumbs(request.user, area), "modes": ImportMode.choices,
-        "mappings": selectors.column_mappings(user=request.user, area=area),
-        "jobs": selectors.import_jobs(user=request.user, area=area)[:20], "errors": errors,
-    }, status=status)
+    return render(
+        request,
+        "web/imports/start.html",
+        {
+            "area": area,
+            "crumbs": breadcrumbs(request.user, area),
+            "modes": ImportMode.choices,
+            "mappings": selectors.column_mappings(user=request.user, area=area),
+            "jobs": selectors.import_jobs(user=request.user, area=area)[:20],
+            "errors": errors,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -65,16 +89,27 @@ def import_columns(request, pk: int):
     errors, status = {}, 200
     if request.method == "POST":
         mapping = {header: request.POST.get(f"col-{index}", "") for index, header in enumerate(headers)}
-        done = submit(lambda: services.import_start(
-            acting_user=request.user, job=job, mapping=mapping, save_as=request.POST.get("save_as", "")))
+        done = submit(
+            lambda: services.import_start(
+                acting_user=request.user, job=job, mapping=mapping, save_as=request.POST.get("save_as", "")
+            )
+        )
         if done:
             return redirect("web:import_job", pk=job.pk)
         errors, status = done.errors, done.status
         job.mapping = {h: f for h, f in mapping.items() if f}
     columns = [(index, header, job.mapping.get(header, "")) for index, header in enumerate(headers)]
-    return render(request, "web/imports/columns.html", {
-        "job": job, "columns": columns, "fields": [(f, FIELD_LABELS[f]) for f in parsing.FIELDS], "errors": errors,
-    }, status=status)
+    return render(
+        request,
+        "web/imports/columns.html",
+        {
+            "job": job,
+            "columns": columns,
+            "fields": [(f, FIELD_LABELS[f]) for f in parsing.FIELDS],
+            "errors": errors,
+        },
+        status=status,
+    )
 
 
 REPORT_PAGE = 100
@@ -92,12 +127,19 @@ def import_job(request, pk: int):
     # Every refusal and warning, a page at a time (each list has its own page number).
     refused = Paginator(job.errors, REPORT_PAGE).get_page(request.GET.get("refused"))
     warned = Paginator(job.warnings, REPORT_PAGE).get_page(request.GET.get("warned"))
-    return render(request, template, {
-        "job": job, "refused": refused, "warned": warned,
-        "refused_rows": [{**e, "column": _column(e)} for e in refused],
-        "warned_rows": [{**w, "column": _column(w)} for w in warned],
-        "errors_cut": job.error_count - len(job.errors), "warnings_cut": job.warning_count - len(job.warnings),
-    })
+    return render(
+        request,
+        template,
+        {
+            "job": job,
+            "refused": refused,
+            "warned": warned,
+            "refused_rows": [{**e, "column": _column(e)} for e in refused],
+            "warned_rows": [{**w, "column": _column(w)} for w in warned],
+            "errors_cut": job.error_count - len(job.errors),
+            "warnings_cut": job.warning_count - len(job.warnings),
+        },
+    )
 
 
 @login_required
@@ -112,15 +154,41 @@ def import_report(request, pk: int):
     for error in job.errors:
         writer.writerow([error["row"], _column(error), _("Not stored"), error["message"], ""])
     for warning in job.warnings:
-        writer.writerow([warning["row"], _column(warning), _("Stored with a warning"), warning["message"], warning.get("value", "")])
+        writer.writerow(
+            [
+                warning["row"],
+                _column(warning),
+                _("Stored with a warning"),
+                warning["message"],
+                warning.get("value", ""),
+            ]
+        )
     if job.error_count > len(job.errors):
-        writer.writerow(["", "", _("Not stored"), _(
-            "%(n)d more refusals are not listed: the report keeps the first %(limit)d. Correct the rows above and "
-            "import the file again to see the rest.") % {"n": job.error_count - len(job.errors), "limit": job.REPORT_LIMIT}, ""])
+        writer.writerow(
+            [
+                "",
+                "",
+                _("Not stored"),
+                _(
+                    "%(n)d more refusals are not listed: the report keeps the first %(limit)d. Correct the "
+                    "rows above and "
+                    "import the file again to see the rest."
+                )
+                % {"n": job.error_count - len(job.errors), "limit": job.REPORT_LIMIT},
+                "",
+            ]
+        )
     if job.warning_count > len(job.warnings):
-        writer.writerow(["", "", _("Stored with a warning"), _(
-            "%(n)d more warnings are not listed: the report keeps the first %(limit)d.") % {
-            "n": job.warning_count - len(job.warnings), "limit": job.REPORT_LIMIT}, ""])
+        writer.writerow(
+            [
+                "",
+                "",
+                _("Stored with a warning"),
+                _("%(n)d more warnings are not listed: the report keeps the first %(limit)d.")
+                % {"n": job.warning_count - len(job.warnings), "limit": job.REPORT_LIMIT},
+                "",
+            ]
+        )
     return response
 
 
@@ -128,8 +196,14 @@ def import_report(request, pk: int):
 def area_export(request, pk: int):
     area = area_get(user=request.user, pk=pk, perm=Perm.LEDGER_EXPORT)
     if request.method != "POST":
-        return render(request, "web/imports/export.html", {"area": area, "crumbs": breadcrumbs(request.user, area)})
-    data, _rows = export.ledger_export(acting_user=request.user, area=area, unmasked=request.POST.get("unmasked") == "1")
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return render(
+            request, "web/imports/export.html", {"area": area, "crumbs": breadcrumbs(request.user, area)}
+        )
+    data, _rows = export.ledger_export(
+        acting_user=request.user, area=area, unmasked=request.POST.get("unmasked") == "1"
+    )
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f'attachment; filename="ledger-{area.pk}.xlsx"'
     return response

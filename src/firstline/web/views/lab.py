@@ -28,9 +28,14 @@ from firstline.testing.transport import services as transport_services
 from firstline.web.errors import submit
 from firstline.web.views.transport import counted_of, tube_codes_of
 
-FIELD_LABELS = {"tube_code": gettext_lazy("Tube code"), "result": gettext_lazy("Result"),
-                "reported_at": gettext_lazy("Reported at")}
-RESULT_CHOICES = [(k, ResultKind(k).label) for k in (ResultKind.NEGATIVE, ResultKind.POSITIVE, ResultKind.INVALID)]
+FIELD_LABELS = {
+    "tube_code": gettext_lazy("Tube code"),
+    "result": gettext_lazy("Result"),
+    "reported_at": gettext_lazy("Reported at"),
+}
+RESULT_CHOICES = [
+    (k, ResultKind(k).label) for k in (ResultKind.NEGATIVE, ResultKind.POSITIVE, ResultKind.INVALID)
+]
 # An uploaded file waiting for its columns to be chosen: sealed on disk, named by a token in the session.
 _PENDING = "lab_upload"
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -40,7 +45,9 @@ _KEEP_SECONDS = 24 * 3600
 @login_required
 def lab_home(request):
     """Boxes on their way and received; scan a box code to open it."""
-    on_the_way = lab_selectors.lab_boxes(user=request.user).exclude(status=Box.Status.RECEIVED)  # not found for no lab
+    on_the_way = lab_selectors.lab_boxes(user=request.user).exclude(
+        status=Box.Status.RECEIVED
+    )  # not found for no lab
     error = ""
     raw = request.GET.get("code", "").strip()
     if raw:
@@ -48,25 +55,36 @@ def lab_home(request):
         if box is not None:
             return redirect("web:lab_box", pk=box.pk)
         error = _("No box %(code)s is known to this lab.") % {"code": raw[:40]}
-    return render(request, "web/lab/home.html", {
-        "on_the_way": list(on_the_way[:300]),
-        "received": list(lab_selectors.lab_boxes(user=request.user, status=Box.Status.RECEIVED)[:50]),
-        "uploads": list(lab_selectors.result_uploads(user=request.user, limit=5)),
-        "error": error,
-        "code": raw if error else "",
-    }, status=404 if error else 200)
+    return render(
+        request,
+        "web/lab/home.html",
+        {
+            "on_the_way": list(on_the_way[:300]),
+            "received": list(lab_selectors.lab_boxes(user=request.user, status=Box.Status.RECEIVED)[:50]),
+            "uploads": list(lab_selectors.result_uploads(user=request.user, limit=5)),
+            "error": error,
+            "code": raw if error else "",
+        },
+        status=404 if error else 200,
+    )
 
 
 def _receive_count(request, box: Box) -> None:
-    transport_services.box_receive(acting_user=request.user, box=box, counted=counted_of(request.POST.get("counted")),
-                                   note=request.POST.get("note", ""))
+    transport_services.box_receive(
+        acting_user=request.user,
+        box=box,
+        counted=counted_of(request.POST.get("counted")),
+        note=request.POST.get("note", ""),
+    )
 
 
 def _receive_tubes(request, box: Box) -> None:
     codes = tube_codes_of(request.POST.get("tube_codes", ""))
     if not codes:
         raise ValidationError({"tube_codes": _("Scan the tubes of the box, one by one.")})
-    transport_services.box_receive(acting_user=request.user, box=box, tube_codes=codes, note=request.POST.get("note", ""))
+    transport_services.box_receive(
+        acting_user=request.user, box=box, tube_codes=codes, note=request.POST.get("note", "")
+    )
 
 
 def _result(request, box: Box) -> list:
@@ -76,8 +94,11 @@ def _result(request, box: Box) -> list:
     codes = tube_codes_of(request.POST.get("tube", ""))
     if not codes:
         raise ValidationError({"tube": _("Scan or type the tube code.")})
-    return results_report(acting_user=request.user, source=TubeResult.Source.MANUAL,
-                          results=[ResultIn(tube_code=code, result=result) for code in codes])
+    return results_report(
+        acting_user=request.user,
+        source=TubeResult.Source.MANUAL,
+        results=[ResultIn(tube_code=code, result=result) for code in codes],
+    )
 
 
 # The lab's box page's actions: receiving the box (by count, or tube by tube), then results per tube.
@@ -106,20 +127,25 @@ def lab_box(request, pk: int):
     events = list(transport_selectors.box_events(box=box))
     receipt = next((e for e in events if e.kind == BoxEvent.Kind.RECEIVED), None)
     tubes = list(transport_selectors.box_tubes(box=box))
-    return render(request, "web/lab/box.html", {
-        "box": box,
-        "events": events,
-        "receipt": receipt,
-        "tubes": tubes,
-        "resulted": sum(t.result != ResultKind.PENDING for t in tubes),
-        "answers": answers,
-        "errors": errors,
-        "last_result": last_result,
-        "result_choices": RESULT_CHOICES,
-        "can_receive": can(request.user, Perm.TESTING_LAB, box.area_path),
-        "waiting": box.status in (Box.Status.PACKED, Box.Status.PICKED_UP),
-        "received": box.status == Box.Status.RECEIVED,
-    }, status=status)
+    return render(
+        request,
+        "web/lab/box.html",
+        {
+            "box": box,
+            "events": events,
+            "receipt": receipt,
+            "tubes": tubes,
+            "resulted": sum(t.result != ResultKind.PENDING for t in tubes),
+            "answers": answers,
+            "errors": errors,
+            "last_result": last_result,
+            "result_choices": RESULT_CHOICES,
+            "can_receive": can(request.user, Perm.TESTING_LAB, box.area_path),
+            "waiting": box.status in (Box.Status.PACKED, Box.Status.PICKED_UP),
+            "received": box.status == Box.Status.RECEIVED,
+        },
+        status=status,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -131,7 +157,9 @@ def _upload_dir():
 
 
 def _keep_file(data: bytes) -> str:
-    """Seal the uploaded bytes into a file named by a fresh random token; files left over a day are removed."""
+    """Seal the uploaded bytes into a file named by a fresh random token; files left over a day are
+    removed.
+    """
     folder = _upload_dir()
     folder.mkdir(parents=True, exist_ok=True)
     cutoff = time.time() - _KEEP_SECONDS
@@ -163,12 +191,22 @@ def _columns_page(request, *, pending: dict, data: bytes, mapping: dict | None, 
     table = lab_table(filename=pending["filename"], data=data)
     mapping = mapping if mapping is not None else lab_mapping_detect(table.headers)
     samples = [row for _number, row in table.rows[:3]]
-    columns = [(index, header, mapping.get(header, ""), [row[index] if index < len(row) else "" for row in samples])
-               for index, header in enumerate(table.headers)]
-    return render(request, "web/lab/columns.html", {
-        "pending": pending, "columns": columns, "rows": len(table.rows),
-        "fields": [(f, FIELD_LABELS[f]) for f in LAB_FIELDS], "errors": errors,
-    }, status=status)
+    columns = [
+        (index, header, mapping.get(header, ""), [row[index] if index < len(row) else "" for row in samples])
+        for index, header in enumerate(table.headers)
+    ]
+    return render(
+        request,
+        "web/lab/columns.html",
+        {
+            "pending": pending,
+            "columns": columns,
+            "rows": len(table.rows),
+            "fields": [(f, FIELD_LABELS[f]) for f in LAB_FIELDS],
+            "errors": errors,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -188,13 +226,28 @@ def upload(request):
             return redirect("web:lab_upload")
         else:
             table_headers = lab_table(filename=pending["filename"], data=data).headers
-            mapping = {header: request.POST.get(f"col-{index}", "") for index, header in enumerate(table_headers)}
+            mapping = {
+                header: request.POST.get(f"col-{index}", "") for index, header in enumerate(table_headers)
+            }
             mapping = {h: f for h, f in mapping.items() if f in LAB_FIELDS}
-            done = submit(lambda: results_upload(acting_user=request.user, filename=pending["filename"], data=data,
-                                                 mapping=mapping, save_as=pending.get("lab", "")))
+            done = submit(
+                lambda: results_upload(
+                    acting_user=request.user,
+                    filename=pending["filename"],
+                    data=data,
+                    mapping=mapping,
+                    save_as=pending.get("lab", ""),
+                )
+            )
             if not done:
-                return _columns_page(request, pending=pending, data=data, mapping=mapping, errors=done.errors,
-                                     status=done.status)
+                return _columns_page(
+                    request,
+                    pending=pending,
+                    data=data,
+                    mapping=mapping,
+                    errors=done.errors,
+                    status=done.status,
+                )
             _drop_file(request)
             return redirect("web:lab_upload_report", pk=done.result.pk)
     elif request.method == "POST":
@@ -204,7 +257,9 @@ def upload(request):
             errors = {"file": [_("Choose a file.")]}
         else:
             data = file.read()
-            done = submit(lambda: results_upload(acting_user=request.user, filename=file.name, data=data, save_as=lab))
+            done = submit(
+                lambda: results_upload(acting_user=request.user, filename=file.name, data=data, save_as=lab)
+            )
             if done:
                 _drop_file(request)
                 return redirect("web:lab_upload_report", pk=done.result.pk)
@@ -213,13 +268,20 @@ def upload(request):
                 _drop_file(request)
                 pending = {"token": _keep_file(data), "filename": file.name[:200], "lab": lab}
                 request.session[_PENDING] = pending
-                return _columns_page(request, pending=pending, data=data, mapping=None, errors=errors, status=200)
+                return _columns_page(
+                    request, pending=pending, data=data, mapping=None, errors=errors, status=200
+                )
             errors = {"file": [m for ms in errors.values() for m in ms]}
-    return render(request, "web/lab/upload.html", {
-        "labs": labs,
-        "uploads": lab_selectors.result_uploads(user=request.user),
-        "errors": errors,
-    }, status=422 if errors else 200)
+    return render(
+        request,
+        "web/lab/upload.html",
+        {
+            "labs": labs,
+            "uploads": lab_selectors.result_uploads(user=request.user),
+            "errors": errors,
+        },
+        status=422 if errors else 200,
+    )
 
 
 @login_required

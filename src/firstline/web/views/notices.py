@@ -11,11 +11,15 @@ from firstline.notices.services import notice_mark_all_read, notice_mark_read
 
 @login_required
 def notices(request):
-    return render(request, "web/notices/inbox.html", {
-        "unread_total": unread_count(user=request.user),
-        "unread": list(notices_for(user=request.user, unread_only=True)[:200]),
-        "read": list(notices_for(user=request.user).filter(read_at__isnull=False)[:50]),
-    })
+    return render(
+        request,
+        "web/notices/inbox.html",
+        {
+            "unread_total": unread_count(user=request.user),
+            "unread": list(notices_for(user=request.user, unread_only=True)[:200]),
+            "read": list(notices_for(user=request.user).filter(read_at__isnull=False)[:50]),
+        },
+    )
 
 
 @login_required

@@ -27,23 +27,30 @@ def _render(request, person, *, errors=None, status=200):
     current = next((r for r in residences if r.is_current), None)
     path = (current or residences[0]).household.path if residences else ""
     can_edit = bool(path) and can(request.user, Perm.LEDGER_EDIT, path)
-    return render(request, "web/people/detail.html", {
-        "person": person,
-        "phone_masked": mask_phone(person.phone),
-        "residences": residences,
-        "current": current,
-        "crumbs": breadcrumbs(request.user, current.household) if current else [],
-        "can_edit": can_edit,
-        "can_reveal": bool(path) and can(request.user, Perm.ID_REVEAL, path) and bool(person.id_masked),
-        # Where the person may move to: the doors of their compound that the user may edit.
-        "doors": compound_doors(user=request.user, area=current.household) if current and can_edit else [],
-        **person_form_choices(),
-        "tags": {v.tag: v for v in person.vulnerabilities.all()},
-        # Every swab of the person, newest round first: "was I tested on the 4th?" has one answer.
-        "samples": list(person_samples(user=request.user, person=person)[:30]) if path else [],
-        "errors": errors or {},
-        "today": dt.date.today().isoformat(),  # noqa: DTZ011 (a date for a form default)
-    }, status=status)
+    return render(
+        request,
+        "web/people/detail.html",
+        {
+            "person": person,
+            "phone_masked": mask_phone(person.phone),
+            "residences": residences,
+            "current": current,
+            "crumbs": breadcrumbs(request.user, current.household) if current else [],
+            "can_edit": can_edit,
+            "can_reveal": bool(path) and can(request.user, Perm.ID_REVEAL, path) and bool(person.id_masked),
+            # Where the person may move to: the doors of their compound that the user may edit.
+            "doors": compound_doors(user=request.user, area=current.household)
+            if current and can_edit
+            else [],
+            **person_form_choices(),
+            "tags": {v.tag: v for v in person.vulnerabilities.all()},
+            # Every swab of the person, newest round first: "was I tested on the 4th?" has one answer.
+            "samples": list(person_samples(user=request.user, person=person)[:30]) if path else [],
+            "errors": errors or {},
+            "today": dt.date.today().isoformat(),  # noqa: DTZ011 (a date for a form default)
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -70,14 +77,21 @@ def person_edit(request, pk: int):
     if not data.get("id_number"):
         data.pop("id_number", None)  # the masked number is not sent back: keep the stored one
         data.pop("id_type", None)
-    return _write(request, person, lambda: services.person_update(acting_user=request.user, person=person, data=data), _("Saved."))
+    return _write(
+        request,
+        person,
+        lambda: services.person_update(acting_user=request.user, person=person, data=data),
+        _("Saved."),
+    )
 
 
 @login_required
 @require_POST
 def person_reveal(request, pk: int):
     person = selectors.person_get(user=request.user, pk=pk)
-    number = services.person_reveal_id(acting_user=request.user, person=person, reason=request.POST.get("reason", ""))
+    number = services.person_reveal_id(
+        acting_user=request.user, person=person, reason=request.POST.get("reason", "")
+    )
     # Shown in place for this answer only; the page itself never holds it.
     return HttpResponse(f'<code class="revealed" data-testid="revealed">{escape(number)}</code>')
 
@@ -96,28 +110,48 @@ def person_vulnerabilities(request, pk: int):
             tags[tag] = detail
         return tags
 
-    return _write(request, person, lambda: services.person_set_vulnerabilities(
-        acting_user=request.user, person=person, tags=needs()), _("Saved."))
+    return _write(
+        request,
+        person,
+        lambda: services.person_set_vulnerabilities(acting_user=request.user, person=person, tags=needs()),
+        _("Saved."),
+    )
 
 
 @login_required
 @require_POST
 def person_move(request, pk: int):
     person = selectors.person_detail(user=request.user, pk=pk)
-    return _write(request, person, lambda: services.residence_move_to(
-        acting_user=request.user, person=person, household_id=request.POST.get("household"),
-        relation=request.POST.get("relation", "other"), status=request.POST.get("status", "resident"),
-        date=form_date(request.POST.get("date")),
-    ), _("%(name)s has moved.") % {"name": person.name})
+    return _write(
+        request,
+        person,
+        lambda: services.residence_move_to(
+            acting_user=request.user,
+            person=person,
+            household_id=request.POST.get("household"),
+            relation=request.POST.get("relation", "other"),
+            status=request.POST.get("status", "resident"),
+            date=form_date(request.POST.get("date")),
+        ),
+        _("%(name)s has moved.") % {"name": person.name},
+    )
 
 
 @login_required
 @require_POST
 def person_leave(request, pk: int):
     person = selectors.person_detail(user=request.user, pk=pk)
-    return _write(request, person, lambda: services.residence_end(
-        acting_user=request.user, person=person, date=form_date(request.POST.get("date")), reason=request.POST.get("reason", "")
-    ), _("%(name)s has left the household.") % {"name": person.name})
+    return _write(
+        request,
+        person,
+        lambda: services.residence_end(
+            acting_user=request.user,
+            person=person,
+            date=form_date(request.POST.get("date")),
+            reason=request.POST.get("reason", ""),
+        ),
+        _("%(name)s has left the household.") % {"name": person.name},
+    )
 
 
 @login_required
@@ -135,7 +169,11 @@ def duplicate_resolve(request, pk: int):
         done = submit(lambda: services.duplicate_dismiss(acting_user=request.user, candidate=candidate))
         success = _("Marked as two different people.")
     else:
-        keep, merge = (candidate.person, candidate.other) if action == "keep_left" else (candidate.other, candidate.person)
+        keep, merge = (
+            (candidate.person, candidate.other)
+            if action == "keep_left"
+            else (candidate.other, candidate.person)
+        )
         done = submit(lambda: services.person_merge(acting_user=request.user, keep=keep, merge=merge))
         success = _("Merged into %(name)s (#%(pk)d).") % {"name": keep.name, "pk": keep.pk}
     if done:

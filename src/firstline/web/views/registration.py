@@ -28,7 +28,11 @@ def _members_from(post) -> list[dict]:
     members = []
     for index in range(services.MAX_MEMBERS + 5):
         prefix = f"m-{index}-"
-        values = {field: post.get(prefix + field, "").strip() for field in services.MEMBER_FIELDS if field != "vulnerabilities"}
+        values = {
+            field: post.get(prefix + field, "").strip()
+            for field in services.MEMBER_FIELDS
+            if field != "vulnerabilities"
+        }
         tags = post.getlist(prefix + "vulnerabilities")
         if tags:
             values["vulnerabilities"] = ",".join(tags)
@@ -45,29 +49,48 @@ def public_form(request, token: str):
             return render(request, "web/registration/thanks.html", {"compound": compound, "reference": "—"})
         members = _members_from(request.POST)
         try:
-            done = submit(lambda: services.registration_submit(
-                compound=compound, household=selectors.public_door(compound=compound, pk=request.POST.get("household")),
-                address_text=request.POST.get("address_text", ""), contact_phone=request.POST.get("contact_phone", ""),
-                members=members, submission_key=request.POST.get("submission_key", ""), client_ip=client_address(request),
-            ))
+            done = submit(
+                lambda: services.registration_submit(
+                    compound=compound,
+                    household=selectors.public_door(compound=compound, pk=request.POST.get("household")),
+                    address_text=request.POST.get("address_text", ""),
+                    contact_phone=request.POST.get("contact_phone", ""),
+                    members=members,
+                    submission_key=request.POST.get("submission_key", ""),
+                    client_ip=client_address(request),
+                )
+            )
         except services.RateLimited:
             return render(request, "web/registration/limited.html", {"compound": compound}, status=429)
         if done:
-            return render(request, "web/registration/thanks.html", {"compound": compound, "reference": done.result.pk})
+            return render(
+                request, "web/registration/thanks.html", {"compound": compound, "reference": done.result.pk}
+            )
         errors, status = done.errors, done.status
     rows = max(MEMBER_ROWS, len(members))
     member_rows = [(i, members[i] if i < len(members) else {}) for i in range(rows)]
-    return render(request, "web/registration/public.html", {
-        "compound": compound, "buildings": selectors.public_buildings(compound=compound), "errors": errors,
-        "values": request.POST, "member_rows": member_rows, "next_index": rows,
-        "submission_key": request.POST.get("submission_key") or secrets.token_urlsafe(24),
-        "max_members": services.MAX_MEMBERS, **person_form_choices(),
-    }, status=status)
+    return render(
+        request,
+        "web/registration/public.html",
+        {
+            "compound": compound,
+            "buildings": selectors.public_buildings(compound=compound),
+            "errors": errors,
+            "values": request.POST,
+            "member_rows": member_rows,
+            "next_index": rows,
+            "submission_key": request.POST.get("submission_key") or secrets.token_urlsafe(24),
+            "max_members": services.MAX_MEMBERS,
+            **person_form_choices(),
+        },
+        status=status,
+    )
 
 
 def public_doors(request, token: str):
-    building, doors = selectors.public_doors(compound=compound_by_public_token(token=token),
-                                             building_id=request.GET.get("building"))
+    building, doors = selectors.public_doors(
+        compound=compound_by_public_token(token=token), building_id=request.GET.get("building")
+    )
     return render(request, "web/registration/_doors.html", {"doors": doors, "building": building})
 
 
@@ -77,7 +100,11 @@ def poster(request, pk: int):
     compound = area_get(user=request.user, pk=pk, kind=SITE_KINDS, perm=Perm.AREA_EDIT)
     token = area_public_token_ensure(acting_user=request.user, compound=compound)
     url = request.build_absolute_uri(reverse("web:registration_public", args=[token]))
-    return render(request, "web/registration/poster.html", {"compound": compound, "url": url, "qr": codes.qr_svg(url, scale=8)})
+    return render(
+        request,
+        "web/registration/poster.html",
+        {"compound": compound, "url": url, "qr": codes.qr_svg(url, scale=8)},
+    )
 
 
 QUEUE_ROWS = 500
@@ -94,10 +121,19 @@ def queue(request):
         if done:
             return redirect("web:registration_queue")
         errors, status = done.errors, done.status
-    return render(request, "web/registration/queue.html", {
-        "pending": waiting.pending, "suspect": waiting.suspect, "senders": waiting.senders,
-        "errors": errors, "reason": request.POST.get("reason", ""), "max_rows": QUEUE_ROWS,
-    }, status=status)
+    return render(
+        request,
+        "web/registration/queue.html",
+        {
+            "pending": waiting.pending,
+            "suspect": waiting.suspect,
+            "senders": waiting.senders,
+            "errors": errors,
+            "reason": request.POST.get("reason", ""),
+            "max_rows": QUEUE_ROWS,
+        },
+        status=status,
+    )
 
 
 def _reject_many(request):
@@ -109,11 +145,18 @@ def _reject_many(request):
         if not ids and not senders:
             raise ValidationError(_("Check the forms or the senders to reject."))
         return services.registrations_reject_many(
-            acting_user=request.user, submission_ids=ids, senders=senders, reason=request.POST.get("reason", ""))
+            acting_user=request.user,
+            submission_ids=ids,
+            senders=senders,
+            reason=request.POST.get("reason", ""),
+        )
 
     done = submit(reject)
     if done:
-        messages.success(request, ngettext("%(n)d form rejected.", "%(n)d forms rejected.", done.result) % {"n": done.result})
+        messages.success(
+            request,
+            ngettext("%(n)d form rejected.", "%(n)d forms rejected.", done.result) % {"n": done.result},
+        )
     return done
 
 
@@ -122,36 +165,60 @@ def review(request, pk: int):
     submission = selectors.registration_get(user=request.user, pk=pk)
     errors, status = {}, 200
     if request.method == "POST" and request.POST.get("action") == "reject":
-        done = submit(lambda: services.registration_reject(
-            acting_user=request.user, submission=submission, reason=request.POST.get("reason", "")))
+        done = submit(
+            lambda: services.registration_reject(
+                acting_user=request.user, submission=submission, reason=request.POST.get("reason", "")
+            )
+        )
         if done:
             messages.success(request, _("Rejected."))
             return redirect("web:registration_queue")
         errors, status = done.errors, done.status
     elif request.method == "POST":
         corrections = [
-            {**{field: request.POST.get(f"m-{i}-{field}", "").strip() for field in ("name", "id_type", "id_number", "phone", "relation")},
-             "drop": request.POST.get(f"m-{i}-drop") == "1"}
+            {
+                **{
+                    field: request.POST.get(f"m-{i}-{field}", "").strip()
+                    for field in ("name", "id_type", "id_number", "phone", "relation")
+                },
+                "drop": request.POST.get(f"m-{i}-drop") == "1",
+            }
             for i in range(submission.member_count)
         ]
 
         def accept():
-            household = area_named(user=request.user, pk=request.POST.get("household"), field="household",
-                                   perm=Perm.LEDGER_EDIT, kind=AreaKind.HOUSEHOLD)
+            household = area_named(
+                user=request.user,
+                pk=request.POST.get("household"),
+                field="household",
+                perm=Perm.LEDGER_EDIT,
+                kind=AreaKind.HOUSEHOLD,
+            )
             return household, services.registration_accept(
-                acting_user=request.user, submission=submission, household=household, corrections=corrections)
+                acting_user=request.user, submission=submission, household=household, corrections=corrections
+            )
 
         done = submit(accept)
         if done:
             household, people = done.result
-            messages.success(request, _("Accepted: %(n)d people registered, their codes are ready.") % {"n": len(people)})
+            messages.success(
+                request, _("Accepted: %(n)d people registered, their codes are ready.") % {"n": len(people)}
+            )
             return redirect("web:household", pk=household.pk)
         errors, status = done.errors, done.status
-    return render(request, "web/registration/review.html", {
-        "submission": submission, "members": selectors.registration_members_masked(user=request.user, submission=submission),
-        "doors": compound_doors(user=request.user, area=submission.compound), "errors": errors,
-        "crumbs": breadcrumbs(request.user, submission.compound), **person_form_choices(),
-    }, status=status)
+    return render(
+        request,
+        "web/registration/review.html",
+        {
+            "submission": submission,
+            "members": selectors.registration_members_masked(user=request.user, submission=submission),
+            "doors": compound_doors(user=request.user, area=submission.compound),
+            "errors": errors,
+            "crumbs": breadcrumbs(request.user, submission.compound),
+            **person_form_choices(),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -159,8 +226,14 @@ def person_card(request, pk: int):
     # A card makes the person's code on first print: a page of those who may change their household.
     person = person_get(user=request.user, pk=pk, perm=Perm.LEDGER_EDIT, current_only=True)
     code = services.code_issue_for_person(acting_user=request.user, person=person)
-    cards = [{"title": person.name, "subtitle": person.id_masked, "qr": codes.qr_svg(codes.payload_for(code.code))}]
-    return render(request, "web/registration/cards.html", {"cards": cards, "back": reverse("web:person", args=[person.pk])})
+    cards = [
+        {"title": person.name, "subtitle": person.id_masked, "qr": codes.qr_svg(codes.payload_for(code.code))}
+    ]
+    return render(
+        request,
+        "web/registration/cards.html",
+        {"cards": cards, "back": reverse("web:person", args=[person.pk])},
+    )
 
 
 @login_required
@@ -170,6 +243,15 @@ def family_card(request, pk: int):
     cards = []
     if code:
         names = "、".join(p.name for p in code.members.all())
-        cards.append({"title": _("Family of %(door)s") % {"door": household.door}, "subtitle": names,
-                      "qr": codes.qr_svg(codes.payload_for(code.code))})
-    return render(request, "web/registration/cards.html", {"cards": cards, "back": reverse("web:household", args=[household.pk])})
+        cards.append(
+            {
+                "title": _("Family of %(door)s") % {"door": household.door},
+                "subtitle": names,
+                "qr": codes.qr_svg(codes.payload_for(code.code)),
+            }
+        )
+    return render(
+        request,
+        "web/registration/cards.html",
+        {"cards": cards, "back": reverse("web:household", args=[household.pk])},
+    )

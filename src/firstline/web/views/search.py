@@ -23,7 +23,12 @@ from firstline.common import crypto
 from firstline.common.identity import mask_id_number, mask_phone, normalise_phone, read_id_number
 from firstline.people.selectors import ledger_search
 
-TAKEN_AS = {"id_number": _("an ID number (exact)"), "phone": _("a phone number"), "door": _("a door"), "name": _("a name")}
+TAKEN_AS = {
+    "id_number": _("an ID number (exact)"),
+    "phone": _("a phone number"),
+    "door": _("a door"),
+    "name": _("a name"),
+}
 SESSION_KEY = "firstline_searches"
 KEPT_SEARCHES = 20  # per session: the newest are kept
 SEARCH_LIFETIME = 30 * 60  # seconds a results page can be read again
@@ -39,7 +44,11 @@ def _see_other(query: dict) -> HttpResponseRedirect:
 def _remember(request, query: str) -> str:
     """Keep a private query sealed in the session; the key that reads it back."""
     now = int(time.time())
-    kept = {key: entry for key, entry in request.session.get(SESSION_KEY, {}).items() if entry["at"] > now - SEARCH_LIFETIME}
+    kept = {
+        key: entry
+        for key, entry in request.session.get(SESSION_KEY, {}).items()
+        if entry["at"] > now - SEARCH_LIFETIME
+    }
     key = secrets.token_urlsafe(9)
     kept[key] = {"q": crypto.seal(query).hex(), "at": now}
     request.session[SESSION_KEY] = dict(sorted(kept.items(), key=lambda item: item[1]["at"])[-KEPT_SEARCHES:])
@@ -84,13 +93,26 @@ def search(request):
         search = ledger_search(user=request.user, query=request.GET.get("q", "").strip()[:MAX_QUERY])
         if search.query and search.private:
             # Someone typed it into the address: search nothing, and move off an address that carries it.
-            messages.error(request, _("ID numbers and phone numbers are searched from the box, so that they stay "
-                                      "out of addresses."))
+            messages.error(
+                request,
+                _(
+                    "ID numbers and phone numbers are searched from the box, so that they stay "
+                    "out of addresses."
+                ),
+            )
             return _see_other({})
     query, kind, results = search.query, search.kind, search.results
     for person in results:
         person.phone_masked = mask_phone(person.phone)
-    return render(request, "web/search.html", {
-        "query": query, "value": "" if private else query, "shown": _shown(query, kind) if private and query else "",
-        "taken_as": TAKEN_AS.get(kind), "results": results, "notice": notice,
-    })
+    return render(
+        request,
+        "web/search.html",
+        {
+            "query": query,
+            "value": "" if private else query,
+            "shown": _shown(query, kind) if private and query else "",
+            "taken_as": TAKEN_AS.get(kind),
+            "results": results,
+            "notice": notice,
+        },
+    )

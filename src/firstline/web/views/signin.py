@@ -11,6 +11,8 @@ def locked_out(request, original_response=None, credentials=None):
     was right: a guesser learns nothing from it.
     """
     cool_off = settings.AXES_COOLOFF_TIME
-    response = render(request, "web/login_locked.html", {"minutes": int(cool_off.total_seconds() // 60)}, status=429)
+    response = render(
+        request, "web/login_locked.html", {"minutes": int(cool_off.total_seconds() // 60)}, status=429
+    )
     response["Retry-After"] = str(int(cool_off.total_seconds()))
     return response

@@ -13,8 +13,11 @@ from firstline.survey import selectors
 from firstline.survey.models import Channel, Outcome
 from firstline.web.views.common import breadcrumbs
 
-LISTS = {"never": _("Households never reached"), "second": _("Households due a second visit"),
-         "vulnerable": _("Vulnerable people")}
+LISTS = {
+    "never": _("Households never reached"),
+    "second": _("Households due a second visit"),
+    "vulnerable": _("Vulnerable people"),
+}
 
 
 @login_required
@@ -29,9 +32,20 @@ def survey_list(request, pk: int):
     else:
         rows = selectors.vulnerable_by_stairwell(user=request.user, area=area, tag=tag)
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    return render(request, "web/survey/list.html", {
-        "area": area, "crumbs": breadcrumbs(request.user, area), "which": which, "title": LISTS[which],
-        "lists": LISTS, "page": page, "tag": tag, "tags": VulnerabilityTag.choices,
-        "can_visit": can(request.user, Perm.VISIT_RECORD, area.path),
-        "outcomes": Outcome.choices, "channels": Channel.choices,
-    })
+    return render(
+        request,
+        "web/survey/list.html",
+        {
+            "area": area,
+            "crumbs": breadcrumbs(request.user, area),
+            "which": which,
+            "title": LISTS[which],
+            "lists": LISTS,
+            "page": page,
+            "tag": tag,
+            "tags": VulnerabilityTag.choices,
+            "can_visit": can(request.user, Perm.VISIT_RECORD, area.path),
+            "outcomes": Outcome.choices,
+            "channels": Channel.choices,
+        },
+    )

@@ -20,20 +20,36 @@ def team(request):
     errors, status, values = {}, 200, {}
     if request.method == "POST":
         values = request.POST
-        done = submit(lambda: account_services.team_member_add(
-            acting_user=request.user,
-            area=area_named(user=request.user, pk=values.get("area"), field="area", perm=Perm.USER_MANAGE),
-            username=values.get("username", ""), password=values.get("password", ""),
-            full_name=values.get("full_name", ""), role=values.get("role", ""), existing=values.get("existing") == "1",
-        ))
+        done = submit(
+            lambda: account_services.team_member_add(
+                acting_user=request.user,
+                area=area_named(
+                    user=request.user, pk=values.get("area"), field="area", perm=Perm.USER_MANAGE
+                ),
+                username=values.get("username", ""),
+                password=values.get("password", ""),
+                full_name=values.get("full_name", ""),
+                role=values.get("role", ""),
+                existing=values.get("existing") == "1",
+            )
+        )
         if done:
             messages.success(request, _("%(user)s now holds the role.") % {"user": values.get("username")})
             return redirect("web:team")
         errors, status = done.errors, done.status
-    return render(request, "web/team/team.html", {
-        "grants": managed.grants, "areas": areas_grantable(user=request.user), "roles": Role.choices,
-        "errors": errors, "values": values, "locked": managed.locked,
-    }, status=status)
+    return render(
+        request,
+        "web/team/team.html",
+        {
+            "grants": managed.grants,
+            "areas": areas_grantable(user=request.user),
+            "roles": Role.choices,
+            "errors": errors,
+            "values": values,
+            "locked": managed.locked,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -59,16 +75,24 @@ def grant_revoke(request, pk: int):
 def profile(request):
     new_key, errors = None, {}
     if request.method == "POST":
-        done = submit(lambda: account_services.api_token_create(
-            acting_user=request.user, user=request.user, name=request.POST.get("name", "")))
+        done = submit(
+            lambda: account_services.api_token_create(
+                acting_user=request.user, user=request.user, name=request.POST.get("name", "")
+            )
+        )
         if done:
             _token, new_key = done.result
         errors = done.errors  # shown on the page, answered 200 as ever (tests/every_route)
-    return render(request, "web/team/profile.html", {
-        "tokens": account_selectors.api_tokens_of(user=request.user),
-        "grants": account_selectors.grants_of(user=request.user),
-        "new_key": new_key, "errors": errors,
-    })
+    return render(
+        request,
+        "web/team/profile.html",
+        {
+            "tokens": account_selectors.api_tokens_of(user=request.user),
+            "grants": account_selectors.grants_of(user=request.user),
+            "new_key": new_key,
+            "errors": errors,
+        },
+    )
 
 
 @login_required

@@ -79,14 +79,27 @@ def _bar(row) -> dict:
     """Widths and starts (percent, as text with a dot) of the sampled, exempt and missing parts of a
     row, drawn as SVG rectangles (the Content-Security-Policy allows no style attribute)."""
     if not row.expected:
-        return {"sampled": "0", "exempt": "0", "missing": "0", "exempt_at": "0", "missing_at": "0", "done": "",
-                "expected": 0}
+        return {
+            "sampled": "0",
+            "exempt": "0",
+            "missing": "0",
+            "exempt_at": "0",
+            "missing_at": "0",
+            "done": "",
+            "expected": 0,
+        }
     sampled = 100.0 * row.sampled / row.expected
     exempt = 100.0 * row.exempt / row.expected
     missing = max(0.0, 100.0 - sampled - exempt)
-    return {"sampled": f"{sampled:.1f}", "exempt": f"{exempt:.1f}", "missing": f"{missing:.1f}",
-            "exempt_at": f"{sampled:.1f}", "missing_at": f"{sampled + exempt:.1f}",
-            "done": f"{row.percent:.0f}", "expected": row.expected}
+    return {
+        "sampled": f"{sampled:.1f}",
+        "exempt": f"{exempt:.1f}",
+        "missing": f"{missing:.1f}",
+        "exempt_at": f"{sampled:.1f}",
+        "missing_at": f"{sampled + exempt:.1f}",
+        "done": f"{row.percent:.0f}",
+        "expected": row.expected,
+    }
 
 
 def _parse_date(raw: str, field: str, errors: dict) -> dt.date | None:
@@ -138,24 +151,31 @@ def _rounds_page(request, *, errors=None, values=None, status=200):
     summaries = coverage_selectors.round_summaries(user=request.user, limit=ROUNDS_SHOWN, area=focus)
     owners, options = _plan_choices(request.user)
     chosen = set(values.getlist("scope")) if values is not None else set()
-    return render(request, "web/testing/rounds.html", {
-        "rows": [{"summary": s, "bar": _bar(s.totals)} for s in summaries],
-        "focus": focus,
-        "can_plan": bool(owners),
-        "owners": owners,
-        "scope_options": [(a, indent, str(a.pk) in chosen) for a, indent in options],
-        "errors": errors or {},
-        "values": values or {},
-        "shown": ROUNDS_SHOWN,
-    }, status=status)
+    return render(
+        request,
+        "web/testing/rounds.html",
+        {
+            "rows": [{"summary": s, "bar": _bar(s.totals)} for s in summaries],
+            "focus": focus,
+            "can_plan": bool(owners),
+            "owners": owners,
+            "scope_options": [(a, indent, str(a.pk) in chosen) for a, indent in options],
+            "errors": errors or {},
+            "values": values or {},
+            "shown": ROUNDS_SHOWN,
+        },
+        status=status,
+    )
 
 
 def _round_window(post) -> dict:
     """The plan form's date and window, parsed: a fault is a ValidationError on each field at fault."""
     errors: dict[str, list[str]] = {}
-    window = {"date": _parse_date(post.get("date", ""), "date", errors),
-              "starts_at": _parse_moment(post.get("starts_at", ""), "starts_at", errors),
-              "ends_at": _parse_moment(post.get("ends_at", ""), "ends_at", errors)}
+    window = {
+        "date": _parse_date(post.get("date", ""), "date", errors),
+        "starts_at": _parse_moment(post.get("starts_at", ""), "starts_at", errors),
+        "ends_at": _parse_moment(post.get("ends_at", ""), "ends_at", errors),
+    }
     if errors:
         raise ValidationError(errors)
     return window
@@ -167,13 +187,23 @@ def round_list(request):
         return _rounds_page(request)
     post = request.POST
     # Planning is offered on a page that those who may not plan see too: the refusal is the form's.
-    done = submit(lambda: rounds_services.round_plan(
-        acting_user=request.user, area_id=post.get("area"), scope_ids=post.getlist("scope"), name=post.get("name", ""),
-        note=post.get("note", ""), **_round_window(post)), refused="general")
+    done = submit(
+        lambda: rounds_services.round_plan(
+            acting_user=request.user,
+            area_id=post.get("area"),
+            scope_ids=post.getlist("scope"),
+            name=post.get("name", ""),
+            note=post.get("note", ""),
+            **_round_window(post),
+        ),
+        refused="general",
+    )
     if not done:
         return _rounds_page(request, errors=done.errors, values=post, status=done.status)
     round = done.result
-    messages.success(request, _("%(name)s is planned. Set its rules and points, then open it.") % {"name": round.name})
+    messages.success(
+        request, _("%(name)s is planned. Set its rules and points, then open it.") % {"name": round.name}
+    )
     return redirect("web:testing_round", pk=round.pk)
 
 
@@ -194,15 +224,28 @@ def _rule_rows(rules, values) -> tuple[list[dict], list[dict]]:
             capacity = str(rule.capacity) if rule else ""
             per_household = bool(rule and rule.per_household)
         risk_rows.append({"risk": risk, "label": label, "capacity": capacity, "per_household": per_household})
-    overrides = [{"area_id": str(r.area_id), "area": r.area, "capacity": str(r.capacity), "per_household": r.per_household}
-                 for r in rules if r.area_id]
+    overrides = [
+        {
+            "area_id": str(r.area_id),
+            "area": r.area,
+            "capacity": str(r.capacity),
+            "per_household": r.per_household,
+        }
+        for r in rules
+        if r.area_id
+    ]
     if values is not None:
         overrides = []
         for index in range(_override_count(values)):
             area_id = values.get(f"override-{index}-area", "")
             if area_id and not values.get(f"override-{index}-remove"):
-                overrides.append({"area_id": area_id, "capacity": values.get(f"override-{index}-capacity", ""),
-                                  "per_household": values.get(f"override-{index}-per_household") == "1"})
+                overrides.append(
+                    {
+                        "area_id": area_id,
+                        "capacity": values.get(f"override-{index}-capacity", ""),
+                        "per_household": values.get(f"override-{index}-per_household") == "1",
+                    }
+                )
     return risk_rows, overrides
 
 
@@ -213,13 +256,25 @@ def _override_count(post) -> int:
         return 0
 
 
-def _round_page(request, round, *, pooling_errors=None, pooling_values=None, point_errors=None, point_values=None,
-                status=200):
+def _round_page(
+    request,
+    round,
+    *,
+    pooling_errors=None,
+    pooling_values=None,
+    point_errors=None,
+    point_values=None,
+    status=200,
+):
     user = request.user
     can_manage = can(user, Perm.TESTING_MANAGE, round.area.path)
     totals = coverage_selectors.round_totals(user=user, round=round)
     visible = testing_scope.visible_paths(user=user, round=round)
-    parts = list(areas_visible(user=user, perm=Perm.TESTING_VIEW).filter(path__in=visible).order_by("path")) if visible else []
+    parts = (
+        list(areas_visible(user=user, perm=Perm.TESTING_VIEW).filter(path__in=visible).order_by("path"))
+        if visible
+        else []
+    )
     rules = rounds_selectors.round_pooling_rules(round=round)
     risk_rows, overrides = _rule_rows(rules, pooling_values)
     pooling_errors = pooling_errors or {}
@@ -227,39 +282,64 @@ def _round_page(request, round, *, pooling_errors=None, pooling_values=None, poi
         row["errors"] = pooling_errors.get(f"capacity_{row['risk']}", [])
     counts = coverage_selectors.round_counts(user=user, round=round)
     points = list(rounds_selectors.points_for_round(user=user, round=round).prefetch_related("serves"))
-    manageable = (rounds_selectors.round_areas_of_kind(user=user, round=round, perm=Perm.TESTING_MANAGE, above=True,
-                                                kinds=[*SITE_KINDS, *SERVED_KINDS])
-                  if can_manage else [])
+    manageable = (
+        rounds_selectors.round_areas_of_kind(
+            user=user, round=round, perm=Perm.TESTING_MANAGE, above=True, kinds=[*SITE_KINDS, *SERVED_KINDS]
+        )
+        if can_manage
+        else []
+    )
     chosen_serves = set(point_values.getlist("serves")) if point_values is not None else set()
     can_export_parts = [a for a in parts if can(user, Perm.TESTING_EXPORT, a.path)]
-    return render(request, "web/testing/round.html", {
-        "round": round,
-        "can_manage": can_manage,
-        "totals": totals,
-        "bar": _bar(totals),
-        "counts": counts,
-        "results": [(value, label, counts.results.get(value, 0)) for value, label in ResultKind.choices],
-        "boxes": [(value, label, counts.boxes.get(value, 0)) for value, label in Box.Status.choices],
-        "parts": parts,
-        "risk_rows": risk_rows,
-        "overrides": overrides,
-        "override_rows": overrides + [{"area_id": "", "capacity": "10", "per_household": False}],
-        "override_areas": [a for a in manageable if a.path.startswith(round.area.path) and any(
-            a.path.startswith(p) for p in visible)],
-        "capacities": TUBE_CAPACITIES,
-        "pooling_errors": pooling_errors,
-        "override_errors": [m for key in ("area", "capacity", "risk_status", "general") for m in pooling_errors.get(key, [])],
-        "points": [{"point": p, "desks": range(1, p.desks + 1), "can_edit": can(user, Perm.TESTING_MANAGE, p.compound.path)}
-                   for p in points],
-        "compounds": [a for a in manageable if a.kind in SITE_KINDS],
-        "serve_options": [(a, str(a.pk) in chosen_serves) for a in manageable if a.kind in SERVED_KINDS
-                          and a.kind != AreaKind.VILLAGE],
-        "point_errors": point_errors or {},
-        "point_values": point_values or {},
-        "exports": can_export_parts,
-        "can_reveal": any(can(user, Perm.ID_REVEAL, a.path) for a in parts),
-        "statuses": RoundStatus,
-    }, status=status)
+    return render(
+        request,
+        "web/testing/round.html",
+        {
+            "round": round,
+            "can_manage": can_manage,
+            "totals": totals,
+            "bar": _bar(totals),
+            "counts": counts,
+            "results": [(value, label, counts.results.get(value, 0)) for value, label in ResultKind.choices],
+            "boxes": [(value, label, counts.boxes.get(value, 0)) for value, label in Box.Status.choices],
+            "parts": parts,
+            "risk_rows": risk_rows,
+            "overrides": overrides,
+            "override_rows": overrides + [{"area_id": "", "capacity": "10", "per_household": False}],
+            "override_areas": [
+                a
+                for a in manageable
+                if a.path.startswith(round.area.path) and any(a.path.startswith(p) for p in visible)
+            ],
+            "capacities": TUBE_CAPACITIES,
+            "pooling_errors": pooling_errors,
+            "override_errors": [
+                m
+                for key in ("area", "capacity", "risk_status", "general")
+                for m in pooling_errors.get(key, [])
+            ],
+            "points": [
+                {
+                    "point": p,
+                    "desks": range(1, p.desks + 1),
+                    "can_edit": can(user, Perm.TESTING_MANAGE, p.compound.path),
+                }
+                for p in points
+            ],
+            "compounds": [a for a in manageable if a.kind in SITE_KINDS],
+            "serve_options": [
+                (a, str(a.pk) in chosen_serves)
+                for a in manageable
+                if a.kind in SERVED_KINDS and a.kind != AreaKind.VILLAGE
+            ],
+            "point_errors": point_errors or {},
+            "point_values": point_values or {},
+            "exports": can_export_parts,
+            "can_reveal": any(can(user, Perm.ID_REVEAL, a.path) for a in parts),
+            "statuses": RoundStatus,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -272,10 +352,15 @@ def round_detail(request, pk: int):
 def round_status(request, pk: int):
     round = _round(request, pk)
     status = request.POST.get("status", "")
-    done = submit(lambda: rounds_services.round_set_status(acting_user=request.user, round=round, status=status))
+    done = submit(
+        lambda: rounds_services.round_set_status(acting_user=request.user, round=round, status=status)
+    )
     if done:
-        messages.success(request, _("%(name)s is now %(status)s.") % {
-            "name": round.name, "status": RoundStatus(status).label.lower()})
+        messages.success(
+            request,
+            _("%(name)s is now %(status)s.")
+            % {"name": round.name, "status": RoundStatus(status).label.lower()},
+        )
     else:
         flash_errors(request, done.errors)
     return redirect("web:testing_round", pk=round.pk)
@@ -286,16 +371,30 @@ def round_status(request, pk: int):
 def pooling(request, pk: int):
     round = _round(request, pk)
     post = request.POST
-    by_risk = {risk: (post.get(f"capacity_{risk}", ""), post.get(f"per_household_{risk}") == "1") for risk in RiskStatus.values}
+    by_risk = {
+        risk: (post.get(f"capacity_{risk}", ""), post.get(f"per_household_{risk}") == "1")
+        for risk in RiskStatus.values
+    }
     rows = []
     for index in range(_override_count(post)):
         area_id = post.get(f"override-{index}-area", "")
         if area_id and not post.get(f"override-{index}-remove"):
-            rows.append((area_id, post.get(f"override-{index}-capacity", ""), post.get(f"override-{index}-per_household") == "1"))
-    done = submit(lambda: rounds_services.pooling_rules_save(acting_user=request.user, round=round, by_risk=by_risk,
-                                                             by_area_id=rows))
+            rows.append(
+                (
+                    area_id,
+                    post.get(f"override-{index}-capacity", ""),
+                    post.get(f"override-{index}-per_household") == "1",
+                )
+            )
+    done = submit(
+        lambda: rounds_services.pooling_rules_save(
+            acting_user=request.user, round=round, by_risk=by_risk, by_area_id=rows
+        )
+    )
     if not done:
-        return _round_page(request, round, pooling_errors=done.errors, pooling_values=post, status=done.status)
+        return _round_page(
+            request, round, pooling_errors=done.errors, pooling_values=post, status=done.status
+        )
     messages.success(request, _("The pooling rules were saved. New tubes follow them."))
     return redirect(reverse("web:testing_round", args=[round.pk]) + "#pooling")
 
@@ -312,9 +411,14 @@ def _point_values(post) -> dict:
 def points(request, pk: int):
     round = _round(request, pk)
     post = request.POST
-    done = submit(lambda: rounds_services.sampling_point_create(
-        acting_user=request.user, compound=rounds_selectors.point_compound_named(user=request.user, pk=post.get("compound")),
-        values=_point_values(post), serves=rounds_selectors.areas_chosen(user=request.user, ids=post.getlist("serves"))))
+    done = submit(
+        lambda: rounds_services.sampling_point_create(
+            acting_user=request.user,
+            compound=rounds_selectors.point_compound_named(user=request.user, pk=post.get("compound")),
+            values=_point_values(post),
+            serves=rounds_selectors.areas_chosen(user=request.user, ids=post.getlist("serves")),
+        )
+    )
     if not done:
         return _round_page(request, round, point_errors=done.errors, point_values=post, status=done.status)
     point = done.result
@@ -330,9 +434,14 @@ def point_edit(request, pk: int):
     errors, values, status = {}, None, 200
     if request.method == "POST":
         post = request.POST
-        done = submit(lambda: rounds_services.sampling_point_update(
-            acting_user=request.user, point=point, values={**_point_values(post), "is_active": post.get("is_active") == "1"},
-            serves=rounds_selectors.areas_chosen(user=request.user, ids=post.getlist("serves"))))
+        done = submit(
+            lambda: rounds_services.sampling_point_update(
+                acting_user=request.user,
+                point=point,
+                values={**_point_values(post), "is_active": post.get("is_active") == "1"},
+                serves=rounds_selectors.areas_chosen(user=request.user, ids=post.getlist("serves")),
+            )
+        )
         errors, status = done.errors, done.status
         if done:
             messages.success(request, _("%(name)s was saved.") % {"name": point.name})
@@ -342,13 +451,27 @@ def point_edit(request, pk: int):
         values = post
         point.refresh_from_db()
     served = {str(a.pk) for a in point.serves.all()} if values is None else set(values.getlist("serves"))
-    options = areas_visible(user=request.user, perm=Perm.TESTING_MANAGE).filter(
-        subtree_q(point.compound.path), kind__in=[AreaKind.BUILDING, AreaKind.UNIT, AreaKind.VILLAGE_GROUP]
-    ).select_related("parent").order_by("path")
-    return render(request, "web/testing/point.html", {
-        "point": point, "round": round, "errors": errors, "values": values,
-        "serve_options": [(a, str(a.pk) in served) for a in options[:2000]],
-    }, status=status)
+    options = (
+        areas_visible(user=request.user, perm=Perm.TESTING_MANAGE)
+        .filter(
+            subtree_q(point.compound.path),
+            kind__in=[AreaKind.BUILDING, AreaKind.UNIT, AreaKind.VILLAGE_GROUP],
+        )
+        .select_related("parent")
+        .order_by("path")
+    )
+    return render(
+        request,
+        "web/testing/point.html",
+        {
+            "point": point,
+            "round": round,
+            "errors": errors,
+            "values": values,
+            "serve_options": [(a, str(a.pk) in served) for a in options[:2000]],
+        },
+        status=status,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -382,16 +505,20 @@ def coverage(request, pk: int, area_pk: int):
     if area.kind in BLOCK_KINDS:
         plan = coverage_selectors.round_building(user=request.user, round=round, building=area)
         counts = _map_doors(plan)
-        context.update({"plan": plan, "legend": [(status, status.label, counts[status]) for status in DoorStatus]})
+        context.update(
+            {"plan": plan, "legend": [(status, status.label, counts[status]) for status in DoorStatus]}
+        )
     else:
         context["rows"] = _coverage_rows(cover)
     if part == "live":
         return render(request, "web/testing/_coverage_live_body.html", context)
-    context.update({
-        "crumbs": _testing_crumbs(request.user, area),
-        "can_export": can(request.user, Perm.TESTING_EXPORT, area.path),
-        "can_reveal": can(request.user, Perm.ID_REVEAL, area.path),
-    })
+    context.update(
+        {
+            "crumbs": _testing_crumbs(request.user, area),
+            "can_export": can(request.user, Perm.TESTING_EXPORT, area.path),
+            "can_reveal": can(request.user, Perm.ID_REVEAL, area.path),
+        }
+    )
     if area.kind in BLOCK_KINDS:
         context.update(_missing_context(request, round, area))
     return render(request, "web/testing/coverage.html", context)
@@ -415,14 +542,29 @@ def _group_missing(residences, user) -> list[dict]:
         building, unit = (parent.parent, parent) if parent.kind in INNER_STAIRWELLS else (parent, None)
         entry = buildings.setdefault(building.pk, {"building": building, "units": OrderedDict()})
         unit_entry = entry["units"].setdefault(unit.pk if unit else 0, {"unit": unit, "doors": OrderedDict()})
-        door = unit_entry["doors"].setdefault(household.pk, {
-            "household": household, "people": [], "can_exempt": can(user, Perm.TESTING_EXEMPT, household.path)})
+        door = unit_entry["doors"].setdefault(
+            household.pk,
+            {
+                "household": household,
+                "people": [],
+                "can_exempt": can(user, Perm.TESTING_EXEMPT, household.path),
+            },
+        )
         person = residence.person
-        door["people"].append({"person": person, "tags": [tags.get(v.tag, v.tag) for v in person.vulnerabilities.all()],
-                               "immobile": any(v.tag == VulnerabilityTag.MOBILITY_IMPAIRED for v in person.vulnerabilities.all())})
+        door["people"].append(
+            {
+                "person": person,
+                "tags": [tags.get(v.tag, v.tag) for v in person.vulnerabilities.all()],
+                "immobile": any(
+                    v.tag == VulnerabilityTag.MOBILITY_IMPAIRED for v in person.vulnerabilities.all()
+                ),
+            }
+        )
     return [
-        {"building": b["building"], "units": [
-            {"unit": u["unit"], "doors": list(u["doors"].values())} for u in b["units"].values()]}
+        {
+            "building": b["building"],
+            "units": [{"unit": u["unit"], "doors": list(u["doors"].values())} for u in b["units"].values()],
+        }
         for b in buildings.values()
     ]
 
@@ -435,7 +577,9 @@ def _exempt_rows(user, exempt: list) -> list:
 
 def _missing_context(request, round, area) -> dict:
     residences = coverage_selectors.round_missing(user=request.user, round=round, area=area)
-    exempt = list(coverage_selectors.round_exempt(user=request.user, round=round, area=area)[:EXEMPT_SHOWN + 1])
+    exempt = list(
+        coverage_selectors.round_exempt(user=request.user, round=round, area=area)[: EXEMPT_SHOWN + 1]
+    )
     page = Paginator(residences, MISSING_PAGE).get_page(request.GET.get("page"))
     return {
         "page": page,
@@ -450,9 +594,16 @@ def _missing_context(request, round, area) -> dict:
 
 
 def _exempt_list_context(request, round, area) -> dict:
-    exempt = list(coverage_selectors.round_exempt(user=request.user, round=round, area=area)[:EXEMPT_SHOWN + 1])
-    return {"round": round, "area": area, "exempt": _exempt_rows(request.user, exempt[:EXEMPT_SHOWN]), "exempt_more": len(exempt) > EXEMPT_SHOWN,
-            "missing_url": reverse("web:testing_missing", args=[round.pk, area.pk])}
+    exempt = list(
+        coverage_selectors.round_exempt(user=request.user, round=round, area=area)[: EXEMPT_SHOWN + 1]
+    )
+    return {
+        "round": round,
+        "area": area,
+        "exempt": _exempt_rows(request.user, exempt[:EXEMPT_SHOWN]),
+        "exempt_more": len(exempt) > EXEMPT_SHOWN,
+        "missing_url": reverse("web:testing_missing", args=[round.pk, area.pk]),
+    }
 
 
 @login_required
@@ -460,21 +611,43 @@ def missing(request, pk: int, area_pk: int):
     round = _round(request, pk)
     area = _area(request, area_pk)
     if _is_htmx(request) and request.GET.get("part") == "exempt":
-        return render(request, "web/testing/_exempt_list_body.html", _exempt_list_context(request, round, area))
+        return render(
+            request, "web/testing/_exempt_list_body.html", _exempt_list_context(request, round, area)
+        )
     cover = coverage_selectors.round_coverage(user=request.user, round=round, area=area)
-    return render(request, "web/testing/missing.html", {
-        "round": round, "area": area, "coverage": cover, "bar": _bar(cover.total),
-        "crumbs": _testing_crumbs(request.user, area),
-        **_missing_context(request, round, area),
-    })
+    return render(
+        request,
+        "web/testing/missing.html",
+        {
+            "round": round,
+            "area": area,
+            "coverage": cover,
+            "bar": _bar(cover.total),
+            "crumbs": _testing_crumbs(request.user, area),
+            **_missing_context(request, round, area),
+        },
+    )
 
 
 def _person_row(request, round, person, *, exemption=None, errors=None, values=None, status=200):
-    response = render(request, "web/testing/_missing_person.html", {
-        "round": round, "entry": {"person": person, "tags": [_tag_labels().get(v.tag, v.tag) for v in person.vulnerabilities.all()]},
-        "can_exempt": True, "reasons": ExemptionReason.choices, "round_open": True,
-        "exemption": exemption, "errors": errors or {}, "values": values or {},
-    }, status=status)
+    response = render(
+        request,
+        "web/testing/_missing_person.html",
+        {
+            "round": round,
+            "entry": {
+                "person": person,
+                "tags": [_tag_labels().get(v.tag, v.tag) for v in person.vulnerabilities.all()],
+            },
+            "can_exempt": True,
+            "reasons": ExemptionReason.choices,
+            "round_open": True,
+            "exemption": exemption,
+            "errors": errors or {},
+            "values": values or {},
+        },
+        status=status,
+    )
     if exemption is not None:
         response["HX-Trigger"] = CHANGED_EVENT
     return response
@@ -488,16 +661,24 @@ def exemption_set(request, pk: int):
     back = _safe_next(request, reverse("web:testing_round", args=[round.pk]))
     reason, note = request.POST.get("reason", ""), request.POST.get("note", "")
     # A row of the missing list (htmx) shows its own refusal; the whole page's form, the 403 page.
-    done = submit(lambda: coverage_services.exemption_set(
-        acting_user=request.user, round=round, person=person, reason=reason, note=note),
-        refused="general" if _is_htmx(request) else None)
+    done = submit(
+        lambda: coverage_services.exemption_set(
+            acting_user=request.user, round=round, person=person, reason=reason, note=note
+        ),
+        refused="general" if _is_htmx(request) else None,
+    )
     if _is_htmx(request):
         if done:
             return _person_row(request, round, person, exemption=done.result)
-        return _person_row(request, round, person, errors=done.errors, values=request.POST, status=done.status)
+        return _person_row(
+            request, round, person, errors=done.errors, values=request.POST, status=done.status
+        )
     if done:
-        messages.success(request, _("%(name)s is exempt: %(reason)s.") % {
-            "name": person.name, "reason": done.result.get_reason_display()})
+        messages.success(
+            request,
+            _("%(name)s is exempt: %(reason)s.")
+            % {"name": person.name, "reason": done.result.get_reason_display()},
+        )
     else:
         flash_errors(request, done.errors)
     return redirect(back)
@@ -508,11 +689,15 @@ def exemption_set(request, pk: int):
 def exemption_remove(request, pk: int):
     exemption = coverage_selectors.exemption_get(user=request.user, pk=pk)
     back = _safe_next(request, reverse("web:testing_round", args=[exemption.round_id]))
-    done = submit(lambda: coverage_services.exemption_remove(acting_user=request.user, exemption=exemption),
-                  refused="general" if _is_htmx(request) else None)
+    done = submit(
+        lambda: coverage_services.exemption_remove(acting_user=request.user, exemption=exemption),
+        refused="general" if _is_htmx(request) else None,
+    )
     if _is_htmx(request):
         if not done:
-            return HttpResponse(" ".join(text for texts in done.errors.values() for text in texts), status=done.status)
+            return HttpResponse(
+                " ".join(text for texts in done.errors.values() for text in texts), status=done.status
+            )
         response = HttpResponse("")
         response["HX-Trigger"] = CHANGED_EVENT
         return response
@@ -538,19 +723,32 @@ def calldowns(request, pk: int, point_pk: int):
             people = max(0, int(request.POST.get("people") or 0))
         except ValueError:
             people = 0
-        done = submit(lambda: coverage_services.call_down_issue(
-            acting_user=request.user, round=round, point=point, people_expected=people,
-            stairwells=rounds_selectors.areas_chosen(user=request.user, ids=ids)))
+        done = submit(
+            lambda: coverage_services.call_down_issue(
+                acting_user=request.user,
+                round=round,
+                point=point,
+                people_expected=people,
+                stairwells=rounds_selectors.areas_chosen(user=request.user, ids=ids),
+            )
+        )
         if done:
-            messages.success(request, _("Called at %(time)s. The building leaders have the message.") % {
-                "time": timezone.localtime(done.result.called_at).strftime("%H:%M")})
+            messages.success(
+                request,
+                _("Called at %(time)s. The building leaders have the message.")
+                % {"time": timezone.localtime(done.result.called_at).strftime("%H:%M")},
+            )
         else:
             flash_errors(request, done.errors)
         return redirect(here)
     plan = coverage_selectors.call_down_plan(user=request.user, round=round, point=point)
     context = {
-        "round": round, "point": point, "plan": plan, "here": here,
-        "can_call": can(request.user, Perm.TESTING_MANAGE, point.compound.path) and round.status == RoundStatus.OPEN,
+        "round": round,
+        "point": point,
+        "plan": plan,
+        "here": here,
+        "can_call": can(request.user, Perm.TESTING_MANAGE, point.compound.path)
+        and round.status == RoundStatus.OPEN,
     }
     if _is_htmx(request) and request.GET.get("part") == "plan":
         return render(request, "web/testing/_calldown_plan.html", context)
@@ -570,25 +768,51 @@ def positives(request, pk: int):
     task_states = dict(ResampleTask.Status.choices)
     rows = []
     for item in tubes:
-        people = [{
-            **person, "risk_label": risks.get(person["risk"], ""),
-            "task_label": task_states.get(person["task"].status, "") if person["task"] else "",
-            "resample_label": states.get(person["resample_state"], "") if person["resample_state"] else "",
-        } for person in item.people]
-        rows.append({"tube": item.tube, "people": people, "can_seal": can(request.user, Perm.AREA_RISK, item.tube.area_path)})
-    return render(request, "web/testing/positives.html", {
-        "round": round, "rows": rows, "levels": [(level, label) for level, label in (
-            (AreaKind.HOUSEHOLD, _("Seal households")), (AreaKind.UNIT, _("Seal units")), (AreaKind.BUILDING, _("Seal buildings")))
-            if level in SEAL_LEVELS],
-        "by_building": lab_selectors.resample_tasks_by_building(user=request.user, round=round),
-    })
+        people = [
+            {
+                **person,
+                "risk_label": risks.get(person["risk"], ""),
+                "task_label": task_states.get(person["task"].status, "") if person["task"] else "",
+                "resample_label": states.get(person["resample_state"], "")
+                if person["resample_state"]
+                else "",
+            }
+            for person in item.people
+        ]
+        rows.append(
+            {
+                "tube": item.tube,
+                "people": people,
+                "can_seal": can(request.user, Perm.AREA_RISK, item.tube.area_path),
+            }
+        )
+    return render(
+        request,
+        "web/testing/positives.html",
+        {
+            "round": round,
+            "rows": rows,
+            "levels": [
+                (level, label)
+                for level, label in (
+                    (AreaKind.HOUSEHOLD, _("Seal households")),
+                    (AreaKind.UNIT, _("Seal units")),
+                    (AreaKind.BUILDING, _("Seal buildings")),
+                )
+                if level in SEAL_LEVELS
+            ],
+            "by_building": lab_selectors.resample_tasks_by_building(user=request.user, round=round),
+        },
+    )
 
 
 @login_required
 @require_POST
 def seal(request, pk: int):
     tube = capture_selectors.tube_get(user=request.user, pk=pk)
-    done = submit(lambda: positive_seal(acting_user=request.user, tube=tube, level=request.POST.get("level", "")))
+    done = submit(
+        lambda: positive_seal(acting_user=request.user, tube=tube, level=request.POST.get("level", ""))
+    )
     if done:
         messages.success(request, _("Sealed: %(areas)s.") % {"areas": ", ".join(a.name for a in done.result)})
     else:
@@ -606,7 +830,9 @@ def export(request, pk: int, area_pk: int):
     area = _area(request, area_pk)
     unmasked = request.GET.get("unmasked") == "1"
     data, _count = round_export(acting_user=request.user, round=round, area=area, unmasked=unmasked)
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     suffix = "-unmasked" if unmasked else ""
     response["Content-Disposition"] = f'attachment; filename="round-{round.pk}-area-{area.pk}{suffix}.xlsx"'
     return response
@@ -622,7 +848,16 @@ def tubes(request, pk: int):
     rows = capture_selectors.round_tubes(user=request.user, round=round, status=status, result=result)
     page = Paginator(rows, TUBES_PAGE).get_page(request.GET.get("page"))
     query = "&".join(f"{k}={v}" for k, v in (("status", status), ("result", result)) if v)
-    return render(request, "web/testing/tubes.html", {
-        "round": round, "page": page, "status": status, "result": result, "query": query,
-        "statuses": TubeStatus.choices, "results": ResultKind.choices,
-    })
+    return render(
+        request,
+        "web/testing/tubes.html",
+        {
+            "round": round,
+            "page": page,
+            "status": status,
+            "result": result,
+            "query": query,
+            "statuses": TubeStatus.choices,
+            "results": ResultKind.choices,
+        },
+    )

@@ -43,47 +43,68 @@ def counted_of(raw: str, *, required: bool = True) -> int | None:
 def boxes(request, pk: int):
     """The round's boxes with their hand-offs; open a box at a point."""
     round = rounds_selectors.round_get(user=request.user, pk=pk)
-    points = list(rounds_selectors.points_for_round(user=request.user, round=round, perm=Perm.TESTING_TRANSPORT))
+    points = list(
+        rounds_selectors.points_for_round(user=request.user, round=round, perm=Perm.TESTING_TRANSPORT)
+    )
     errors: dict[str, list[str]] = {}
     status = 200
     chosen = request.POST.get("point") or str(request.session.get(_LAST_POINT, ""))
     if request.method == "POST":
-        done = submit(lambda: transport_services.box_open_at_point(
-            acting_user=request.user, round=round, code=request.POST.get("code", ""), point_id=request.POST.get("point")),
-            conflict_field="code")
+        done = submit(
+            lambda: transport_services.box_open_at_point(
+                acting_user=request.user,
+                round=round,
+                code=request.POST.get("code", ""),
+                point_id=request.POST.get("point"),
+            ),
+            conflict_field="code",
+        )
         if done:
             request.session[_LAST_POINT] = done.result.point_id
             return redirect("web:testing_box", pk=done.result.pk)
         errors, status = done.errors, done.status
-    return render(request, "web/transport/boxes.html", {
-        "round": round,
-        "boxes": transport_selectors.round_boxes_trail(user=request.user, round=round),
-        "points": points,
-        "chosen": chosen,
-        "errors": errors,
-        "code": request.POST.get("code", "") if errors else "",
-    }, status=status)
+    return render(
+        request,
+        "web/transport/boxes.html",
+        {
+            "round": round,
+            "boxes": transport_selectors.round_boxes_trail(user=request.user, round=round),
+            "points": points,
+            "chosen": chosen,
+            "errors": errors,
+            "code": request.POST.get("code", "") if errors else "",
+        },
+        status=status,
+    )
 
 
 def _add(request, box: Box):
-    return transport_services.box_add_tubes(acting_user=request.user, box=box,
-                                            tube_codes=tube_codes_of(request.POST.get("tubes", "")))
+    return transport_services.box_add_tubes(
+        acting_user=request.user, box=box, tube_codes=tube_codes_of(request.POST.get("tubes", ""))
+    )
 
 
 def _remove(request, box: Box) -> None:
     code = request.POST.get("tube", "")
     transport_services.box_remove_tube(acting_user=request.user, box=box, tube_code=code)
-    messages.success(request, _("Tube %(tube)s was taken out of box %(box)s.") % {"tube": code, "box": box.code})
+    messages.success(
+        request, _("Tube %(tube)s was taken out of box %(box)s.") % {"tube": code, "box": box.code}
+    )
 
 
 def _pack(request, box: Box) -> None:
-    packed = transport_services.box_pack(acting_user=request.user, box=box, counted=counted_of(request.POST.get("counted")))
-    messages.success(request, _("Box %(box)s is packed with %(n)d tubes.") % {"box": packed.code, "n": packed.tube_count})
+    packed = transport_services.box_pack(
+        acting_user=request.user, box=box, counted=counted_of(request.POST.get("counted"))
+    )
+    messages.success(
+        request, _("Box %(box)s is packed with %(n)d tubes.") % {"box": packed.code, "n": packed.tube_count}
+    )
 
 
 def _pick_up(request, box: Box) -> None:
-    transport_services.box_pick_up(acting_user=request.user, box=box,
-                                   counted=counted_of(request.POST.get("counted"), required=False))
+    transport_services.box_pick_up(
+        acting_user=request.user, box=box, counted=counted_of(request.POST.get("counted"), required=False)
+    )
     messages.success(request, _("Box %(box)s was picked up.") % {"box": box.code})
 
 
@@ -109,13 +130,18 @@ def box(request, pk: int):
             scan = done.result
             errors, status = done.errors, done.status
         box.refresh_from_db()
-    return render(request, "web/transport/box.html", {
-        "box": box,
-        "tubes": list(transport_selectors.box_tubes(box=box)),
-        "events": transport_selectors.box_events(box=box),
-        "scan": scan,
-        "errors": errors,
-        "can_handle": can(request.user, Perm.TESTING_TRANSPORT, box.area_path),
-        "packing": box.status == Box.Status.PACKING,
-        "packed": box.status == Box.Status.PACKED,
-    }, status=status)
+    return render(
+        request,
+        "web/transport/box.html",
+        {
+            "box": box,
+            "tubes": list(transport_selectors.box_tubes(box=box)),
+            "events": transport_selectors.box_events(box=box),
+            "scan": scan,
+            "errors": errors,
+            "can_handle": can(request.user, Perm.TESTING_TRANSPORT, box.area_path),
+            "packing": box.status == Box.Status.PACKING,
+            "packed": box.status == Box.Status.PACKED,
+        },
+        status=status,
+    )

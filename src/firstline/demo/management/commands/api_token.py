@@ -11,7 +11,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument("--name", required=True, help="What will use the token, e.g. 'district dashboard'.")
+        parser.add_argument(
+            "--name", required=True, help="What will use the token, e.g. 'district dashboard'."
+        )
 
     def handle(self, *args, username: str, name: str, **options):
         try:

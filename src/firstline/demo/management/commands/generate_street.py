@@ -18,5 +18,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, residents, name, seed, compounds_per_community, **options):
         started = time.perf_counter()
-        street, total = build_street(name=name, residents=residents, seed=seed, compounds_per_community=compounds_per_community)
-        self.stdout.write(f"{name} (#{street.pk}): {total} residents in {time.perf_counter() - started:.1f} s")
+        street, total = build_street(
+            name=name, residents=residents, seed=seed, compounds_per_community=compounds_per_community
+        )
+        self.stdout.write(
+            f"{name} (#{street.pk}): {total} residents in {time.perf_counter() - started:.1f} s"
+        )

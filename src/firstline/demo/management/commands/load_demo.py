@@ -26,18 +26,34 @@ VILLAGE = "新添堡村"
 # Houses per group of the demo village (seed 000: the village that gave 大庆路街道 its lettuce).
 VILLAGE_GROUPS = [34, 41, 28, 37, 30]
 SMALL_VILLAGE_GROUPS = [6, 5, 4]
-LOGINS = ["quji", "jiedao", "shequ", "louzhang", "danyuan", "zhiyuan", "jiance", "jumin", "lvyuan", "cunwei", "zuzhang"]
+LOGINS = [
+    "quji",
+    "jiedao",
+    "shequ",
+    "louzhang",
+    "danyuan",
+    "zhiyuan",
+    "jiance",
+    "jumin",
+    "lvyuan",
+    "cunwei",
+    "zuzhang",
+]
 PASSWORD = "demo-pass-2022"  # noqa: S105 (the demo's published password, printed for every login)
 
 
 class Command(BaseCommand):
-    help = "Load the demo street (30 buildings, 71 units, 3,500+ households, 7,800+ residents) and print logins."
+    help = (
+        "Load the demo street (30 buildings, 71 units, 3,500+ households, 7,800+ residents) and print logins."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--small", action="store_true", help="two buildings only (for tests)")
         parser.add_argument("--reset", action="store_true", help="empty the database first")
         parser.add_argument("--seed", type=int, default=2022)
-        parser.add_argument("--url", default="http://127.0.0.1:8000/", help="where the server will answer (printed)")
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8000/", help="where the server will answer (printed)"
+        )
 
     def handle(self, *args, small=False, reset=False, seed=2022, url="http://127.0.0.1:8000/", **options):
         if reset:
@@ -48,7 +64,8 @@ class Command(BaseCommand):
             started = time.perf_counter()
             counts = self.build(small=small, seed=seed)
             self.stdout.write(
-                f"Loaded {counts['buildings']} buildings, {counts['units']} units, {counts['households']} households, "
+                f"Loaded {counts['buildings']} buildings, {counts['units']} units, {counts['households']} "
+                f"households, "
                 f"{counts['residents']} residents in {time.perf_counter() - started:.1f} s."
             )
         self.print_logins(url=url)
@@ -58,18 +75,30 @@ class Command(BaseCommand):
         builder = StreetBuilder(seed=seed)
         district = area_create_root(name=DISTRICT, kind=AreaKind.DISTRICT)
         (street,) = areas_bulk_create(parent=district, specs=[AreaSpec(kind=AreaKind.STREET, name=STREET)])
-        ruihe, lvyuan = areas_bulk_create(parent=street, specs=[
-            AreaSpec(kind=AreaKind.COMMUNITY, name="睿和社区"), AreaSpec(kind=AreaKind.COMMUNITY, name="绿园社区"),
-        ])
-        built = builder.build_compound(parent=ruihe, name="睿和新城", shapes=SMALL_COMPOUND if small else DEMO_COMPOUND)
+        ruihe, lvyuan = areas_bulk_create(
+            parent=street,
+            specs=[
+                AreaSpec(kind=AreaKind.COMMUNITY, name="睿和社区"),
+                AreaSpec(kind=AreaKind.COMMUNITY, name="绿园社区"),
+            ],
+        )
+        built = builder.build_compound(
+            parent=ruihe, name="睿和新城", shapes=SMALL_COMPOUND if small else DEMO_COMPOUND
+        )
         other = builder.build_compound(parent=lvyuan, name="绿园小区", shapes=SMALL_COMPOUND)
-        village = builder.build_village(parent=street, name=VILLAGE, houses_per_group=SMALL_VILLAGE_GROUPS if small else VILLAGE_GROUPS)
-        scattered = builder.build_scattered(community=lvyuan, street_name="和平巷", numbers=[3, 5, 7, 9, 11, 15])
+        village = builder.build_village(
+            parent=street, name=VILLAGE, houses_per_group=SMALL_VILLAGE_GROUPS if small else VILLAGE_GROUPS
+        )
+        scattered = builder.build_scattered(
+            community=lvyuan, street_name="和平巷", numbers=[3, 5, 7, 9, 11, 15]
+        )
         buildings = {b.name: b for b in built.buildings}
         units = {(u.parent_id, u.name): u for u in built.units}
         sealed = buildings["2号楼"] if small else buildings["7号楼"]
         set_risk(sealed, RiskStatus.SEALED, "楼内发现阳性病例，封控管理")
-        controlled_unit = units[(buildings["1号楼"].pk, "2单元")] if small else units[(buildings["12号楼"].pk, "2单元")]
+        controlled_unit = (
+            units[(buildings["1号楼"].pk, "2单元")] if small else units[(buildings["12号楼"].pk, "2单元")]
+        )
         set_risk(controlled_unit, RiskStatus.CONTROLLED, "密接人员居住单元")
         set_risk(built.compound, RiskStatus.PRECAUTION, "全员核酸期间")
         self.make_duplicate_pairs(built)
@@ -77,67 +106,130 @@ class Command(BaseCommand):
         users = self.make_users(district, street, ruihe, lvyuan, village, built, buildings, small)
         TestingDemo(built=built, users={u.username: u for u in users}, small=small).load()
         VillageTestingDemo(village=village, users={u.username: u for u in users}).load()
-        audit_record(actor=None, action="demo.load", target=street, area_path=street.path, changes={
-            "households": len(built.households) + len(other.households) + len(village.households) + len(scattered),
-            "residents": built.residents + other.residents + village.residents,
-            "users": len(users),
-        })
-        return {"buildings": len(built.buildings), "units": len(built.units),
-                "households": len(built.households), "residents": built.residents}
+        audit_record(
+            actor=None,
+            action="demo.load",
+            target=street,
+            area_path=street.path,
+            changes={
+                "households": len(built.households)
+                + len(other.households)
+                + len(village.households)
+                + len(scattered),
+                "residents": built.residents + other.residents + village.residents,
+                "users": len(users),
+            },
+        )
+        return {
+            "buildings": len(built.buildings),
+            "units": len(built.units),
+            "households": len(built.households),
+            "residents": built.residents,
+        }
 
     def make_duplicate_pairs(self, built) -> None:
         """Two pairs of records that may be one person without an ID number, as a phone call and a
         paper form produce them: one in the same household, one an elder also listed at a child's door."""
         no_id = (
-            Residence.objects.filter(household__path__startswith=built.compound.path, person__id_hash__isnull=True, person__birth_date__isnull=False)
-            .select_related("person", "household").order_by("id")
+            Residence.objects.filter(
+                household__path__startswith=built.compound.path,
+                person__id_hash__isnull=True,
+                person__birth_date__isnull=False,
+            )
+            .select_related("person", "household")
+            .order_by("id")
         )
         same_door = no_id.first()
         if same_door is None:
-            same_door = Residence.objects.filter(household__path__startswith=built.compound.path).select_related("person", "household").order_by("id").first()
+            same_door = (
+                Residence.objects.filter(household__path__startswith=built.compound.path)
+                .select_related("person", "household")
+                .order_by("id")
+                .first()
+            )
         elder = (
-            Residence.objects.filter(household__path__startswith=built.compound.path, relation=Relation.HEAD, person__birth_date__lte="1950-01-01")
-            .exclude(household=same_door.household).select_related("person", "household").order_by("-id").first()
+            Residence.objects.filter(
+                household__path__startswith=built.compound.path,
+                relation=Relation.HEAD,
+                person__birth_date__lte="1950-01-01",
+            )
+            .exclude(household=same_door.household)
+            .select_related("person", "household")
+            .order_by("-id")
+            .first()
         )
-        elsewhere = next(h for h in reversed(built.households) if h.pk not in (same_door.household_id, elder.household_id))
+        elsewhere = next(
+            h for h in reversed(built.households) if h.pk not in (same_door.household_id, elder.household_id)
+        )
         for residence, household, relation, reason in [
             (same_door, same_door.household, same_door.relation, "同户同名同电话，无证件号码"),
             (elder, elsewhere, Relation.PARENT, "同名同出生日期，另一户登记为父母"),
         ]:
             original = residence.person
             twin = Person.objects.create(
-                name=original.name, phone=original.phone, birth_date=original.birth_date, sex=original.sex,
-                id_type=IdType.NONE, source="visit",
+                name=original.name,
+                phone=original.phone,
+                birth_date=original.birth_date,
+                sex=original.sex,
+                id_type=IdType.NONE,
+                source="visit",
             )
-            Residence.objects.create(person=twin, household=household, relation=relation, status=residence.status)
+            Residence.objects.create(
+                person=twin, household=household, relation=relation, status=residence.status
+            )
             DuplicateCandidate.objects.create(person=twin, other=original, reason=reason)
 
     def make_pending_registrations(self, builder: StreetBuilder, built) -> None:
         """Three households never reached by a visit sent the online form; they wait for review."""
-        reached = SurveyVisit.objects.filter(outcome__in=[Outcome.REGISTERED, Outcome.VACANT]).values("household_id")
+        reached = SurveyVisit.objects.filter(outcome__in=[Outcome.REGISTERED, Outcome.VACANT]).values(
+            "household_id"
+        )
         doors = (
             Area.objects.filter(kind=AreaKind.HOUSEHOLD, path__startswith=built.compound.path)
-            .exclude(pk__in=reached).order_by("id")[:3]
+            .exclude(pk__in=reached)
+            .order_by("id")[:3]
         )
         for index, household in enumerate(doors):
             members = []
-            for age, sex, relation in [(41, "M", "head"), (38, "F", "spouse"), (9, "F", "child")][: 3 - index]:
+            for age, sex, relation in [(41, "M", "head"), (38, "F", "spouse"), (9, "F", "child")][
+                : 3 - index
+            ]:
                 birth = builder.birth_for_age(age)
-                members.append({
-                    "name": builder.name(sex, age), "id_type": IdType.RESIDENT_ID, "id_number": builder.resident_id(birth, sex),
-                    "birth_date": birth.isoformat(), "sex": sex, "relation": relation,
-                    "phone": builder.phone() if age >= 14 else "",
-                })
+                members.append(
+                    {
+                        "name": builder.name(sex, age),
+                        "id_type": IdType.RESIDENT_ID,
+                        "id_number": builder.resident_id(birth, sex),
+                        "birth_date": birth.isoformat(),
+                        "sex": sex,
+                        "relation": relation,
+                        "phone": builder.phone() if age >= 14 else "",
+                    }
+                )
             registration_submit(
-                compound=built.compound, household=household, address_text="", contact_phone=members[0]["phone"],
-                members=members, submission_key=f"demo-self-registration-{household.pk:08d}", client_ip=f"10.0.0.{index + 1}",
+                compound=built.compound,
+                household=household,
+                address_text="",
+                contact_phone=members[0]["phone"],
+                members=members,
+                submission_key=f"demo-self-registration-{household.pk:08d}",
+                client_ip=f"10.0.0.{index + 1}",
             )
 
     def make_users(self, district, street, ruihe, lvyuan, village, built, buildings, small) -> list:
         users_model = get_user_model()
-        leader_buildings = [buildings["1号楼"], buildings["2号楼"]] if small else [buildings["3号楼"], buildings["5号楼"]]
-        unit = next(u for u in built.units if u.parent_id == (buildings["1号楼"] if small else buildings["12号楼"]).pk)
-        resident_home = Residence.objects.filter(household__in=built.households, is_current=True).order_by("id").first().household
+        leader_buildings = (
+            [buildings["1号楼"], buildings["2号楼"]] if small else [buildings["3号楼"], buildings["5号楼"]]
+        )
+        unit = next(
+            u for u in built.units if u.parent_id == (buildings["1号楼"] if small else buildings["12号楼"]).pk
+        )
+        resident_home = (
+            Residence.objects.filter(household__in=built.households, is_current=True)
+            .order_by("id")
+            .first()
+            .household
+        )
         plan = [
             ("quji", "区 防控办 孙主任", Role.STREET_COORDINATOR, [district]),
             ("jiedao", "街道 赵主任", Role.STREET_COORDINATOR, [street]),
@@ -161,7 +253,8 @@ class Command(BaseCommand):
     def print_logins(self, *, url: str) -> None:
         rows = (
             Grant.objects.filter(user__username__in=LOGINS)
-            .select_related("user", "area", "area__parent", "area__parent__parent").order_by("user__date_joined", "user__id", "area__path")
+            .select_related("user", "area", "area__parent", "area__parent__parent")
+            .order_by("user__date_joined", "user__id", "area__path")
         )
         by_user: dict[str, tuple[str, list[str]]] = {}
         for grant in rows:
