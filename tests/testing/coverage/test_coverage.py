@@ -4,8 +4,6 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from firstline.areas.models import Area, RiskStatus
@@ -18,6 +16,7 @@ from firstline.testing.coverage import selectors
 from firstline.testing.coverage import services as coverage_services
 from firstline.testing.models import CallDown, Exemption, ExemptionReason, RoundStatus
 from firstline.testing.rounds import services
+from tests.queries import assert_queries
 from tests.testing.fixtures import desk_scan
 
 pytestmark = pytest.mark.django_db
@@ -71,9 +70,8 @@ def test_missing_and_exempt_lists_by_door(world, residents, round_, point):
     assert [r.person.name for r in missing] == ["居民32乙"]
     exempt = list(selectors.round_exempt(user=world.leader, round=round_, area=world.b1))
     assert [(e.person.name, e.reason, e.note) for e in exempt] == [("居民32甲", "away", "在外地出差")]
-    with CaptureQueriesContext(connection) as queries:
+    with assert_queries(3):  # scope, residents, their vulnerable groups
         list(selectors.round_missing(user=world.staff, round=round_, area=world.p1))
-    assert len(queries) == 3  # scope, residents, their vulnerable groups
     # Exemptions: the leader of the building may, a volunteer may not; "other" needs words.
     with pytest.raises(PermissionDenied):
         coverage_services.exemption_set(
