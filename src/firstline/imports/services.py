@@ -570,26 +570,10 @@ def _write(job: ImportJob, accepted, places: _Places, held: dict[int, int]) -> t
             households_created += len(made)
         people = []
         for number, clean, _s, _d in accepted:
-            sealed = clean.sealed_fields()
+            fields = clean.person_fields()
             if number in held:
-                sealed["id_hash"] = None
-            people.append(
-                Person(
-                    name=clean.name,
-                    id_type=clean.id_type,
-                    phone=clean.phone,
-                    birth_date=clean.birth_date,
-                    birth_date_estimated=clean.birth_date_estimated,
-                    sex=clean.sex,
-                    vaccination=clean.vaccination,
-                    returned_from=clean.returned_from,
-                    returned_on=clean.returned_on,
-                    note=clean.note,
-                    source=Source.IMPORT,
-                    import_job=job,
-                    **sealed,
-                )
-            )
+                fields["id_hash"] = None  # held for review: sealed and masked, out of the unique index
+            people.append(Person(**fields, source=Source.IMPORT, import_job=job))
         created = Person.objects.bulk_create(people, batch_size=2000)
         Residence.objects.bulk_create(
             [

@@ -85,6 +85,22 @@ class CleanPerson:
     def id_hash(self) -> str | None:
         return crypto.lookup_hash(self.id_number) if self.id_number else None
 
+    def person_fields(self) -> dict:
+        """The fields of a new Person from this record, the ID number sealed (`sealed_fields`)."""
+        return {
+            "name": self.name,
+            "id_type": self.id_type,
+            "phone": self.phone,
+            "birth_date": self.birth_date,
+            "birth_date_estimated": self.birth_date_estimated,
+            "sex": self.sex,
+            "vaccination": self.vaccination,
+            "returned_from": self.returned_from,
+            "returned_on": self.returned_on,
+            "note": self.note,
+            **self.sealed_fields(),
+        }
+
     def sealed_fields(self) -> dict:
         """The model fields that hold the ID number: sealed, hashed, masked."""
         if not self.id_number:

@@ -212,20 +212,7 @@ def person_register(
     clean, errors = clean_person(data, keep_unknown_labels=True)
     if errors:
         raise ValidationError(errors)
-    values = dict(
-        name=clean.name,
-        id_type=clean.id_type,
-        phone=clean.phone,
-        birth_date=clean.birth_date,
-        birth_date_estimated=clean.birth_date_estimated,
-        sex=clean.sex,
-        vaccination=clean.vaccination,
-        returned_from=clean.returned_from,
-        returned_on=clean.returned_on,
-        note=clean.note,
-        source=source,
-        **clean.sealed_fields(),
-    )
+    values = {**clean.person_fields(), "source": source}
     holder = _id_number_holder(acting_user, clean) if clean.id_hash else None
     try:
         with transaction.atomic():
