@@ -157,8 +157,11 @@ def capture_rules(*, round: Round, place_path: str, households: dict[int, str]) 
     code with its message in the active language. Two queries whatever the number of households (a
     third if some lie outside the place)."""
     rules = RoundRules(round)
-    rules.load_risks_under([place_path])
-    rules.load_risks(households.values())
+    if households:
+        rules.load_risks_under([place_path])
+        rules.load_risks(households.values())
+    else:
+        rules.load_risks([place_path])  # a desk: only the place and the areas above it count
     return {
         "default": _pooling_json(rules.for_path(place_path)),
         "households": {str(pk): _pooling_json(rules.for_path(path)) for pk, path in households.items()},
