@@ -7,9 +7,9 @@ from openpyxl import Workbook
 
 from firstline.areas.models import Area, AreaKind
 from firstline.common.identity import resident_id_check_digit
+from firstline.common.places import group_key, split_rural_address
 from firstline.imports import services
 from firstline.imports.models import ImportStatus
-from firstline.imports.parsing import group_key, split_rural_address
 from firstline.people.models import Residence
 from tests.rural import house
 

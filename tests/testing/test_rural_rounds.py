@@ -182,6 +182,16 @@ def test_the_desk_finds_a_village_house_by_group_and_number(rural, country_round
     )
     assert kind == "door" and sorted(f.person.name for f in found) == sorted(["一组2号甲", "一组2号乙"])
     assert {f.door for f in found} == {"1组 2号"} or {f.door for f in found} == {"1组2号"}
+    # Written as the village says it: 一组2号, 第1组2号.
+    for typed in ("一组2号", "第1组2号"):
+        assert (
+            len(
+                capture_selectors.capture_person_search(
+                    user=rural.village_user, round=country_round, query=typed
+                )[1]
+            )
+            == 2
+        ), typed
     # The group leader of group 2 finds nobody of group 1.
     assert (
         capture_selectors.capture_person_search(user=rural.group_leader, round=country_round, query="2组1号")[

@@ -21,7 +21,7 @@ from firstline.accounts.roles import Perm
 from firstline.accounts.scope import require
 from firstline.areas.models import RURAL_STAIRWELLS, Area, AreaKind
 from firstline.areas.services import AreaSpec, areas_bulk_create
-from firstline.common import crypto
+from firstline.common import crypto, places
 from firstline.common.audit import audit_record
 from firstline.common.identity import mask_id_number
 from firstline.common.paths import ancestor_paths, subtree_q
@@ -190,7 +190,7 @@ class _Places:
             elif node.kind == AreaKind.UNIT:
                 self.units.setdefault((node.parent_id, parsing.unit_key(node.name)), node)
             elif node.kind == AreaKind.VILLAGE_GROUP:
-                self.groups.setdefault(parsing.group_key(node.name), node)
+                self.groups.setdefault(places.group_key(node.name), node)
         # Names an address may start with ('XX县XX镇XX村3组15号'): the area's own and those above it.
         self.place_names = (
             tuple(Area.objects.filter(path__in=ancestor_paths(area.path)).values_list("name", flat=True))
@@ -280,7 +280,7 @@ class _Places:
         group_field = "group" if values.get("group") else "building"
         group_name, door = values.get(group_field), values.get("door")
         if values.get("address") and not door:
-            address_group, door = parsing.split_rural_address(values["address"], self.place_names)
+            address_group, door = places.split_rural_address(values["address"], self.place_names)
             if not group_name and address_group:
                 group_name, group_field = address_group, "address"
         if not door:
@@ -296,7 +296,7 @@ class _Places:
         if self.area.kind == AreaKind.VILLAGE_GROUP:
             stairwell = self.area
         elif group_name:
-            stairwell = self.groups.get(parsing.group_key(group_name))
+            stairwell = self.groups.get(places.group_key(group_name))
             if stairwell is None:
                 return None, {
                     group_field: _(

@@ -16,6 +16,7 @@ from firstline.common.bulk import in_values
 from firstline.common.errors import NotFound
 from firstline.common.identity import fold, normalise_phone, read_id_number
 from firstline.common.paths import any_subtree_q, subtree_q
+from firstline.common.places import GROUP_NUMBER, group_key
 from firstline.people.models import (
     DuplicateCandidate,
     DuplicateStatus,
@@ -167,7 +168,7 @@ def household_former_members(*, user, household: Area) -> QuerySet[Residence]:
 
 
 # A village house: '3组15号', '3队15'.
-_HOUSE = re.compile(r"^\s*第?(\d+)\s*(?:村民小组|村民组|小组|组|队)\s*(\d+)\s*号?\s*$")
+_HOUSE = re.compile(rf"^\s*第?({GROUP_NUMBER})\s*(?:村民小组|村民组|小组|组|队)\s*(\d+)\s*号?\s*$")
 _DOOR = re.compile(r"^\s*(\d+)\s*(?:号楼|栋|幢|#|号|-)\s*(?:(\d+)\s*(?:单元|-))?\s*(\d+)\s*(?:室|号)?\s*$")
 _PHONE_LIKE = re.compile(r"^[\d\s+\-()]{7,20}$")
 
@@ -220,12 +221,14 @@ def person_search(*, user, query: str, limit: int = 50) -> tuple[str, QuerySet[P
             return "phone", base.filter(phone=phone)[:limit]
     if match := _HOUSE.match(text):
         group, number = match.groups()
-        households = Area.objects.filter(
-            kind=AreaKind.HOUSEHOLD,
-            door__in=[f"{number}号", number],
-            parent__kind=AreaKind.VILLAGE_GROUP,
-            parent__name__in=[f"{group}组", f"第{group}组", f"{group}队", f"Group {group}", group],
-        ).filter(scope_q(user, Perm.LEDGER_VIEW))
+        key = group_key(group)
+        doors = (
+            Area.objects.filter(kind=AreaKind.HOUSEHOLD, door__in=[f"{number}号", number])
+            .filter(parent__kind=AreaKind.VILLAGE_GROUP)
+            .filter(scope_q(user, Perm.LEDGER_VIEW))
+            .values_list("pk", "parent__name")
+        )
+        households = [pk for pk, group_name in doors if group_key(group_name) == key]
         residents = Residence.objects.filter(household__in=households, is_current=True).values("person_id")
         return "door", base.filter(pk__in=residents)[:limit]
     if match := _DOOR.match(text):
