@@ -72,3 +72,25 @@ def test_a_village_committee_sees_its_groups_and_calls_group_one_to_the_committe
     # No horizontal scrolling at 390 px on the map.
     page.goto(f"{live_server.url}/areas/{rural.village.pk}/map/")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_community_staff_add_a_scattered_house_on_a_phone(zh_page, live_server, rural):
+    page = zh_page
+    sign_in(page, live_server, "dongguan")
+    page.goto(f"{live_server.url}/areas/{rural.dongguan.pk}/")
+    page.click("#add-inside summary")
+    form = page.locator("#add-inside form")
+    form.locator("select[name=kind]").select_option("household")
+    form.locator("input[name=name]").fill("和平巷20号")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    assert page.locator("a.tile", has_text="和平巷20号").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    # The same name twice: refused with the reason, in Chinese, nothing added.
+    page.click("#add-inside summary")
+    form.locator("select[name=kind]").select_option("household")
+    form.locator("input[name=name]").fill("和平巷20号")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    assert "这里已有 和平巷20号。" in page.content()
+    assert page.locator("a.tile", has_text="和平巷20号").count() == 1

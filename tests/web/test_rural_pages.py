@@ -37,7 +37,10 @@ def test_community_staff_add_a_scattered_house_and_a_village_is_added_with_its_g
     assert AuditEntry.objects.filter(action="village.layout", target_id=village.pk).exists()
     # A building cannot stand in a village: refused by name, nothing added.
     refused = client.post(f"/areas/{village.pk}/add/", {"kind": "building", "name": "1号楼"}, follow=True)
-    assert "cannot be placed under" in refused.content.decode()
+    assert (
+        "A building cannot be placed under a village: inside it you may add village group, household."
+        in refused.content.decode()
+    )
     assert not Area.objects.filter(parent=village, kind=AreaKind.BUILDING).exists()
 
 
@@ -99,5 +102,22 @@ def test_a_village_registers_itself_online_by_group_and_house(client, rural):
         },
         REMOTE_ADDR="10.9.0.1",
     )
-    assert response.status_code in (200, 302)
-    assert SelfRegistration.objects.get().household == target
+    assert response.status_code == 200
+    submission = SelfRegistration.objects.get()
+    assert submission.household == target
+    assert f'<strong data-testid="reference">{submission.pk}</strong>' in response.content.decode()
+
+
+def test_a_village_map_costs_the_queries_of_a_building_map_whatever_its_size(client, rural):
+    from firstline.areas.services import village_create
+    from tests.queries import assert_queries, queries
+
+    client.force_login(rural.county_user)
+    with queries() as small:
+        assert client.get(f"/areas/{rural.village.pk}/map/").status_code == 200
+    big = village_create(
+        acting_user=rural.county_user, parent=rural.township, name="大村", groups=12, houses_per_group=60
+    )
+    with assert_queries(small):
+        page = client.get(f"/areas/{big.pk}/map/")
+    assert page.content.decode().count('class="door map-') == 720

@@ -9,7 +9,15 @@ from django.utils.translation import gettext as _
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import require
-from firstline.areas.models import CHILD_KINDS, ROOT_KINDS, Area, AreaKind, RiskStatus, RiskStatusChange
+from firstline.areas.models import (
+    CHILD_KINDS,
+    KIND_ORDER,
+    ROOT_KINDS,
+    Area,
+    AreaKind,
+    RiskStatus,
+    RiskStatusChange,
+)
 from firstline.common.audit import audit_record
 from firstline.common.paths import segment
 from firstline.common.text import clean_text
@@ -46,9 +54,15 @@ def areas_bulk_create(*, parent: Area, specs: list[AreaSpec], batch_size: int = 
     allowed = CHILD_KINDS[AreaKind(parent.kind)]
     for spec in specs:
         if spec.kind not in allowed:
+            child = AreaKind(spec.kind).label if spec.kind in AreaKind.values else spec.kind or "—"
             raise ValidationError(
-                _("A %(child)s cannot be placed under a %(parent)s.")
-                % {"child": spec.kind, "parent": parent.kind}
+                _("A %(child)s cannot be placed under a %(parent)s: inside it you may add %(allowed)s.")
+                % {
+                    "child": str(child).lower(),
+                    "parent": str(AreaKind(parent.kind).label).lower(),
+                    "allowed": ", ".join(str(AreaKind(k).label).lower() for k in KIND_ORDER if k in allowed)
+                    or "—",
+                }
             )
     first = _reserve_segments(parent, len(specs))
     rows = [
