@@ -12,13 +12,13 @@ from django.views.decorators.http import require_POST
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import can
-from firstline.areas.selectors import compound_doors
 from firstline.common.identity import mask_phone
 from firstline.people import selectors, services
 from firstline.people.models import VulnerabilityTag
 from firstline.testing.capture.selectors import person_samples
 from firstline.web.errors import flash_errors, submit
 from firstline.web.views.common import breadcrumbs, form_date
+from firstline.web.views.doors import door_picker
 from firstline.web.views.households import PERSON_FIELDS, person_form_choices
 
 
@@ -38,10 +38,8 @@ def _render(request, person, *, errors=None, status=200):
             "crumbs": breadcrumbs(request.user, current.household) if current else [],
             "can_edit": can_edit,
             "can_reveal": bool(path) and can(request.user, Perm.ID_REVEAL, path) and bool(person.id_masked),
-            # Where the person may move to: the doors of their compound that the user may edit.
-            "doors": compound_doors(user=request.user, area=current.household)
-            if current and can_edit
-            else [],
+            # Where the person may move to: a door of their compound that the user may edit.
+            "pick": door_picker(request, current.household) if current and can_edit else None,
             **person_form_choices(),
             "tags": {v.tag: v for v in person.vulnerabilities.all()},
             # Every swab of the person, newest round first: "was I tested on the 4th?" has one answer.
