@@ -14,7 +14,7 @@ from firstline.areas.models import Area, AreaKind
 from firstline.common import crypto
 from firstline.common.bulk import in_values
 from firstline.common.errors import NotFound
-from firstline.common.identity import fold, normalise_phone, read_id_number
+from firstline.common.identity import fold, mask_name, normalise_phone, read_id_number
 from firstline.common.paths import any_subtree_q, subtree_q
 from firstline.common.places import GROUP_NUMBER, group_key
 from firstline.people.models import (
@@ -56,6 +56,14 @@ def people_visible(*, user, perm: str = Perm.LEDGER_VIEW, current_only: bool = F
     if current_only:
         residences = residences.filter(is_current=True)
     return Person.objects.filter(Exists(residences), merged_into__isnull=True)
+
+
+def masked_names(*, ids) -> dict[int, str]:
+    """{person id: the name masked ('王*芳')} for the people a page names by id, in one query."""
+    ids = {int(i) for i in ids if isinstance(i, int) or str(i).isdigit()}
+    if not ids:
+        return {}
+    return {pk: mask_name(name) for pk, name in Person.objects.filter(pk__in=ids).values_list("pk", "name")}
 
 
 def number_hash(person: Person) -> str | None:
