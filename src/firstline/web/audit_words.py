@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 from django.utils.translation import ngettext
 
 from firstline.accounts.roles import Role
@@ -447,14 +447,14 @@ def sentences(entries) -> list[Line]:
 
 # The filter of the page: groups of actions, named in words.
 ACTION_GROUPS = {
-    "reveal": (("person.reveal_id",), N_("ID numbers revealed")),
-    "export": (("ledger.export", "testing.export"), N_("Exports")),
-    "people": (("person.", "residence.", "duplicate.", "visit."), N_("People and households")),
-    "imports": (("import.",), N_("Imports")),
-    "registration": (("registration.", "code."), N_("Self-registration and codes")),
-    "areas": (("area.", "building.", "village."), N_("Areas")),
-    "accounts": (("grant.", "user.", "api_token."), N_("Accounts and roles")),
-    "testing": (("testing.",), N_("Mass testing")),
+    "reveal": (("person.reveal_id",), gettext_noop("ID numbers revealed")),
+    "export": (("ledger.export", "testing.export"), gettext_noop("Exports")),
+    "people": (("person.", "residence.", "duplicate.", "visit."), gettext_noop("People and households")),
+    "imports": (("import.",), gettext_noop("Imports")),
+    "registration": (("registration.", "code."), gettext_noop("Self-registration and codes")),
+    "areas": (("area.", "building.", "village."), gettext_noop("Areas")),
+    "accounts": (("grant.", "user.", "api_token."), gettext_noop("Accounts and roles")),
+    "testing": (("testing.",), gettext_noop("Mass testing")),
 }
 
 
