@@ -134,7 +134,10 @@ def demo_world() -> tuple[dict, dict]:
     world = {
         "round": round_.pk if round_ else None,
         "compound": compound.pk,
-        "point": SamplingPoint.objects.filter(compound=compound).order_by("id").values_list("pk", flat=True).first(),
+        "point": SamplingPoint.objects.filter(compound=compound)
+        .order_by("id")
+        .values_list("pk", flat=True)
+        .first(),
         "biggest": _biggest_building(compound.path).pk,
         "household": sample.household_id,
         "person": sample.person_id,
@@ -167,7 +170,9 @@ def street_world(residents: int) -> tuple[dict, dict]:
     if street is None:
         started = time.perf_counter()
         street, total = build_street(name="基准街道", residents=residents)
-        print(f"Generated {total:,} residents in {time.perf_counter() - started:.0f} s (kept for the next run)")
+        print(
+            f"Generated {total:,} residents in {time.perf_counter() - started:.0f} s (kept for the next run)"
+        )
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     community = Area.objects.filter(parent=street).order_by("path").first()
@@ -193,7 +198,9 @@ def street_world(residents: int) -> tuple[dict, dict]:
         users[role] = user
     round_ = Round.objects.filter(area=community, name="基准日常轮次").first()
     if round_ is None:
-        round_ = round_create(acting_user=users["staff"], area=community, name="基准日常轮次", date=dt.date.today())
+        round_ = round_create(
+            acting_user=users["staff"], area=community, name="基准日常轮次", date=dt.date.today()
+        )
         round_set_status(acting_user=users["staff"], round=round_, status=RoundStatus.OPEN)
     point = SamplingPoint.objects.filter(compound=compound).order_by("id").first() or sampling_point_create(
         acting_user=users["staff"], compound=compound, values={"name": "基准采样点", "desks": 2}
@@ -303,14 +310,18 @@ def main() -> None:
             continue
         fast = row["p90_ms"] < target_ms
         light = row["bytes"] < TARGET_BYTES
-        verdict = "yes" if fast and light and row["status"] == 200 else ", ".join(
-            word
-            for word, bad in (
-                (f"answered {row['status']}", row["status"] != 200),
-                ("slow", not fast),
-                ("heavy", not light),
+        verdict = (
+            "yes"
+            if fast and light and row["status"] == 200
+            else ", ".join(
+                word
+                for word, bad in (
+                    (f"answered {row['status']}", row["status"] != 200),
+                    ("slow", not fast),
+                    ("heavy", not light),
+                )
+                if bad
             )
-            if bad
         )
         print(
             f"| {row['page']:34} | {row['role']:15} | {row['median_ms']:.0f} ms | {row['p90_ms']:.0f} ms | "

@@ -19,7 +19,9 @@ def _doors(pick_or_found) -> set[int]:
 
 
 def test_a_building_leader_is_offered_only_their_buildings_and_their_doors(client, world):
-    person = PersonFactory(acting_user=world.staff, household=household(world.b1, "101"), name="甲", name_only=True)
+    person = PersonFactory(
+        acting_user=world.staff, household=household(world.b1, "101"), name="甲", name_only=True
+    )
     client.force_login(world.leader)
     page = client.get(f"/people/{person.pk}/").content.decode()
     assert 'data-testid="door-picker"' in page
@@ -50,17 +52,25 @@ def test_the_selector_never_returns_a_door_outside_the_grants(world):
     }
     assert door_search(user=world.leader, within=world.p1, query="3-101") == []
     assert door_search(user=world.outsider, within=world.p1, query="101") == []
-    pick = door_pick(user=world.leader, within=world.p1, block=world.b3.pk, chosen=household(world.b3, "101", None).pk)
+    pick = door_pick(
+        user=world.leader, within=world.p1, block=world.b3.pk, chosen=household(world.b3, "101", None).pk
+    )
     assert {b.name for b in pick.blocks} == {"1号楼", "2号楼"}
     assert pick.block is None and pick.doors == [] and pick.chosen is None
 
 
 @pytest.mark.parametrize(
     ("query", "door"),
-    [("1-2-501", ("501", "Unit 2")), ("1号楼2单元501", ("501", "Unit 2")), ("1 - 1 - 302", ("302", "Unit 1"))],
+    [
+        ("1-2-501", ("501", "Unit 2")),
+        ("1号楼2单元501", ("501", "Unit 2")),
+        ("1 - 1 - 302", ("302", "Unit 1")),
+    ],
 )
 def test_a_typed_door_reads_as_building_unit_door(world, query, door):
-    assert _doors(door_search(user=world.staff, within=world.p1, query=query)) == {household(world.b1, *door).pk}
+    assert _doors(door_search(user=world.staff, within=world.p1, query=query)) == {
+        household(world.b1, *door).pk
+    }
 
 
 def test_a_building_without_units_lists_its_doors_and_a_building_with_units_asks_for_the_unit(world):
@@ -76,7 +86,9 @@ def test_a_building_without_units_lists_its_doors_and_a_building_with_units_asks
 
 
 def test_moving_a_person_with_the_picker_and_without_javascript(client, world):
-    person = PersonFactory(acting_user=world.staff, household=household(world.b1, "101"), name="甲", name_only=True)
+    person = PersonFactory(
+        acting_user=world.staff, household=household(world.b1, "101"), name="甲", name_only=True
+    )
     client.force_login(world.staff)
     # Without JavaScript: the building is chosen and the form sent; the page comes back with its doors.
     response = client.post(
@@ -95,7 +107,9 @@ def test_moving_a_person_with_the_picker_and_without_javascript(client, world):
 
 
 def test_a_leader_cannot_move_a_person_to_a_door_outside_their_buildings(client, world):
-    person = PersonFactory(acting_user=world.staff, household=household(world.b1, "101"), name="甲", name_only=True)
+    person = PersonFactory(
+        acting_user=world.staff, household=household(world.b1, "101"), name="甲", name_only=True
+    )
     client.force_login(world.leader)
     response = client.post(
         f"/people/{person.pk}/move/",
@@ -116,7 +130,9 @@ def test_registration_review_offers_the_picker_with_the_door_the_form_named(clie
 
 
 def test_the_pages_with_a_picker_cost_the_same_for_a_small_and_a_big_compound(client, world):
-    person = PersonFactory(acting_user=world.staff, household=household(world.b1, "101"), name="甲", name_only=True)
+    person = PersonFactory(
+        acting_user=world.staff, household=household(world.b1, "101"), name="甲", name_only=True
+    )
     submission = SelfRegistrationFactory(household=household(world.b1, "102"))
     client.force_login(world.staff)
     urls = [

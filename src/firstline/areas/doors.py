@@ -151,5 +151,7 @@ def door_search(
         names += [f"Building {building}", f"{building}组", f"{building}队", f"第{building}组"]
         doors = doors.filter(Q(parent__name__in=names) | Q(parent__parent__name__in=names))
     if unit:
-        doors = doors.filter(parent__kind=AreaKind.UNIT, parent__name__in=[f"{unit}单元", f"Unit {unit}", unit])
+        doors = doors.filter(
+            parent__kind=AreaKind.UNIT, parent__name__in=[f"{unit}单元", f"Unit {unit}", unit]
+        )
     return list(doors.select_related("parent", "parent__parent").order_by("path")[:limit])

@@ -181,7 +181,11 @@ def place_labels(*, paths) -> dict[str, str]:
                 door=door, name=name, parent_kind=parent[0], parent_name=parent[1], grandparent_name=grand[1]
             )
         elif kind == AreaKind.UNIT:
-            labels[path] = parent[1] + name if (translation.get_language() or "").startswith("zh") else f"{parent[1]} {name}"
+            labels[path] = (
+                parent[1] + name
+                if (translation.get_language() or "").startswith("zh")
+                else f"{parent[1]} {name}"
+            )
         else:
             labels[path] = name
     return labels

@@ -9,8 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from firstline.accounts.roles import Role
 from firstline.accounts.selectors import usernames_of
@@ -159,7 +158,10 @@ SENTENCES: dict[str, Callable[[_Words], tuple[str, list[str]]]] = {
         _("%(actor)s uploaded a resident list for %(place)s") % vars_(w),
         [w.get("file"), ngettext("%(n)d row", "%(n)d rows", w.count("rows")) % {"n": w.count("rows")}],
     ),
-    "import.start": lambda w: (_("%(actor)s started importing a resident list into %(place)s") % vars_(w), []),
+    "import.start": lambda w: (
+        _("%(actor)s started importing a resident list into %(place)s") % vars_(w),
+        [],
+    ),
     "import.refused": lambda w: (
         _("The resident list for %(place)s was not imported: rows to correct") % vars_(w),
         [
@@ -178,9 +180,15 @@ SENTENCES: dict[str, Callable[[_Words], tuple[str, list[str]]]] = {
     # Self-registration and codes.
     "registration.accept": lambda w: (
         _("%(actor)s accepted a registration form for %(place)s") % vars_(w),
-        [ngettext("%(n)d person registered", "%(n)d people registered", w.count("people")) % {"n": w.count("people")}],
+        [
+            ngettext("%(n)d person registered", "%(n)d people registered", w.count("people"))
+            % {"n": w.count("people")}
+        ],
     ),
-    "registration.reject": lambda w: (_("%(actor)s rejected a registration form for %(place)s") % vars_(w), _reason(w)),
+    "registration.reject": lambda w: (
+        _("%(actor)s rejected a registration form for %(place)s") % vars_(w),
+        _reason(w),
+    ),
     "registration.reject_many": lambda w: (
         ngettext(
             "%(actor)s rejected %(n)d registration form for %(place)s",
@@ -190,7 +198,10 @@ SENTENCES: dict[str, Callable[[_Words], tuple[str, list[str]]]] = {
         % {**vars_(w), "n": w.count("submissions")},
         _reason(w),
     ),
-    "code.issue": lambda w: (_("%(actor)s printed the personal code of %(person)s at %(place)s") % vars_(w), []),
+    "code.issue": lambda w: (
+        _("%(actor)s printed the personal code of %(person)s at %(place)s") % vars_(w),
+        [],
+    ),
     "code.issue_family": lambda w: (
         _("%(actor)s printed the family code of %(place)s") % vars_(w),
         [ngettext("%(n)d member", "%(n)d members", w.count("members")) % {"n": w.count("members")}],
@@ -204,10 +215,17 @@ SENTENCES: dict[str, Callable[[_Words], tuple[str, list[str]]]] = {
     ),
     "area.risk": lambda w: (
         _("%(actor)s changed the risk status of %(place)s from %(old)s to %(new)s")
-        % {**vars_(w), "old": _label(RiskStatus, w.old("risk_status")), "new": _label(RiskStatus, w.new("risk_status"))},
+        % {
+            **vars_(w),
+            "old": _label(RiskStatus, w.old("risk_status")),
+            "new": _label(RiskStatus, w.new("risk_status")),
+        },
         _reason(w),
     ),
-    "area.public_token": lambda w: (_("%(actor)s printed the registration poster of %(place)s") % vars_(w), []),
+    "area.public_token": lambda w: (
+        _("%(actor)s printed the registration poster of %(place)s") % vars_(w),
+        [],
+    ),
     "building.layout": lambda w: (
         _("%(actor)s laid out %(place)s") % vars_(w),
         [
@@ -225,7 +243,8 @@ SENTENCES: dict[str, Callable[[_Words], tuple[str, list[str]]]] = {
     "demo.load": lambda w: (
         _("The demonstration data was loaded into %(place)s") % vars_(w),
         [
-            ngettext("%(n)d household", "%(n)d households", w.count("households")) % {"n": w.count("households")},
+            ngettext("%(n)d household", "%(n)d households", w.count("households"))
+            % {"n": w.count("households")},
             ngettext("%(n)d resident", "%(n)d residents", w.count("residents")) % {"n": w.count("residents")},
         ],
     ),
@@ -245,13 +264,18 @@ SENTENCES: dict[str, Callable[[_Words], tuple[str, list[str]]]] = {
         % {**vars_(w), "username": w.get("username"), "role": _label(Role, w.get("role"))},
         [],
     ),
-    "user.unlock": lambda w: (_("%(actor)s unlocked the account %(user)s") % {**vars_(w), "user": w.user()}, []),
+    "user.unlock": lambda w: (
+        _("%(actor)s unlocked the account %(user)s") % {**vars_(w), "user": w.user()},
+        [],
+    ),
     "api_token.create": lambda w: (
-        _("%(actor)s created the API token %(name)s for %(user)s") % {**vars_(w), "name": w.get("name"), "user": w.user()},
+        _("%(actor)s created the API token %(name)s for %(user)s")
+        % {**vars_(w), "name": w.get("name"), "user": w.user()},
         [],
     ),
     "api_token.revoke": lambda w: (
-        _("%(actor)s withdrew the API token %(name)s of %(user)s") % {**vars_(w), "name": w.get("name"), "user": w.user()},
+        _("%(actor)s withdrew the API token %(name)s of %(user)s")
+        % {**vars_(w), "name": w.get("name"), "user": w.user()},
         [],
     ),
     # Mass testing.
@@ -266,14 +290,23 @@ SENTENCES: dict[str, Callable[[_Words], tuple[str, list[str]]]] = {
     "testing.round.open": lambda w: (_("%(actor)s opened a round of %(place)s") % vars_(w), []),
     "testing.round.close": lambda w: (
         _("%(actor)s closed a round of %(place)s") % vars_(w),
-        [ngettext("%(n)d resident expected", "%(n)d residents expected", w.count("expected")) % {"n": w.count("expected")}]
+        [
+            ngettext("%(n)d resident expected", "%(n)d residents expected", w.count("expected"))
+            % {"n": w.count("expected")}
+        ]
         if w.get("expected")
         else [],
     ),
-    "testing.pooling": lambda w: (_("%(actor)s changed how a round of %(place)s pools samples") % vars_(w), []),
+    "testing.pooling": lambda w: (
+        _("%(actor)s changed how a round of %(place)s pools samples") % vars_(w),
+        [],
+    ),
     "testing.point.create": lambda w: (
         _("%(actor)s set up the sampling point %(name)s at %(place)s") % {**vars_(w), "name": w.get("name")},
-        [_("Opens %(opens)s–%(closes)s") % {"opens": str(w.get("opens_at"))[:5], "closes": str(w.get("closes_at"))[:5]}]
+        [
+            _("Opens %(opens)s–%(closes)s")
+            % {"opens": str(w.get("opens_at"))[:5], "closes": str(w.get("closes_at"))[:5]}
+        ]
         if w.get("opens_at")
         else [],
     ),
@@ -289,7 +322,8 @@ SENTENCES: dict[str, Callable[[_Words], tuple[str, list[str]]]] = {
         )
         % {**vars_(w), "n": w.count("scans")},
         [
-            ngettext("%(n)d sample stored", "%(n)d samples stored", w.count("samples")) % {"n": w.count("samples")},
+            ngettext("%(n)d sample stored", "%(n)d samples stored", w.count("samples"))
+            % {"n": w.count("samples")},
             *(
                 [ngettext("%(n)d refused", "%(n)d refused", w.count("refused")) % {"n": w.count("refused")}]
                 if w.count("refused")
@@ -304,7 +338,10 @@ SENTENCES: dict[str, Callable[[_Words], tuple[str, list[str]]]] = {
             w.count("stairwells"),
         )
         % {**vars_(w), "n": w.count("stairwells")},
-        [ngettext("%(n)d person expected", "%(n)d people expected", w.count("people")) % {"n": w.count("people")}],
+        [
+            ngettext("%(n)d person expected", "%(n)d people expected", w.count("people"))
+            % {"n": w.count("people")}
+        ],
     ),
     "testing.exemption.create": lambda w: (
         _("%(actor)s exempted %(person)s at %(place)s from testing") % vars_(w),
@@ -320,7 +357,10 @@ SENTENCES: dict[str, Callable[[_Words], tuple[str, list[str]]]] = {
     ),
     "testing.export": lambda w: (
         _("%(actor)s exported the samples of %(place)s") % vars_(w),
-        [ngettext("%(n)d sample", "%(n)d samples", w.count("samples")) % {"n": w.count("samples")}, _yes_full(w)],
+        [
+            ngettext("%(n)d sample", "%(n)d samples", w.count("samples")) % {"n": w.count("samples")},
+            _yes_full(w),
+        ],
     ),
     "testing.box.open": lambda w: (
         _("%(actor)s opened the box %(code)s at %(place)s") % {**vars_(w), "code": w.get("code")},
@@ -348,12 +388,21 @@ SENTENCES: dict[str, Callable[[_Words], tuple[str, list[str]]]] = {
         % {**vars_(w), "n": w.count("tubes")},
         [],
     ),
-    "testing.box.pickup": lambda w: (_("%(actor)s recorded the pick-up of a box at %(place)s") % vars_(w), []),
+    "testing.box.pickup": lambda w: (
+        _("%(actor)s recorded the pick-up of a box at %(place)s") % vars_(w),
+        [],
+    ),
     "testing.box.receive": lambda w: (
         _("%(actor)s received a box from %(place)s") % vars_(w),
-        [ngettext("%(n)d tube arrived", "%(n)d tubes arrived", w.count("received")) % {"n": w.count("received")}]
+        [
+            ngettext("%(n)d tube arrived", "%(n)d tubes arrived", w.count("received"))
+            % {"n": w.count("received")}
+        ]
         + (
-            [ngettext("%(n)d tube missing", "%(n)d tubes missing", w.count("missing")) % {"n": w.count("missing")}]
+            [
+                ngettext("%(n)d tube missing", "%(n)d tubes missing", w.count("missing"))
+                % {"n": w.count("missing")}
+            ]
             if w.count("missing")
             else []
         ),
@@ -362,14 +411,21 @@ SENTENCES: dict[str, Callable[[_Words], tuple[str, list[str]]]] = {
         _("%(actor)s recorded the results for %(place)s") % vars_(w),
         [
             _("%(negative)d negative, %(positive)d positive, %(invalid)d invalid")
-            % {"negative": w.count("negative"), "positive": w.count("positive"), "invalid": w.count("invalid")}
+            % {
+                "negative": w.count("negative"),
+                "positive": w.count("positive"),
+                "invalid": w.count("invalid"),
+            }
         ],
     ),
     "testing.results.upload": lambda w: (
         _("%(actor)s uploaded a results file") % vars_(w),
         [w.get("file"), ngettext("%(n)d row", "%(n)d rows", w.count("rows")) % {"n": w.count("rows")}],
     ),
-    "testing.positive": lambda w: (_("%(actor)s recorded a positive result of %(person)s at %(place)s") % vars_(w), []),
+    "testing.positive": lambda w: (
+        _("%(actor)s recorded a positive result of %(person)s at %(place)s") % vars_(w),
+        [],
+    ),
     "testing.pool_positive": lambda w: (
         _("%(actor)s recorded a positive pool at %(place)s") % vars_(w),
         [
@@ -441,7 +497,9 @@ def sentences(entries) -> list[Line]:
     for entry in entries:
         words = _Words(entry, people, places, users)
         sentence, details = SENTENCES.get(entry.action, _fallback)(words)
-        lines.append(Line(entry=entry, sentence=sentence, details=[str(d) for d in details if d not in ("", None)]))
+        lines.append(
+            Line(entry=entry, sentence=sentence, details=[str(d) for d in details if d not in ("", None)])
+        )
     return lines
 
 
