@@ -152,10 +152,24 @@ def person_leave(request, pk: int):
     )
 
 
+DUPLICATE_ROWS = 50
+
+
 @login_required
 def duplicates(request):
-    pairs = list(selectors.duplicate_queue(user=request.user)[:100])
-    return render(request, "web/people/duplicates.html", {"pairs": pairs})
+    """A page of 50 open pairs, newest first; no count of them all: a next page exists when one more
+    pair does."""
+    try:
+        number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        number = 1
+    rows = DUPLICATE_ROWS
+    pairs = list(selectors.duplicate_queue(user=request.user)[(number - 1) * rows : number * rows + 1])
+    return render(
+        request,
+        "web/people/duplicates.html",
+        {"pairs": pairs[:rows], "number": number, "has_next": len(pairs) > rows},
+    )
 
 
 @login_required
