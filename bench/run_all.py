@@ -11,6 +11,14 @@ BENCHES = [
     ["bench_pages.py", "--residents", os.environ.get("BENCH_RESIDENTS", "1000000")],
     ["bench_testing.py", "--residents", os.environ.get("BENCH_TESTING_RESIDENTS", "100000")],
     ["bench_demo_pages.py"],
+    ["bench_daily_pages.py", "--world", "demo"],
+    [
+        "bench_daily_pages.py",
+        "--world",
+        "street",
+        "--residents",
+        os.environ.get("BENCH_RESIDENTS", "1000000"),
+    ],
 ]
 
 

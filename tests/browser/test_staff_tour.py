@@ -64,6 +64,8 @@ def test_search_reveal_visit_merge_and_team(page, live_server, world):
     assert get_user_model().objects.get(username="new-volunteer").grants.get().area == world.b2
 
     nav_to(page, "Audit")
-    page.click("a.button:has-text('person.reveal_id')")
+    page.select_option("select[name=action]", "reveal")
+    page.click("button:has-text('Show')")
     assert page.locator("table.audit tbody tr").count() == 1
+    assert "revealed the ID number of" in page.locator("table.audit tbody tr").inner_text()
     assert "11010519491231002X" not in page.content()

@@ -91,6 +91,11 @@ EXPECTED = _rows(
         "GET": "200 200 | 200 404 | 200 404 | 200 404 | 404 404 | 404 404 | 404 200 | 302L 302L",
         "web:survey_list "
         "POST": "200 200 | 200 404 | 200 404 | 200 404 | 404 404 | 404 404 | 404 200 | 302L 302L",
+        # The door picker's partial: a role that may change the ledger, in its areas or above them.
+        "web:door_picker "
+        "GET": "200 200 | 200 404 | 200 404 | 404 404 | 404 404 | 404 404 | 404 200 | 302L 302L",
+        "web:door_picker "
+        "POST": "200 200 | 200 404 | 200 404 | 404 404 | 404 404 | 404 404 | 404 200 | 302L 302L",
         "web:household "
         "GET": "200 200 | 200 404 | 200 404 | 200 404 | 404 404 | 200 404 | 404 200 | 302L 302L",
         "web:household "

@@ -28,6 +28,7 @@ WEB_PATHS = {
     "web:area_add": lambda s: f"/areas/{s.community.pk}/add/",
     "web:building_map": lambda s: f"/areas/{s.building.pk}/map/",
     "web:survey_list": lambda s: f"/areas/{s.building.pk}/survey/",
+    "web:door_picker": lambda s: f"/areas/{s.compound.pk}/doors/?door_from=block&door_block={s.building.pk}",
     "web:household": lambda s: f"/households/{s.household.pk}/",
     "web:member_add": lambda s: f"/households/{s.household.pk}/members/",
     "web:visit_add": lambda s: f"/households/{s.household.pk}/visits/",

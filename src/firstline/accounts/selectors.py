@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from firstline.accounts.models import ApiToken, Grant
 from firstline.accounts.roles import Perm
@@ -109,9 +110,17 @@ def team_of(*, user) -> Team:
     return Team(user=user)
 
 
-def audit_entries(*, user, action: str = "", actor: str = "") -> QuerySet[AuditEntry]:
+def audit_entries(
+    *,
+    user,
+    action: str | tuple[str, ...] = "",
+    actor: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[AuditEntry]:
     """The audit trail of the areas where `user` may read it, newest first; NotFound for someone who
-    reads it nowhere.
+    reads it nowhere. `action` is a prefix or several ('person.', 'residence.'); `since` and `until`
+    are days, both included, in the server's time zone.
 
     Entries written by the system for the whole registry (no area) are shown to nobody here.
     """
@@ -119,8 +128,27 @@ def audit_entries(*, user, action: str = "", actor: str = "") -> QuerySet[AuditE
     queryset = scope_filter(
         AuditEntry.objects.exclude(area_path=""), user, Perm.AUDIT_VIEW, field="area_path"
     )
-    if action:
-        queryset = queryset.filter(action__startswith=action)
+    prefixes = (action,) if isinstance(action, str) else tuple(action)
+    if any(prefixes):
+        match = Q()
+        for prefix in prefixes:
+            match |= Q(action__startswith=prefix)
+        queryset = queryset.filter(match)
     if actor:
         queryset = queryset.filter(actor__username=actor)
+    zone = timezone.get_current_timezone()
+    if since:
+        queryset = queryset.filter(created_at__gte=dt.datetime.combine(since, dt.time(), zone))
+    if until:
+        queryset = queryset.filter(
+            created_at__lt=dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), zone)
+        )
     return queryset.select_related("actor").order_by("-created_at", "-id")
+
+
+def usernames_of(*, ids) -> dict[int, str]:
+    """{user id: username} for the users an audit page names, in one query."""
+    ids = {int(i) for i in ids if isinstance(i, int) or str(i).isdigit()}
+    if not ids:
+        return {}
+    return dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username"))

@@ -156,6 +156,41 @@ def door_label(household: Area) -> str:
     )
 
 
+def place_labels(*, paths) -> dict[str, str]:
+    """{path: the place in words} for many areas in one query: a door as '3号楼2单元603', a unit as
+    '3号楼2单元', a building, compound or community by its name."""
+    paths = {p for p in paths if p}
+    wanted = paths | {a for p in paths for a in ancestor_paths(p)}
+    if not wanted:
+        return {}
+    rows = {
+        path: (kind, name, door)
+        for path, kind, name, door in Area.objects.filter(path__in=sorted(wanted)).values_list(
+            "path", "kind", "name", "door"
+        )
+    }
+    labels = {}
+    for path in paths:
+        if path not in rows:
+            continue
+        kind, name, door = rows[path]
+        parent = rows.get(path[:-SEGMENT_WIDTH], ("", "", ""))
+        grand = rows.get(path[: -2 * SEGMENT_WIDTH], ("", "", ""))
+        if kind == AreaKind.HOUSEHOLD:
+            labels[path] = label_of_door(
+                door=door, name=name, parent_kind=parent[0], parent_name=parent[1], grandparent_name=grand[1]
+            )
+        elif kind == AreaKind.UNIT:
+            labels[path] = (
+                parent[1] + name
+                if (translation.get_language() or "").startswith("zh")
+                else f"{parent[1]} {name}"
+            )
+        else:
+            labels[path] = name
+    return labels
+
+
 def door_labels(*, household_ids) -> dict[int, str]:
     """Labels of many doors in one query, read as plain values (a scan batch names thousands)."""
     rows = Area.objects.filter(

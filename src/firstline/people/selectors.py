@@ -14,7 +14,7 @@ from firstline.areas.models import Area, AreaKind
 from firstline.common import crypto
 from firstline.common.bulk import in_values
 from firstline.common.errors import NotFound
-from firstline.common.identity import fold, normalise_phone, read_id_number
+from firstline.common.identity import fold, mask_name, normalise_phone, read_id_number
 from firstline.common.paths import any_subtree_q, subtree_q
 from firstline.common.places import GROUP_NUMBER, group_key
 from firstline.people.models import (
@@ -56,6 +56,14 @@ def people_visible(*, user, perm: str = Perm.LEDGER_VIEW, current_only: bool = F
     if current_only:
         residences = residences.filter(is_current=True)
     return Person.objects.filter(Exists(residences), merged_into__isnull=True)
+
+
+def masked_names(*, ids) -> dict[int, str]:
+    """{person id: the name masked ('王*芳')} for the people a page names by id, in one query."""
+    ids = {int(i) for i in ids if isinstance(i, int) or str(i).isdigit()}
+    if not ids:
+        return {}
+    return {pk: mask_name(name) for pk, name in Person.objects.filter(pk__in=ids).values_list("pk", "name")}
 
 
 def number_hash(person: Person) -> str | None:
@@ -341,9 +349,24 @@ def duplicate_get(*, user, pk: int) -> DuplicateCandidate:
 
 
 def duplicates_open(*, user) -> QuerySet[DuplicateCandidate]:
-    visible = people_visible(user=user, perm=Perm.PERSON_MERGE).values("pk")
+    """The open pairs whose two records are both live and lived inside the user's merge scope.
+
+    The query starts from the few open pairs (indexed on status) and asks of each of its two records
+    whether one residence lies in scope: never the set of every visible person (the planner built
+    that whole set first, 4 s on the demo's 8,500 people)."""
+    in_scope = any_subtree_q(scope_paths(user, Perm.PERSON_MERGE), "household__path")
+
+    def lived_in_scope(field: str) -> Exists:
+        return Exists(Residence.objects.filter(in_scope, person=OuterRef(field)))
+
     return (
-        DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN, person__in=visible, other__in=visible)
+        DuplicateCandidate.objects.filter(
+            lived_in_scope("person_id"),
+            lived_in_scope("other_id"),
+            status=DuplicateStatus.OPEN,
+            person__merged_into__isnull=True,
+            other__merged_into__isnull=True,
+        )
         .select_related("person", "other")
-        .order_by("-created_at")
+        .order_by("-created_at", "-id")
     )

@@ -6,6 +6,7 @@ from django.urls import include, path
 from firstline.web.views import (
     areas,
     audit,
+    doors,
     home,
     households,
     imports,
@@ -36,6 +37,7 @@ urlpatterns = [
     path("areas/<int:pk>/add/", areas.area_add, name="area_add"),
     path("areas/<int:pk>/map/", areas.building_map_page, name="building_map"),
     path("areas/<int:pk>/survey/", survey.survey_list, name="survey_list"),
+    path("areas/<int:pk>/doors/", doors.door_picker_part, name="door_picker"),
     # Households and people.
     path("households/<int:pk>/", households.household_detail, name="household"),
     path("households/<int:pk>/members/", households.member_add, name="member_add"),

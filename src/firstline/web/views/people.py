@@ -12,13 +12,13 @@ from django.views.decorators.http import require_POST
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import can
-from firstline.areas.selectors import compound_doors
 from firstline.common.identity import mask_phone
 from firstline.people import selectors, services
 from firstline.people.models import VulnerabilityTag
 from firstline.testing.capture.selectors import person_samples
 from firstline.web.errors import flash_errors, submit
 from firstline.web.views.common import breadcrumbs, form_date
+from firstline.web.views.doors import door_picker
 from firstline.web.views.households import PERSON_FIELDS, person_form_choices
 
 
@@ -38,10 +38,8 @@ def _render(request, person, *, errors=None, status=200):
             "crumbs": breadcrumbs(request.user, current.household) if current else [],
             "can_edit": can_edit,
             "can_reveal": bool(path) and can(request.user, Perm.ID_REVEAL, path) and bool(person.id_masked),
-            # Where the person may move to: the doors of their compound that the user may edit.
-            "doors": compound_doors(user=request.user, area=current.household)
-            if current and can_edit
-            else [],
+            # Where the person may move to: a door of their compound that the user may edit.
+            "pick": door_picker(request, current.household) if current and can_edit else None,
             **person_form_choices(),
             "tags": {v.tag: v for v in person.vulnerabilities.all()},
             # Every swab of the person, newest round first: "was I tested on the 4th?" has one answer.
@@ -154,10 +152,24 @@ def person_leave(request, pk: int):
     )
 
 
+DUPLICATE_ROWS = 50
+
+
 @login_required
 def duplicates(request):
-    pairs = list(selectors.duplicate_queue(user=request.user)[:100])
-    return render(request, "web/people/duplicates.html", {"pairs": pairs})
+    """A page of 50 open pairs, newest first; no count of them all: a next page exists when one more
+    pair does."""
+    try:
+        number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        number = 1
+    rows = DUPLICATE_ROWS
+    pairs = list(selectors.duplicate_queue(user=request.user)[(number - 1) * rows : number * rows + 1])
+    return render(
+        request,
+        "web/people/duplicates.html",
+        {"pairs": pairs[:rows], "number": number, "has_next": len(pairs) > rows},
+    )
 
 
 @login_required

@@ -12,13 +12,14 @@ from django.utils.translation import ngettext
 
 from firstline.accounts.roles import Perm
 from firstline.areas.models import SITE_KINDS, AreaKind
-from firstline.areas.selectors import area_get, area_named, compound_by_public_token, compound_doors
+from firstline.areas.selectors import area_get, area_named, compound_by_public_token
 from firstline.areas.services import area_public_token_ensure
 from firstline.common.client import client_address
 from firstline.people.selectors import person_get
 from firstline.registration import codes, selectors, services
 from firstline.web.errors import submit
 from firstline.web.views.common import breadcrumbs
+from firstline.web.views.doors import door_picker
 from firstline.web.views.households import person_form_choices
 
 MEMBER_ROWS = 2
@@ -212,7 +213,7 @@ def review(request, pk: int):
         {
             "submission": submission,
             "members": selectors.registration_members_masked(user=request.user, submission=submission),
-            "doors": compound_doors(user=request.user, area=submission.compound),
+            "pick": door_picker(request, submission.compound, chosen=submission.household_id),
             "errors": errors,
             "crumbs": breadcrumbs(request.user, submission.compound),
             **person_form_choices(),
