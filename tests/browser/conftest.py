@@ -65,6 +65,7 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 _AXE_CHECKED: set[str] = set()  # URL patterns already checked in this session
+_AXE_LEFT_EARLY: set[str] = set()  # patterns a test left before their check was done
 # Not checked: django-ninja's Swagger UI, third-party markup for developers, no role's page.
 AXE_SKIP = ("/api/v1/docs",)
 
@@ -107,6 +108,7 @@ class AxeWatch:
             results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
         except PlaywrightError:  # the page went on before axe was done: a later visit checks it
             self.checked.discard(key)
+            _AXE_LEFT_EARLY.add(key)
             return
         finally:
             self.running -= 1
@@ -179,6 +181,16 @@ def fail_on_violations(violations: list[str]) -> None:
         )
     if found:
         pytest.fail("\n\n".join(found), pytrace=False)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say which pages axe-core never finished checking: each was left at once and never seen again."""
+    unchecked = sorted(key for key in _AXE_LEFT_EARLY - _AXE_CHECKED if not key.endswith(")"))
+    if AXE_ON and (_AXE_CHECKED or unchecked):
+        terminalreporter.write_line(
+            f"axe-core checked {len(_AXE_CHECKED)} page states; left before their check: "
+            + (", ".join(unchecked) or "none")
+        )
 
 
 @pytest.fixture(scope="session")

@@ -191,7 +191,7 @@ def test_the_lab_receives_tube_by_tube_names_the_missing_one_and_enters_results(
     assert list(TubeResult.objects.values_list("tube__code", "result", "source")) == [
         ("TG0000001", "negative", "manual")
     ]
-    assert '<td><span class="missing">missing</span></td>' in page
+    assert '<td data-label="Received"><span class="missing">missing</span></td>' in page
     assert "1 of 2 resulted" in page
 
 
@@ -395,8 +395,9 @@ def test_a_leader_finds_the_door_and_reads_the_area_list(client, world, resident
     page = _text(client.get(f"/antigen/area/{world.b1.pk}/"))
     assert 'data-testid="total">2 reports</p>' in page
     assert re.search(
-        r'<tr class="antigen-positive"><td>[^<]+</td><td><a href="/households/\d+/">1号楼 Unit 1 301</a></td>'
-        r"<td>居民31甲</td><td><strong>Positive</strong></td>",
+        r'<tr class="antigen-positive"><td data-label="Taken at">[^<]+</td>'
+        r'<td data-label="Household"><a href="/households/\d+/">1号楼 Unit 1 301</a></td>'
+        r'<td data-label="Person">居民31甲</td><td data-label="Result"><strong>Positive</strong></td>',
         page,
     )
     assert client.get(f"/antigen/area/{world.b9.pk}/").status_code == 404
@@ -427,7 +428,7 @@ def test_staff_work_and_close_the_follow_ups(client, world, residents):
     assert FollowUp.objects.get().status == FollowUp.Status.OPEN
     client.post(f"/followups/{follow_up.pk}/close/", {"note": "核酸阴性"})
     page = _text(client.get("/followups/"))
-    assert 'data-testid="open-count">0</span>' in page and "<td>核酸阴性</td>" in page
+    assert 'data-testid="open-count">0</span>' in page and '<td data-label="Outcome">核酸阴性</td>' in page
     assert FollowUp.objects.get().closed_by == world.staff
 
 
