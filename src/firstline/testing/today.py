@@ -70,7 +70,9 @@ def home_kinds(*, user) -> set[str]:
 
 
 def _open_rounds(user, perm: str = Perm.TESTING_VIEW, limit: int = ROUNDS_SHOWN) -> list[Round]:
-    return list(rounds_visible(user=user, perm=perm).filter(status=RoundStatus.OPEN).order_by("-date", "-id")[:limit])
+    return list(
+        rounds_visible(user=user, perm=perm).filter(status=RoundStatus.OPEN).order_by("-date", "-id")[:limit]
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -116,7 +118,8 @@ def staff_today(*, user, now: dt.datetime | None = None) -> list[StaffRound]:
             totals = round_totals(user=user, round=round)
         else:  # the parts are the whole of what the user sees of the round
             totals = CoverageRow(
-                round.area, *[sum(getattr(t, f) for t, _w in parts) for f in ("expected", "sampled", "exempt")]
+                round.area,
+                *[sum(getattr(t, f) for t, _w in parts) for f in ("expected", "sampled", "exempt")],
             )
         waves = []
         for point in points_for_round(user=user, round=round, perm=Perm.TESTING_MANAGE)[:POINTS_SHOWN]:
@@ -234,8 +237,7 @@ def _door_tasks(user, round: Round) -> tuple[bool, list[DoorTask]]:
         return False, []
     above = {a for path in paths for a in ancestor_paths(path)}
     blocks = {
-        b.path: b
-        for b in Area.objects.filter(any_subtree_q(paths) | Q(path__in=above), kind__in=BLOCK_KINDS)
+        b.path: b for b in Area.objects.filter(any_subtree_q(paths) | Q(path__in=above), kind__in=BLOCK_KINDS)
     }
     if not blocks:
         return True, []
@@ -260,7 +262,9 @@ def _door_tasks(user, round: Round) -> tuple[bool, list[DoorTask]]:
     owed: dict[int, str] = {}
     if sealed:
         owed.update(
-            missing.filter(any_subtree_q(sealed, "household__path")).values_list("person_id", "household__path")
+            missing.filter(any_subtree_q(sealed, "household__path")).values_list(
+                "person_id", "household__path"
+            )
         )
     immobile = Vulnerability.objects.filter(tag=VulnerabilityTag.MOBILITY_IMPAIRED).values("person_id")
     owed.update(
@@ -311,4 +315,3 @@ def lab_today(*, user) -> int:
         if scope_paths(user, Perm.TESTING_LAB)
         else 0
     )
-

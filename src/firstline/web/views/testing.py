@@ -341,7 +341,9 @@ def _round_page(
             "my_desks": (
                 []
                 if can_manage
-                else [(p, range(1, p.desks + 1)) for p in capture_selectors.desk_points(user=user, round=round)]
+                else [
+                    (p, range(1, p.desks + 1)) for p in capture_selectors.desk_points(user=user, round=round)
+                ]
             ),
             "my_door_to_door": not can_manage
             and capture_selectors.samples_door_to_door(user=user, round=round),
