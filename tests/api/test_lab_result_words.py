@@ -1,5 +1,6 @@
-"""API and upload: a lab's export written with signed words (阴性(-), 阴性（-）, 阴性 -, NEG, 阳性(+)) is stored
-through the file upload and the results API alike (the words: tests/testing/lab/test_result_words.py)."""
+"""API and upload: a lab's export written with signed words (阴性(-), 阴性（-）, 阴性 -, NEG, 阳性(+)) is
+stored through the file upload and the results API alike (the words themselves:
+tests/testing/lab/test_result_words.py)."""
 
 import pytest
 

@@ -12,7 +12,7 @@ from firstline.testing.capture.services import scans_record
 from firstline.testing.lab.services import ResultIn, results_report
 from firstline.testing.models import TubeResult
 from firstline.testing.transport import services as transport
-from tests.conftest import household, make_user
+from tests.conftest import make_user
 from tests.factories.accounts import GrantFactory
 from tests.factories.areas import BuildingFactory
 from tests.factories.testing import BoxFactory
@@ -75,8 +75,8 @@ def test_staff_see_the_open_rounds_coverage_next_wave_and_positives(client, worl
     assert 'role="progressbar"' in page and 'aria-valuenow="10"' in page and 'aria-valuemax="14"' in page
     # The areas with the most missing, each a link to its missing list.
     assert re.search(
-        rf'<a href="/testing/rounds/{round_.pk}/missing/{world.b1.pk}/" data-testid="today-missing-link">1号楼</a>'
-        r" · 2 missing",
+        rf'<a href="/testing/rounds/{round_.pk}/missing/{world.b1.pk}/" '
+        r'data-testid="today-missing-link">1号楼</a> · 2 missing',
         page,
     )
     assert f'href="/testing/rounds/{round_.pk}/coverage/{world.p1.pk}/"' in page
@@ -110,7 +110,7 @@ def test_a_building_leader_sees_each_building_and_a_unit_leader_their_unit_named
     unit_leader = make_user("unitleader", Role.BUILDING_LEADER, unit)
     client.force_login(unit_leader)
     page = _text(client.get("/"))
-    assert '<h3><a href="/areas/{}/">1号楼 Unit 1</a></h3>'.format(unit.pk) in page
+    assert f'<h3><a href="/areas/{unit.pk}/">1号楼 Unit 1</a></h3>' in page
     assert 'data-testid="led-missing">2</span>' in page
     assert f'href="/testing/rounds/{round_.pk}/missing/{unit.pk}/"' in page
     with queries() as few:
