@@ -176,7 +176,16 @@ def test_the_lab_receives_tube_by_tube_names_the_missing_one_and_enters_results(
     assert "<code>TG0000001</code>: stored</li>" in page
     page = _text(client.post(url, {"action": "result", "result": "negative", "tube": "TG0000001"}))
     assert "<code>TG0000001</code>: already reported the same, nothing changed</li>" in page
+    # A positive is asked again, naming its tubes, and nothing is recorded until it is confirmed.
     page = _text(client.post(url, {"action": "result", "result": "positive", "tube": "TG0000001 TG0000002"}))
+    assert "Tubes TG0000001, TG0000002 are to be recorded as <strong>positive</strong>." in page
+    assert 'name="confirmed" value="1"' in page
+    assert TubeResult.objects.count() == 1
+    page = _text(
+        client.post(
+            url, {"action": "result", "result": "positive", "tube": "TG0000001 TG0000002", "confirmed": "1"}
+        )
+    )
     assert re.search(
         r"<code>TG0000001</code>: refused — Tube TG0000001 was already reported negative \(Entered on the "
         r"lab "

@@ -14,6 +14,7 @@ negative and a positive for one sample. Only tubes received at the lab can be gi
 """
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -75,11 +76,24 @@ RESULT_WORDS = {
 }
 
 
+# Dashes labs' systems write for a minus sign, read as "-" ("阴性(−)", "阴性（－）" once folded).
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212\ufe63", "-"))
+_SIGNS = {"-": ResultKind.NEGATIVE, "+": ResultKind.POSITIVE}
+# A word and its sign, as LIS exports write them: "阴性(-)", "阴性-", "negative(-)", "(+)".
+_WORD_AND_SIGN = re.compile(r"(?P<word>[^()\[\]+-]*)[(\[]?(?P<sign>[+-])[)\]]?")
+
+
 def result_kind(raw) -> str:
-    """'阴性', 'NEG', ' Negative ' -> 'negative'; ValidationError for anything else."""
-    word = fold(str(raw or "")).lower().replace(" ", "")
+    """'阴性', 'NEG', ' Negative ', '阴性(-)', '阴性（-）', '阴性 -', '阳性(+)', '+' -> the result;
+    ValidationError for anything else, and for a word and a sign that disagree ('阴性(+)')."""
+    word = re.sub(r"\s+", "", fold(str(raw or "")).lower().translate(_DASHES))
     if word in RESULT_WORDS:
         return RESULT_WORDS[word]
+    shaped = _WORD_AND_SIGN.fullmatch(word)
+    if shaped:
+        sign = _SIGNS[shaped["sign"]]
+        if not shaped["word"] or RESULT_WORDS.get(shaped["word"]) == sign:
+            return sign
     raise ValidationError(
         _("'%(value)s' is not a result: negative, positive or invalid (阴性, 阳性, 无效).")
         % {"value": str(raw or "")[:20]},

@@ -112,11 +112,20 @@ def lab_box(request, pk: int):
     errors: dict[str, list[str]] = {}
     status = 200
     answers = []
-    last_result = request.POST.get("result", "") if request.POST.get("action") == "result" else ""
+    confirm_positive: list[str] = []
+    is_result = request.method == "POST" and request.POST.get("action") == "result"
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action not in _LAB_BOX_ACTIONS:
             errors, status = {"general": [_("Unknown action.")]}, 400
+        elif (
+            is_result
+            and request.POST.get("result") == ResultKind.POSITIVE
+            and request.POST.get("confirmed") != "1"
+            and tube_codes_of(request.POST.get("tube", ""))
+        ):
+            # A positive is asked again, naming its tubes, before it is recorded.
+            confirm_positive = tube_codes_of(request.POST.get("tube", ""))
         else:
             done = submit(lambda: _LAB_BOX_ACTIONS[action](request, box))
             if done and action != "result":
@@ -124,6 +133,8 @@ def lab_box(request, pk: int):
             answers = done.result or []
             errors, status = done.errors, done.status
         box.refresh_from_db()
+    # The result chosen stays only beside an error: after a save the next tube starts with none.
+    last_result = request.POST.get("result", "") if is_result and (errors or confirm_positive) else ""
     events = list(transport_selectors.box_events(box=box))
     receipt = next((e for e in events if e.kind == BoxEvent.Kind.RECEIVED), None)
     tubes = list(transport_selectors.box_tubes(box=box))
@@ -139,6 +150,8 @@ def lab_box(request, pk: int):
             "answers": answers,
             "errors": errors,
             "last_result": last_result,
+            "last_tube": request.POST.get("tube", "") if is_result and errors else "",
+            "confirm_positive": confirm_positive,
             "result_choices": RESULT_CHOICES,
             "can_receive": can(request.user, Perm.TESTING_LAB, box.area_path),
             "waiting": box.status in (Box.Status.PACKED, Box.Status.PICKED_UP),

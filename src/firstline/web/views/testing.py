@@ -337,6 +337,16 @@ def _round_page(
             "exports": can_export_parts,
             "can_reveal": any(can(user, Perm.ID_REVEAL, a.path) for a in parts),
             "statuses": RoundStatus,
+            # A volunteer's work first (the desks and door to door, at the top of the page).
+            "my_desks": (
+                []
+                if can_manage
+                else [
+                    (p, range(1, p.desks + 1)) for p in capture_selectors.desk_points(user=user, round=round)
+                ]
+            ),
+            "my_door_to_door": not can_manage
+            and capture_selectors.samples_door_to_door(user=user, round=round),
         },
         status=status,
     )
