@@ -5,15 +5,23 @@ import re
 
 import pytest
 from django.test import override_settings
+from django.utils import translation
 
+from firstline.areas.models import Area
+from firstline.followups.services import antigen_report
+from firstline.notices.models import Notice
 from firstline.registration import codes
 from firstline.registration.models import CodeKind, PersonalCode
 from firstline.registration.selectors import code_resolve
+from firstline.testing.coverage import services as coverage_services
+from firstline.testing.lab.services import ResultIn, results_report
 from firstline.testing.models import Sample, SampleState
 from tests.conftest import household
 from tests.factories.people import PersonFactory
 from tests.factories.testing import SampleFactory
 from tests.queries import at_most_queries
+from tests.testing.fixtures import fill
+from tests.testing.lab.test_results import boxed_and_received
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +124,8 @@ def test_a_missing_page_is_the_friendly_404_never_the_list_of_urls(client, world
     ]:
         if user:
             client.force_login(user)
-        answer = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-CN")
+        with translation.override("en"):  # the request's Chinese is not left on for the next tests
+            answer = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-CN")
         page = answer.content.decode()
         assert answer.status_code == 404
         assert 'data-testid="not-found"' in page and "页面不存在" in page
@@ -130,3 +139,90 @@ def test_the_demo_serves_without_debug_pages():
         ["make", "-n", "-o", ".venv/.installed-stamp", "demo"], capture_output=True, text=True, check=True
     ).stdout
     assert "FIRSTLINE_DEBUG=${FIRSTLINE_DEBUG:-0}" in plan and "--insecure" in plan
+
+
+def _links(html: str) -> set[str]:
+    return {
+        href
+        for href in re.findall(r'href="([^"#]+)"', html)
+        if href.startswith("/") and not href.startswith("/static/")
+    }
+
+
+def test_every_link_a_resident_is_shown_works_for_them(client, world, residents, round_, point):
+    """From the start page, every page a resident reaches through the app's own links opens for them
+    (the household page's round link was Django's debug 404)."""
+    SampleFactory(acting_user=world.staff, round=round_, person=residents.b1[0], point=point)
+    coverage_services.call_down_issue(
+        acting_user=world.staff,
+        round=round_,
+        point=point,
+        stairwells=[Area.objects.get(parent=world.b1, name="Unit 1")],
+        people_expected=12,
+    )
+    door = household(world.b1, "101")
+    client.force_login(world.resident)
+    # Their start page, and their household's ledger page (a resident reads it too).
+    seen, queue = set(), ["/", f"/households/{door.pk}/"]
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        queue.extend(_links(answer.content.decode()) - seen)
+    assert {"/", "/mine/", "/notices/", "/me/", "/antigen/", f"/mine/family/{door.pk}/"} <= seen
+    assert f"/people/{residents.b1[0].pk}/" in seen and f"/mine/codes/{residents.b1[0].pk}/" in seen
+    assert not [url for url in seen if url.startswith(("/testing/", "/areas/", "/search/"))]
+
+
+def test_notices_lead_to_what_they_are_about_for_those_who_may_open_it(
+    client, world, residents, round_, point
+):
+    fill(world, residents, round_, point, "TG0000001", residents.b1[:10])
+    boxed_and_received(world, round_, point, ["TG0000001"])
+    results_report(acting_user=world.lab, source="upload", results=[ResultIn("TG0000001", "阳性")])
+    coverage_services.call_down_issue(
+        acting_user=world.staff,
+        round=round_,
+        point=point,
+        stairwells=[Area.objects.get(parent=world.b1, name="Unit 1")],
+        people_expected=12,
+    )
+    antigen_report(
+        acting_user=world.resident,
+        household=household(world.b1, "101"),
+        result="positive",
+        client_key="resident-form-0001",
+    )
+    door = household(world.b1, "101")
+
+    client.force_login(world.leader)
+    page = client.get("/notices/").content.decode()
+    assert f'href="/testing/rounds/{round_.pk}/positives/" data-testid="notice-link"' in page
+    assert f'href="/testing/rounds/{round_.pk}/" data-testid="notice-link"' in page  # the call-down
+    assert f'href="/households/{door.pk}/" data-testid="notice-link"' in page  # the antigen positive
+    client.force_login(world.staff)
+    page = client.get("/notices/").content.decode()
+    assert f'href="/testing/rounds/{round_.pk}/positives/" data-testid="notice-link"' in page
+    assert f'href="/households/{door.pk}/" data-testid="notice-link"' in page
+    # The resident reads the call-down of their stairwell: it leads to their code.
+    client.force_login(world.resident)
+    page = client.get("/").content.decode()
+    assert "please come down now" in page and 'href="/mine/" data-testid="notice-link"' in page
+    page = client.get("/notices/").content.decode()
+    assert page.count('data-testid="notice"') == 1 and "Positive pool" not in page
+    # Each message whole: its box has a row for every line of a phone's width.
+    body = Notice.objects.get(kind="pool_positive").body
+    rows = int(
+        re.search(
+            r'kind-pool_positive".*?<textarea readonly rows="(\d+)"', client_page(client, world.leader), re.S
+        ).group(1)
+    )
+    assert rows >= len(body) // 18
+
+
+def client_page(client, user) -> str:
+    client.force_login(user)
+    return client.get("/notices/").content.decode()

@@ -19,12 +19,15 @@ LINE_CHARS = 18
 
 def with_links(user, deliveries: list) -> list:
     """The deliveries, each with where its notice leads for this user (`link_url`, `link_label`,
-    empty when nowhere they may go) and the height of its message box (`body_rows`)."""
+    empty when nowhere they may go), the height of its message box (`body_rows`) and whether its
+    title is the message's first line (`title_in_body`)."""
     targets = notice_targets(user=user, notices=[d.notice for d in deliveries])
     for delivery in deliveries:
         target = targets.get(delivery.notice_id)
         delivery.link_url = reverse(target.url_name, args=target.args) if target else ""
         delivery.link_label = str(target.label) if target else ""
+        # A call-down's title is its message's first line: a page that shows the message needs no title.
+        delivery.title_in_body = delivery.notice.body.startswith(delivery.notice.title)
         lines = delivery.notice.body.splitlines() or [""]
         delivery.body_rows = max(2, sum(max(1, math.ceil(len(line) / LINE_CHARS)) for line in lines))
     return deliveries
