@@ -105,3 +105,27 @@ def test_a_leaders_long_notice_is_shown_whole_and_leads_to_the_positive_pools(
     notice.get_by_test_id("notice-link").click()
     expect(page).to_have_url(f"{live_server.url}/testing/rounds/{round_.pk}/positives/")
     expect(page.locator("main")).to_contain_text("TG0000001")
+
+
+def test_staff_print_a_family_card_for_a_resident_without_a_smartphone(
+    zh_page, live_server, world, residents
+):
+    page = zh_page
+    door = household(world.b1, "101")
+    sign_in(page, live_server, "staff")
+    page.goto(f"{live_server.url}/households/{door.pk}/")
+    page.get_by_test_id("print-cards").get_by_role("link", name="打印家庭码卡片").click()
+    expect(page).to_have_url(f"{live_server.url}/households/{door.pk}/family-card/")
+    card = page.locator(".code-card svg")
+    expect(card).to_be_visible()
+    assert read_qr(card.screenshot()) == residents.family_code
+    page.emulate_media(media="print")
+    # On A4 (210 mm, 794 px): the page's bar and buttons gone, the code 50 mm wide.
+    page.set_viewport_size({"width": 794, "height": 1123})
+    expect(page.locator(".topbar")).to_be_hidden()
+    expect(page.locator("button[data-print]")).to_be_hidden()
+    assert abs(card.bounding_box()["width"] - 189) < 3, card.bounding_box()
+    # On A6 (105 mm, 397 px): one card a sheet, the code 75 mm wide, still read.
+    page.set_viewport_size({"width": 397, "height": 559})
+    assert abs(card.bounding_box()["width"] - 283) < 3, card.bounding_box()
+    assert read_qr(card.screenshot()) == residents.family_code
