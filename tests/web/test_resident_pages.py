@@ -226,3 +226,13 @@ def test_notices_lead_to_what_they_are_about_for_those_who_may_open_it(
 def client_page(client, user) -> str:
     client.force_login(user)
     return client.get("/notices/").content.decode()
+
+
+def test_the_error_pages_are_the_apps_own_in_the_readers_language():
+    from django.template.loader import render_to_string
+
+    with translation.override("zh-hans"):
+        assert "出错了" in render_to_string("500.html") and "Traceback" not in render_to_string("500.html")
+        assert "请求无法处理" in render_to_string("400.html")
+        assert "表单已过期" in render_to_string("403_csrf.html")
+        assert "您不能打开这个页面。" in render_to_string("403.html")
