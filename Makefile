@@ -22,13 +22,15 @@ install: $(STAMP)
 # that ran `kill 0` signalled the shell itself from inside its own trap, over and over, until it
 # crashed: the "Segmentation fault" make used to print.) A recipe, not a sub-make, so that make has
 # no child dying of SIGINT to report as "Interrupt".
+# Without Django's DEBUG pages (a missing page is the app's own 404, never the list of every URL), the
+# static files served by runserver --insecure; FIRSTLINE_DEBUG=1 make serve brings DEBUG back.
 define serve_recipe
 	@mkdir -p $(VAR)
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the task worker)"
 	@$(BIN)/python manage.py db_worker --interval 0.5 >$(VAR)/worker.log 2>&1 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; echo "Stopped the server and the task worker."' EXIT; \
 	  trap 'exit 0' INT TERM; \
-	  $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+	  FIRSTLINE_DEBUG=$${FIRSTLINE_DEBUG:-0} $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT) --insecure
 endef
 
 ## Install, migrate a SQLite database, load the demo community, serve it with a task worker.

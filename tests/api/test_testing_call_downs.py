@@ -65,9 +65,9 @@ def test_the_plan_and_a_wave_called_down(api, world, residents, round_, point):
         body["called_by"],
     ) == (round_.pk, point.pk, [_unit(world.b1).pk], 12, "staff")
     assert body["message"] == MESSAGE.format(where="1号楼 Unit 1")
-    assert list(
+    assert sorted(
         NoticeDelivery.objects.filter(notice__kind="call_down").values_list("user__username", flat=True)
-    ) == ["leader"]
+    ) == ["leader", "resident"]
     after = api.get(world.volunteer, url, point=point.pk).json()
     assert [(c["id"], c["labels"], c["remaining"], c["called_by"]) for c in after["called"]] == [
         (body["id"], ["1号楼 Unit 1"], 12, "staff")

@@ -132,6 +132,7 @@ def test_every_view_module_is_read():
         "notices.py",
         "people.py",
         "registration.py",
+        "resident.py",
         "search.py",
         "signin.py",
         "survey.py",

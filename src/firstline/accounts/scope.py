@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from firstline.accounts.models import Grant
-from firstline.accounts.roles import PERM_ACTIONS, role_has
+from firstline.accounts.roles import PERM_ACTIONS, Role, role_has
 from firstline.common.errors import NotFound, PermissionDenied
 from firstline.common.paths import any_subtree_q, collapse_paths, is_within
 
@@ -83,3 +83,9 @@ def work_scope(user, perm: str) -> list[str]:
     if not paths:
         raise NotFound
     return paths
+
+
+def resident_only(user) -> bool:
+    """The user's only grants are a resident's (on their own door): their start page is their household."""
+    grants = user_grants(user)
+    return bool(grants) and all(role == Role.RESIDENT for role, _path in grants)

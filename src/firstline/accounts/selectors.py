@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from firstline.accounts.models import ApiToken, Grant
 from firstline.accounts.roles import Perm
-from firstline.accounts.scope import scope_filter, work_scope
+from firstline.accounts.scope import scope_filter, scope_paths, work_scope
 from firstline.accounts.throttle import locked_signin_keys, signin_key
 from firstline.common.errors import NotFound
 from firstline.common.models import AuditEntry
@@ -21,6 +21,18 @@ def api_tokens_of(*, user, include_revoked: bool = False) -> QuerySet[ApiToken]:
     if not include_revoked:
         queryset = queryset.filter(revoked_at__isnull=True)
     return queryset.order_by("-created_at", "-id")
+
+
+# The work a program does through the API for a person: imports and exports for staff, rounds and
+# call-downs run from other systems, a lab's results pushed from its LIS. A resident, a leader or a
+# volunteer works on the pages (the desk works offline in the browser) and is offered no token.
+API_WORK = (Perm.LEDGER_IMPORT, Perm.LEDGER_EXPORT, Perm.TESTING_MANAGE, Perm.TESTING_LAB)
+
+
+def uses_api(*, user) -> bool:
+    """Whether the user's roles give them work a program may do through the API (My account offers
+    tokens only then)."""
+    return any(scope_paths(user, perm) for perm in API_WORK)
 
 
 def api_token_get(*, user, pk: int) -> ApiToken:

@@ -3,7 +3,9 @@
 from django.db.models import QuerySet
 
 from firstline.accounts.models import Grant
-from firstline.common.paths import ancestor_paths
+from firstline.accounts.roles import Role
+from firstline.areas.models import AreaKind
+from firstline.common.paths import ancestor_paths, any_subtree_q
 from firstline.notices.models import NoticeDelivery
 
 
@@ -37,5 +39,23 @@ def recipients_for(*, paths: list[str], roles: list[str]) -> list[int]:
             Grant.objects.filter(role__in=roles, area__path__in=wanted, user__is_active=True).values_list(
                 "user_id", flat=True
             )
+        )
+    )
+
+
+def residents_under(*, paths: list[str]) -> list[int]:
+    """Ids of the residents (a resident's grant on their own door) living under the areas at `paths`:
+    a call-down reaches the residents of the stairwells called as well as their leaders."""
+    paths = [p for p in paths if p]
+    if not paths:
+        return []
+    return sorted(
+        set(
+            Grant.objects.filter(
+                any_subtree_q(paths, "area__path"),
+                role=Role.RESIDENT,
+                area__kind=AreaKind.HOUSEHOLD,
+                user__is_active=True,
+            ).values_list("user_id", flat=True)
         )
     )

@@ -8,6 +8,7 @@ reject it. Accepted people get personal codes.
 import datetime as dt
 import ipaddress
 import json
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -15,12 +16,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from firstline.accounts.roles import Perm
+from firstline.accounts.models import Grant
+from firstline.accounts.roles import Perm, Role
 from firstline.accounts.scope import require, require_any, scope_filter
 from firstline.areas.models import Area, AreaKind
 from firstline.common import crypto
 from firstline.common.audit import audit_record
-from firstline.common.errors import Conflict
+from firstline.common.errors import Conflict, NotFound
 from firstline.common.identity import normalise_phone
 from firstline.common.text import clean_text
 from firstline.people.cleaning import clean_person
@@ -337,6 +339,10 @@ def code_issue_for_person(*, acting_user, person: Person, audited: bool = True) 
     """The person's live code (made if there is none)."""
     path = _person_path(person)
     require(acting_user, Perm.LEDGER_EDIT, path)
+    return _person_code_ensure(acting_user=acting_user, person=person, path=path, audited=audited)
+
+
+def _person_code_ensure(*, acting_user, person: Person, path: str, audited: bool = True) -> PersonalCode:
     live = PersonalCode.objects.filter(person=person, kind=CodeKind.PERSON, revoked_at__isnull=True).first()
     if live:
         return live
@@ -358,6 +364,10 @@ def code_issue_for_person(*, acting_user, person: Person, audited: bool = True) 
 def code_issue_family(*, acting_user, household: Area, members: list[Person]) -> PersonalCode:
     """One family code that carries several members (the elderly, children) of one household."""
     require(acting_user, Perm.LEDGER_EDIT, household.path)
+    return _family_code_issue(acting_user=acting_user, household=household, members=members)
+
+
+def _family_code_issue(*, acting_user, household: Area, members: list[Person]) -> PersonalCode:
     living_here = set(
         Residence.objects.filter(household=household, is_current=True).values_list("person_id", flat=True)
     )
@@ -398,3 +408,89 @@ def code_revoke(*, acting_user, code: PersonalCode) -> None:
     require(acting_user, Perm.LEDGER_EDIT, path)
     if PersonalCode.objects.filter(pk=code.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()):
         audit_record(actor=acting_user, action="code.revoke", target=code, area_path=path)
+
+
+# A resident's own codes: the page a resident shows at the desk (web/views/resident.py).
+
+
+@dataclass(frozen=True)
+class ResidentMember:
+    residence: Residence
+    payload: str  # the signed QR payload of the member's personal code
+
+    @property
+    def person(self) -> Person:
+        return self.residence.person
+
+
+@dataclass(frozen=True)
+class ResidentHome:
+    household: Area
+    members: list[ResidentMember]
+    family_payload: str  # "" when nobody lives there
+    family_names: list[str]
+
+
+def resident_households(*, user) -> list[Area]:
+    """The doors the user holds a resident's grant on (a resident's own household), in path order."""
+    if user is None or not user.is_authenticated:
+        return []
+    ids = Grant.objects.filter(user=user, role=Role.RESIDENT, area__kind=AreaKind.HOUSEHOLD).values("area_id")
+    return list(Area.objects.filter(pk__in=ids).select_related("parent", "parent__parent").order_by("path"))
+
+
+def resident_homes(*, acting_user) -> list[ResidentHome]:
+    """Each of the resident's households with its current members and their personal codes, and the
+    family code: the same signed codes the desk scans, made on first sight as a staff member's card
+    would make them. NotFound for a user who is nobody's resident (the page is not theirs)."""
+    households = resident_households(user=acting_user)
+    if not households:
+        raise NotFound
+    return [_resident_home(acting_user, household) for household in households]
+
+
+def _resident_home(acting_user, household: Area) -> ResidentHome:
+    residences = list(household_members(user=acting_user, household=household))
+    people = [r.person for r in residences]
+    live = {
+        c.person_id: c
+        for c in PersonalCode.objects.filter(person__in=people, kind=CodeKind.PERSON, revoked_at__isnull=True)
+    }
+    members = []
+    for residence in residences:
+        code = live.get(residence.person_id) or _person_code_ensure(
+            acting_user=acting_user, person=residence.person, path=household.path
+        )
+        members.append(ResidentMember(residence=residence, payload=codes.payload_for(code.code)))
+    family = (
+        PersonalCode.objects.filter(household=household, kind=CodeKind.FAMILY, revoked_at__isnull=True)
+        .prefetch_related("members")
+        .first()
+    )
+    if family is None and people:
+        family = _family_code_issue(acting_user=acting_user, household=household, members=people)
+    return ResidentHome(
+        household=household,
+        members=members,
+        family_payload=codes.payload_for(family.code) if family else "",
+        family_names=[p.name for p in family.members.all()] if family else [],
+    )
+
+
+def resident_home_get(*, acting_user, household_id) -> ResidentHome:
+    """One of the resident's own households (its codes): NotFound for any other door."""
+    for household in resident_households(user=acting_user):
+        if str(household.pk) == str(household_id):
+            return _resident_home(acting_user, household)
+    raise NotFound
+
+
+def resident_member_get(*, acting_user, person_id) -> tuple[ResidentHome, ResidentMember]:
+    """A member of one of the resident's own households, with their code: NotFound for anyone else."""
+    for household in resident_households(user=acting_user):
+        if Residence.objects.filter(household=household, person_id=person_id, is_current=True).exists():
+            home = _resident_home(acting_user, household)
+            for member in home.members:
+                if str(member.person.pk) == str(person_id):
+                    return home, member
+    raise NotFound

@@ -1,16 +1,19 @@
 """Template context for every page: which parts of the navigation the user may use."""
 
 from firstline.accounts.roles import Perm
-from firstline.accounts.scope import scope_paths
+from firstline.accounts.scope import resident_only, scope_paths
 
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    resident = resident_only(user)
     return {
         "nav": {
-            "ledger": bool(scope_paths(user, Perm.LEDGER_VIEW)),
+            # A resident reads their own household on their page: no search of the ledger.
+            "ledger": bool(scope_paths(user, Perm.LEDGER_VIEW)) and not resident,
+            "resident": resident,
             "team": bool(scope_paths(user, Perm.USER_MANAGE)),
             "review": bool(scope_paths(user, Perm.REGISTRATION_REVIEW)),
             "merge": bool(scope_paths(user, Perm.PERSON_MERGE)),

@@ -12,6 +12,7 @@ from firstline.web.views import (
     imports,
     people,
     registration,
+    resident,
     search,
     survey,
     team,
@@ -27,6 +28,10 @@ urlpatterns = [
     path("team/grants/<int:pk>/withdraw/", team.grant_revoke, name="grant_revoke"),
     path("team/users/<int:pk>/unlock/", team.user_unlock, name="user_unlock"),
     path("me/", team.profile, name="profile"),
+    # A resident's own page: their household, codes and results; a code alone on the screen.
+    path("mine/", resident.resident_home, name="resident"),
+    path("mine/codes/<int:pk>/", resident.resident_code, name="resident_code"),
+    path("mine/family/<int:pk>/", resident.resident_family_code, name="resident_family_code"),
     path("audit/", audit.audit, name="audit"),
     path("me/tokens/<int:pk>/revoke/", team.token_revoke, name="token_revoke"),
     # The area tree and the building map.

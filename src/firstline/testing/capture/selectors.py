@@ -236,6 +236,21 @@ def person_samples(*, user, person: Person) -> QuerySet[Sample]:
     )
 
 
+def latest_samples(*, user, people: list[Person]) -> dict[int, Sample]:
+    """Each person's latest sample (its round and its own result), among those taken where the user
+    reads the ledger: one query for a household's members (a resident's page)."""
+    latest: dict[int, Sample] = {}
+    rows = (
+        Sample.objects.filter(person__in=people)
+        .filter(any_subtree_q(scope_paths(user, Perm.LEDGER_VIEW), "household_path"))
+        .select_related("round")
+        .order_by("person_id", "-round__date", "-scanned_at")
+    )
+    for sample in rows:
+        latest.setdefault(sample.person_id, sample)
+    return latest
+
+
 # --------------------------------------------------------------------------------------------
 # Tubes and who is in them
 

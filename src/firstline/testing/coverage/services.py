@@ -18,7 +18,7 @@ from firstline.common.errors import Conflict
 from firstline.common.paths import is_within
 from firstline.common.text import clean_text
 from firstline.notices.models import NoticeKind
-from firstline.notices.selectors import recipients_for
+from firstline.notices.selectors import recipients_for, residents_under
 from firstline.notices.services import notice_send
 from firstline.people.models import Person, Residence
 from firstline.testing.messages import call_down_message
@@ -149,7 +149,13 @@ def call_down_issue(
         kind=NoticeKind.CALL_DOWN,
         title=message.split("\n")[0][:200],
         body=message,
-        recipient_ids=recipients_for(paths=[a.path for a in stairwells], roles=[Role.BUILDING_LEADER]),
+        # The stairwells' leaders paste it into the chat groups; their residents with an account read it too.
+        recipient_ids=sorted(
+            {
+                *recipients_for(paths=[a.path for a in stairwells], roles=[Role.BUILDING_LEADER]),
+                *residents_under(paths=[a.path for a in stairwells]),
+            }
+        ),
         ref=f"testing.calldown:{call.pk}",
     )
     audit_record(

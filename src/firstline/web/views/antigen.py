@@ -60,6 +60,8 @@ def household_testing_context(request, household: Area, members: list) -> dict:
     can_report = can(request.user, Perm.ANTIGEN_REPORT, household.path)
     return {
         "testing_rounds": states,
+        # A resident reads their household's states but has no round page: the round is named, not linked.
+        "can_open_round": can(request.user, Perm.TESTING_VIEW, household.path),
         "antigen": antigen_form(request, household, members=members) if can_report else None,
         "antigen_recent": list(followups_selectors.antigen_reports(user=request.user, area=household)[:5]),
         "antigen_results": AntigenReport.Result.choices,

@@ -10,11 +10,13 @@ and the door-to-door tasks; the lab the box-receive scan. Every part is one sele
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from firstline.accounts.scope import resident_only
 from firstline.areas.selectors import area_roots_for
 from firstline.followups.selectors import antigen_households
 from firstline.notices.selectors import notices_for, unread_count
 from firstline.testing import today
 from firstline.testing.today import HomeKind
+from firstline.web.views.resident import resident_home
 
 
 def _common(request) -> dict:
@@ -29,10 +31,12 @@ def _common(request) -> dict:
 
 @login_required
 def home(request):
+    if resident_only(request.user):
+        return resident_home(request)
     user = request.user
     kinds = today.home_kinds(user=user)
     if kinds <= {HomeKind.RESIDENT}:
-        # A resident (or a user without a grant): their areas and notices.
+        # A user with no grant yet: the notices and a word on whom to ask.
         return render(request, "web/home.html", _common(request))
     context = _common(request)
     context.update(

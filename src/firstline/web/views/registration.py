@@ -228,7 +228,11 @@ def person_card(request, pk: int):
     person = person_get(user=request.user, pk=pk, perm=Perm.LEDGER_EDIT, current_only=True)
     code = services.code_issue_for_person(acting_user=request.user, person=person)
     cards = [
-        {"title": person.name, "subtitle": person.id_masked, "qr": codes.qr_svg(codes.payload_for(code.code))}
+        {
+            "title": person.name,
+            "subtitle": person.id_masked,
+            "qr": codes.qr_svg_screen(codes.payload_for(code.code), title=person.name),
+        }
     ]
     return render(
         request,
@@ -248,7 +252,7 @@ def family_card(request, pk: int):
             {
                 "title": _("Family of %(door)s") % {"door": household.door},
                 "subtitle": names,
-                "qr": codes.qr_svg(codes.payload_for(code.code)),
+                "qr": codes.qr_svg_screen(codes.payload_for(code.code), title=names),
             }
         )
     return render(

@@ -88,6 +88,7 @@ def profile(request):
         "web/team/profile.html",
         {
             "tokens": account_selectors.api_tokens_of(user=request.user),
+            "uses_api": account_selectors.uses_api(user=request.user),
             "grants": account_selectors.grants_of(user=request.user),
             "new_key": new_key,
             "errors": errors,
