@@ -180,8 +180,9 @@ def test_the_lab_home_is_the_box_receive_scan_not_an_empty_area_list(client, wor
     assert "0 boxes on their way" in page
 
 
-def test_a_resident_keeps_the_home_of_their_areas(client, world):
+def test_a_resident_starts_on_their_own_household_not_a_worker_home(client, world):
     client.force_login(world.resident)
     page = _text(client.get("/"))
-    assert "<h1>My areas</h1>" in page
+    assert 'data-testid="resident-door"' in page
+    assert "<h1>My areas</h1>" not in page
     assert 'data-testid="today' not in page
