@@ -57,6 +57,8 @@ def scan(page, text: str, selector: str = "#cap-scan") -> None:
     box = page.locator(selector)
     box.press_sequentially(text)
     box.press("Enter")
+    if selector == "#cap-scan":  # a tube scan asks the server about the tube first
+        page.wait_for_selector("html[data-scanning='0']", state="attached")
 
 
 def wait_uploaded(page) -> None:

@@ -103,7 +103,7 @@ from firstline.testing.capture.services import (
     STORED,
     ScanIn,
     ScanOutcome,
-    normalise_tube_code,
+    normalise_code,
     scans_record,
     tube_close,
 )
@@ -468,7 +468,7 @@ def _tube_code(raw: str) -> str:
     found.
     """
     try:
-        return normalise_tube_code(raw)
+        return normalise_code(raw)
     except ValidationError:
         raise NotFound from None
 

@@ -19,14 +19,14 @@ from firstline.common.audit import audit_record
 from firstline.common.errors import Conflict, PermissionDenied
 from firstline.common.paths import is_within
 from firstline.common.text import clean_text
-from firstline.testing.capture.services import code_shown, normalise_tube_code
+from firstline.testing.capture.services import code_shown, normalise_code
 from firstline.testing.models import Box, BoxEvent, Round, RoundStatus, SamplingPoint, Tube, TubeStatus
 from firstline.testing.rounds.selectors import points_for_round
 
 
 def _box_code(raw: str) -> str:
     try:
-        return normalise_tube_code(raw)
+        return normalise_code(raw)
     except ValidationError:
         raise ValidationError(
             {
@@ -106,7 +106,7 @@ def box_add_tubes(*, acting_user, box: Box, tube_codes: list[str]) -> BoxScan:
     wanted = []
     for raw in tube_codes:
         try:
-            wanted.append(normalise_tube_code(raw))
+            wanted.append(normalise_code(raw))
         except ValidationError as exc:
             result.refused.append((code_shown(raw), exc.messages[0]))
     allowed = scope_paths(acting_user, Perm.TESTING_TRANSPORT)
@@ -156,7 +156,7 @@ def box_add_tubes(*, acting_user, box: Box, tube_codes: list[str]) -> BoxScan:
 def box_remove_tube(*, acting_user, box: Box, tube_code: str) -> None:
     """Take a tube out of a box still being packed (scanned into the wrong box)."""
     require(acting_user, Perm.TESTING_TRANSPORT, box.area_path)
-    code = normalise_tube_code(tube_code)
+    code = normalise_code(tube_code)
     if not Box.objects.filter(pk=box.pk, status=Box.Status.PACKING).exists():
         raise Conflict(_("Box %(code)s is already packed.") % {"code": box.code}, code="box_packed")
     if Tube.objects.filter(box=box, code=code).update(box=None, boxed_at=None):
@@ -268,7 +268,7 @@ def box_receive(
         seen = []
         for raw in tube_codes:
             try:
-                seen.append(normalise_tube_code(raw))
+                seen.append(normalise_code(raw))
             except ValidationError:
                 seen.append(code_shown(raw))
         seen = list(dict.fromkeys(seen))

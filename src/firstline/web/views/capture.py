@@ -15,7 +15,8 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.http import HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -49,6 +50,8 @@ CAPTURE_MODULES = (
     "rules.js",
     "tube.js",
 )
+# The barcode decoder for browsers without BarcodeDetector (@zxing/library, vendored, loaded on demand).
+DECODER = "firstline/vendor/zxing/zxing.min.js"
 CAPTURE_ASSETS = (
     "firstline/firstline.css",
     "firstline/htmx.min.js",
@@ -56,6 +59,7 @@ CAPTURE_ASSETS = (
     "firstline/capture.css",
     "firstline/capture.js",
     *(f"firstline/capture/{name}" for name in CAPTURE_MODULES),
+    DECODER,
 )
 
 
@@ -110,11 +114,20 @@ def _js_messages() -> dict[str, str]:
         "switched": _("Tube %(old)s closed; tube %(tube)s is open."),
         "close_confirm": _("Tap again to close tube %(tube)s"),
         "closed_now": _("Tube %(tube)s closed with %(n)s."),
-        "not_a_code": _("'%(text)s' is not a tube code, a personal code or an ID number."),
+        "not_a_code": _(
+            "'%(text)s' is not a tube code (%(rule)s), nor a personal or family code, nor an ID number."
+        ),
+        "tube_other_round": _("Tube code %(tube)s was already used in another round. Take a new tube."),
+        "tube_boxed": _("Tube %(tube)s is closed and packed in box %(box)s (%(n)s people). Take a new tube."),
+        "tube_picked_up": _("It already holds %(n)s of %(cap)s (filled on another device)."),
+        "tube_local": _("Offline: count from this phone only"),
+        "confirm_in": _("In tube %(tube)s"),
         "scanned_twice": _("Already scanned on this device at %(time)s (tube %(tube)s)."),
         "send_anyway": _("Send anyway"),
         "out_of_scope": _("lives outside this round's areas (flagged)"),
         "camera_no_permission": _("The camera could not be opened: %(error)s"),
+        "camera_reading": _("Reading the code in the photo…"),
+        "photo_no_code": _("No code found in the photo: take it again, closer and sharp."),
         "search_offline": _(
             "Searching needs the network. Type the ID number into the scan box: it is kept and uploaded "
             "later."
@@ -133,6 +146,8 @@ def _config(
         "user_id": request.user.pk,
         "batch_url": reverse("api:scan_batch", kwargs={"round_id": round.pk}),
         "find_url": reverse("web:testing_find", kwargs={"pk": round.pk}),
+        "tube_url": reverse("web:testing_tube", kwargs={"pk": round.pk}),
+        "decoder_url": static(DECODER),
         "sw_url": reverse("web:testing_sw"),
         "sw_scope": reverse("web:testing_sw").rsplit("/", 1)[0] + "/",
         "capacity": capacity,
@@ -345,6 +360,23 @@ def find_person(request, pk: int):
             ],
         },
     )
+
+
+@login_required
+@require_POST
+def tube_state(request, pk: int):
+    """A tube code the page scanned, as the server knows it (JSON, `capture.selectors.desk_tube`):
+    the page asks on every tube scan, so that a tube picked up on a second phone shows its real
+    count and a closed, boxed or used tube is refused before anyone is swabbed into it. Posted: a
+    mistyped ID number must not land in an address. 422 with the rule when it is no tube code."""
+    round = _round(request, pk)
+    try:
+        tube = capture_selectors.desk_tube(
+            user=request.user, round=round, code=request.POST.get("code", "")[:80]
+        )
+    except ValidationError as error:
+        return JsonResponse({"error": error.messages[0], "code": error.code}, status=422)
+    return JsonResponse({"tube": tube.as_json()})
 
 
 @require_GET

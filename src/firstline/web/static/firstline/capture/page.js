@@ -50,6 +50,15 @@ export function maskId(number) {
   return number.length > 7 ? number.slice(0, 3) + "*".repeat(number.length - 7) + number.slice(-4) : number;
 }
 
+// '王小芳' -> '王*芳', '王芳' -> '王*' (common.identity.mask_name): enough to confirm a person at a
+// desk, not to list them.
+export function maskName(value) {
+  const name = String(value || "");
+  if (name.length <= 1) return name;
+  if (name.length === 2) return `${name[0]}*`;
+  return name[0] + "*".repeat(name.length - 2) + name[name.length - 1];
+}
+
 export function clock(ms) {
   return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
 }
