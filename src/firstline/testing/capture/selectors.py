@@ -5,6 +5,7 @@ the round, the buildings and doors owed a swab, and the tubes that capture fills
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from firstline.accounts.roles import Perm
@@ -247,7 +248,7 @@ class DeskTube:
     tube sees its real count, and a closed, boxed or used tube is never shown as ready: `state` is
     "new" (never filled: the first person decides its size), "open", "full", "closed" (closed with
     room left), "boxed" (packed into a transport box or further on), or "other_round" (the code was
-    used in another round: nothing more is said of it)."""
+    used in another round: nothing more is said of it), or "invalid" (no tube code: `message` says why)."""
 
     code: str
     state: str
@@ -258,6 +259,7 @@ class DeskTube:
     door: str = ""
     for_resample: bool = False
     box: str = ""
+    message: str = ""
 
     def as_json(self) -> dict:
         return {
@@ -270,18 +272,22 @@ class DeskTube:
             "door": self.door,
             "for_resample": self.for_resample,
             "box": self.box,
+            "message": self.message,
         }
 
 
 def desk_tube(*, user, round: Round, code: str) -> DeskTube:
     """A tube code scanned at a desk or a door, read as the scan API reads it (`normalise_tube_code`'s
-    rule: anything else is a ValidationError) and answered as a scan into it would be: the count and
-    size of a tube of this round wherever it was filled (a scan into it is refused or taken on those
-    alone), its household's door only where the user may read that household. One query, two for a
-    household tube's door."""
+    rule: anything else is told as "invalid", with the words of the refusal) and answered as a scan
+    into it would be: the count and size of a tube of this round wherever it was filled (a scan into
+    it is refused or taken on those alone), its household's door only where the user may read that
+    household. One query, two for a household tube's door."""
     if not visible_paths(user=user, round=round, perm=Perm.TESTING_SAMPLE):
         raise NotFound
-    value = normalise_tube_code(code)
+    try:
+        value = normalise_tube_code(code)
+    except ValidationError as error:
+        return DeskTube(code="", state="invalid", message=error.messages[0])
     tube = (
         Tube.objects.filter(code=value)
         .select_related("box", "household")

@@ -66,8 +66,8 @@ export async function askServer(code) {
       signal: controller ? controller.signal : undefined,
     });
     const body = await response.json().catch(() => null);
-    if (response.status === 422 && body && body.error) return { error: body.error };
     if (!response.ok || !body || !body.tube) return { offline: true };
+    if (body.tube.state === "invalid") return { error: body.tube.message };
     serverTubes.set(code, { at, tube: body.tube });
     return { tube: body.tube };
   } catch (error) {
