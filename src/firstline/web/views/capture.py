@@ -15,18 +15,19 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.html import escape, json_script
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from firstline.accounts.roles import Perm
-from firstline.areas.models import BLOCK_KINDS, INNER_STAIRWELLS, Area, RiskStatus
+from firstline.areas.models import BLOCK_KINDS, Area
 from firstline.areas.selectors import area_get
 from firstline.testing.capture import selectors as capture_selectors
 from firstline.testing.models import Round, RoundStatus
@@ -235,38 +236,86 @@ def door_buildings(request, pk: int):
     )
 
 
+# The fields of a door and of a person in the door page's data, in order: the page holds a building of
+# hundreds of people as short arrays (capture/page.js expands them), not as markup, so that the page
+# stays small and still works with no network once loaded.
+DOOR_FIELDS = (
+    *("id", "label", "floor", "door", "well", "risk", "sealed", "capacity", "per_household", "people"),
+)
+PERSON_FIELDS = ("id", "name", "age", "state", "tube", "flags")
+IMMOBILE, TO_SAMPLE = 1, 2  # the bits of a person's flags
+
+
 def _door_data(plan, building: Area) -> dict:
-    """The building's doors as the page's script reads them (embedded with json_script)."""
-    doors = []
+    """The building's doors as the page's script reads them (embedded compactly, DOOR_FIELDS and
+    PERSON_FIELDS): its stairwells' headings, each door bottom up, each person with their state."""
+    wells, doors = [], []
     for well in plan.stairwells:
+        if not well.floors:
+            continue
+        if well.area.pk != building.pk:
+            heading = well.area.name
+        else:
+            heading = str(_("Houses in no group")) if building.kind == "village" else ""
+        wells.append(heading)
         for floor, floor_doors in well.floors:
             for door in floor_doors:
                 doors.append(
-                    {
-                        "id": door.household.pk,
-                        "label": door.label,
-                        "floor": floor,
-                        "door": door.household.door,
-                        "stairwell": well.area.name if well.area.kind in INNER_STAIRWELLS else "",
-                        "risk": door.risk,
-                        "sealed": door.sealed,
-                        "capacity": door.capacity,
-                        "per_household": door.per_household,
-                        "people": [
-                            {
-                                "id": p.person_id,
-                                "name": p.name,
-                                "age": p.age,
-                                "state": p.state,
-                                "tube": p.tube,
-                                "immobile": p.immobile,
-                                "to_sample": p.to_sample,
-                            }
+                    [
+                        door.household.pk,
+                        door.label,
+                        floor,
+                        door.household.door,
+                        len(wells) - 1,
+                        door.risk,
+                        int(door.sealed),
+                        door.capacity,
+                        int(door.per_household),
+                        [
+                            [
+                                p.person_id,
+                                p.name,
+                                p.age,
+                                p.state,
+                                p.tube,
+                                (IMMOBILE if p.immobile else 0) | (TO_SAMPLE if p.to_sample else 0),
+                            ]
                             for p in door.people
                         ],
-                    }
+                    ]
                 )
-    return {"building": {"id": building.pk, "name": building.name}, "doors": doors}
+    return {
+        "building": {"id": building.pk, "name": building.name},
+        "wells": wells,
+        "door_fields": DOOR_FIELDS,
+        "person_fields": PERSON_FIELDS,
+        "doors": doors,
+    }
+
+
+class _CompactJSON(DjangoJSONEncoder):
+    """JSON without spaces and with Chinese as itself (three bytes a character, not six)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.update(ensure_ascii=False, separators=(",", ":"))
+        super().__init__(*args, **kwargs)
+
+
+def _door_messages() -> dict[str, str]:
+    """The words the door page's script writes on each door and person (door.js)."""
+    return {
+        "floor": _("%(floor)sF"),
+        "sealed": _("Sealed"),
+        "aged": _("aged %(age)s"),
+        "immobile": _("Cannot come down"),
+        # The rule each door's people are swabbed by, as the server applies it (capture_rules).
+        "door_single": _("one person to a tube"),
+        "door_sealed_single": _("sealed: one person to a tube"),
+        "door_pooled": _("%(n)s to a tube"),
+        "door_household": _("one tube per household"),
+        "door_resample_only": _("re-sample: one person to a tube"),
+        "door_resample_too": _("re-samples alone"),
+    }
 
 
 @login_required
@@ -292,24 +341,8 @@ def door(request, pk: int, building_pk: int):
         capacity=rules["default"]["capacity"],
         per_household=rules["default"]["per_household"],
         building_id=building.pk,
+        door_messages=_door_messages(),
     )
-    stairwells = [
-        {
-            "area": well.area,
-            "floors": [
-                (
-                    floor,
-                    [
-                        {"door": d, "people": [{"p": p, "label": p.state.short_label} for p in d.people]}
-                        for d in doors
-                    ],
-                )
-                for floor, doors in well.floors
-            ],
-        }
-        for well in plan.stairwells
-        if well.floors
-    ]
     return render(
         request,
         "web/capture/door.html",
@@ -317,12 +350,12 @@ def door(request, pk: int, building_pk: int):
             "round": round,
             "building": building,
             "everyone": everyone,
-            "stairwells": stairwells,
-            "data": data,
             "config": config,
-            "rules": rules,
-            "sealed": RiskStatus.SEALED,
-            "owed": sum(p["to_sample"] for d in data["doors"] for p in d["people"]),
+            "has_doors": bool(data["doors"]),
+            "doors_json": json_script(data, "capture-doors", encoder=_CompactJSON),
+            "rules_json": json_script(rules, "capture-rules", encoder=_CompactJSON),
+            "config_json": json_script(config, "capture-config", encoder=_CompactJSON),
+            "owed": sum(1 for d in data["doors"] for p in d[-1] if p[-1] & TO_SAMPLE),
         },
     )
 
