@@ -17,6 +17,7 @@ from firstline.accounts.scope import require, scope_paths
 from firstline.areas.models import Area
 from firstline.common.audit import audit_record
 from firstline.common.errors import Conflict, PermissionDenied
+from firstline.common.identity import mask_phone, normalise_phone
 from firstline.common.paths import is_within
 from firstline.common.text import clean_text
 from firstline.testing.capture.services import code_shown, normalise_code
@@ -217,9 +218,31 @@ def box_pack(*, acting_user, box: Box, counted: int) -> Box:
 
 
 @transaction.atomic
-def box_pick_up(*, acting_user, box: Box, counted: int | None = None) -> Box:
-    """A transporter takes the packed box from the point."""
+def box_pick_up(
+    *,
+    acting_user,
+    box: Box,
+    counted: int | None = None,
+    courier_name: str = "",
+    courier_phone: str = "",
+    require_courier: bool = False,
+) -> Box:
+    """A transporter (the courier) takes the packed box from the point: the hand-off records who took
+    it, by name and phone as they give them (the phone kept whole, shown and audited masked), and who
+    handed it over (`acting_user`). A page that hands boxes over asks for the courier's name
+    (`require_courier`)."""
     require(acting_user, Perm.TESTING_TRANSPORT, box.area_path)
+    courier_name = clean_text(
+        courier_name,
+        field="courier_name",
+        max_length=60,
+        required=require_courier,
+        label=_("The courier's name"),
+    )
+    try:
+        courier_phone = normalise_phone(courier_phone)
+    except ValidationError as error:
+        raise ValidationError({"courier_phone": error.messages}) from None
     box = Box.objects.select_for_update().get(pk=box.pk)
     if box.status != Box.Status.PACKED:
         if box.status == Box.Status.PACKING:
@@ -233,8 +256,23 @@ def box_pick_up(*, acting_user, box: Box, counted: int | None = None) -> Box:
             }
         )
     Box.objects.filter(pk=box.pk).update(status=Box.Status.PICKED_UP)
-    _event(box, BoxEvent.Kind.PICKED_UP, acting_user, tube_count=box.tube_count)
-    audit_record(actor=acting_user, action="testing.box.pickup", target=box, area_path=box.area_path)
+    _event(
+        box,
+        BoxEvent.Kind.PICKED_UP,
+        acting_user,
+        tube_count=box.tube_count,
+        courier_name=courier_name,
+        courier_phone=courier_phone,
+    )
+    audit_record(
+        actor=acting_user,
+        action="testing.box.pickup",
+        target=box,
+        area_path=box.area_path,
+        changes=(
+            {"courier": courier_name, "courier_phone": mask_phone(courier_phone)} if courier_name else None
+        ),
+    )
     box.refresh_from_db()
     return box
 
