@@ -8,6 +8,8 @@ import segno
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from firstline.areas.models import RiskStatus
+from firstline.areas.services import area_set_risk
 from firstline.testing.capture.services import scans_record
 from firstline.testing.models import ResampleTask, Sample, Tube
 from tests.browser.conftest import (
@@ -18,6 +20,7 @@ from tests.browser.conftest import (
     sign_in,
     watch_policy,
 )
+from tests.conftest import household
 from tests.factories.testing import BoxFactory
 from tests.testing.fixtures import desk_scan, fill
 
@@ -552,3 +555,53 @@ def test_the_camera_reads_a_personal_code_through_the_vendored_decoder(
         camera_browser.close()
     fail_on_violations(violations)
     assert list(Sample.objects.values_list("person_id", "tube__code")) == [(person.pk, "TG0000011")]
+
+
+def test_door_to_door_each_door_says_the_rule_its_people_get_in_chinese(
+    zh_page, live_server, world, residents, round_, point
+):
+    """A door said 每管 20 人 while its person said 单人单管: the door now says what each of its people
+    gets (a sealed door, a re-sample beside a pooled household, a door of re-samples only)."""
+    page = zh_page
+    b1 = residents.b1
+    area_set_risk(
+        acting_user=world.staff, area=household(world.b1, "301"), status=RiskStatus.SEALED, reason="阳性密接"
+    )
+    scans_record(
+        acting_user=world.volunteer,
+        round=round_,
+        scans=[desk_scan(point, "TG0000001", residents.codes[b1[0].pk])],
+    )
+    pool = Sample.objects.get(person=b1[0])
+    ResampleTask.objects.create(
+        round=round_,
+        person=b1[0],
+        household_id=pool.household_id,
+        household_path=pool.household_path,
+        pool_sample=pool,
+    )
+    sign_in(page, live_server, "leader")
+    page.goto(f"{live_server.url}/testing/rounds/{round_.pk}/door/{world.b1.pk}/?everyone=1")
+    page.wait_for_selector("html[data-capture-ready]")
+    rules = {
+        door.locator(".cap-door-no").inner_text(): door.get_by_test_id("door-rule").inner_text()
+        for door in page.get_by_test_id("door").all()
+    }
+    assert rules == {
+        "101": "每管 10 人 · 复采人员单人单管",
+        "102": "每管 10 人",
+        "201": "每管 10 人",
+        "202": "每管 10 人",
+        "301": "封控：单人单管",
+        "302": "每管 10 人",
+    }
+    person = page.locator(f".cap-person[data-person='{b1[0].pk}']")
+    assert person.get_by_test_id("person-state").inner_text() == "复采：单人单管"
+    assert page.locator(".cap-door.is-sealed .badge.sealed").inner_text() == "封控区"
+    assert page.locator(".cap-floor-no").first.inner_text() == "1层"
+    # The page writes every door from its data, and works with no network once it has been kept.
+    page.wait_for_selector("html[data-offline-ready]")
+    page.context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("html[data-capture-ready]")
+    expect(page.get_by_test_id("door")).to_have_count(6)
