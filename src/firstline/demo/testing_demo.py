@@ -326,7 +326,11 @@ class TestingDemo:
                 continue
             transport_services.box_pack(acting_user=volunteer, box=box, counted=count)
             transport_services.box_pick_up(
-                acting_user=volunteer, box=box, counted=count, courier_name="王师傅", courier_phone="13907550123"
+                acting_user=volunteer,
+                box=box,
+                counted=count,
+                courier_name="王师傅",
+                courier_phone="13907550123",
             )
             if index >= len(boxes) - keep_packing - on_the_way:
                 continue
