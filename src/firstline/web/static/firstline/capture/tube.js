@@ -54,7 +54,8 @@ const serverTubes = new Map();
 export async function askServer(code) {
   if (!navigator.onLine || !cfg.tube_url) return { offline: true };
   const controller = window.AbortController ? new AbortController() : null;
-  const timer = controller ? setTimeout(() => controller.abort(), 4000) : null;
+  // A stairwell's weak signal must not hold up a door for long: then the page counts on its own.
+  const timer = controller ? setTimeout(() => controller.abort(), cfg.mode === "desk" ? 4000 : 2500) : null;
   const at = Date.now();
   try {
     const response = await fetch(cfg.tube_url, {
