@@ -611,11 +611,15 @@ def box_pack(request: HttpRequest, box_code: str, payload: BoxPackIn):
 @router.post(
     "/boxes/{box_code}/pickup",
     response={200: BoxDetailOut, **WRITE_ERRORS},
-    summary="A transporter takes the packed box from the point",
+    summary="A courier takes the packed box from the point (their name and phone kept on the hand-off)",
 )
 def box_pick_up(request: HttpRequest, box_code: str, payload: BoxPickupIn):
     box = transport_services.box_pick_up(
-        acting_user=request.user, box=_box(request.user, box_code), counted=payload.counted
+        acting_user=request.user,
+        box=_box(request.user, box_code),
+        counted=payload.counted,
+        courier_name=payload.courier_name,
+        courier_phone=payload.courier_phone,
     )
     return _box_detail(box)
 
