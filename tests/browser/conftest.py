@@ -6,12 +6,24 @@ skip with the reason; CI sets FIRSTLINE_REQUIRE_CHROMIUM=1 so that they fail ins
 Every page a test opens is watched for Content-Security-Policy violations (Chromium's "Refused to
 ..." console errors, and the page's own securitypolicyviolation events): a test whose pages broke
 the policy fails, so a new inline script, style attribute or eval is caught where it is added.
+
+Every page is also checked by axe-core (axe-playwright-python's copy, injected through DevTools so
+the policy does not block it): a serious or critical violation of WCAG 2 A/AA or of axe's best
+practices fails the test that visited the page, naming the rule, its targets and the URL. Each URL
+pattern (ids replaced by <id>) is checked once per session when it loads, and once more as the test
+leaves it (after its htmx swaps). FIRSTLINE_AXE=0 turns the check off locally; CI runs it.
 """
 
+import functools
 import os
+import re
 import shutil
+import time
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 # Waiting is done with expect() and locators, never page.wait_for_function("..."): Playwright runs
@@ -46,13 +58,93 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
+AXE_ON = os.environ.get("FIRSTLINE_AXE", "1") != "0"
+AXE_IMPACTS = ("serious", "critical")
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+    "resultTypes": ["violations"],
+}
+_AXE_CHECKED: set[str] = set()  # URL patterns already checked in this session
+# Not checked: django-ninja's Swagger UI, third-party markup for developers, no role's page.
+AXE_SKIP = ("/api/v1/docs",)
+
+
+@functools.cache
+def _axe_source() -> str:
+    import axe_playwright_python
+
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+
+
+def url_pattern(url: str) -> str | None:
+    """A page without its ids: /rounds/12/doors/345/?q=x → /rounds/<id>/doors/<id>/?q."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or parts.path.startswith(AXE_SKIP):
+        return None
+    segments = ["<id>" if re.search(r"\d", seg) or len(seg) > 24 else seg for seg in parts.path.split("/")]
+    keys = sorted({key for key, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    return parts.netloc.split(":")[0] + "/".join(segments) + ("?" + "&".join(keys) if keys else "")
+
+
+class AxeWatch:
+    """Runs axe-core on the pages of one browser context; `violations` fills as the test goes."""
+
+    def __init__(self, context, checked: set[str] | None = None):
+        self.violations: list[str] = []
+        self.checked = _AXE_CHECKED if checked is None else checked
+        self.running = 0
+        if AXE_ON:
+            context.on("page", lambda page: page.on("load", self.check))
+
+    def check(self, page, when: str = "") -> None:
+        key = url_pattern(page.url)
+        if key is None or (key := key + when) in self.checked:
+            return
+        self.checked.add(key)
+        self.running += 1
+        try:
+            page.evaluate(_axe_source())
+            results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+        except PlaywrightError:  # the page went on before axe was done: a later visit checks it
+            self.checked.discard(key)
+            return
+        finally:
+            self.running -= 1
+        for rule in results["violations"]:
+            if rule["impact"] in AXE_IMPACTS:
+                targets = ", ".join(" ".join(map(str, node["target"])) for node in rule["nodes"][:8])
+                more = f" (+{len(rule['nodes']) - 8} more)" if len(rule["nodes"]) > 8 else ""
+                self.violations.append(
+                    f"{page.url}{when}: {rule['id']} ({rule['impact']}) {rule['help']}: {targets}{more}"
+                )
+
+    def settle(self, context) -> None:
+        """Before the context closes: let running checks finish, then check each page as left."""
+        if not AXE_ON:
+            return
+        deadline = time.monotonic() + 20
+        for page in context.pages:
+            while self.running and time.monotonic() < deadline and not page.is_closed():
+                page.wait_for_timeout(50)
+        for page in context.pages:
+            if not page.is_closed():
+                self.check(page, " (as the test left it)")
+
+
 def _is_violation(text: str) -> bool:
     return "Refused to" in text or "Content Security Policy" in text or text.startswith("CSP violation")
 
 
-def watch_policy(context) -> list[str]:
-    """Collect the CSP violations of every page of `context` (the list fills as the test goes)."""
-    violations: list[str] = []
+class Violations(list):
+    """The CSP violations of a context's pages; `.axe` holds its axe-core watch."""
+
+    axe: AxeWatch
+
+
+def watch_policy(context) -> Violations:
+    """Collect the CSP violations (and axe-core's) of every page of `context` as the test goes."""
+    violations = Violations()
+    violations.axe = AxeWatch(context)
     context.add_init_script(_REPORT_VIOLATIONS)
 
     def on_page(page):
@@ -68,11 +160,25 @@ def watch_policy(context) -> list[str]:
     return violations
 
 
+def close_watched(context, violations: Violations) -> None:
+    """Close a watched context once axe-core has checked its pages as the test left them."""
+    violations.axe.settle(context)
+    context.close()
+
+
 def fail_on_violations(violations: list[str]) -> None:
+    """Fail the test on its pages' CSP violations and on axe-core's serious or critical findings."""
+    found = []
     if violations:
-        pytest.fail(
-            "Content-Security-Policy violations:\n" + "\n".join(dict.fromkeys(violations)), pytrace=False
+        found.append("Content-Security-Policy violations:\n" + "\n".join(dict.fromkeys(violations)))
+    axe = getattr(violations, "axe", None)
+    if axe is not None and axe.violations:
+        found.append(
+            "axe-core: serious or critical accessibility violations:\n"
+            + "\n".join(dict.fromkeys(axe.violations))
         )
+    if found:
+        pytest.fail("\n\n".join(found), pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -98,7 +204,7 @@ def page(request, browser):
     page = context.new_page()
     page.viewport_name = request.param
     yield page
-    context.close()
+    close_watched(context, violations)
     fail_on_violations(violations)
 
 
@@ -112,8 +218,22 @@ def zh_page(browser):
     violations = watch_policy(context)
     page = context.new_page()
     yield page
-    context.close()
+    close_watched(context, violations)
     fail_on_violations(violations)
+
+
+def open_menu(page) -> None:
+    """Open the header's menu where it is a button (phones); from 800 px its links are inline."""
+    menu = page.locator("header details.menu")
+    summary = menu.locator("summary")
+    if summary.is_visible() and menu.get_attribute("open") is None:
+        summary.click()
+
+
+def nav_to(page, name: str) -> None:
+    """Follow a link of the header's menu, as a person would at this screen's width."""
+    open_menu(page)
+    page.locator("nav.mainnav").get_by_role("link", name=name, exact=True).click()
 
 
 def sign_in(page, live_server, username: str, password: str = PASSWORD) -> None:

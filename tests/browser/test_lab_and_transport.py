@@ -8,7 +8,7 @@ from firstline.followups.models import AntigenReport, FollowUp
 from firstline.notices.models import NoticeDelivery
 from firstline.testing.capture.services import scans_record
 from firstline.testing.models import Box, TubeResult
-from tests.browser.conftest import PASSWORD
+from tests.browser.conftest import PASSWORD, nav_to
 from tests.testing.fixtures import desk_scan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -118,7 +118,7 @@ def test_a_box_goes_from_the_point_to_the_lab_and_its_positive_pool_reaches_the_
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     sign_in(page, live_server, "leader")
     assert page.get_by_test_id("unread-notices").inner_text() == "1 unread"
-    page.click("nav.mainnav >> text=Notices")
+    nav_to(page, "Notices")
     notice = page.locator("li.notice")
     assert notice.count() == 1 and "notice-unread" in notice.get_attribute("class")
     assert (
@@ -163,7 +163,7 @@ def test_a_resident_reports_a_positive_self_test_and_staff_close_the_follow_up(
     assert (AntigenReport.objects.count(), FollowUp.objects.get().person) == (1, residents.b1[1])
 
     sign_in(page, live_server, "staff")
-    page.click("nav.mainnav >> text=Follow-ups")
+    nav_to(page, "Follow-ups")
     follow_up = page.locator("li.followup")
     assert follow_up.count() == 1
     assert follow_up.locator("p").first.inner_text() == "1号楼 Unit 1 101 · 居民11乙"

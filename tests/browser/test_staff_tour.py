@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from firstline.common.audit import AuditEntry
 from firstline.people.models import DuplicateCandidate, Person
 from firstline.survey.models import SurveyVisit
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import nav_to, sign_in
 from tests.conftest import household
 from tests.factories.people import PersonFactory
 
@@ -31,7 +31,7 @@ def test_search_reveal_visit_merge_and_team(page, live_server, world):
     )
     sign_in(page, live_server, "staff")
 
-    page.click("nav >> text=Search")
+    nav_to(page, "Search")
     page.fill("input[name=q]", "1-2-501")
     page.press("input[name=q]", "Enter")
     assert page.locator("[data-testid=taken-as]").inner_text() == "Looked for a door. 1 person found"
@@ -48,13 +48,13 @@ def test_search_reveal_visit_merge_and_team(page, live_server, world):
     page.wait_for_selector("text=Recorded ✓")
     assert list(SurveyVisit.objects.filter(household=door).values_list("outcome", flat=True)) == ["not_home"]
 
-    page.click("nav >> text=Duplicates")
+    nav_to(page, "Duplicates")
     page.click("button:has-text('Same person: keep the right one')")
     assert page.locator(".messages li").inner_text().startswith("Merged into 李娜")
     assert DuplicateCandidate.objects.get().status == "merged"
     assert Person.objects.filter(name="李娜", merged_into__isnull=True).count() == 1
 
-    page.click("nav >> text=Team")
+    nav_to(page, "Team")
     page.fill("input[name=username]", "new-volunteer")
     page.fill("input[name=password]", "a-long-pass-2022")
     page.select_option("select[name=role]", "volunteer")
@@ -63,7 +63,7 @@ def test_search_reveal_visit_merge_and_team(page, live_server, world):
     assert page.locator(".messages li").inner_text() == "new-volunteer now holds the role."
     assert get_user_model().objects.get(username="new-volunteer").grants.get().area == world.b2
 
-    page.click("nav >> text=Audit")
+    nav_to(page, "Audit")
     page.click("a.button:has-text('person.reveal_id')")
     assert page.locator("table.audit tbody tr").count() == 1
     assert "11010519491231002X" not in page.content()

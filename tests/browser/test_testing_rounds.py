@@ -13,7 +13,7 @@ from firstline.testing.lab.services import ResultIn, results_report
 from firstline.testing.models import CallDown, Exemption, PoolingRule, Round, RoundStatus, SamplingPoint
 from firstline.testing.rounds import services
 from firstline.testing.transport import services as transport
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import nav_to, sign_in
 from tests.factories.testing import BoxFactory
 from tests.testing.fixtures import desk_scan
 
@@ -45,7 +45,7 @@ def _numbers(page) -> list[str]:
 
 def test_staff_plans_and_opens_a_round_sets_a_rule_and_adds_a_point(page, live_server, world):
     sign_in(page, live_server, "staff")
-    page.click("nav >> text=Testing")
+    nav_to(page, "Testing")
     page.wait_for_url("**/testing/")
     assert page.locator("li.empty").inner_text() == "No testing round here yet."
     form = page.locator("#plan form")
@@ -133,7 +133,7 @@ def test_coverage_shows_exact_numbers_and_the_building_map_in_colour(
     ]
     assert page.locator("a.door.rd-partial").inner_text().splitlines() == ["201", "1/2"]
     colour = page.locator("a.door.rd-missing").first.evaluate("e => getComputedStyle(e).backgroundColor")
-    assert colour == "rgb(230, 81, 0)"
+    assert colour == "rgb(191, 54, 12)"  # --missing, dark enough for the white door number (5.6:1)
     assert page.locator("[data-testid=doors-missing]").inner_text() == "3"
     assert page.locator("[data-testid=missing-person] .name").all_inner_texts() == [
         "居民21乙",

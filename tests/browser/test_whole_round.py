@@ -25,7 +25,7 @@ from firstline.registration import codes
 from firstline.registration.models import PersonalCode
 from firstline.registration.services import code_issue_family
 from firstline.testing.models import Box, ResampleTask, Round, Sample, Tube, TubeResult
-from tests.browser.conftest import VIEWPORTS, fail_on_violations, watch_policy
+from tests.browser.conftest import VIEWPORTS, close_watched, fail_on_violations, watch_policy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "demo-pass-2022"
@@ -38,7 +38,7 @@ def phone(browser):
     violations = watch_policy(context)
     page = context.new_page()
     yield page
-    context.close()
+    close_watched(context, violations)
     fail_on_violations(violations)
 
 
