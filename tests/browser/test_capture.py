@@ -16,6 +16,7 @@ from tests.browser.conftest import (
     CHROMIUM,
     CHROMIUM_FLAGS,
     VIEWPORTS,
+    close_watched,
     fail_on_violations,
     sign_in,
     watch_policy,
@@ -412,7 +413,7 @@ def test_a_second_phone_sees_the_real_count_of_a_tube_and_may_close_it(
         other.click("[data-testid=close-tube]")
         expect(other.locator("[data-testid=pending-count]").first).to_have_text("0")
     finally:
-        context.close()
+        close_watched(context, violations)
     fail_on_violations(violations)
     assert list(Tube.objects.values_list("code", "filled", "status")) == [("TG0000001", 4, "closed")]
 
@@ -550,7 +551,7 @@ def test_the_camera_reads_a_personal_code_through_the_vendored_decoder(
         expect(phone.locator("#cap-list .cap-item.is-stored")).to_have_count(1)
         assert phone.locator("html").get_attribute("data-camera-decoder") == "vendored"
         expect(phone.locator("[data-testid=confirm-who]")).to_have_text("居***甲")
-        context.close()
+        close_watched(context, violations)
     finally:
         camera_browser.close()
     fail_on_violations(violations)
