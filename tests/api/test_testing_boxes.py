@@ -65,7 +65,11 @@ def test_a_box_from_the_point_to_the_lab(api, world, residents, round_, point):
     packed = api.post(world.volunteer, "/testing/boxes/BOX-001/pack", {"counted": 1}).json()
     assert (packed["status"], packed["tube_count"], packed["tubes_in"]) == ("packed", 1, 1)
     assert (
-        api.post(world.volunteer, "/testing/boxes/BOX-001/pickup", {"counted": 1}).json()["status"]
+        api.post(
+            world.volunteer,
+            "/testing/boxes/BOX-001/pickup",
+            {"counted": 1, "courier_name": "王师傅", "courier_phone": "13912345678"},
+        ).json()["status"]
         == "picked_up"
     )
     receipt = api.post(
@@ -86,6 +90,12 @@ def test_a_box_from_the_point_to_the_lab(api, world, residents, round_, point):
         ("packed", "volunteer", 1, [], ""),
         ("picked_up", "volunteer", 1, [], ""),
         ("received", "lab", 1, ["TG0000005"], "冷链完好"),
+    ]
+    # The courier who took the box, the phone masked.
+    assert [(e["courier_name"], e["courier_phone"]) for e in detail["events"]] == [
+        ("", ""),
+        ("王师傅", "139****5678"),
+        ("", ""),
     ]
     assert [(t["code"], t["status"], t["received_at"] is not None) for t in detail["tubes"]] == [
         ("TG0000001", "closed", True)

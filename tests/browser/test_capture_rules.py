@@ -327,12 +327,14 @@ def test_the_page_decides_offline_what_the_server_decides(rules_page, world, res
     ]
 
 
-def test_the_page_reads_a_tube_code_as_the_server_does(rules_page):
+def test_the_page_reads_a_tube_code_as_the_server_does(rules_page, world, round_, point):
     texts = [
         "TG0000001",
         " tg 0000-01 ",
         "ｔｇ００１２-３４",
         "TD-1",
+        "HELLO123",
+        "TG000-0001",
         "ab",
         "TG_0001",
         "-TG0001",
@@ -347,21 +349,27 @@ def test_the_page_reads_a_tube_code_as_the_server_does(rules_page):
         except ValidationError as error:
             return f"refused:{error.code}"
 
+    # The pattern the pages are given (capture_rules), applied by the page's own reading of a scan.
+    pattern = capture_rules(round=round_, place_path=point.compound.path, households={})["tube_code"][
+        "pattern"
+    ]
     page = rules_page.evaluate(
-        """async (texts) => {
+        """async ([texts, pattern]) => {
           const tube = await import("/static/firstline/capture/tube.js");
           return texts.map((text) => {
-            const scan = tube.classify(text);
+            const scan = tube.classify(text, pattern);
             return scan.type === "tube" ? scan.code : scan.type;
           });
         }""",
-        texts,
+        [texts, pattern],
     )
     assert list(zip(texts, page, strict=True)) == [
         ("TG0000001", "TG0000001"),
         (" tg 0000-01 ", "TG0000-01"),
         ("ｔｇ００１２-３４", "TG0012-34"),
-        ("TD-1", "TD-1"),
+        ("TD-1", "invalid"),
+        ("HELLO123", "invalid"),
+        ("TG000-0001", "TG000-0001"),
         ("ab", "invalid"),
         ("TG_0001", "invalid"),
         ("-TG0001", "invalid"),
@@ -375,7 +383,9 @@ def test_the_page_reads_a_tube_code_as_the_server_does(rules_page):
         "TG0000001",
         "TG0000-01",
         "TG0012-34",
-        "TD-1",
+        "refused:tube_code",
+        "refused:tube_code",
+        "TG000-0001",
         "refused:tube_code",
         "refused:tube_code",
         "refused:tube_code",

@@ -57,6 +57,8 @@ def scan(page, text: str, selector: str = "#cap-scan") -> None:
     box = page.locator(selector)
     box.press_sequentially(text)
     box.press("Enter")
+    if selector == "#cap-scan":  # a tube scan asks the server about the tube first
+        page.wait_for_selector("html[data-scanning='0']", state="attached")
 
 
 def wait_uploaded(page) -> None:
@@ -203,9 +205,12 @@ def test_a_whole_round_on_the_demo_community(phone, live_server):
     with page.expect_navigation():
         page.click("button:has-text('Pack the box')")
     page.fill("input[name=counted]", str(len(all_tubes)))
+    page.get_by_test_id("courier-name").fill("王师傅")
+    page.get_by_test_id("courier-phone").fill("13912345678")
     with page.expect_navigation():
-        page.click("button:has-text('Picked up')")
+        page.get_by_test_id("hand-over").click()
     assert page.get_by_test_id("box-status").inner_text() == "Picked up"
+    assert page.get_by_test_id("courier").inner_text() == "courier 王师傅 (139****5678)"
 
     # 5. The lab receives the box by count and uploads its export: the first desk tube is positive.
     sign_in(page, live_server, "jiance")

@@ -88,13 +88,32 @@ def test_a_volunteer_opens_a_box_scans_tubes_miscounts_then_packs_and_hands_it_o
     ) in _text(response)
     assert Box.objects.get().status == Box.Status.PACKING
     assert client.post(url, {"action": "pack", "counted": "2"}).status_code == 302
-    assert client.post(url, {"action": "pickup", "counted": ""}).status_code == 302
+    # The hand-off names the courier who takes the box; without a name it is refused beside the field.
+    refused = client.post(url, {"action": "pickup", "counted": "", "courier_phone": "139 1234 5678"})
+    assert refused.status_code == 422
+    assert 'data-field="courier_name" role="alert">The courier&#x27;s name is missing.</span>' in _text(
+        refused
+    )
+    assert 'value="139 1234 5678"' in _text(refused)
+    handed = {"action": "pickup", "counted": "", "courier_name": "王师傅", "courier_phone": "139 1234 5678"}
+    assert client.post(url, handed).status_code == 302
     box.refresh_from_db()
     assert (box.status, box.tube_count) == (Box.Status.PICKED_UP, 2)
     page = _text(client.get(f"/testing/rounds/{round_.pk}/boxes/"))
     assert 'class="badge box-picked_up">Picked up</span> <span>2 tubes</span>' in page
     assert re.search(r"<strong>Packed</strong> \d\d-\d\d \d\d:\d\d · volunteer · 2 tubes</li>", page)
-    assert re.search(r"<strong>Picked up</strong> \d\d-\d\d \d\d:\d\d · volunteer · 2 tubes</li>", page)
+    assert re.search(
+        r"<strong>Picked up</strong> \d\d-\d\d \d\d:\d\d · <span data-testid=\"courier\">courier 王师傅 "
+        r"\(139\*\*\*\*5678\)</span> · handed over by volunteer · 2 tubes</li>",
+        page,
+    )
+    assert "13912345678" not in page
+    event = box.events.get(kind="picked_up")
+    assert (event.courier_name, event.courier_phone, event.by.username) == (
+        "王师傅",
+        "13912345678",
+        "volunteer",
+    )
 
 
 def test_a_box_code_in_use_is_refused_by_name_and_a_leader_may_not_pack(client, world, filled, round_, point):

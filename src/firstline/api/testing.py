@@ -103,7 +103,7 @@ from firstline.testing.capture.services import (
     STORED,
     ScanIn,
     ScanOutcome,
-    normalise_tube_code,
+    normalise_code,
     scans_record,
     tube_close,
 )
@@ -468,7 +468,7 @@ def _tube_code(raw: str) -> str:
     found.
     """
     try:
-        return normalise_tube_code(raw)
+        return normalise_code(raw)
     except ValidationError:
         raise NotFound from None
 
@@ -611,11 +611,15 @@ def box_pack(request: HttpRequest, box_code: str, payload: BoxPackIn):
 @router.post(
     "/boxes/{box_code}/pickup",
     response={200: BoxDetailOut, **WRITE_ERRORS},
-    summary="A transporter takes the packed box from the point",
+    summary="A courier takes the packed box from the point (their name and phone kept on the hand-off)",
 )
 def box_pick_up(request: HttpRequest, box_code: str, payload: BoxPickupIn):
     box = transport_services.box_pick_up(
-        acting_user=request.user, box=_box(request.user, box_code), counted=payload.counted
+        acting_user=request.user,
+        box=_box(request.user, box_code),
+        counted=payload.counted,
+        courier_name=payload.courier_name,
+        courier_phone=payload.courier_phone,
     )
     return _box_detail(box)
 

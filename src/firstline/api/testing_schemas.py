@@ -408,10 +408,16 @@ class BoxEventOut(Schema):
     missing: list[str] = Field(description="Tubes of the box the lab did not find (received tube by tube).")
     unexpected: list[str] = Field(description="Tubes the lab found that were not scanned into the box.")
     note: str
+    courier_name: str = Field(description="Who took the box at the pick-up (empty for other hand-offs).")
+    courier_phone: str = Field(description="The courier's phone, masked.")
 
     @staticmethod
     def resolve_by(obj) -> str | None:
         return obj.by.get_username() if obj.by else None
+
+    @staticmethod
+    def resolve_courier_phone(obj) -> str:
+        return obj.courier_phone_masked
 
 
 class BoxOut(Schema):
@@ -491,6 +497,8 @@ class BoxPackIn(Schema):
 
 class BoxPickupIn(Schema):
     counted: Int(0, 2000, "Tubes counted at pick-up (checked against the packed count).") | None = None
+    courier_name: Text(60) = Field("", description="The courier who takes the box (转运员), as they give it.")
+    courier_phone: Text(20) = Field("", description="The courier's phone (shown masked).")
 
 
 class BoxReceiveIn(Schema):

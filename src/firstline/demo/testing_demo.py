@@ -325,7 +325,13 @@ class TestingDemo:
             if index >= len(boxes) - keep_packing:
                 continue
             transport_services.box_pack(acting_user=volunteer, box=box, counted=count)
-            transport_services.box_pick_up(acting_user=volunteer, box=box, counted=count)
+            transport_services.box_pick_up(
+                acting_user=volunteer,
+                box=box,
+                counted=count,
+                courier_name="王师傅",
+                courier_phone="13907550123",
+            )
             if index >= len(boxes) - keep_packing - on_the_way:
                 continue
             transport_services.box_receive(acting_user=lab, box=box, counted=count)

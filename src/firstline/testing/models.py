@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from firstline.areas.models import RiskStatus
+from firstline.common.identity import mask_phone
 
 TUBE_CAPACITIES = (1, 5, 10, 20)
 
@@ -200,6 +201,9 @@ class BoxEvent(models.Model):
     missing = models.JSONField(default=list, blank=True)
     unexpected = models.JSONField(default=list, blank=True)
     note = models.CharField(max_length=300, blank=True, default="")
+    # Who took the box at a pick-up (the courier, 转运员), as they said it; `by` is who recorded it.
+    courier_name = models.CharField(_("courier"), max_length=60, blank=True, default="")
+    courier_phone = models.CharField(_("courier's phone"), max_length=20, blank=True, default="")
 
     class Meta:
         ordering = ["at", "id"]
@@ -207,6 +211,10 @@ class BoxEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.box_id} {self.kind}"
+
+    @property
+    def courier_phone_masked(self) -> str:
+        return mask_phone(self.courier_phone)
 
 
 class Tube(models.Model):

@@ -9,5 +9,6 @@ urlpatterns = [
     path("rounds/<int:pk>/door/", capture.door_buildings, name="testing_door_buildings"),
     path("rounds/<int:pk>/door/<int:building_pk>/", capture.door, name="testing_door"),
     path("rounds/<int:pk>/find/", capture.find_person, name="testing_find"),
+    path("rounds/<int:pk>/tube/", capture.tube_state, name="testing_tube"),
     path("sw.js", capture.service_worker, name="testing_sw"),
 ]

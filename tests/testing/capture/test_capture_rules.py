@@ -12,7 +12,7 @@ from firstline.areas.services import area_set_risk
 from firstline.testing.capture import services as scanning
 from firstline.testing.rounds import services
 from firstline.testing.rounds.rules import capture_rules
-from firstline.testing.states import ScanRefusal
+from firstline.testing.states import TUBE_CODE_PATTERN, ScanRefusal
 from tests.conftest import household
 
 
@@ -108,4 +108,9 @@ def test_each_household_gets_the_pooling_the_server_gives_it(world, residents, r
         },
         "resample": {"capacity": 1},
         "sampled_states": ["pending", "negative", "resampled", "positive"],
+        # What a tube code looks like, the server's own pattern (capture.services.normalise_tube_code).
+        "tube_code": {
+            "pattern": TUBE_CODE_PATTERN,
+            "rule": "up to 6 letters, then at least 4 digits (dashes allowed)",
+        },
     }

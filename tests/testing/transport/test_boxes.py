@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from firstline.common.errors import Conflict, PermissionDenied
+from firstline.common.models import AuditEntry
 from firstline.testing.capture.services import REFUSED, STORED
 from firstline.testing.lab.services import ResultIn, results_report
 from firstline.testing.models import Box, Sample
@@ -65,3 +66,32 @@ def test_a_box_is_packed_only_when_the_count_matches_and_every_hand_off_is_recor
         ("TG0000001", "negative"),
         ("TG0000002", "pending"),
     }
+
+
+def test_a_pick_up_records_the_courier_who_took_the_box(world, residents, round_, point):
+    fill(world, residents, round_, point, "TG0000001", residents.b1[:10])
+    box = transport.box_open(acting_user=world.volunteer, round=round_, code="BOX-001", point=point)
+    transport.box_add_tubes(acting_user=world.volunteer, box=box, tube_codes=["TG0000001"])
+    transport.box_pack(acting_user=world.volunteer, box=box, counted=1)
+    with pytest.raises(ValidationError) as error:
+        transport.box_pick_up(acting_user=world.volunteer, box=box, require_courier=True)
+    assert error.value.message_dict == {"courier_name": ["The courier's name is missing."]}
+    with pytest.raises(ValidationError) as error:
+        transport.box_pick_up(
+            acting_user=world.volunteer, box=box, courier_name="王师傅", courier_phone="12345"
+        )
+    assert list(error.value.message_dict) == ["courier_phone"]
+    box.refresh_from_db()
+    assert box.status == Box.Status.PACKED  # nothing was written
+    transport.box_pick_up(
+        acting_user=world.volunteer, box=box, courier_name=" 王师傅 ", courier_phone="+86 139-1234-5678"
+    )
+    event = box.events.get(kind="picked_up")
+    assert (event.courier_name, event.courier_phone, event.courier_phone_masked, event.by.username) == (
+        "王师傅",
+        "13912345678",
+        "139****5678",
+        "volunteer",
+    )
+    entry = AuditEntry.objects.get(action="testing.box.pickup")
+    assert entry.changes == {"courier": "王师傅", "courier_phone": "139****5678"}

@@ -5,6 +5,7 @@ the round, the buildings and doors owed a swab, and the tubes that capture fills
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from firstline.accounts.roles import Perm
@@ -16,6 +17,7 @@ from firstline.common.identity import mask_name
 from firstline.common.paths import SEGMENT_WIDTH, ancestor_paths, any_subtree_q, intersect_paths, is_within
 from firstline.people.models import Person, Residence, Vulnerability, VulnerabilityTag
 from firstline.people.selectors import person_search
+from firstline.testing.capture.services import normalise_tube_code
 from firstline.testing.coverage.selectors import (
     BuildingRound,
     Door,
@@ -25,10 +27,10 @@ from firstline.testing.coverage.selectors import (
     round_building,
     round_person_states,
 )
-from firstline.testing.models import Round, Sample, SamplingPoint, Tube
+from firstline.testing.models import Round, Sample, SamplingPoint, Tube, TubeStatus
 from firstline.testing.rounds.rules import RoundRules
 from firstline.testing.rounds.selectors import points_for_round
-from firstline.testing.scope import round_scope_paths
+from firstline.testing.scope import round_scope_paths, visible_paths
 from firstline.testing.states import PersonState
 
 # --------------------------------------------------------------------------------------------
@@ -252,6 +254,100 @@ def latest_samples(*, user, people: list[Person]) -> dict[int, Sample]:
 
 
 # --------------------------------------------------------------------------------------------
+# The tube a desk scanned, as the server knows it
+
+
+@dataclass
+class DeskTube:
+    """What a capture page is told of a tube code it scanned, so that a second phone picking up a
+    tube sees its real count, and a closed, boxed or used tube is never shown as ready: `state` is
+    "new" (never filled: the first person decides its size), "open", "full", "closed" (closed with
+    room left), "boxed" (packed into a transport box or further on), or "other_round" (the code was
+    used in another round: nothing more is said of it), or "invalid" (no tube code: `message` says why)."""
+
+    code: str
+    state: str
+    capacity: int | None = None
+    filled: int = 0
+    per_household: bool = False
+    household_id: int | None = None
+    door: str = ""
+    for_resample: bool = False
+    box: str = ""
+    message: str = ""
+
+    def as_json(self) -> dict:
+        return {
+            "code": self.code,
+            "state": self.state,
+            "capacity": self.capacity,
+            "filled": self.filled,
+            "per_household": self.per_household,
+            "household_id": self.household_id,
+            "door": self.door,
+            "for_resample": self.for_resample,
+            "box": self.box,
+            "message": self.message,
+        }
+
+
+def desk_tube(*, user, round: Round, code: str) -> DeskTube:
+    """A tube code scanned at a desk or a door, read as the scan API reads it (`normalise_tube_code`'s
+    rule: anything else is told as "invalid", with the words of the refusal) and answered as a scan
+    into it would be: the count and size of a tube of this round wherever it was filled (a scan into
+    it is refused or taken on those alone), its household's door only where the user may read that
+    household. One query, two for a household tube's door."""
+    if not visible_paths(user=user, round=round, perm=Perm.TESTING_SAMPLE):
+        raise NotFound
+    try:
+        value = normalise_tube_code(code)
+    except ValidationError as error:
+        return DeskTube(code="", state="invalid", message=error.messages[0])
+    tube = (
+        Tube.objects.filter(code=value)
+        .select_related("box", "household")
+        .only(
+            "code",
+            "round_id",
+            "capacity",
+            "filled",
+            "status",
+            "per_household",
+            "household_id",
+            "household__path",
+            "for_resample",
+            "box__code",
+            "boxed_at",
+            "received_at",
+        )
+        .first()
+    )
+    if tube is None:
+        return DeskTube(code=value, state="new")
+    if tube.round_id != round.pk:
+        return DeskTube(code=value, state="other_round")
+    if tube.box_id or tube.boxed_at or tube.received_at:
+        state = "boxed"
+    elif tube.status == TubeStatus.OPEN:
+        state = "open"
+    else:
+        state = "full" if tube.filled >= tube.capacity else "closed"
+    door = ""
+    if tube.household_id and tube.household and can(user, Perm.LEDGER_VIEW, tube.household.path):
+        door = door_labels(household_ids={tube.household_id}).get(tube.household_id, "")
+    return DeskTube(
+        code=value,
+        state=state,
+        capacity=tube.capacity,
+        filled=tube.filled,
+        per_household=tube.per_household,
+        household_id=tube.household_id,
+        door=door,
+        for_resample=tube.for_resample,
+        box=tube.box.code if tube.box_id else "",
+    )
+
+
 # Tubes and who is in them
 
 

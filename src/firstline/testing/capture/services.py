@@ -57,7 +57,7 @@ from firstline.testing.models import (
     TubeStatus,
 )
 from firstline.testing.rounds.rules import RoundRules
-from firstline.testing.states import ScanRefusal, ScanStatus
+from firstline.testing.states import TUBE_CODE_PATTERN, TUBE_CODE_RULE, ScanRefusal, ScanStatus
 
 MAX_BATCH = 10_000
 SAMPLE, CLOSE = "sample", "close"
@@ -65,7 +65,8 @@ STORED, DUPLICATE, REFUSED = ScanStatus.STORED, ScanStatus.DUPLICATE, ScanStatus
 # The scan's id was already used for a different scan (another person or tube): nothing is stored,
 # and the device keeps the scan to send again under a new id (ADR 0005).
 CONFLICT = ScanStatus.CONFLICT
-_TUBE_CODE = re.compile(r"^[0-9A-Z][0-9A-Z\-]{3,39}$")
+_CODE = re.compile(r"^[0-9A-Z][0-9A-Z\-]{3,39}$")
+_TUBE_CODE = re.compile(TUBE_CODE_PATTERN)
 _ID_LIKE = re.compile(r"^(\d{17}[\dX]|\d{15})$")
 # How far a device's clock may be ahead of the server's; a scan dated later is refused, never redated.
 CLOCK_SLACK = dt.timedelta(minutes=10)
@@ -85,16 +86,30 @@ def code_shown(raw) -> str:
     return mask_id_number(value) if _is_id_number(value) else value
 
 
-def normalise_tube_code(raw: str) -> str:
-    """'ｔｇ 0012-34 ' -> 'TG0012-34'; ValidationError if it cannot be a tube barcode."""
+def normalise_code(raw: str) -> str:
+    """'ｔｇ 0012-34 ' -> 'TG0012-34': a code already printed on a tube or a box, as the boxes and the
+    lab read it (4 to 40 letters, digits or dashes); ValidationError if it cannot be a barcode."""
     value = re.sub(r"\s+", "", fold(raw or "")).upper()
     if _is_id_number(value):
         raise ValidationError(
             _("This is an ID number, not a tube code. Scan the tube's barcode."), code="id_number"
         )
-    if not _TUBE_CODE.match(value):
+    if not _CODE.match(value):
         raise ValidationError(
             _("'%(code)s' is not a tube code: 4 to 40 letters, digits or dashes.") % {"code": value[:40]},
+            code="tube_code",
+        )
+    return value
+
+
+def normalise_tube_code(raw: str) -> str:
+    """A tube code scanned to fill a tube: the shape of a tube's barcode (`states.TUBE_CODE_PATTERN`,
+    the same rule a capture page applies), so that a word or a mistyped personal code never opens a
+    tube; ValidationError otherwise."""
+    value = normalise_code(raw)
+    if not _TUBE_CODE.match(value):
+        raise ValidationError(
+            _("'%(code)s' is not a tube code: %(rule)s.") % {"code": value[:40], "rule": TUBE_CODE_RULE},
             code="tube_code",
         )
     return value

@@ -15,7 +15,7 @@ from firstline.areas.selectors import door_labels
 from firstline.common.errors import NotFound
 from firstline.common.identity import mask_name
 from firstline.common.paths import ancestor_paths, any_subtree_q, is_within
-from firstline.testing.capture.services import normalise_tube_code
+from firstline.testing.capture.services import normalise_code
 from firstline.testing.models import (
     Box,
     LabMapping,
@@ -68,7 +68,7 @@ def lab_box_by_code(*, user, code: str) -> Box | None:
     """The box a lab scans or types the code of: None when the code is no box code or names no box
     the lab may receive (the page says so beside the scan box)."""
     try:
-        return box_get(user=user, code=normalise_tube_code(code), perm=Perm.TESTING_LAB)
+        return box_get(user=user, code=normalise_code(code), perm=Perm.TESTING_LAB)
     except (NotFound, ValidationError):
         return None
 

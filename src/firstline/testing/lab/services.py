@@ -35,7 +35,7 @@ from firstline.followups.services import POSITIVE_AUDIENCE, follow_ups_open_for_
 from firstline.notices.models import NoticeKind
 from firstline.notices.selectors import recipients_for
 from firstline.notices.services import notice_send
-from firstline.testing.capture.services import CLOCK_SLACK, code_shown, normalise_tube_code
+from firstline.testing.capture.services import CLOCK_SLACK, code_shown, normalise_code
 from firstline.testing.messages import positive_pool_message, positive_single_message
 from firstline.testing.models import (
     ResampleTask,
@@ -147,7 +147,7 @@ class _Report:
             )
             outcomes.append(outcome)
             try:
-                code = normalise_tube_code(item.tube_code)
+                code = normalise_code(item.tube_code)
                 kind = result_kind(item.result)
             except ValidationError as exc:
                 outcome.status, outcome.code, outcome.message = (

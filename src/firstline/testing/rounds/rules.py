@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from firstline.areas.models import RISK_SEVERITY, Area, RiskStatus
 from firstline.common.paths import ancestor_paths, any_subtree_q, is_within
 from firstline.testing.models import PoolingRule, Round
-from firstline.testing.states import ScanRefusal
+from firstline.testing.states import TUBE_CODE_PATTERN, TUBE_CODE_RULE, ScanRefusal
 
 # Sealed: one person a tube; controlled: 10-in-1; precaution: 20-in-1; elsewhere 10-in-1, the norm.
 DEFAULT_RULES = {
@@ -153,8 +153,9 @@ def capture_rules(*, round: Round, place_path: str, households: dict[int, str]) 
     """The round's pooling and refusal rules for one capture page, as plain JSON (embedded with
     json_script): the pooling of the place (a desk's compound, a door page's building), which is
     what a person the page cannot place gets; the pooling of each household (id -> path) the page
-    lists; the re-sample's tube; the door states that mean "already sampled"; and every refusal
-    code with its message in the active language. Two queries whatever the number of households (a
+    lists; the re-sample's tube; the door states that mean "already sampled"; what a tube code looks
+    like (the server's own pattern, and the words for it); and every refusal code with its message in
+    the active language. Two queries whatever the number of households (a
     third if some lie outside the place)."""
     rules = RoundRules(round)
     if households:
@@ -167,5 +168,6 @@ def capture_rules(*, round: Round, place_path: str, households: dict[int, str]) 
         "households": {str(pk): _pooling_json(rules.for_path(path)) for pk, path in households.items()},
         "resample": {"capacity": RESAMPLE_CAPACITY},
         "sampled_states": list(SAMPLED_STATES),
+        "tube_code": {"pattern": TUBE_CODE_PATTERN, "rule": str(TUBE_CODE_RULE)},
         "refusals": {str(code): str(message) for code, message in REFUSALS.items()},
     }

@@ -17,16 +17,17 @@ from firstline.accounts.scope import require, scope_paths
 from firstline.areas.models import Area
 from firstline.common.audit import audit_record
 from firstline.common.errors import Conflict, PermissionDenied
+from firstline.common.identity import mask_phone, normalise_phone
 from firstline.common.paths import is_within
 from firstline.common.text import clean_text
-from firstline.testing.capture.services import code_shown, normalise_tube_code
+from firstline.testing.capture.services import code_shown, normalise_code
 from firstline.testing.models import Box, BoxEvent, Round, RoundStatus, SamplingPoint, Tube, TubeStatus
 from firstline.testing.rounds.selectors import points_for_round
 
 
 def _box_code(raw: str) -> str:
     try:
-        return normalise_tube_code(raw)
+        return normalise_code(raw)
     except ValidationError:
         raise ValidationError(
             {
@@ -106,7 +107,7 @@ def box_add_tubes(*, acting_user, box: Box, tube_codes: list[str]) -> BoxScan:
     wanted = []
     for raw in tube_codes:
         try:
-            wanted.append(normalise_tube_code(raw))
+            wanted.append(normalise_code(raw))
         except ValidationError as exc:
             result.refused.append((code_shown(raw), exc.messages[0]))
     allowed = scope_paths(acting_user, Perm.TESTING_TRANSPORT)
@@ -156,7 +157,7 @@ def box_add_tubes(*, acting_user, box: Box, tube_codes: list[str]) -> BoxScan:
 def box_remove_tube(*, acting_user, box: Box, tube_code: str) -> None:
     """Take a tube out of a box still being packed (scanned into the wrong box)."""
     require(acting_user, Perm.TESTING_TRANSPORT, box.area_path)
-    code = normalise_tube_code(tube_code)
+    code = normalise_code(tube_code)
     if not Box.objects.filter(pk=box.pk, status=Box.Status.PACKING).exists():
         raise Conflict(_("Box %(code)s is already packed.") % {"code": box.code}, code="box_packed")
     if Tube.objects.filter(box=box, code=code).update(box=None, boxed_at=None):
@@ -217,9 +218,31 @@ def box_pack(*, acting_user, box: Box, counted: int) -> Box:
 
 
 @transaction.atomic
-def box_pick_up(*, acting_user, box: Box, counted: int | None = None) -> Box:
-    """A transporter takes the packed box from the point."""
+def box_pick_up(
+    *,
+    acting_user,
+    box: Box,
+    counted: int | None = None,
+    courier_name: str = "",
+    courier_phone: str = "",
+    require_courier: bool = False,
+) -> Box:
+    """A transporter (the courier) takes the packed box from the point: the hand-off records who took
+    it, by name and phone as they give them (the phone kept whole, shown and audited masked), and who
+    handed it over (`acting_user`). A page that hands boxes over asks for the courier's name
+    (`require_courier`)."""
     require(acting_user, Perm.TESTING_TRANSPORT, box.area_path)
+    courier_name = clean_text(
+        courier_name,
+        field="courier_name",
+        max_length=60,
+        required=require_courier,
+        label=_("The courier's name"),
+    )
+    try:
+        courier_phone = normalise_phone(courier_phone)
+    except ValidationError as error:
+        raise ValidationError({"courier_phone": error.messages}) from None
     box = Box.objects.select_for_update().get(pk=box.pk)
     if box.status != Box.Status.PACKED:
         if box.status == Box.Status.PACKING:
@@ -233,8 +256,23 @@ def box_pick_up(*, acting_user, box: Box, counted: int | None = None) -> Box:
             }
         )
     Box.objects.filter(pk=box.pk).update(status=Box.Status.PICKED_UP)
-    _event(box, BoxEvent.Kind.PICKED_UP, acting_user, tube_count=box.tube_count)
-    audit_record(actor=acting_user, action="testing.box.pickup", target=box, area_path=box.area_path)
+    _event(
+        box,
+        BoxEvent.Kind.PICKED_UP,
+        acting_user,
+        tube_count=box.tube_count,
+        courier_name=courier_name,
+        courier_phone=courier_phone,
+    )
+    audit_record(
+        actor=acting_user,
+        action="testing.box.pickup",
+        target=box,
+        area_path=box.area_path,
+        changes=(
+            {"courier": courier_name, "courier_phone": mask_phone(courier_phone)} if courier_name else None
+        ),
+    )
     box.refresh_from_db()
     return box
 
@@ -268,7 +306,7 @@ def box_receive(
         seen = []
         for raw in tube_codes:
             try:
-                seen.append(normalise_tube_code(raw))
+                seen.append(normalise_code(raw))
             except ValidationError:
                 seen.append(code_shown(raw))
         seen = list(dict.fromkeys(seen))

@@ -15,18 +15,19 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.http import HttpResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.html import escape, json_script
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from firstline.accounts.roles import Perm
-from firstline.areas.models import BLOCK_KINDS, INNER_STAIRWELLS, Area, RiskStatus
+from firstline.areas.models import BLOCK_KINDS, Area
 from firstline.areas.selectors import area_get
 from firstline.testing.capture import selectors as capture_selectors
 from firstline.testing.models import Round, RoundStatus
@@ -49,6 +50,8 @@ CAPTURE_MODULES = (
     "rules.js",
     "tube.js",
 )
+# The barcode decoder for browsers without BarcodeDetector (@zxing/library, vendored, loaded on demand).
+DECODER = "firstline/vendor/zxing/zxing.min.js"
 CAPTURE_ASSETS = (
     "firstline/firstline.css",
     "firstline/htmx.min.js",
@@ -57,6 +60,8 @@ CAPTURE_ASSETS = (
     "firstline/capture.js",
     *(f"firstline/capture/{name}" for name in CAPTURE_MODULES),
 )
+# Kept by the service worker once fetched (not at install: 360 KB a phone with BarcodeDetector never needs).
+CAPTURE_LAZY_ASSETS = (DECODER,)
 
 
 def _round(request, pk: int) -> Round:
@@ -110,11 +115,20 @@ def _js_messages() -> dict[str, str]:
         "switched": _("Tube %(old)s closed; tube %(tube)s is open."),
         "close_confirm": _("Tap again to close tube %(tube)s"),
         "closed_now": _("Tube %(tube)s closed with %(n)s."),
-        "not_a_code": _("'%(text)s' is not a tube code, a personal code or an ID number."),
+        "not_a_code": _(
+            "'%(text)s' is not a tube code (%(rule)s), nor a personal or family code, nor an ID number."
+        ),
+        "tube_other_round": _("Tube code %(tube)s was already used in another round. Take a new tube."),
+        "tube_boxed": _("Tube %(tube)s is closed and packed in box %(box)s (%(n)s people). Take a new tube."),
+        "tube_picked_up": _("It already holds %(n)s of %(cap)s (filled on another device)."),
+        "tube_local": _("Offline: count from this phone only"),
+        "confirm_in": _("In tube %(tube)s"),
         "scanned_twice": _("Already scanned on this device at %(time)s (tube %(tube)s)."),
         "send_anyway": _("Send anyway"),
         "out_of_scope": _("lives outside this round's areas (flagged)"),
         "camera_no_permission": _("The camera could not be opened: %(error)s"),
+        "camera_reading": _("Reading the code in the photo…"),
+        "photo_no_code": _("No code found in the photo: take it again, closer and sharp."),
         "search_offline": _(
             "Searching needs the network. Type the ID number into the scan box: it is kept and uploaded "
             "later."
@@ -133,6 +147,8 @@ def _config(
         "user_id": request.user.pk,
         "batch_url": reverse("api:scan_batch", kwargs={"round_id": round.pk}),
         "find_url": reverse("web:testing_find", kwargs={"pk": round.pk}),
+        "tube_url": reverse("web:testing_tube", kwargs={"pk": round.pk}),
+        "decoder_url": static(DECODER),
         "sw_url": reverse("web:testing_sw"),
         "sw_scope": reverse("web:testing_sw").rsplit("/", 1)[0] + "/",
         "capacity": capacity,
@@ -221,38 +237,86 @@ def door_buildings(request, pk: int):
     )
 
 
+# The fields of a door and of a person in the door page's data, in order: the page holds a building of
+# hundreds of people as short arrays (capture/page.js expands them), not as markup, so that the page
+# stays small and still works with no network once loaded.
+DOOR_FIELDS = (
+    *("id", "label", "floor", "door", "well", "risk", "sealed", "capacity", "per_household", "people"),
+)
+PERSON_FIELDS = ("id", "name", "age", "state", "tube", "flags")
+IMMOBILE, TO_SAMPLE = 1, 2  # the bits of a person's flags
+
+
 def _door_data(plan, building: Area) -> dict:
-    """The building's doors as the page's script reads them (embedded with json_script)."""
-    doors = []
+    """The building's doors as the page's script reads them (embedded compactly, DOOR_FIELDS and
+    PERSON_FIELDS): its stairwells' headings, each door bottom up, each person with their state."""
+    wells, doors = [], []
     for well in plan.stairwells:
+        if not well.floors:
+            continue
+        if well.area.pk != building.pk:
+            heading = well.area.name
+        else:
+            heading = str(_("Houses in no group")) if building.kind == "village" else ""
+        wells.append(heading)
         for floor, floor_doors in well.floors:
             for door in floor_doors:
                 doors.append(
-                    {
-                        "id": door.household.pk,
-                        "label": door.label,
-                        "floor": floor,
-                        "door": door.household.door,
-                        "stairwell": well.area.name if well.area.kind in INNER_STAIRWELLS else "",
-                        "risk": door.risk,
-                        "sealed": door.sealed,
-                        "capacity": door.capacity,
-                        "per_household": door.per_household,
-                        "people": [
-                            {
-                                "id": p.person_id,
-                                "name": p.name,
-                                "age": p.age,
-                                "state": p.state,
-                                "tube": p.tube,
-                                "immobile": p.immobile,
-                                "to_sample": p.to_sample,
-                            }
+                    [
+                        door.household.pk,
+                        door.label,
+                        floor,
+                        door.household.door,
+                        len(wells) - 1,
+                        door.risk,
+                        int(door.sealed),
+                        door.capacity,
+                        int(door.per_household),
+                        [
+                            [
+                                p.person_id,
+                                p.name,
+                                p.age,
+                                p.state,
+                                p.tube,
+                                (IMMOBILE if p.immobile else 0) | (TO_SAMPLE if p.to_sample else 0),
+                            ]
                             for p in door.people
                         ],
-                    }
+                    ]
                 )
-    return {"building": {"id": building.pk, "name": building.name}, "doors": doors}
+    return {
+        "building": {"id": building.pk, "name": building.name},
+        "wells": wells,
+        "door_fields": DOOR_FIELDS,
+        "person_fields": PERSON_FIELDS,
+        "doors": doors,
+    }
+
+
+class _CompactJSON(DjangoJSONEncoder):
+    """JSON without spaces and with Chinese as itself (three bytes a character, not six)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.update(ensure_ascii=False, separators=(",", ":"))
+        super().__init__(*args, **kwargs)
+
+
+def _door_messages() -> dict[str, str]:
+    """The words the door page's script writes on each door and person (door.js)."""
+    return {
+        "floor": _("%(floor)sF"),
+        "sealed": _("Sealed"),
+        "aged": _("aged %(age)s"),
+        "immobile": _("Cannot come down"),
+        # The rule each door's people are swabbed by, as the server applies it (capture_rules).
+        "door_single": _("one person to a tube"),
+        "door_sealed_single": _("sealed: one person to a tube"),
+        "door_pooled": _("%(n)s to a tube"),
+        "door_household": _("one tube per household"),
+        "door_resample_only": _("re-sample: one person to a tube"),
+        "door_resample_too": _("re-samples alone"),
+    }
 
 
 @login_required
@@ -278,24 +342,8 @@ def door(request, pk: int, building_pk: int):
         capacity=rules["default"]["capacity"],
         per_household=rules["default"]["per_household"],
         building_id=building.pk,
+        door_messages=_door_messages(),
     )
-    stairwells = [
-        {
-            "area": well.area,
-            "floors": [
-                (
-                    floor,
-                    [
-                        {"door": d, "people": [{"p": p, "label": p.state.short_label} for p in d.people]}
-                        for d in doors
-                    ],
-                )
-                for floor, doors in well.floors
-            ],
-        }
-        for well in plan.stairwells
-        if well.floors
-    ]
     return render(
         request,
         "web/capture/door.html",
@@ -303,12 +351,12 @@ def door(request, pk: int, building_pk: int):
             "round": round,
             "building": building,
             "everyone": everyone,
-            "stairwells": stairwells,
-            "data": data,
             "config": config,
-            "rules": rules,
-            "sealed": RiskStatus.SEALED,
-            "owed": sum(p["to_sample"] for d in data["doors"] for p in d["people"]),
+            "has_doors": bool(data["doors"]),
+            "doors_json": json_script(data, "capture-doors", encoder=_CompactJSON),
+            "rules_json": json_script(rules, "capture-rules", encoder=_CompactJSON),
+            "config_json": json_script(config, "capture-config", encoder=_CompactJSON),
+            "owed": sum(1 for d in data["doors"] for p in d[-1] if p[-1] & TO_SAMPLE),
         },
     )
 
@@ -347,6 +395,18 @@ def find_person(request, pk: int):
     )
 
 
+@login_required
+@require_POST
+def tube_state(request, pk: int):
+    """A tube code the page scanned, as the server knows it (JSON, `capture.selectors.desk_tube`):
+    the page asks on every tube scan, so that a tube picked up on a second phone shows its real
+    count and a closed, boxed or used tube is refused before anyone is swabbed into it. Posted: a
+    mistyped ID number must not land in an address. Text that is no tube code is told with the rule."""
+    round = _round(request, pk)
+    tube = capture_selectors.desk_tube(user=request.user, round=round, code=request.POST.get("code", "")[:80])
+    return JsonResponse({"tube": tube.as_json()})
+
+
 @require_GET
 def service_worker(request):
     """The service worker of the capture pages (scope /testing/): network first, the cache when
@@ -361,6 +421,7 @@ def service_worker(request):
         {
             "version": _asset_version(),
             "assets_json": json.dumps([static(name) for name in CAPTURE_ASSETS]),
+            "lazy_assets_json": json.dumps([static(name) for name in CAPTURE_LAZY_ASSETS]),
             # Escaped for HTML: the worker writes them into its offline page.
             "texts_json": json.dumps({key: escape(text) for key, text in texts.items()}, ensure_ascii=False),
         },
@@ -373,7 +434,7 @@ def service_worker(request):
 def _asset_version() -> str:
     """Changes when an asset changes, so that a new worker replaces the old cache."""
     digest = hashlib.sha256()
-    for name in CAPTURE_ASSETS:
+    for name in (*CAPTURE_ASSETS, *CAPTURE_LAZY_ASSETS):
         found = finders.find(name)
         if found:
             with open(found, "rb") as handle:

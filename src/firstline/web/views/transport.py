@@ -102,10 +102,18 @@ def _pack(request, box: Box) -> None:
 
 
 def _pick_up(request, box: Box) -> None:
+    courier = request.POST.get("courier_name", "")
     transport_services.box_pick_up(
-        acting_user=request.user, box=box, counted=counted_of(request.POST.get("counted"), required=False)
+        acting_user=request.user,
+        box=box,
+        counted=counted_of(request.POST.get("counted"), required=False),
+        courier_name=courier,
+        courier_phone=request.POST.get("courier_phone", ""),
+        require_courier=True,
     )
-    messages.success(request, _("Box %(box)s was picked up.") % {"box": box.code})
+    messages.success(
+        request, _("Box %(box)s was handed to %(courier)s.") % {"box": box.code, "courier": courier.strip()}
+    )
 
 
 # The box page's actions: each makes one write, and says what it did when it was done.
@@ -114,7 +122,7 @@ _BOX_ACTIONS = {"add": _add, "remove": _remove, "pack": _pack, "pickup": _pick_u
 
 @login_required
 def box(request, pk: int):
-    """One box: scan tubes in, take one out, count and pack, picked up."""
+    """One box: scan tubes in, take one out, count and pack, hand it to the courier."""
     box = transport_selectors.box_get(user=request.user, pk=pk)
     errors: dict[str, list[str]] = {}
     status = 200
@@ -139,6 +147,8 @@ def box(request, pk: int):
             "events": transport_selectors.box_events(box=box),
             "scan": scan,
             "errors": errors,
+            "courier_name": request.POST.get("courier_name", "") if errors else "",
+            "courier_phone": request.POST.get("courier_phone", "") if errors else "",
             "can_handle": can(request.user, Perm.TESTING_TRANSPORT, box.area_path),
             "packing": box.status == Box.Status.PACKING,
             "packed": box.status == Box.Status.PACKED,

@@ -11,7 +11,7 @@
 
 import { cfg } from "./capture/page.js";
 import { flush, hooks, listenToOtherTabs, mine, openQueue, ordered, upload } from "./capture/queue.js";
-import { announce, closeTube, handleScan, render, takePerson } from "./capture/tube.js";
+import { announce, closeTube, handleScan, refreshCurrent, render, takePerson } from "./capture/tube.js";
 import { wireDesk } from "./capture/desk.js";
 import { wireDoor } from "./capture/door.js";
 import { unlockAudio } from "./capture/feedback.js";
@@ -53,6 +53,7 @@ async function start() {
   render();
   setupCamera(handleScan);
   flush(true);
+  refreshCurrent();
   setupOffline();
   document.documentElement.dataset.captureReady = "1";
 }

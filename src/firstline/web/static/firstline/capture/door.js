@@ -2,7 +2,7 @@
 // ("capture-doors"), so that a leader in a stairwell with no signal can tap each person into the
 // tube; each person's button shows what this device knows of them now (waiting, stored, refused).
 
-import { M, building } from "./page.js";
+import { M, building, cfg, el, fmt } from "./page.js";
 import { here, ordered } from "./queue.js";
 
 const doorById = new Map();
@@ -61,8 +61,62 @@ export function paintPeople() {
   }
 }
 
+// The words of a door's rule, true to what each of its people gets: the household's pooling (sealed:
+// one person to a tube), and re-samples, who always go alone whatever the door's pooling.
+export function doorRule(door) {
+  const D = cfg.door_messages;
+  const owed = door.people.filter((p) => p.to_sample);
+  const resamples = owed.filter((p) => p.state === "resample").length;
+  if (owed.length && resamples === owed.length) return D.door_resample_only;
+  let text = door.capacity === 1 ? (door.sealed ? D.door_sealed_single : D.door_single) : fmt(D.door_pooled, { n: door.capacity });
+  if (door.per_household && door.capacity > 1) text += ` · ${D.door_household}`;
+  if (resamples) text += ` · ${D.door_resample_too}`;
+  return text;
+}
+
+function personButton(door, person) {
+  const D = cfg.door_messages;
+  const label = cfg.state_labels[person.state] || person.state;
+  return el("li", null, el("button", { type: "button", class: "cap-person", "data-person": String(person.id),
+    "data-door": String(door.id), "data-state": person.state, "data-testid": "person", disabled: !person.to_sample },
+  el("span", { class: "cap-name" }, person.name),
+  person.age != null ? el("span", { class: "cap-age" }, fmt(D.aged, { age: person.age })) : null,
+  person.immobile ? el("span", { class: "badge vuln" }, D.immobile) : null,
+  el("span", { class: "cap-pstate", "data-testid": "person-state" }, person.tube ? `${label} · ${person.tube}` : label)));
+}
+
+function doorCard(door) {
+  const D = cfg.door_messages;
+  return el("article", { class: door.sealed ? "cap-door is-sealed" : "cap-door", "data-door": String(door.id), "data-testid": "door" },
+    el("header", { class: "cap-door-head" },
+      el("strong", { class: "cap-door-no" }, door.door),
+      door.sealed ? el("span", { class: "badge sealed" }, D.sealed) : null,
+      el("span", { class: "cap-door-rule muted", "data-testid": "door-rule" }, doorRule(door))),
+    el("ul", { class: "cap-people" }, ...door.people.map((person) => personButton(door, person))));
+}
+
+// The building's doors, written once from the embedded data: a section per stairwell, floors bottom up.
+export function renderDoors() {
+  const box = document.getElementById("cap-doors");
+  if (!box || !building) return;
+  const sections = building.wells.map((heading) => el("section", { class: "cap-well" }, heading ? el("h2", null, heading) : null));
+  let floorBox = null;
+  let at = null;
+  for (const door of building.doors) {
+    if (!floorBox || at.well !== door.well || at.floor !== door.floor) {
+      at = door;
+      floorBox = el("div", { class: "cap-floor", "data-floor": String(door.floor ?? "") },
+        door.floor ? el("h3", { class: "cap-floor-no" }, fmt(cfg.door_messages.floor, { floor: door.floor })) : null);
+      sections[door.well].append(floorBox);
+    }
+    floorBox.append(doorCard(door));
+  }
+  box.replaceChildren(...sections);
+}
+
 // A tap on a person of the list puts them into the open tube (`take`, from tube.js).
 export function wireDoor(take, unlockAudio) {
+  renderDoors();
   document.addEventListener("click", (event) => {
     const person = event.target.closest(".cap-person");
     if (person && !person.disabled) {

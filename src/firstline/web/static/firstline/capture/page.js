@@ -12,8 +12,28 @@ export const cfg = embedded("capture-config");
 export const M = cfg ? cfg.messages : {};
 // The round's pooling and refusal rules for this page (testing/rules.py capture_rules).
 export const rules = embedded("capture-rules");
-// The door page's building: its doors and people, so that it works with no network.
-export const building = embedded("capture-doors");
+// The door page's building: its doors and people, so that it works with no network. The server
+// sends them as short arrays (DOOR_FIELDS, PERSON_FIELDS in web/views/capture.py); here they become
+// objects: { building, wells: [heading], doors: [{ id, label, floor, door, well, risk, sealed,
+// capacity, per_household, people: [{ id, name, age, state, tube, immobile, to_sample }] }] }.
+function expand(data) {
+  if (!data) return null;
+  const zip = (fields, row) => Object.fromEntries(fields.map((field, i) => [field, row[i]]));
+  const doors = data.doors.map((row) => {
+    const door = zip(data.door_fields, row);
+    door.sealed = Boolean(door.sealed);
+    door.per_household = Boolean(door.per_household);
+    door.people = door.people.map((personRow) => {
+      const person = zip(data.person_fields, personRow);
+      person.immobile = Boolean(person.flags & 1);
+      person.to_sample = Boolean(person.flags & 2);
+      return person;
+    });
+    return door;
+  });
+  return { building: data.building, wells: data.wells, doors };
+}
+export const building = expand(embedded("capture-doors"));
 
 export const $ = (id) => document.getElementById(id);
 export { fmt } from "./rules.js";
@@ -48,6 +68,15 @@ export function newClientId() {
 
 export function maskId(number) {
   return number.length > 7 ? number.slice(0, 3) + "*".repeat(number.length - 7) + number.slice(-4) : number;
+}
+
+// '王小芳' -> '王*芳', '王芳' -> '王*' (common.identity.mask_name): enough to confirm a person at a
+// desk, not to list them.
+export function maskName(value) {
+  const name = String(value || "");
+  if (name.length <= 1) return name;
+  if (name.length === 2) return `${name[0]}*`;
+  return name[0] + "*".repeat(name.length - 2) + name[name.length - 1];
 }
 
 export function clock(ms) {

@@ -10,6 +10,8 @@ const ASSET_CACHE = "firstline-capture-assets-{{ version }}";
 const ASSET_PREFIX = "firstline-capture-assets-";
 const PAGE_CACHE = "firstline-capture-pages";
 const ASSETS = {{ assets_json|safe }};
+// Kept once a page has fetched them, not at install: the camera's decoder, loaded only where needed.
+const LAZY_ASSETS = {{ lazy_assets_json|safe }};
 const TEXTS = {{ texts_json|safe }};
 const PAGE = /^\/testing\/rounds\/\d+\/(desk|door)\/(\d+\/)?$/;
 // A page slower than this is served from the cache (when kept) and refreshed in the background.
@@ -33,7 +35,7 @@ self.addEventListener("activate", (event) => {
 
 function kind(url) {
   if (url.origin !== self.location.origin) return "";
-  if (ASSETS.includes(url.pathname)) return "asset";
+  if (ASSETS.includes(url.pathname) || LAZY_ASSETS.includes(url.pathname)) return "asset";
   if (PAGE.test(url.pathname)) return "page";
   return "";
 }
