@@ -170,7 +170,7 @@ def test_an_exemption_needs_a_reason_then_a_confirmation_naming_the_person(clien
         "undo_url": f"/testing/exemptions/{exemption.pk}/remove/?area={world.b1.pk}",
         "undo_label": "Undo",
     }
-    assert "exemptions-changed" in trigger
+    assert response["HX-Trigger-After-Swap"] == "exemptions-changed"
 
 
 def test_undo_from_the_toast_puts_the_person_back_with_the_counts(client, world, residents, round_):

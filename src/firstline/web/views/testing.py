@@ -780,7 +780,9 @@ def _toast(response, text: str, *, undo_url: str = "", kind: str = "ok") -> None
     toast = {"text": text, "kind": kind}
     if undo_url:
         toast.update({"undo_url": undo_url, "undo_label": _("Undo")})
-    response["HX-Trigger"] = json.dumps({"toast": toast, CHANGED_EVENT: True})
+    response["HX-Trigger"] = json.dumps({"toast": toast})
+    # After the swap: the lists that refresh on it (and sync their requests) must not cut this one.
+    response["HX-Trigger-After-Swap"] = CHANGED_EVENT
 
 
 def _htmx_exemption(request, round):

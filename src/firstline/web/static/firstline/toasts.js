@@ -32,8 +32,14 @@
     }
   }
 
-  function undo(url, toast) {
+  // While a toast shows, the page may scroll further, so that nothing stays hidden under it.
+  function drop(toast) {
     toast.remove();
+    if (!region().children.length) document.body.classList.remove("has-toasts");
+  }
+
+  function undo(url, toast) {
+    drop(toast);
     if (window.htmx) {
       // swap "none": only the answer's out-of-band parts and its HX-Trigger (the next toast).
       window.htmx.ajax("POST", url, { source: document.body, swap: "none" });
@@ -71,10 +77,11 @@
     close.className = "toast-close quiet";
     close.setAttribute("aria-label", "×");
     close.textContent = "×";
-    close.addEventListener("click", () => toast.remove());
+    close.addEventListener("click", () => drop(toast));
     toast.appendChild(close);
     region().appendChild(toast);
-    const timer = setTimeout(() => toast.remove(), options.undo ? WITH_UNDO_MS : SHOWN_MS);
+    document.body.classList.add("has-toasts");
+    const timer = setTimeout(() => drop(toast), options.undo ? WITH_UNDO_MS : SHOWN_MS);
     // A toast the worker is reaching for stays while touched or focused.
     toast.addEventListener("pointerenter", () => clearTimeout(timer));
     toast.addEventListener("focusin", () => clearTimeout(timer));
