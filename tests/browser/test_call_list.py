@@ -34,7 +34,9 @@ def _figure(page, key: str):
     return page.locator(f"#totals [data-testid={key}]").first
 
 
-def test_an_exemption_is_asked_confirmed_and_undone_from_the_toast(phone, live_server, world, residents, round_):
+def test_an_exemption_is_asked_confirmed_and_undone_from_the_toast(
+    phone, live_server, world, residents, round_
+):
     page = phone
     child = residents.b1[1]
     Person.objects.filter(pk=child.pk).update(birth_date=timezone.localdate() - dt.timedelta(days=4 * 366))

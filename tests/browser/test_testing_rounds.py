@@ -180,7 +180,9 @@ def test_a_leader_exempts_a_missing_person_and_the_numbers_change(
     expect(page.locator("#totals [data-testid=exempt]").first).to_have_text("1", use_inner_text=True)
     assert _numbers(page) == ["12", "9", "1", "2"]
     page.locator("#exempt-list summary").click()
-    expect(page.locator("[data-testid=exempt-row]").first).to_contain_text("居民32甲 · In hospital (市一医院)")
+    expect(page.locator("[data-testid=exempt-row]").first).to_contain_text(
+        "居民32甲 · In hospital (市一医院)"
+    )
     assert list(Exemption.objects.values_list("person__name", "reason")) == [("居民32甲", "hospital")]
     _shot(page, "missing")
     # Back from hospital: the exemption is removed and the person is expected again.

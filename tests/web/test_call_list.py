@@ -86,9 +86,7 @@ def test_a_block_is_paged_and_the_pages_cost_a_fixed_number_of_queries(
     with queries() as few:
         page = client.get(url).content.decode()
     assert page.count('data-testid="missing-person"') == 5 and 'data-testid="missing-more"' in page
-    more = client.get(
-        f"{url}?part=block&block={world.b1.pk}&page=3", HTTP_HX_REQUEST="true"
-    ).content.decode()
+    more = client.get(f"{url}?part=block&block={world.b1.pk}&page=3", HTTP_HX_REQUEST="true").content.decode()
     assert more.count('data-testid="missing-person"') == 2 and "missing-more" not in more
     # Twice the people, more vulnerable, more blocks: the same queries.
     for n, number in enumerate(("101", "102", "201", "202", "101", "202")):

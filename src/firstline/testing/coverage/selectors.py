@@ -382,7 +382,7 @@ def round_missing(
     )
 
 
-@dataclass
+@dataclass(eq=False)
 class MissingBlock:
     """A building (or a village) of the call list with how many are missing in it, and its
     stairwells (units, groups) each with theirs, the most missing first."""

@@ -58,7 +58,7 @@ from firstline.testing.states import DoorStatus, PersonState
 from firstline.web.errors import flash_errors, submit
 
 ROUNDS_SHOWN = 20
-MISSING_PAGE = 100
+MISSING_PAGE = 50
 EXEMPT_SHOWN = 500
 TUBES_PAGE = 50
 CHANGED_EVENT = "exemptions-changed"
@@ -561,7 +561,9 @@ def coverage(request, pk: int, area_pk: int):
         }
     )
     if area.kind in BLOCK_KINDS:
-        context.update(_missing_context(request, round, area))
+        context.update(
+            {**_missing_context(request, round, area), **_exempt_list_context(request, round, area)}
+        )
     return render(request, "web/testing/coverage.html", context)
 
 
@@ -589,8 +591,11 @@ def _entry(residence, tags: dict, user) -> dict:
     their doors; the masked one in confirmations and toasts), the door's label, vulnerable groups."""
     person = residence.person
     vulnerabilities = list(person.vulnerabilities.all())
+    age = person.age
     return {
         "person": person,
+        "age": age,
+        "aged": "" if age is None else _("aged %(n)s") % {"n": age},
         "masked": mask_name(person.name),
         "phone_masked": mask_phone(person.phone),
         "door": door_label(residence.household),
@@ -662,6 +667,9 @@ def _list_context(round, area, only: MissingFilter) -> dict:
         "reasons": ExemptionReason.choices,
         "round_open": round.status != RoundStatus.CLOSED,
         "missing_url": reverse("web:testing_missing", args=[round.pk, area.pk]),
+        "exempt_label": _("Exempt…"),
+        # Reversed once for the whole list: a row's address is the prefix, its id, the suffix.
+        "phone_url": reverse("web:person_phone", args=[0]).split("/0/"),
     }
 
 
