@@ -201,9 +201,14 @@ def test_the_round_page_says_what_each_figure_counts(client, world, residents, r
         "3 of 12 sampled or exempt · 9 missing",
         "1 of 2 sampled or exempt · 1 missing",
     ]
+    # The rounds list too: the leader's card says the figures are their two buildings'.
+    page = client.get("/testing/").content
+    assert _text(page, "round-part") == ["Figures for your 2 buildings: 1号楼, 2号楼"]
+    assert _text(page, "round-done") == ["4 of 14 sampled or exempt · 10 missing"]
     client.force_login(world.staff)
     page = client.get(f"/testing/rounds/{round_.pk}/").content
     assert _text(page, "totals-label") == ["Figures for P1小区"]
+    assert _text(client.get("/testing/").content, "round-part") == []  # all of the round is theirs
 
 
 def test_the_call_down_refresh_sends_figures_in_place(client, world, residents, round_, point):

@@ -207,6 +207,8 @@ class RoundSummary:
     totals: CoverageRow
     # The round's areas (all of them, not only the user's part): to tell which rounds touch an area.
     scope_paths: list[str]
+    # The user's part of the round when it is not all of it (a leader's buildings): what the figures count.
+    parts: list[Area] = field(default_factory=list)
 
 
 def round_summaries(*, user, limit: int = 20, area: Area | None = None) -> list[RoundSummary]:
@@ -246,9 +248,27 @@ def round_summaries(*, user, limit: int = 20, area: Area | None = None) -> list[
                 params,
             )
             counts = {round_id: (n, int(s or 0), int(e or 0)) for round_id, n, s, e in cursor.fetchall()}
+    partial = {
+        r.pk: paths
+        for r in rounds
+        if (paths := intersect_paths(scope[r.pk], user_paths)) and sorted(paths) != sorted(scope[r.pk])
+    }
+    named = (
+        {
+            a.path: a
+            for a in Area.objects.filter(path__in={p for ps in partial.values() for p in ps}).select_related(
+                "parent"
+            )
+        }
+        if partial
+        else {}
+    )
     return [
         RoundSummary(
-            round=r, totals=CoverageRow(r.area, *counts.get(r.pk, (0, 0, 0))), scope_paths=sorted(scope[r.pk])
+            round=r,
+            totals=CoverageRow(r.area, *counts.get(r.pk, (0, 0, 0))),
+            scope_paths=sorted(scope[r.pk]),
+            parts=[named[p] for p in sorted(partial.get(r.pk, [])) if p in named],
         )
         for r in rounds
     ]

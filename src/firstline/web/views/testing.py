@@ -160,7 +160,9 @@ def _rounds_page(request, *, errors=None, values=None, status=200):
         request,
         "web/testing/rounds.html",
         {
-            "rows": [{"summary": s, "bar": _bar(s.totals)} for s in summaries],
+            "rows": [
+                {"summary": s, "bar": _bar(s.totals), "label": _totals_label(s.parts)} for s in summaries
+            ],
             "focus": focus,
             "can_plan": bool(owners),
             "owners": owners,
