@@ -104,10 +104,12 @@ def test_a_whole_round_on_the_demo_community(phone, live_server):
     page.goto(f"{live_server.url}/testing/rounds/{round_.pk}/missing/{building.pk}/")
     for residence, reason in zip(away, ("away", "hospital"), strict=True):
         row = page.locator(f"#miss-{residence.person_id}")
+        row.locator("[data-testid=exempt-open]").click()
         row.locator("select[name=reason]").select_option(reason)
         row.locator("input[name=note]").fill("社区已登记")
-        row.locator("button:has-text('Exempt')").click()
-        row.locator("[data-testid=exempted]").wait_for()
+        row.locator("[data-testid=exempt-ask]").click()
+        row.locator("[data-testid=exempt-yes]").click()
+        expect(row).to_be_hidden()
     try:
         expect(page.locator("#totals [data-testid=exempt]").first).to_have_text("2", use_inner_text=True)
     except Exception:

@@ -12,8 +12,8 @@ The rules the rows follow:
   role is needed); a list page of a kind of work the role never does (review queue, duplicates,
   rounds for a resident or a lab) is 404;
 - staff and the coordinator do everything in their subtree but the lab's work; a leader sees and
-  corrects their buildings, records visits, samples door to door, exempts, and reports antigen
-  tests, but never reveals an ID number, changes a risk status, edits areas, merges, imports or
+  corrects their buildings, records visits, samples door to door, exempts, calls the missing (a
+  phone revealed, audited) and reports antigen tests, but never reveals an ID number, changes a risk status, edits areas, merges, imports or
   exports; a volunteer sees their compound, records visits, samples at its points and packs boxes;
   a lab receives boxes and reports results, and sees no person; a resident reads their own
   household and reports its antigen tests.
@@ -130,6 +130,10 @@ EXPECTED = _rows(
         "GET": "405 405 | 405 405 | 405 405 | 405 405 | 405 405 | 405 405 | 405 405 | 302L 302L",
         "web:person_reveal "
         "POST": "200 200 | 200 404 | 403 404 | 403 404 | 404 404 | 403 404 | 404 200 | 302L 302L",
+        "web:person_phone "
+        "GET": "405 405 | 405 405 | 405 405 | 405 405 | 405 405 | 405 405 | 405 405 | 302L 302L",
+        "web:person_phone "
+        "POST": "200 200 | 200 404 | 200 404 | 403 404 | 404 404 | 403 404 | 404 200 | 302L 302L",
         "web:person_vulnerabilities "
         "GET": "405 405 | 405 405 | 405 405 | 405 405 | 405 405 | 405 405 | 405 405 | 302L 302L",
         "web:person_vulnerabilities "

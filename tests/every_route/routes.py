@@ -38,6 +38,7 @@ WEB_PATHS = {
     "web:person": lambda s: f"/people/{s.person.pk}/",
     "web:person_edit": lambda s: f"/people/{s.person.pk}/edit/",
     "web:person_reveal": lambda s: f"/people/{s.person.pk}/reveal/",
+    "web:person_phone": lambda s: f"/people/{s.person.pk}/phone/",
     "web:person_vulnerabilities": lambda s: f"/people/{s.person.pk}/needs/",
     "web:person_move": lambda s: f"/people/{s.person.pk}/move/",
     "web:person_leave": lambda s: f"/people/{s.person.pk}/leave/",

@@ -19,6 +19,7 @@ from firstline.areas.selectors import area_named, door_labels
 from firstline.common import crypto
 from firstline.common.audit import audit_entry, audit_record, audit_records
 from firstline.common.errors import Conflict, PermissionDenied
+from firstline.common.identity import mask_phone
 from firstline.common.paths import SEGMENT_WIDTH
 from firstline.common.text import clean_text
 from firstline.notices.models import NoticeKind
@@ -349,6 +350,24 @@ def person_reveal_id(*, acting_user, person: Person, reason: str = "") -> str:
         changes={"id_number": person.id_masked, "reason": reason},
     )
     return crypto.unseal(person.id_sealed)
+
+
+@transaction.atomic
+def person_reveal_phone(*, acting_user, person: Person, reason: str = "") -> str:
+    """The phone number in clear, to call the person (the missing list's tap-to-call), for a role that
+    keeps the person's record (staff, building leaders). Every reveal is recorded, as for an ID."""
+    path = _require_person(acting_user, Perm.LEDGER_EDIT, person)
+    reason = clean_text(reason, field="reason", max_length=200)
+    if not person.phone:
+        return ""
+    audit_record(
+        actor=acting_user,
+        action="person.reveal_phone",
+        target=person,
+        area_path=path,
+        changes={"phone": mask_phone(person.phone), "reason": reason},
+    )
+    return person.phone
 
 
 def _set_vulnerabilities(person: Person, tags: dict[str, dict]) -> None:

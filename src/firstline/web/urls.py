@@ -50,6 +50,7 @@ urlpatterns = [
     path("people/<int:pk>/", people.person_detail, name="person"),
     path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
     path("people/<int:pk>/reveal/", people.person_reveal, name="person_reveal"),
+    path("people/<int:pk>/phone/", people.person_phone, name="person_phone"),
     path("people/<int:pk>/needs/", people.person_vulnerabilities, name="person_vulnerabilities"),
     path("people/<int:pk>/move/", people.person_move, name="person_move"),
     path("people/<int:pk>/leave/", people.person_leave, name="person_leave"),

@@ -174,12 +174,41 @@ def round_totals(*, user, round: Round) -> CoverageRow:
     return CoverageRow(round.area, n or 0, int(s or 0), int(e or 0))
 
 
+def round_totals_by_area(*, user, round: Round, areas: list[Area]) -> list[CoverageRow]:
+    """Coverage of each of `areas` (the parts of the round a user sees: a leader's buildings, a unit
+    leader's unit) in one query, so that every figure on the round's page says what it counts."""
+    rows = {a.pk: CoverageRow(a) for a in areas}
+    parts, params = [], []
+    visible = visible_paths(user=user, round=round) if areas else []
+    for area in areas:
+        paths = intersect_paths(visible, [area.path])
+        if paths:
+            inner, inner_params = _resident_flags_sql(round, paths, 0)
+            parts.append(
+                f"SELECT {int(area.pk)} AS area_id, sampled, exempt FROM ({inner}) AS t{int(area.pk)}"
+            )  # noqa: S608
+            params += inner_params
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT area_id, COUNT(*), SUM(sampled), SUM(CASE WHEN sampled = 0 THEN exempt ELSE 0 END) "  # noqa: S608
+                f"FROM ({' UNION ALL '.join(parts)}) AS u GROUP BY area_id",
+                params,
+            )
+            for area_id, n, sampled, exempt in cursor.fetchall():
+                row = rows[area_id]
+                row.expected, row.sampled, row.exempt = n, int(sampled or 0), int(exempt or 0)
+    return [rows[a.pk] for a in areas]
+
+
 @dataclass
 class RoundSummary:
     round: Round
     totals: CoverageRow
     # The round's areas (all of them, not only the user's part): to tell which rounds touch an area.
     scope_paths: list[str]
+    # The user's part of the round when it is not all of it (a leader's buildings): what the figures count.
+    parts: list[Area] = field(default_factory=list)
 
 
 def round_summaries(*, user, limit: int = 20, area: Area | None = None) -> list[RoundSummary]:
@@ -219,9 +248,27 @@ def round_summaries(*, user, limit: int = 20, area: Area | None = None) -> list[
                 params,
             )
             counts = {round_id: (n, int(s or 0), int(e or 0)) for round_id, n, s, e in cursor.fetchall()}
+    partial = {
+        r.pk: paths
+        for r in rounds
+        if (paths := intersect_paths(scope[r.pk], user_paths)) and sorted(paths) != sorted(scope[r.pk])
+    }
+    named = (
+        {
+            a.path: a
+            for a in Area.objects.filter(path__in={p for ps in partial.values() for p in ps}).select_related(
+                "parent"
+            )
+        }
+        if partial
+        else {}
+    )
     return [
         RoundSummary(
-            round=r, totals=CoverageRow(r.area, *counts.get(r.pk, (0, 0, 0))), scope_paths=sorted(scope[r.pk])
+            round=r,
+            totals=CoverageRow(r.area, *counts.get(r.pk, (0, 0, 0))),
+            scope_paths=sorted(scope[r.pk]),
+            parts=[named[p] for p in sorted(partial.get(r.pk, [])) if p in named],
         )
         for r in rounds
     ]
@@ -303,17 +350,116 @@ def exempt_q(round: Round) -> Exists:
     return Exists(Exemption.objects.filter(round=round, person=OuterRef("person")))
 
 
-def round_missing(*, user, round: Round, area: Area) -> QuerySet[Residence]:
-    """Residents under `area` not yet sampled in `round` and not exempt, by building, unit and door."""
-    paths = round_paths_under(user, round, area)
-    return (
+@dataclass(frozen=True)
+class MissingFilter:
+    """What the call list is narrowed to: the vulnerable only, doors whose number holds `door`."""
+
+    vulnerable: bool = False
+    door: str = ""
+
+
+def _missing_residences(round: Round, paths: list[str], only: MissingFilter | None) -> QuerySet[Residence]:
+    rows = (
         expected_residences(round)
         .filter(any_subtree_q(paths, "household__path"))
         .filter(~live_screening_q(round), ~exempt_q(round))
-        .select_related("person", "household", "household__parent", "household__parent__parent")
-        .prefetch_related(Prefetch("person__vulnerabilities", queryset=Vulnerability.objects.order_by("tag")))
-        .order_by("household__path", "person_id")
     )
+    if only and only.vulnerable:
+        rows = rows.filter(Exists(Vulnerability.objects.filter(person=OuterRef("person"))))
+    if only and only.door:
+        rows = rows.filter(household__door__icontains=only.door)
+    return rows
+
+
+def round_missing(
+    *,
+    user,
+    round: Round,
+    area: Area,
+    only: MissingFilter | None = None,
+    within: str = "",
+    stairwell_order: list[int] | None = None,
+) -> QuerySet[Residence]:
+    """Residents under `area` not yet sampled in `round` and not exempt, by building, unit and door
+    (the stairwells in `stairwell_order` first, in that order: the call list puts the units with the
+    most missing first); `within` narrows to one block's path."""
+    paths = round_paths_under(user, round, area)
+    rows = _missing_residences(round, paths, only)
+    if within:
+        rows = rows.filter(subtree_q(within, "household__path"))
+    order = ["household__path", "person_id"]
+    if stairwell_order:
+        rank = Case(
+            *[When(household__parent_id=pk, then=Value(i)) for i, pk in enumerate(stairwell_order)],
+            default=Value(len(stairwell_order)),
+        )
+        rows = rows.annotate(stairwell_rank=rank)
+        order = ["stairwell_rank", *order]
+    return (
+        rows.select_related("person", "household", "household__parent", "household__parent__parent")
+        .prefetch_related(Prefetch("person__vulnerabilities", queryset=Vulnerability.objects.order_by("tag")))
+        .order_by(*order)
+    )
+
+
+@dataclass(eq=False)
+class MissingBlock:
+    """A building (or a village) of the call list with how many are missing in it, and its
+    stairwells (units, groups) each with theirs, the most missing first."""
+
+    area: Area
+    missing: int = 0
+    stairwells: list[tuple[Area, int]] = field(default_factory=list)
+
+    @property
+    def stairwell_order(self) -> list[int]:
+        return [well.pk for well, _n in self.stairwells]
+
+
+def missing_blocks(
+    *, user, round: Round, area: Area, only: MissingFilter | None = None
+) -> list[MissingBlock]:
+    """The blocks under `area` where someone is missing, the most missing first: two queries (the
+    counts per stairwell, then the stairwells with their buildings) whatever the number of blocks."""
+    paths = round_paths_under(user, round, area)
+    counts = dict(
+        _missing_residences(round, paths, only)
+        .order_by()
+        .values_list("household__parent_id")
+        .annotate(n=Count("id"))
+    )
+    blocks: dict[int, MissingBlock] = {}
+    for well in Area.objects.filter(pk__in=list(counts)).select_related("parent"):
+        inner = well.kind in INNER_STAIRWELLS
+        block = well.parent if inner else well
+        entry = blocks.setdefault(block.pk, MissingBlock(area=block))
+        entry.missing += counts[well.pk]
+        if inner:
+            entry.stairwells.append((well, counts[well.pk]))
+    for entry in blocks.values():
+        entry.stairwells.sort(key=lambda item: (-item[1], item[0].sort_key, item[0].path))
+    return sorted(blocks.values(), key=lambda b: (-b.missing, b.area.sort_key, b.area.path))
+
+
+def missing_person(*, user, round: Round, person_id) -> Residence:
+    """One missing person's current residence, as a row of the call list shows it (put back after an
+    exemption is undone): NotFound outside the user's areas."""
+    try:
+        residence = (
+            expected_residences(round)
+            .filter(person_id=int(person_id))
+            .select_related("person", "household", "household__parent", "household__parent__parent")
+            .prefetch_related(
+                Prefetch("person__vulnerabilities", queryset=Vulnerability.objects.order_by("tag"))
+            )
+            .order_by("-id")
+            .first()
+        )
+    except (TypeError, ValueError):
+        raise NotFound from None
+    if residence is None or not can(user, Perm.TESTING_VIEW, residence.household.path):
+        raise NotFound
+    return residence
 
 
 def round_exempt(*, user, round: Round, area: Area) -> QuerySet[Exemption]:

@@ -39,9 +39,9 @@ def _current_home(person: Person) -> Area | None:
     return residence.household if residence else None
 
 
-@transaction.atomic
-def exemption_set(*, acting_user, round: Round, person: Person, reason: str, note: str = "") -> Exemption:
-    """Say why a person is not sampled in this round (away, in hospital, an infant, tested elsewhere)."""
+def exemption_check(*, acting_user, round: Round, person: Person, reason: str, note: str = "") -> tuple:
+    """What `exemption_set` would refuse, checked without writing: the call list asks before it
+    exempts, and asks only about an exemption that would be accepted. (household, clean note)."""
     home = _current_home(person)
     if home is None:
         raise ValidationError(_("%(name)s has no current household.") % {"name": person.name})
@@ -60,6 +60,15 @@ def exemption_set(*, acting_user, round: Round, person: Person, reason: str, not
             _("%(name)s does not live in the areas of %(round)s.")
             % {"name": person.name, "round": round.name}
         )
+    return home, note
+
+
+@transaction.atomic
+def exemption_set(*, acting_user, round: Round, person: Person, reason: str, note: str = "") -> Exemption:
+    """Say why a person is not sampled in this round (away, in hospital, an infant, tested elsewhere)."""
+    home, note = exemption_check(
+        acting_user=acting_user, round=round, person=person, reason=reason, note=note
+    )
     existing = Exemption.objects.filter(round=round, person=person).first()
     if existing:
         old = (existing.reason, existing.note)

@@ -85,6 +85,25 @@ def person_edit(request, pk: int):
 
 @login_required
 @require_POST
+def person_phone(request, pk: int):
+    """Tap-to-call: the phone in clear (audited) as a tel: link, in place of the masked one."""
+    person = selectors.person_get(user=request.user, pk=pk)
+    done = submit(
+        lambda: services.person_reveal_phone(
+            acting_user=request.user, person=person, reason=request.POST.get("reason") or "call list"
+        ),
+        refused="general",
+    )
+    return render(
+        request,
+        "web/people/_phone.html",
+        {"person": person, "phone": done.result if done else "", "errors": done.errors},
+        status=done.status,
+    )
+
+
+@login_required
+@require_POST
 def person_reveal(request, pk: int):
     person = selectors.person_get(user=request.user, pk=pk)
     number = services.person_reveal_id(

@@ -8,6 +8,8 @@ user may not make is refused (the services say PermissionDenied): `web.errors` m
 """
 
 import datetime as dt
+import hashlib
+import json
 from collections import OrderedDict
 
 from django.contrib import messages
@@ -18,14 +20,16 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import can
 from firstline.areas.models import BLOCK_KINDS, INNER_STAIRWELLS, SITE_KINDS, AreaKind, RiskStatus
-from firstline.areas.selectors import area_ancestors, area_get, areas_visible
+from firstline.areas.selectors import area_ancestors, area_get, areas_visible, door_label
+from firstline.common.identity import mask_name, mask_phone
 from firstline.common.paths import subtree_q
 from firstline.people.models import VulnerabilityTag
 from firstline.people.selectors import person_get
@@ -34,6 +38,7 @@ from firstline.testing.capture import selectors as capture_selectors
 from firstline.testing.coverage import selectors as coverage_selectors
 from firstline.testing.coverage import services as coverage_services
 from firstline.testing.coverage.export import round_export
+from firstline.testing.coverage.selectors import MissingFilter
 from firstline.testing.lab import selectors as lab_selectors
 from firstline.testing.lab.services import SEAL_LEVELS, positive_seal
 from firstline.testing.models import (
@@ -53,7 +58,7 @@ from firstline.testing.states import DoorStatus, PersonState
 from firstline.web.errors import flash_errors, submit
 
 ROUNDS_SHOWN = 20
-MISSING_PAGE = 200
+MISSING_PAGE = 50
 EXEMPT_SHOWN = 500
 TUBES_PAGE = 50
 CHANGED_EVENT = "exemptions-changed"
@@ -155,7 +160,9 @@ def _rounds_page(request, *, errors=None, values=None, status=200):
         request,
         "web/testing/rounds.html",
         {
-            "rows": [{"summary": s, "bar": _bar(s.totals)} for s in summaries],
+            "rows": [
+                {"summary": s, "bar": _bar(s.totals), "label": _totals_label(s.parts)} for s in summaries
+            ],
             "focus": focus,
             "can_plan": bool(owners),
             "owners": owners,
@@ -271,10 +278,16 @@ def _round_page(
     totals = coverage_selectors.round_totals(user=user, round=round)
     visible = testing_scope.visible_paths(user=user, round=round)
     parts = (
-        list(areas_visible(user=user, perm=Perm.TESTING_VIEW).filter(path__in=visible).order_by("path"))
+        list(
+            areas_visible(user=user, perm=Perm.TESTING_VIEW)
+            .filter(path__in=visible)
+            .select_related("parent")
+            .order_by("path")
+        )
         if visible
         else []
     )
+    part_rows = coverage_selectors.round_totals_by_area(user=user, round=round, areas=parts)
     rules = rounds_selectors.round_pooling_rules(round=round)
     risk_rows, overrides = _rule_rows(rules, pooling_values)
     pooling_errors = pooling_errors or {}
@@ -303,6 +316,10 @@ def _round_page(
             "results": [(value, label, counts.results.get(value, 0)) for value, label in ResultKind.choices],
             "boxes": [(value, label, counts.boxes.get(value, 0)) for value, label in Box.Status.choices],
             "parts": parts,
+            "part_rows": [
+                {"row": row, "bar": _bar(row), "label": _part_label(row.area)} for row in part_rows
+            ],
+            "totals_label": _totals_label(parts),
             "risk_rows": risk_rows,
             "overrides": overrides,
             "override_rows": overrides + [{"area_id": "", "capacity": "10", "per_household": False}],
@@ -350,6 +367,32 @@ def _round_page(
         },
         status=status,
     )
+
+
+def _part_label(area) -> str:
+    """A part of a round as its leader says it: 3号楼, 12号楼1单元 (a unit names its building)."""
+    if area.kind in INNER_STAIRWELLS and area.parent_id:
+        sep = "" if (get_language() or "").startswith("zh") else " "
+        return f"{area.parent.name}{sep}{area.name}"
+    return area.name
+
+
+def _totals_label(parts) -> str:
+    """What the round's header figures count: the one part the user sees, or all of theirs."""
+    if not parts:
+        return ""
+    names = ", ".join(_part_label(a) for a in parts)
+    if len(parts) == 1:
+        return _("Figures for %(name)s") % {"name": names}
+    if all(a.kind == AreaKind.BUILDING for a in parts):
+        return ngettext(
+            "Figures for your %(n)s building: %(names)s",
+            "Figures for your %(n)s buildings: %(names)s",
+            len(parts),
+        ) % {"n": len(parts), "names": names}
+    return ngettext(
+        "Figures for your %(n)s area: %(names)s", "Figures for your %(n)s areas: %(names)s", len(parts)
+    ) % {"n": len(parts), "names": names}
 
 
 @login_required
@@ -530,53 +573,116 @@ def coverage(request, pk: int, area_pk: int):
         }
     )
     if area.kind in BLOCK_KINDS:
-        context.update(_missing_context(request, round, area))
+        context.update(
+            {**_missing_context(request, round, area), **_exempt_list_context(request, round, area)}
+        )
     return render(request, "web/testing/coverage.html", context)
 
 
 # --------------------------------------------------------------------------------------------
-# 4. Who is missing, who is exempt
+# 4. Who is missing (the call list), who is exempt
 
 
 def _tag_labels() -> dict[str, str]:
     return dict(VulnerabilityTag.choices)
 
 
-def _group_missing(residences, user) -> list[dict]:
-    """Residences (ordered by door) grouped building → unit → household, for the list."""
+def _missing_filter(data) -> MissingFilter:
+    return MissingFilter(vulnerable=data.get("vulnerable") == "1", door=(data.get("door") or "").strip()[:20])
+
+
+def _filter_query(only: MissingFilter) -> str:
+    """The filter as a query string, for the links and lazy loads of the list."""
+    return urlencode(
+        [(k, v) for k, v in (("vulnerable", "1" if only.vulnerable else ""), ("door", only.door)) if v]
+    )
+
+
+def _entry(residence, tags: dict, user) -> dict:
+    """A person of the call list: masked phone and name (the name shown in full to those who know
+    their doors; the masked one in confirmations and toasts), the door's label, vulnerable groups."""
+    person = residence.person
+    vulnerabilities = list(person.vulnerabilities.all())
+    age = person.age
+    return {
+        "person": person,
+        "age": age,
+        "aged": "" if age is None else _("aged %(n)s") % {"n": age},
+        "masked": mask_name(person.name),
+        "phone_masked": mask_phone(person.phone),
+        "door": door_label(residence.household),
+        "tags": [tags.get(v.tag, v.tag) for v in vulnerabilities],
+        "immobile": any(v.tag == VulnerabilityTag.MOBILITY_IMPAIRED for v in vulnerabilities),
+        "can_exempt": can(user, Perm.TESTING_EXEMPT, residence.household.path),
+        "can_call": can(user, Perm.LEDGER_EDIT, residence.household.path),
+    }
+
+
+def _group_missing(residences, user, counts: dict[int, int]) -> list[dict]:
+    """One block's residences (in the list's order) grouped stairwell → door."""
     tags = _tag_labels()
-    buildings: OrderedDict[int, dict] = OrderedDict()
+    wells: OrderedDict[int, dict] = OrderedDict()
     for residence in residences:
         household = residence.household
         parent = household.parent
-        building, unit = (parent.parent, parent) if parent.kind in INNER_STAIRWELLS else (parent, None)
-        entry = buildings.setdefault(building.pk, {"building": building, "units": OrderedDict()})
-        unit_entry = entry["units"].setdefault(unit.pk if unit else 0, {"unit": unit, "doors": OrderedDict()})
-        door = unit_entry["doors"].setdefault(
-            household.pk,
-            {
-                "household": household,
-                "people": [],
-                "can_exempt": can(user, Perm.TESTING_EXEMPT, household.path),
-            },
+        unit = parent if parent.kind in INNER_STAIRWELLS else None
+        well = wells.setdefault(
+            unit.pk if unit else 0,
+            {"unit": unit, "missing": counts.get(parent.pk, 0), "doors": OrderedDict()},
         )
-        person = residence.person
-        door["people"].append(
-            {
-                "person": person,
-                "tags": [tags.get(v.tag, v.tag) for v in person.vulnerabilities.all()],
-                "immobile": any(
-                    v.tag == VulnerabilityTag.MOBILITY_IMPAIRED for v in person.vulnerabilities.all()
-                ),
-            }
-        )
-    return [
-        {
-            "building": b["building"],
-            "units": [{"unit": u["unit"], "doors": list(u["doors"].values())} for u in b["units"].values()],
-        }
-        for b in buildings.values()
-    ]
+        door = well["doors"].setdefault(household.pk, {"household": household, "people": []})
+        door["people"].append(_entry(residence, tags, user))
+    return [{**w, "doors": list(w["doors"].values())} for w in wells.values()]
+
+
+def _chosen_block(blocks, raw, *, strict: bool = False):
+    """The block asked for (by id), else (unless `strict`) the one with the most missing."""
+    for block in blocks:
+        if str(block.area.pk) == str(raw or ""):
+            return block
+    return blocks[0] if blocks and not strict else None
+
+
+def _block_context(request, round, area, block, only: MissingFilter) -> dict:
+    """One block's people, a page at a time (one query more tells whether there is a next page)."""
+    if block is None:
+        return {"block": None, "groups": [], "next_page": None}
+    try:
+        number = max(1, int(request.GET.get("page") or 1))
+    except ValueError:
+        number = 1
+    residences = coverage_selectors.round_missing(
+        user=request.user,
+        round=round,
+        area=area,
+        only=only,
+        within=block.area.path,
+        stairwell_order=block.stairwell_order,
+    )
+    start = (number - 1) * MISSING_PAGE
+    rows = list(residences[start : start + MISSING_PAGE + 1])
+    return {
+        "block": block,
+        "groups": _group_missing(
+            rows[:MISSING_PAGE], request.user, dict((w.pk, n) for w, n in block.stairwells)
+        ),
+        "next_page": number + 1 if len(rows) > MISSING_PAGE else None,
+    }
+
+
+def _list_context(round, area, only: MissingFilter) -> dict:
+    return {
+        "round": round,
+        "area": area,
+        "only": only,
+        "query": _filter_query(only),
+        "reasons": ExemptionReason.choices,
+        "round_open": round.status != RoundStatus.CLOSED,
+        "missing_url": reverse("web:testing_missing", args=[round.pk, area.pk]),
+        "exempt_label": _("Exempt…"),
+        # Reversed once for the whole list: a row's address is the prefix, its id, the suffix.
+        "phone_url": reverse("web:person_phone", args=[0]).split("/0/"),
+    }
 
 
 def _exempt_rows(user, exempt: list) -> list:
@@ -586,20 +692,18 @@ def _exempt_rows(user, exempt: list) -> list:
 
 
 def _missing_context(request, round, area) -> dict:
-    residences = coverage_selectors.round_missing(user=request.user, round=round, area=area)
-    exempt = list(
-        coverage_selectors.round_exempt(user=request.user, round=round, area=area)[: EXEMPT_SHOWN + 1]
-    )
-    page = Paginator(residences, MISSING_PAGE).get_page(request.GET.get("page"))
+    """The call list: the blocks by most missing, the first (or the chosen one) with its people."""
+    only = _missing_filter(request.GET)
+    blocks = coverage_selectors.missing_blocks(user=request.user, round=round, area=area, only=only)
+    chosen = _chosen_block(blocks, request.GET.get("block"))
     return {
-        "page": page,
-        "groups": _group_missing(page.object_list, request.user),
-        "exempt": _exempt_rows(request.user, exempt[:EXEMPT_SHOWN]),
-        "exempt_more": len(exempt) > EXEMPT_SHOWN,
+        **_list_context(round, area, only),
+        "blocks": [chosen] if chosen and request.GET.get("block") else blocks,
+        "all_blocks": blocks,
+        "missing_count": sum(b.missing for b in blocks),
+        "chosen": chosen,
+        **_block_context(request, round, area, chosen, only),
         "can_exempt_any": can(request.user, Perm.TESTING_EXEMPT, area.path),
-        "reasons": ExemptionReason.choices,
-        "round_open": round.status != RoundStatus.CLOSED,
-        "missing_url": reverse("web:testing_missing", args=[round.pk, area.pk]),
     }
 
 
@@ -620,17 +724,30 @@ def _exempt_list_context(request, round, area) -> dict:
 def missing(request, pk: int, area_pk: int):
     round = _round(request, pk)
     area = _area(request, area_pk)
-    if _is_htmx(request) and request.GET.get("part") == "exempt":
+    part = request.GET.get("part", "") if _is_htmx(request) else ""
+    if part == "exempt":
         return render(
             request, "web/testing/_exempt_list_body.html", _exempt_list_context(request, round, area)
+        )
+    if part in ("row", "choose"):
+        residence = coverage_selectors.missing_person(
+            user=request.user, round=round, person_id=request.GET.get("person")
+        )
+        return _person_row(request, round, area, residence, state=part)
+    if part == "block":
+        only = _missing_filter(request.GET)
+        blocks = coverage_selectors.missing_blocks(user=request.user, round=round, area=area, only=only)
+        block = _chosen_block(blocks, request.GET.get("block"), strict=True)
+        return render(
+            request,
+            "web/testing/_missing_block.html",
+            {**_list_context(round, area, only), **_block_context(request, round, area, block, only)},
         )
     cover = coverage_selectors.round_coverage(user=request.user, round=round, area=area)
     return render(
         request,
         "web/testing/missing.html",
         {
-            "round": round,
-            "area": area,
             "coverage": cover,
             "bar": _bar(cover.total),
             "crumbs": _testing_crumbs(request.user, area),
@@ -639,27 +756,115 @@ def missing(request, pk: int, area_pk: int):
     )
 
 
-def _person_row(request, round, person, *, exemption=None, errors=None, values=None, status=200):
-    response = render(
+def _counts_context(request, round, area, only: MissingFilter, residence) -> dict:
+    """The figures the call list shows, for the out-of-band swap after an exemption or its undo:
+    the area's totals, the list's count and each block's (the person's block too, at 0)."""
+    cover = coverage_selectors.round_coverage(user=request.user, round=round, area=area)
+    blocks = coverage_selectors.missing_blocks(user=request.user, round=round, area=area, only=only)
+    parent = residence.household.parent
+    home = parent.parent if parent.kind in INNER_STAIRWELLS else parent
+    if all(b.area.pk != home.pk for b in blocks):
+        blocks.append(coverage_selectors.MissingBlock(area=home))
+    return {
+        "coverage": cover,
+        "bar": _bar(cover.total),
+        "blocks": blocks,
+        "missing_count": sum(b.missing for b in blocks),
+    }
+
+
+def _person_row(
+    request, round, area, residence, *, state="row", errors=None, values=None, status=200, extra=None
+):
+    """A row of the call list in one of its states: `row` (name, phone, 免检…), `choose` (the
+    reason, nothing chosen), `confirm` (the person and the reason said back), `gone` (exempted:
+    the row leaves the list, the counts come out of band)."""
+    only = _missing_filter(values if values is not None else request.GET)
+    return render(
         request,
         "web/testing/_missing_person.html",
         {
-            "round": round,
-            "entry": {
-                "person": person,
-                "tags": [_tag_labels().get(v.tag, v.tag) for v in person.vulnerabilities.all()],
-            },
-            "can_exempt": True,
-            "reasons": ExemptionReason.choices,
-            "round_open": True,
-            "exemption": exemption,
+            **_list_context(round, area, only),
+            "entry": _entry(residence, _tag_labels(), request.user),
+            "state": state,
             "errors": errors or {},
             "values": values or {},
+            "reason_label": dict(ExemptionReason.choices).get((values or {}).get("reason", ""), ""),
+            **(extra or {}),
         },
         status=status,
     )
-    if exemption is not None:
-        response["HX-Trigger"] = CHANGED_EVENT
+
+
+def _toast(response, text: str, *, undo_url: str = "", kind: str = "ok") -> None:
+    toast = {"text": text, "kind": kind}
+    if undo_url:
+        toast.update({"undo_url": undo_url, "undo_label": _("Undo")})
+    response["HX-Trigger"] = json.dumps({"toast": toast})
+    # After the swap: the lists that refresh on it (and sync their requests) must not cut this one.
+    response["HX-Trigger-After-Swap"] = CHANGED_EVENT
+
+
+def _htmx_exemption(request, round):
+    """The call list's exemption, in two steps: the reason is checked and said back with the person
+    (nothing written), then confirmed; the row leaves the list and a toast offers the undo."""
+    post = request.POST
+    area = _area(request, post.get("area"))
+    residence = coverage_selectors.missing_person(
+        user=request.user, round=round, person_id=post.get("person")
+    )
+    person = residence.person
+    reason, note = post.get("reason", ""), post.get("note", "")
+    if post.get("confirm") != "1":
+        done = submit(
+            lambda: coverage_services.exemption_check(
+                acting_user=request.user, round=round, person=person, reason=reason, note=note
+            ),
+            refused="general",
+        )
+        state = "confirm" if done else "choose"
+        return _person_row(
+            request, round, area, residence, state=state, errors=done.errors, values=post, status=done.status
+        )
+    done = submit(
+        lambda: coverage_services.exemption_set(
+            acting_user=request.user, round=round, person=person, reason=reason, note=note
+        ),
+        refused="general",
+    )
+    if not done:
+        return _person_row(
+            request,
+            round,
+            area,
+            residence,
+            state="choose",
+            errors=done.errors,
+            values=post,
+            status=done.status,
+        )
+    only = _missing_filter(post)
+    response = _person_row(
+        request,
+        round,
+        area,
+        residence,
+        state="gone",
+        values=post,
+        extra={"oob": _counts_context(request, round, area, only, residence)},
+    )
+    query = urlencode(
+        [
+            ("area", area.pk),
+            *[(k, v) for k, v in (("vulnerable", "1" if only.vulnerable else ""), ("door", only.door)) if v],
+        ]
+    )
+    _toast(
+        response,
+        _("%(name)s is exempt: %(reason)s.")
+        % {"name": mask_name(person.name), "reason": done.result.get_reason_display()},
+        undo_url=reverse("web:testing_exempt_remove", args=[done.result.pk]) + "?" + query,
+    )
     return response
 
 
@@ -667,22 +872,16 @@ def _person_row(request, round, person, *, exemption=None, errors=None, values=N
 @require_POST
 def exemption_set(request, pk: int):
     round = _round(request, pk)
+    if _is_htmx(request) and request.POST.get("area"):
+        return _htmx_exemption(request, round)
     person = person_get(user=request.user, pk=request.POST.get("person"), perm=Perm.TESTING_VIEW)
     back = _safe_next(request, reverse("web:testing_round", args=[round.pk]))
     reason, note = request.POST.get("reason", ""), request.POST.get("note", "")
-    # A row of the missing list (htmx) shows its own refusal; the whole page's form, the 403 page.
     done = submit(
         lambda: coverage_services.exemption_set(
             acting_user=request.user, round=round, person=person, reason=reason, note=note
-        ),
-        refused="general" if _is_htmx(request) else None,
-    )
-    if _is_htmx(request):
-        if done:
-            return _person_row(request, round, person, exemption=done.result)
-        return _person_row(
-            request, round, person, errors=done.errors, values=request.POST, status=done.status
         )
+    )
     if done:
         messages.success(
             request,
@@ -705,11 +904,36 @@ def exemption_remove(request, pk: int):
     )
     if _is_htmx(request):
         if not done:
-            return HttpResponse(
+            response = HttpResponse(
                 " ".join(text for texts in done.errors.values() for text in texts), status=done.status
             )
-        response = HttpResponse("")
-        response["HX-Trigger"] = CHANGED_EVENT
+            _toast(response, " ".join(text for texts in done.errors.values() for text in texts), kind="error")
+            return response
+        area_pk = request.POST.get("area") or request.GET.get("area")
+        masked = mask_name(exemption.person.name)
+        if area_pk:
+            # Put the person back in the call list where they were, with the counts.
+            round, area = exemption.round, _area(request, area_pk)
+            residence = coverage_selectors.missing_person(
+                user=request.user, round=round, person_id=exemption.person_id
+            )
+            only = _missing_filter(request.GET if request.GET.get("area") else request.POST)
+            response = render(
+                request,
+                "web/testing/_missing_restored.html",
+                {
+                    **_list_context(round, area, only),
+                    "entry": _entry(residence, _tag_labels(), request.user),
+                    "state": "row",
+                    "errors": {},
+                    "values": {},
+                    "restored": True,
+                    "oob": _counts_context(request, round, area, only, residence),
+                },
+            )
+        else:
+            response = HttpResponse("")
+        _toast(response, _("%(name)s is expected again.") % {"name": masked})
         return response
     if not done:
         flash_errors(request, done.errors)
@@ -760,9 +984,25 @@ def calldowns(request, pk: int, point_pk: int):
         "can_call": can(request.user, Perm.TESTING_MANAGE, point.compound.path)
         and round.status == RoundStatus.OPEN,
     }
-    if _is_htmx(request) and request.GET.get("part") == "plan":
-        return render(request, "web/testing/_calldown_plan.html", context)
+    context["shape"] = _plan_shape(plan)
+    if _is_htmx(request) and request.GET.get("part") in ("plan", "figures"):
+        # The live refresh sends figures only, each to its place (out of band): the waves stay as
+        # they were drawn, with the buttons under the worker's thumb. When the waves themselves
+        # changed, a line says so and offers to reload.
+        context["changed"] = request.GET.get("shape", context["shape"]) != context["shape"]
+        context["now"] = timezone.localtime()
+        return render(request, "web/testing/_calldown_figures.html", context)
     return render(request, "web/testing/calldowns.html", context)
+
+
+def _plan_shape(plan) -> str:
+    """What the call-down page draws, in one word: its waves, the calls made, the sealed stairwells."""
+    parts = [
+        ";".join(",".join(str(s.pk) for s in wave.stairwells) for wave in plan.waves),
+        ",".join(str(c.call.pk) for c in plan.called),
+        ",".join(plan.door_to_door),
+    ]
+    return hashlib.sha1("|".join(parts).encode(), usedforsecurity=False).hexdigest()[:12]
 
 
 # --------------------------------------------------------------------------------------------
