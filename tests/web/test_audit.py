@@ -130,6 +130,7 @@ def test_every_recorded_action_has_a_sentence_of_its_own():
 # What the services write into `changes`, action by action (the shapes of the audit_record calls).
 CHANGES = {
     "person.reveal_id": {"id_number": "1101**********002X", "reason": "核对"},
+    "person.reveal_phone": {"phone": "138****8000", "reason": ""},
     "person.register": {
         "name": "王小芳",
         "household": 1,

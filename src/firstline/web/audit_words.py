@@ -114,6 +114,10 @@ SENTENCES: dict[str, Callable[[_Words], tuple[str, list[str]]]] = {
         _("%(actor)s revealed the ID number of %(person)s at %(place)s") % vars_(w),
         _reason(w),
     ),
+    "person.reveal_phone": lambda w: (
+        _("%(actor)s revealed the phone of %(person)s at %(place)s to call them") % vars_(w),
+        _reason(w),
+    ),
     "person.register": lambda w: (
         _("%(actor)s registered %(person)s at %(place)s") % vars_(w),
         [_("From: %(source)s") % {"source": _label(Source, w.get("source"))}]
@@ -505,7 +509,7 @@ def sentences(entries) -> list[Line]:
 
 # The filter of the page: groups of actions, named in words.
 ACTION_GROUPS = {
-    "reveal": (("person.reveal_id",), gettext_noop("ID numbers revealed")),
+    "reveal": (("person.reveal_id", "person.reveal_phone"), gettext_noop("ID numbers and phones revealed")),
     "export": (("ledger.export", "testing.export"), gettext_noop("Exports")),
     "people": (("person.", "residence.", "duplicate.", "visit."), gettext_noop("People and households")),
     "imports": (("import.",), gettext_noop("Imports")),
