@@ -13,10 +13,10 @@ The rules the rows follow:
   rounds for a resident or a lab) is 404;
 - staff and the coordinator do everything in their subtree but the lab's work; a leader sees and
   corrects their buildings, records visits, samples door to door, exempts, calls the missing (a
-  phone revealed, audited) and reports antigen tests, but never reveals an ID number, changes a
-  risk status, edits areas, merges, imports or exports; a volunteer sees their compound, records
-  visits, samples at its points and packs boxes; a lab receives boxes and reports results, and sees no person; a resident reads their own
-  household and reports its antigen tests.
+  phone revealed, audited) and reports antigen tests, but never reveals an ID number, changes a risk
+  status, edits areas, merges, imports or exports; a volunteer sees their compound, records visits,
+  samples at its points and packs boxes; a lab receives boxes and reports results, and sees no
+  person; a resident reads their own household and reports its antigen tests.
 """
 
 ROLES = ("coordinator", "staff", "leader", "volunteer", "lab", "resident", "outsider", "anonymous")
