@@ -116,9 +116,9 @@ class AxeWatch:
             if rule["impact"] in AXE_IMPACTS:
                 targets = ", ".join(" ".join(map(str, node["target"])) for node in rule["nodes"][:8])
                 more = f" (+{len(rule['nodes']) - 8} more)" if len(rule["nodes"]) > 8 else ""
-                self.violations.append(
-                    f"{page.url}{when}: {rule['id']} ({rule['impact']}) {rule['help']}: {targets}{more}"
-                )
+                why = " ".join((rule["nodes"][0].get("failureSummary") or "").split())[:300]
+                where = f"{page.url}{when}: {rule['id']} ({rule['impact']})"
+                self.violations.append(f"{where} {rule['help']}: {targets}{more} — {why}")
 
     def settle(self, context) -> None:
         """Before the context closes: let running checks finish, then check each page as left."""

@@ -4,7 +4,7 @@ import pytest
 
 from firstline.areas.services import area_public_token_ensure
 from firstline.people.models import Residence
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import nav_to, sign_in
 from tests.conftest import household
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,7 +26,7 @@ def test_resident_registers_and_staff_accepts(page, live_server, world):
     page.click("button:has-text('Send')")
     assert page.locator("h1").inner_text() == "Thank you"
     sign_in(page, live_server, "staff")
-    page.click("text=Review")
+    nav_to(page, "Review")
     page.click("table a")
     assert page.locator("fieldset.member code").all_inner_texts() == ["110***********002X", "—"]
     page.click("button:has-text('Accept and register')")
