@@ -13,6 +13,13 @@ from tests.factories.registration import SelfRegistrationFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def settled(page, swapped_in) -> None:
+    """Wait until htmx has swapped `swapped_in` into the page and wired it (it does so as the swap
+    settles: a change fired sooner, faster than any thumb, would reach no listener)."""
+    expect(swapped_in).to_be_visible()
+    expect(page.locator(".htmx-settling, .htmx-swapping")).to_have_count(0)
+
+
 def test_staff_choose_another_door_by_building_unit_and_door_on_review(zh_page, live_server, world):
     page = zh_page
     typed = household(world.b1, "301")
@@ -24,7 +31,9 @@ def test_staff_choose_another_door_by_building_unit_and_door_on_review(zh_page, 
     expect(picker.locator("input[name=household]:checked")).to_have_value(str(typed.pk))
     assert page.locator("select[name=household] option").count() == 0  # no select of every door
     picker.get_by_label("楼栋").select_option(str(world.b1.pk))
+    settled(page, picker.get_by_label("单元", exact=True))
     picker.get_by_label("单元").select_option(label="Unit 2")
+    settled(page, picker.get_by_label("门牌", exact=True))
     picker.locator("select[name=household]").select_option(label="502")
     page.locator("button[value=accept]").click()
     page.wait_for_url(f"**/households/{meant.pk}/")

@@ -94,7 +94,8 @@ def test_staff_imports_a_list_with_a_bad_row_and_reads_the_report(page, live_ser
 
 def test_a_chinese_phone_gets_chinese_pages(zh_page, live_server, world):
     sign_in(zh_page, live_server, "staff")
-    assert zh_page.locator("h1").inner_text() == "我的区域"
+    assert zh_page.locator("h1").inner_text() == "今日工作"
+    assert zh_page.locator("h2:has-text('我的区域')").count() == 1
     assert zh_page.locator("a.tile").all_inner_texts() == ["社区 C1社区"]
 
 

@@ -60,12 +60,16 @@ def test_a_tube_of_another_round_says_nothing_more_than_used(world, residents, r
 
 
 def test_only_text_shaped_like_a_tube_code_opens_a_tube(world, residents, round_, point):
-    for text in ("HELLO123", "TD-1", "FL1abc", "TG--0001"):
+    # A word, a short code, a personal code typed in, letters after digits, a doubled dash.
+    for text in ("HELLO123", "TD-1", "FL1abc", "TG--0001", "44UG4l8zUag3DSoE", "ABCDEFG1234", "YL--D0001"):
         with pytest.raises(ValidationError) as caught:
             normalise_tube_code(text)
         assert caught.value.code == "tube_code"
         assert "up to 6 letters, then at least 4 digits" in caught.value.messages[0]
     assert normalise_tube_code("yl-0000001") == "YL-0000001"
+    # A prefix split by a dash (a site's letter after the maker's), and digits grouped by dashes.
+    assert normalise_tube_code("YL-D000001") == "YL-D000001"
+    assert normalise_tube_code("TG-2022-0412") == "TG-2022-0412"
     [outcome] = scans_record(
         acting_user=world.volunteer,
         round=round_,
