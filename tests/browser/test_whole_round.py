@@ -105,8 +105,9 @@ def test_a_whole_round_on_the_demo_community(phone, live_server):
         # The call list shows 50 people a page, the most-missing unit first: staff find a door by
         # its number with the list's own filter, as they would.
         page.goto(f"{live_server.url}/testing/rounds/{round_.pk}/missing/{building.pk}/")
-        page.locator(".miss-filters input[name=door]").fill(residence.household.door or residence.household.name)
-        page.locator(".miss-filters input[name=door]").press("Enter")
+        door_filter = page.locator(".miss-filters input[name=door]")
+        door_filter.fill(residence.household.door or residence.household.name)
+        door_filter.press("Enter")
         page.wait_for_load_state("networkidle")
         row = page.locator(f"#miss-{residence.person_id}")
         row.locator("[data-testid=exempt-open]").click()

@@ -94,10 +94,11 @@ class ResultStatus(TextChoices):
     REFUSED = "refused", _("refused")
 
 
-# What a tube's barcode looks like (采样管条码): up to 6 letters (a maker's or a site's prefix, which
-# single dashes may split, as in YL-D, and an optional dash after it), then at least 4 digits, which may be grouped by single dashes; 4 to 40
-# characters in all. The server refuses anything else as a tube code, and a capture page is given this
-# same pattern (`rounds.rules.capture_rules`), so that a word or a mistyped personal code never opens
-# a tube there either. Written so that Python's `re` and the browser's RegExp read it alike.
+# What a tube's barcode looks like (采样管条码): up to 6 letters (a maker's or a site's prefix, which single
+# dashes may split, as in YL-D, and an optional dash after it), then at least 4 digits, which may be
+# grouped by single dashes; 4 to 40 characters in all. The server refuses anything else as a tube code,
+# and a capture page is given this same pattern (`rounds.rules.capture_rules`), so that a word or a
+# mistyped personal code never opens a tube there either. Written so that Python's `re` and the
+# browser's RegExp read it alike.
 TUBE_CODE_PATTERN = r"^(?=.{4,40}$)(?=(?:[^0-9]*[0-9]){4})(?:[A-Z](?:-?[A-Z]){0,5}-?)?[0-9](?:-?[0-9])*$"
 TUBE_CODE_RULE = _("up to 6 letters, then at least 4 digits (dashes allowed)")
