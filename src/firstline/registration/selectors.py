@@ -162,7 +162,7 @@ def code_resolve(*, user, payload: str) -> list[Person]:
     )
     if code is None:
         raise NotFound
-    people = [code.person] if code.kind == CodeKind.PERSON else list(code.members.all())
+    people = [code.person] if code.kind == CodeKind.PERSON else list(code.members.order_by("pk"))
     homes = dict(
         Residence.objects.filter(person__in=people, is_current=True).values_list(
             "person_id", "household__path"
