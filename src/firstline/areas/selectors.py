@@ -49,18 +49,6 @@ def area_named(*, user, pk, field: str, perm: str = Perm.LEDGER_VIEW, kind: str 
         raise ValidationError({field: message}) from None
 
 
-def compound_doors(*, user, area: Area, perm: str = Perm.LEDGER_EDIT, limit: int = 3000) -> QuerySet[Area]:
-    """The doors of the compound that holds `area` (street, community, compound) where the user holds
-    `perm`, with their unit and building, by path: the choice of door in a form."""
-    compound_path = area.path[: 3 * SEGMENT_WIDTH]
-    return (
-        areas_visible(user=user, perm=perm)
-        .filter(subtree_q(compound_path), kind=AreaKind.HOUSEHOLD)
-        .select_related("parent", "parent__parent")
-        .order_by("path")[:limit]
-    )
-
-
 _GRANTABLE_KINDS = [AreaKind.STREET, AreaKind.COMMUNITY, AreaKind.COMPOUND, AreaKind.BUILDING, AreaKind.UNIT]
 
 
