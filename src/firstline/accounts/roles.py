@@ -40,6 +40,17 @@ class Perm:
     TESTING_EXPORT = "testing.export"  # a round's list for the health authority (audited)
     ANTIGEN_REPORT = "antigen.report"  # report a household's antigen self-test
     FOLLOWUP_MANAGE = "followup.manage"  # work and close the follow-ups that positives open
+    # Supplies (物资): warehouses, the stock ledger, donations, distribution campaigns.
+    SUPPLY_VIEW = "supply.view"  # stock, donations, campaigns and their reconciliation in the subtree
+    SUPPLY_MANAGE = "supply.manage"  # receive, issue, move, adjust and count stock; plan campaigns
+    SUPPLY_DELIVER = "supply.deliver"  # take a campaign's share as a leader, record doors' receipts
+    # Gate parcels (代收代送) and the day's deliveries.
+    PARCEL_HANDLE = "parcel.handle"  # register parcels at the gate, disinfect, deliver to the door
+    DELIVERY_PLAN = "delivery.plan"  # split the day's deliveries among the volunteers
+    # Errands and help requests (跑腿/求助).
+    HELP_REQUEST = "help.request"  # ask for help for a household (a resident: their own)
+    HELP_WORK = "help.work"  # see the request queue, take requests, add progress, mark done
+    HELP_MANAGE = "help.manage"  # triage, assign, cancel, escalate; accept or decline offers
 
 
 # What each permission lets a person do, in words for a refusal ("Your role does not allow you to …").
@@ -65,6 +76,14 @@ PERM_ACTIONS = {
     Perm.TESTING_EXPORT: _("export a round's list"),
     Perm.ANTIGEN_REPORT: _("report antigen self-tests"),
     Perm.FOLLOWUP_MANAGE: _("work on follow-ups"),
+    Perm.SUPPLY_VIEW: _("see stock, donations and distributions"),
+    Perm.SUPPLY_MANAGE: _("receive, issue and count stock and plan distributions"),
+    Perm.SUPPLY_DELIVER: _("hand out a distribution's shares to doors"),
+    Perm.PARCEL_HANDLE: _("register and deliver parcels at the gate"),
+    Perm.DELIVERY_PLAN: _("split the day's deliveries among volunteers"),
+    Perm.HELP_REQUEST: _("ask for help"),
+    Perm.HELP_WORK: _("work on help requests"),
+    Perm.HELP_MANAGE: _("triage and assign help requests"),
 }
 
 
@@ -89,6 +108,14 @@ _STAFF = {
     Perm.TESTING_EXPORT,
     Perm.ANTIGEN_REPORT,
     Perm.FOLLOWUP_MANAGE,
+    Perm.SUPPLY_VIEW,
+    Perm.SUPPLY_MANAGE,
+    Perm.SUPPLY_DELIVER,
+    Perm.PARCEL_HANDLE,
+    Perm.DELIVERY_PLAN,
+    Perm.HELP_REQUEST,
+    Perm.HELP_WORK,
+    Perm.HELP_MANAGE,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -106,6 +133,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.TESTING_SAMPLE,
             Perm.TESTING_EXEMPT,
             Perm.ANTIGEN_REPORT,
+            # They take their buildings' share of a distribution and hand it to the doors, ask for
+            # help for their households and carry errands.
+            Perm.SUPPLY_VIEW,
+            Perm.SUPPLY_DELIVER,
+            Perm.PARCEL_HANDLE,
+            Perm.HELP_REQUEST,
+            Perm.HELP_WORK,
         }
     ),
     # Volunteers register at the desk, carry boxes, and see the coverage they work on.
@@ -116,12 +150,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.TESTING_VIEW,
             Perm.TESTING_SAMPLE,
             Perm.TESTING_TRANSPORT,
+            # They carry shares, parcels and errands to the doors.
+            Perm.SUPPLY_VIEW,
+            Perm.SUPPLY_DELIVER,
+            Perm.PARCEL_HANDLE,
+            Perm.HELP_REQUEST,
+            Perm.HELP_WORK,
         }
     ),
     # A lab sees tubes and boxes, never people.
     Role.LAB: frozenset({Perm.TESTING_LAB}),
-    # A resident reads their household and reports its antigen self-tests.
-    Role.RESIDENT: frozenset({Perm.LEDGER_VIEW, Perm.ANTIGEN_REPORT}),
+    # A resident reads their household, reports its antigen self-tests and asks for help.
+    Role.RESIDENT: frozenset({Perm.LEDGER_VIEW, Perm.ANTIGEN_REPORT, Perm.HELP_REQUEST}),
 }
 
 
