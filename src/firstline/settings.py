@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "firstline.registration",
     "firstline.followups",
     "firstline.testing",
+    "firstline.supplies",
     "firstline.web",
     "firstline.demo",
 ]
