@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "firstline.followups",
     "firstline.testing",
     "firstline.supplies",
+    "firstline.distribution",
+    "firstline.parcels",
+    "firstline.errands",
     "firstline.web",
     "firstline.demo",
 ]

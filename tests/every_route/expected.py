@@ -19,6 +19,8 @@ The rules the rows follow:
   person; a resident reads their own household and reports its antigen tests.
 """
 
+from tests.every_route import apps as _apps
+
 ROLES = ("coordinator", "staff", "leader", "volunteer", "lab", "resident", "outsider", "anonymous")
 
 
@@ -500,3 +502,8 @@ EXPECTED = _rows(
         "401 401",
     }
 )
+
+# The later apps' rows, each in its own module of tests/every_route/apps/.
+for _route, _text in _apps.merged("EXPECTED").items():
+    assert _route not in EXPECTED, _route
+    EXPECTED.update(_rows({_route: _text}))

@@ -4,6 +4,8 @@ import uuid
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.every_route import apps as _apps
+
 
 def _csv(name: str, text: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
@@ -438,3 +440,11 @@ WEB_POSTS = {
     "web:antigen_household": lambda s: {"result": "negative", "client_key": uuid.uuid4().hex},
     "web:followup_close": lambda s: {"note": "单管阴性"},
 }
+
+
+# The later apps' ways to call their routes, each in its own module of tests/every_route/apps/.
+for _name in ("WEB_PATHS", "WEB_POSTS", "API_CALLS"):
+    _table = globals()[_name]
+    _part = _apps.merged(_name)
+    assert not set(_table) & set(_part), sorted(set(_table) & set(_part))
+    _table.update(_part)

@@ -30,6 +30,7 @@ from firstline.testing.lab.files import results_upload
 from firstline.testing.models import Box, Exemption, ResultUpload, Round, SamplingPoint, Tube
 from firstline.testing.transport import services as transport
 from tests.conftest import household
+from tests.every_route import apps
 from tests.factories.accounts import UserFactory
 from tests.factories.people import PersonFactory
 from tests.factories.registration import SelfRegistrationFactory
@@ -130,7 +131,7 @@ def _side(world, *, staff, lab, community, compound, building, door, unit: str |
     area_public_token_ensure(acting_user=staff, compound=compound)
     compound.refresh_from_db()
     token, _key = api_token_create(acting_user=grantee, user=grantee, name="desk")
-    return Side(
+    side = Side(
         community=community,
         compound=compound,
         building=building,
@@ -152,6 +153,12 @@ def _side(world, *, staff, lab, community, compound, building, door, unit: str |
         notice=Notice.objects.filter(area=home).order_by("-pk").first(),
         code_payload=codes.payload_for(code),
     )
+    for module in apps.modules():  # the later apps' records of the side
+        if hasattr(module, "build"):
+            for name, value in module.build(side, world=world, staff=staff, tag=tag).items():
+                assert not hasattr(side, name), name
+                setattr(side, name, value)
+    return side
 
 
 def build_sides(world) -> dict[str, Side]:

@@ -10,6 +10,7 @@ from firstline.web.audit_words import SENTENCES, sentences
 from tests.conftest import household
 from tests.factories.people import PersonFactory
 from tests.queries import assert_queries, queries
+from tests.web import audit_changes
 
 pytestmark = pytest.mark.django_db
 ID = "11010519491231002X"
@@ -196,6 +197,9 @@ CHANGES = {
     "testing.antigen": {"result": "positive", "person": None},
     "testing.followup.close": {"note": "已复核"},
 }
+for _module in audit_changes.modules():  # the later apps' shapes, one module each
+    assert not set(CHANGES) & set(_module.CHANGES), sorted(set(CHANGES) & set(_module.CHANGES))
+    CHANGES.update(_module.CHANGES)
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])

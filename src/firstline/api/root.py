@@ -116,7 +116,19 @@ def _invalid_schema(request, exc: SchemaValidationError):
 
 
 def _register_routers() -> None:
-    from firstline.api import areas, imports, notices, people, registration, survey, testing
+    from firstline.api import (
+        areas,
+        distribution,
+        errands,
+        imports,
+        notices,
+        parcels,
+        people,
+        registration,
+        supplies,
+        survey,
+        testing,
+    )
 
     api.add_router("/areas", areas.router)
     api.add_router("/people", people.router)
@@ -125,6 +137,10 @@ def _register_routers() -> None:
     api.add_router("/registrations", registration.router)
     api.add_router("/testing", testing.router)
     api.add_router("/notices", notices.router)
+    api.add_router("/supplies", supplies.router)
+    api.add_router("/distributions", distribution.router)
+    api.add_router("/parcels", parcels.router)
+    api.add_router("/errands", errands.router)
 
 
 _register_routers()

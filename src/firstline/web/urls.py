@@ -76,4 +76,10 @@ urlpatterns = [
     path("testing/", include("firstline.web.testing_urls")),
     path("testing/", include("firstline.web.capture_urls")),
     path("", include("firstline.web.lab_urls")),
+    # Supplies: the warehouse and donations; distribution campaigns; gate parcels and the day's
+    # delivery split; help requests and offers. Each app keeps its own URL module.
+    path("", include("firstline.web.supplies_urls")),
+    path("", include("firstline.web.distribution_urls")),
+    path("", include("firstline.web.parcels_urls")),
+    path("", include("firstline.web.errands_urls")),
 ]

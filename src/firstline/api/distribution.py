@@ -1,0 +1,5 @@
+"""The distribution operations of the API."""
+
+from ninja import Router
+
+router = Router(tags=["distribution"])

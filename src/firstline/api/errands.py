@@ -1,0 +1,5 @@
+"""The errands operations of the API."""
+
+from ninja import Router
+
+router = Router(tags=["errands"])

@@ -1,0 +1,5 @@
+"""The parcels operations of the API."""
+
+from ninja import Router
+
+router = Router(tags=["parcels"])

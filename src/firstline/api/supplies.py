@@ -1,0 +1,5 @@
+"""The supplies operations of the API."""
+
+from ninja import Router
+
+router = Router(tags=["supplies"])
