@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes (pytest-xdist): two on a two-core machine; TEST_WORKERS=0 runs the suite in one.
+TEST_WORKERS ?= 2
 VAR := $(or $(FIRSTLINE_VAR),var)
 
 .PHONY: install demo serve test test-pg lint bench messages openapi clean
@@ -44,7 +46,7 @@ serve: install
 
 ## The whole suite; with DATABASE_URL=postgres://... it runs on PostgreSQL.
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 lint: install
 	$(BIN)/ruff check src tests $(wildcard bench)

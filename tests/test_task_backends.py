@@ -14,6 +14,8 @@ from tests.imports.test_import import messy_xlsx
 pytestmark = pytest.mark.django_db(transaction=True)
 # The same server and database as settings.RQ_QUEUES["default"]: django_rq reads its queue table once.
 REDIS_URL = settings.FIRSTLINE_REDIS_URL
+# One queue per test process (pytest-xdist's workers run at once and must not take each other's jobs).
+QUEUE = f"firstline-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 
 def _queued_job(world) -> ImportJob:
@@ -52,13 +54,13 @@ def test_redis_backend_queues_and_an_rq_worker_runs(world):
     from django_tasks_rq import Job
     from rq import SimpleWorker
 
-    tasks = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["firstline-test"]}}
-    queues = {"default": {"URL": REDIS_URL}, "firstline-test": {"URL": REDIS_URL}}
+    tasks = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [QUEUE]}}
+    queues = {"default": {"URL": REDIS_URL}, QUEUE: {"URL": REDIS_URL}}
     with override_settings(TASKS=tasks, RQ_QUEUES=queues):
         job = _queued_job(world)
-        queue = django_rq.get_queue("firstline-test", job_class=Job)
+        queue = django_rq.get_queue(QUEUE, job_class=Job)
         queue.empty()
-        result = run_import.using(queue_name="firstline-test").enqueue(job.pk)
+        result = run_import.using(queue_name=QUEUE).enqueue(job.pk)
         assert queue.count == 1
         SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
         result.refresh()

@@ -15,9 +15,11 @@ leaves it (after its htmx swaps). FIRSTLINE_AXE=0 turns the check off locally; C
 """
 
 import functools
+import json
 import os
 import re
 import shutil
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -183,14 +185,47 @@ def fail_on_violations(violations: list[str]) -> None:
         pytest.fail("\n\n".join(found), pytrace=False)
 
 
+def _axe_tally_dir() -> Path | None:
+    """Where the workers of one xdist run leave what axe-core checked, for the controller's summary
+    (named by the controller's process, the workers' parent)."""
+    controller = os.getppid() if os.environ.get("PYTEST_XDIST_WORKER") else os.getpid()
+    return Path(tempfile.gettempdir()) / f"firstline-axe-{controller}"
+
+
+def pytest_sessionfinish(session):
+    folder, worker = _axe_tally_dir(), os.environ.get("PYTEST_XDIST_WORKER")
+    if folder and worker and (_AXE_CHECKED or _AXE_LEFT_EARLY):
+        folder.mkdir(exist_ok=True)
+        tally = {"checked": sorted(_AXE_CHECKED), "left": sorted(_AXE_LEFT_EARLY)}
+        (folder / f"{worker}.json").write_text(json.dumps(tally), encoding="utf-8")
+
+
 def pytest_terminal_summary(terminalreporter):
-    """Say which pages axe-core never finished checking: each was left at once and never seen again."""
-    unchecked = sorted(key for key in _AXE_LEFT_EARLY - _AXE_CHECKED if not key.endswith(")"))
-    if AXE_ON and (_AXE_CHECKED or unchecked):
+    """Say which pages axe-core never finished checking: each was left at once and never seen again.
+    Under xdist the workers' tallies are read back and joined (a page checked by any worker counts)."""
+    checked, left = set(_AXE_CHECKED), set(_AXE_LEFT_EARLY)
+    folder = _axe_tally_dir()
+    if folder and folder.is_dir() and not os.environ.get("PYTEST_XDIST_WORKER"):
+        for tally in folder.glob("*.json"):
+            data = json.loads(tally.read_text(encoding="utf-8"))
+            checked |= set(data["checked"])
+            left |= set(data["left"])
+        shutil.rmtree(folder, ignore_errors=True)
+    unchecked = sorted(key for key in left - checked if not key.endswith(")"))
+    if AXE_ON and (checked or unchecked):
         terminalreporter.write_line(
-            f"axe-core checked {len(_AXE_CHECKED)} page states; left before their check: "
+            f"axe-core checked {len(checked)} page states; left before their check: "
             + (", ".join(unchecked) or "none")
         )
+
+
+def pytest_generate_tests(metafunc):
+    """A browser test runs at a phone's size; `@pytest.mark.viewports("phone", "desktop")` adds a
+    desktop's where the layout differs in a way the test checks (the header, the building map)."""
+    if "page" in metafunc.fixturenames:
+        marker = metafunc.definition.get_closest_marker("viewports")
+        names = list(marker.args) if marker else ["phone"]
+        metafunc.parametrize("page", names, indirect=True)
 
 
 @pytest.fixture(scope="session")
@@ -208,7 +243,7 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(params=list(VIEWPORTS))
+@pytest.fixture
 def page(request, browser):
     context = browser.new_context(viewport=VIEWPORTS[request.param], locale="en-US")
     context.set_default_timeout(10_000)

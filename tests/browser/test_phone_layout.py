@@ -67,6 +67,7 @@ def _on_screen(locator) -> None:
         assert box["height"] >= 44, f"{element} is a small tap target: {box}"
 
 
+@pytest.mark.viewports("phone", "desktop")
 def test_the_header_is_one_line_on_a_phone_with_a_menu_and_inline_on_a_desktop(page, live_server, world):
     sign_in(page, live_server, "staff")
     header = page.locator("header.topbar")

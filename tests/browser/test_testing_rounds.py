@@ -101,6 +101,7 @@ def test_staff_plans_and_opens_a_round_sets_a_rule_and_adds_a_point(page, live_s
     _shot(page, "round")
 
 
+@pytest.mark.viewports("phone", "desktop")
 def test_coverage_shows_exact_numbers_and_the_building_map_in_colour(
     page, live_server, world, residents, round_, point
 ):
