@@ -1,9 +1,24 @@
 """Reading warehouses and their stock, within the user's areas."""
 
+from django.db.models import Count, Prefetch, Q, Sum
+
 from firstline.accounts.roles import Perm
-from firstline.accounts.scope import scope_filter
+from firstline.accounts.scope import scope_filter, scope_paths, work_scope
 from firstline.common.errors import NotFound
-from firstline.supplies.models import Item, Stock, Warehouse
+from firstline.common.paths import any_subtree_q
+from firstline.supplies.models import (
+    OUTSTANDING,
+    Donation,
+    DonationLine,
+    Donor,
+    Item,
+    ResupplyRequest,
+    Stock,
+    StockMovement,
+    StockTake,
+    StockTakeLine,
+    Warehouse,
+)
 
 
 def warehouses_visible(user, perm: str = Perm.SUPPLY_VIEW):
@@ -32,3 +47,126 @@ def stock_of(warehouse: Warehouse) -> list[Stock]:
         .select_related("item")
         .order_by("item__category", "item__name")
     )
+
+
+def items_all():
+    return Item.objects.all()
+
+
+def warehouses_with_stock(user) -> list[Warehouse]:
+    """The warehouses the user may see, each with `stock_rows` (items with a balance or a minimum) and
+    `below` (how many are under their minimum): two queries, however many warehouses."""
+    warehouses = list(warehouses_visible(user).filter(is_active=True).select_related("sampling_point"))
+    rows: dict[int, list[Stock]] = {w.pk: [] for w in warehouses}
+    for stock in (
+        Stock.objects.filter(warehouse_id__in=list(rows))
+        .filter(Q(quantity__gt=0) | Q(minimum__gt=0))
+        .select_related("item")
+        .order_by("item__category", "item__name")
+    ):
+        rows[stock.warehouse_id].append(stock)
+    for warehouse in warehouses:
+        warehouse.stock_rows = rows[warehouse.pk]
+        warehouse.below = sum(1 for s in warehouse.stock_rows if s.below_minimum)
+    return warehouses
+
+
+def ledger_of(warehouse: Warehouse, *, item_id: int | None = None):
+    movements = StockMovement.objects.filter(warehouse=warehouse).select_related(
+        "item", "counterpart", "moved_by"
+    )
+    if item_id:
+        movements = movements.filter(item_id=item_id)
+    return movements.order_by("-moved_at", "-id")
+
+
+def ledger_visible(user):
+    return StockMovement.objects.filter(warehouse__in=warehouses_visible(user).values("pk")).select_related(
+        "item", "warehouse", "counterpart", "moved_by"
+    )
+
+
+def stock_visible(user, *, warehouse_id: int | None = None):
+    stock = Stock.objects.filter(warehouse__in=warehouses_visible(user).values("pk")).select_related(
+        "item", "warehouse"
+    )
+    if warehouse_id:
+        stock = stock.filter(warehouse_id=warehouse_id)
+    return stock.order_by("warehouse_id", "item__category", "item__name")
+
+
+def stock_takes_of(user, warehouse_id: int | None = None):
+    takes = StockTake.objects.filter(warehouse__in=warehouses_visible(user).values("pk")).select_related(
+        "warehouse", "counted_by"
+    )
+    if warehouse_id:
+        takes = takes.filter(warehouse_id=warehouse_id)
+    return takes.prefetch_related(Prefetch("lines", StockTakeLine.objects.select_related("item")))
+
+
+def resupply_visible(user, perm: str = Perm.SUPPLY_VIEW):
+    """Requests of the user's warehouses and those asked of them (the upper level's queue)."""
+    paths = scope_paths(user, perm)
+    return (
+        ResupplyRequest.objects.filter(
+            any_subtree_q(paths, "warehouse__area__path") | any_subtree_q(paths, "supplier__area__path")
+        )
+        .select_related("warehouse__area", "supplier__area", "item", "shipment")
+        .order_by("status", "-raised_at", "-id")
+    )
+
+
+def resupply_queue(user) -> list[ResupplyRequest]:
+    """What the user's warehouses are asked to send (open first), and their own requests still outstanding."""
+    work_scope(user, Perm.SUPPLY_VIEW)
+    return list(resupply_visible(user).filter(status__in=OUTSTANDING)[:500])
+
+
+def resupply_get(user, request_id: int) -> ResupplyRequest:
+    request = resupply_visible(user).filter(pk=request_id).first()
+    if request is None:
+        raise NotFound
+    return request
+
+
+def donors_visible(user):
+    return scope_filter(Donor.objects.select_related("area"), user, Perm.SUPPLY_VIEW, field="area__path")
+
+
+def donor_get(user, donor_id: int) -> Donor:
+    donor = donors_visible(user).filter(pk=donor_id).first()
+    if donor is None:
+        raise NotFound
+    return donor
+
+
+def donations_visible(user):
+    return (
+        Donation.objects.filter(warehouse__in=warehouses_visible(user).values("pk"))
+        .select_related("donor", "warehouse__area", "received_by")
+        .prefetch_related(Prefetch("lines", DonationLine.objects.select_related("item")))
+        .order_by("-received_at", "-id")
+    )
+
+
+def donation_get(user, donation_id: int) -> Donation:
+    donation = donations_visible(user).filter(pk=donation_id).first()
+    if donation is None:
+        raise NotFound
+    return donation
+
+
+def donation_totals(user) -> dict[str, list[dict]]:
+    """Totals per donor (how many donations) and per item (how much), over what the user may see."""
+    lines = DonationLine.objects.filter(donation__in=donations_visible(user).values("pk"))
+    by_item = list(
+        lines.values("item__name", "item__unit")
+        .annotate(total=Sum("quantity"))
+        .order_by("-total", "item__name")
+    )
+    by_donor = list(
+        lines.values("donation__donor__name", "donation__donor__kind", "item__name", "item__unit")
+        .annotate(total=Sum("quantity"), donations=Count("donation", distinct=True))
+        .order_by("donation__donor__name", "item__name")
+    )
+    return {"by_item": by_item, "by_donor": by_donor}
