@@ -160,6 +160,7 @@ def stock_post(
             area_path=warehouse.area.path,
             changes={
                 "item": item.pk,
+                "item_name": item.name,
                 "quantity": str(delta),
                 "balance": str(stock.quantity),
                 "ref": f"{ref_type}#{ref_id}" if ref_type else "",
@@ -250,7 +251,12 @@ def resupply_raise(*, acting_user, stock: Stock, warehouse: Warehouse, item: Ite
         action="resupply.raise",
         target=request,
         area_path=warehouse.area.path,
-        changes={"item": item.pk, "quantity": str(wanted), "balance": str(stock.quantity)},
+        changes={
+            "item": item.pk,
+            "item_name": item.name,
+            "quantity": str(wanted),
+            "balance": str(stock.quantity),
+        },
     )
     return request
 
@@ -275,7 +281,12 @@ def stock_levels_set(*, acting_user, warehouse: Warehouse, item: Item, minimum, 
         action="stock.levels",
         target=stock,
         area_path=warehouse.area.path,
-        changes={"item": item.pk, "minimum": [old[0], str(minimum)], "target": [old[1], str(target)]},
+        changes={
+            "item": item.pk,
+            "item_name": item.name,
+            "minimum": [old[0], str(minimum)],
+            "target": [old[1], str(target)],
+        },
     )
     if stock.below_minimum:
         resupply_raise(acting_user=acting_user, stock=stock, warehouse=warehouse, item=item)
@@ -449,7 +460,12 @@ def resupply_send(*, acting_user, request: ResupplyRequest, quantity=None) -> Re
         action="resupply.send",
         target=request,
         area_path=request.supplier.area.path,
-        changes={"status": ["open", "sent"], "item": request.item_id, "quantity": str(quantity)},
+        changes={
+            "status": ["open", "sent"],
+            "item": request.item_id,
+            "item_name": request.item.name,
+            "quantity": str(quantity),
+        },
     )
     return request
 
@@ -480,7 +496,12 @@ def resupply_receive(*, acting_user, request: ResupplyRequest) -> ResupplyReques
         action="resupply.receive",
         target=request,
         area_path=request.warehouse.area.path,
-        changes={"status": ["sent", "received"], "item": request.item_id, "quantity": str(receipt.quantity)},
+        changes={
+            "status": ["sent", "received"],
+            "item": request.item_id,
+            "item_name": request.item.name,
+            "quantity": str(receipt.quantity),
+        },
     )
     return request
 
@@ -501,7 +522,7 @@ def resupply_cancel(*, acting_user, request: ResupplyRequest, note: str = "") ->
         action="resupply.cancel",
         target=request,
         area_path=request.warehouse.area.path,
-        changes={"status": ["open", "cancelled"], "item": request.item_id},
+        changes={"status": ["open", "cancelled"], "item": request.item_id, "item_name": request.item.name},
     )
     return request
 
