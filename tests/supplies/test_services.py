@@ -255,3 +255,56 @@ def test_a_racing_bare_update_is_refused_by_the_check(world, c1_store):
     with pytest.raises(IntegrityError), transaction.atomic():
         Stock.objects.filter(warehouse=c1_store, item=oil).update(quantity=F("quantity") - 11)
     assert _qty(c1_store, oil) == 10
+
+
+def test_a_batch_posts_every_row_with_running_balances_and_one_audit_row(world, c1_store):
+    from firstline.supplies.services import MoveIn, stock_post_batch
+
+    oil, rice = item("oil"), item("rice")
+    receive(world.staff, c1_store, oil, 40)
+    receive(world.staff, c1_store, rice, 2)
+    stock_levels_set(acting_user=world.staff, warehouse=c1_store, item=rice, minimum=1)
+    stock_levels_set(acting_user=world.staff, warehouse=c1_store, item=rice, minimum=5)  # asks at once
+    ResupplyRequest.objects.update(status="cancelled")
+    audited = AuditEntry.objects.count()
+    written = stock_post_batch(
+        acting_user=world.staff,
+        warehouse=c1_store,
+        moves=[
+            MoveIn(rice.pk, "receipt", "10"),
+            MoveIn(oil.pk, "issue", "15"),
+            MoveIn(rice.pk, "issue", "6"),
+            MoveIn(oil.pk, "adjustment", "-1", reason="damaged"),
+        ],
+    )
+    assert written == 4
+    assert list(
+        StockMovement.objects.filter(warehouse=c1_store)
+        .order_by("pk")
+        .values_list("item__name", "quantity", "balance_after")
+    )[2:] == [
+        ("大米", Decimal("10"), Decimal("12")),
+        ("食用油", Decimal("-15"), Decimal("25")),
+        ("大米", Decimal("-6"), Decimal("6")),
+        ("食用油", Decimal("-1"), Decimal("24")),
+    ]
+    assert (_qty(c1_store, oil), _qty(c1_store, rice)) == (24, 6)
+    assert ResupplyRequest.objects.filter(status="open").count() == 0  # 6 is not below 5
+    assert AuditEntry.objects.count() - audited == 1  # the batch
+    stock_post_batch(acting_user=world.staff, warehouse=c1_store, moves=[MoveIn(rice.pk, "issue", "2")])
+    assert ResupplyRequest.objects.get(status="open").quantity == 6  # up to twice the minimum
+
+
+def test_a_batch_row_that_overdraws_refuses_the_whole_batch_and_names_the_row(world, c1_store):
+    from firstline.supplies.services import MoveIn, stock_post_batch
+
+    oil = item("oil")
+    receive(world.staff, c1_store, oil, 10)
+    with pytest.raises(ValidationError) as err:
+        stock_post_batch(
+            acting_user=world.staff,
+            warehouse=c1_store,
+            moves=[MoveIn(oil.pk, "issue", "6"), MoveIn(oil.pk, "issue", "6")],
+        )
+    assert list(err.value.message_dict) == ["row-2"]
+    assert _qty(c1_store, oil) == 10 and StockMovement.objects.count() == 1

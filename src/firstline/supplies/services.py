@@ -211,6 +211,109 @@ def stock_transfer(
     return out, into
 
 
+@dataclass(frozen=True)
+class MoveIn:
+    """One movement of a batch: as `stock_post` takes it (the warehouse is the batch's)."""
+
+    item_id: int
+    kind: str
+    quantity: object
+    reason: str = ""
+    note: str = ""
+    ref_type: str = ""
+    ref_id: str = ""
+
+
+@transaction.atomic
+def stock_post_batch(
+    *, acting_user, warehouse: Warehouse, moves: list[MoveIn], moved_at: dt.datetime | None = None
+) -> int:
+    """Many movements of one warehouse at once (a day's issues of a campaign, a device's backlog):
+    the same rules as `stock_post`, on sets — one locked read of the balances, one UPDATE per item,
+    one INSERT of the ledger rows and one of their audit rows. All or nothing: a row that would take
+    a balance below zero refuses the whole batch and names the row. Transfers go through
+    `stock_transfer`. Returns the number of movements written."""
+    require(acting_user, Perm.SUPPLY_MANAGE, warehouse.area.path)
+    if not moves:
+        return 0
+    moved_at = moved_at or timezone.now()
+    items = Item.objects.in_bulk({m.item_id for m in moves})
+    stocks = {
+        s.item_id: s
+        for s in Stock.objects.select_for_update().filter(warehouse=warehouse, item_id__in=list(items))
+    }
+    missing = [Stock(warehouse=warehouse, item_id=item_id) for item_id in items if item_id not in stocks]
+    if missing:
+        Stock.objects.bulk_create(missing, ignore_conflicts=True)
+        stocks = {
+            s.item_id: s
+            for s in Stock.objects.select_for_update().filter(warehouse=warehouse, item_id__in=list(items))
+        }
+    balance = {item_id: stock.quantity for item_id, stock in stocks.items()}
+    user = acting_user if acting_user is not None and acting_user.is_authenticated else None
+    rows: list[StockMovement] = []
+    for number, move in enumerate(moves, start=1):
+        field = f"row-{number}"
+        item = items.get(move.item_id)
+        if item is None:
+            raise ValidationError({field: _("Row %(n)s: unknown item.") % {"n": number}})
+        if move.kind not in MovementKind.values or move.kind in (
+            MovementKind.TRANSFER_IN,
+            MovementKind.TRANSFER_OUT,
+        ):
+            raise ValidationError({field: _("Row %(n)s: unknown kind of movement.") % {"n": number}})
+        delta = clean_quantity(move.quantity, field=field, allow_negative=move.kind in SIGNED)
+        if move.kind in OUTBOUND:
+            delta = -delta
+        if (move.kind == MovementKind.ADJUSTMENT and move.reason not in AdjustReason.values) or (
+            move.reason and move.reason not in AdjustReason.values
+        ):
+            raise ValidationError({field: _("Row %(n)s: say why the stock is adjusted.") % {"n": number}})
+        if balance[item.pk] + delta < ZERO:
+            raise ValidationError(
+                {
+                    field: [
+                        _("Row %(n)s:") % {"n": number},
+                        *short_of(balance[item.pk], item, warehouse, -delta).messages,
+                    ]
+                }
+            )
+        balance[item.pk] += delta
+        rows.append(
+            StockMovement(
+                warehouse=warehouse,
+                item=item,
+                kind=move.kind,
+                quantity=delta,
+                balance_after=balance[item.pk],
+                reason=move.reason,
+                note=clean_text(move.note, field=field, max_length=300),
+                ref_type=move.ref_type,
+                ref_id=str(move.ref_id or ""),
+                moved_by=user,
+                moved_at=moved_at,
+            )
+        )
+    for item_id, stock in stocks.items():
+        change = balance[item_id] - stock.quantity
+        if change:
+            Stock.objects.filter(pk=stock.pk).update(quantity=F("quantity") + change)
+    StockMovement.objects.bulk_create(rows, batch_size=2000)
+    audit_record(
+        actor=acting_user,
+        action="stock.batch",
+        target=warehouse,
+        area_path=warehouse.area.path,
+        changes={"movements": len(rows), "items": len({r.item_id for r in rows})},
+    )
+    for item_id, stock in stocks.items():
+        taken = balance[item_id] < stock.quantity
+        stock.quantity = balance[item_id]
+        if taken and stock.below_minimum:
+            resupply_raise(acting_user=acting_user, stock=stock, warehouse=warehouse, item=items[item_id])
+    return len(rows)
+
+
 def upper_warehouse(warehouse: Warehouse) -> Warehouse | None:
     """The warehouse of the nearest area above this one's (a community's → its street's; a sampling
     point's store → its community's), not another sampling point's store."""
@@ -406,7 +509,7 @@ def stock_take_record(
 
 def _resupply_locked(request_id: int) -> ResupplyRequest:
     request = (
-        ResupplyRequest.objects.select_for_update()
+        ResupplyRequest.objects.select_for_update(of=("self",))
         .select_related("warehouse__area", "supplier__area", "item")
         .filter(pk=request_id)
         .first()

@@ -76,6 +76,10 @@ SENTENCES: dict[str, Callable[[_Words], tuple[str, list[str]]]] = {
             _("Fill up to: %(old)s → %(new)s") % {"old": _q(w.old("target")), "new": _q(w.new("target"))},
         ],
     ),
+    "stock.batch": lambda w: (
+        _("%(actor)s posted a batch of movements at %(place)s") % vars_(w),
+        [_("%(n)s movements of %(i)s items") % {"n": w.count("movements"), "i": w.count("items")}],
+    ),
     "stock.export": lambda w: (
         _("%(actor)s exported the stock ledger of %(place)s") % vars_(w),
         [_("%(n)s movements") % {"n": w.count("movements")}],

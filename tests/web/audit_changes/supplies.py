@@ -19,6 +19,7 @@ CHANGES = {
     "stock.usage": {**_MOVE, "quantity": "-46", "ref": ""},
     "stock.levels": {"item": 3, "item_name": "口罩", "minimum": ["0", "20"], "target": ["0", "60"]},
     "stock.export": {"movements": 120},
+    "stock.batch": {"movements": 10000, "items": 4},
     "stocktake.record": {"items": 3, "differences": 2, "disinfected": True},
     "resupply.raise": {"item": 3, "item_name": "口罩", "quantity": "48", "balance": "12"},
     "resupply.send": {"status": ["open", "sent"], "item": 3, "item_name": "口罩", "quantity": "48"},
