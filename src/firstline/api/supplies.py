@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from firstline.accounts.roles import Perm
 from firstline.api.pagination import PageQuery, page_of
@@ -415,7 +416,7 @@ def movement_post(request: HttpRequest, warehouse_id: IdParam, payload: Movement
         reason=payload.reason or "",
         note=payload.note,
     )
-    return 201, movement
+    return Status(201, movement)
 
 
 @router.post(
@@ -430,7 +431,7 @@ def transfer(request: HttpRequest, payload: TransferIn):
         quantity=payload.quantity,
         note=payload.note,
     )
-    return 201, {"out": out, "into": into}
+    return Status(201, {"out": out, "into": into})
 
 
 @router.put(
@@ -461,7 +462,7 @@ def stock_take(request: HttpRequest, warehouse_id: IdParam, payload: StockTakeIn
         disinfected=payload.disinfected,
         note=payload.note,
     )
-    return 201, take
+    return Status(201, take)
 
 
 @router.post(
@@ -476,7 +477,7 @@ def usage_report(request: HttpRequest, warehouse_id: IdParam, payload: UsageIn):
         lines=[services.LineIn(line.item_id, line.quantity) for line in payload.lines],
         note=payload.note,
     )
-    return 201, movements
+    return Status(201, movements)
 
 
 @router.post("/donors", response={201: DonorOut, **WRITE_ERRORS}, summary="Add a donor")
@@ -489,7 +490,7 @@ def donor_create(request: HttpRequest, payload: DonorIn):
         contact_person=payload.contact_person,
         phone=payload.phone,
     )
-    return 201, donor
+    return Status(201, donor)
 
 
 @router.post(
@@ -503,7 +504,7 @@ def donation_receive(request: HttpRequest, payload: DonationIn):
         lines=[services.LineIn(line.item_id, line.quantity) for line in payload.lines],
         note=payload.note,
     )
-    return 201, selectors.donation_get(request.user, donation.pk)
+    return Status(201, selectors.donation_get(request.user, donation.pk))
 
 
 @router.post(

@@ -188,6 +188,8 @@ class StockMovement(models.Model):
         ordering = ["-moved_at", "-id"]
         indexes = [
             models.Index(fields=["warehouse", "item", "moved_at"]),
+            # The ledger page: a warehouse's movements newest first, read 50 at a time.
+            models.Index(fields=["warehouse", "-moved_at", "-id"], name="supplies_ledger_page"),
             models.Index(fields=["ref_type", "ref_id"]),
         ]
         constraints = [
