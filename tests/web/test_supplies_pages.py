@@ -52,7 +52,7 @@ def test_warehouse_list_shows_bars_and_the_below_minimum_badge(client, world, st
 def test_warehouse_list_costs_the_same_for_one_warehouse_or_three(client, world, stores):
     client.force_login(world.coordinator)
     client.get("/supplies/")
-    with assert_queries(5) as few:
+    with assert_queries(7) as few:  # 2 of them fill the forms: the areas, their sampling points
         client.get("/supplies/")
     for name in ("C2社区库房", "二号库"):
         store = warehouse(world.c2, name)
@@ -285,3 +285,33 @@ def test_usage_form_at_a_sampling_point(client, world):
     )
     assert response.status_code == 302
     assert (_qty(store, "swabs"), _qty(store, "tubes"), _qty(store, "suits")) == (54, 20, 24)
+
+
+def test_open_a_sampling_point_store_and_add_an_item(client, world):
+    from firstline.supplies.models import Item, Warehouse
+    from tests.factories.testing import SamplingPointFactory
+
+    point = SamplingPointFactory(acting_user=world.staff, compound=world.p1, name="北门采样点")
+    client.force_login(world.staff)
+    page = client.get("/supplies/").content.decode()
+    assert "北门采样点" in page and "S街道" not in page  # the street is above the community's staff
+    done = client.post(
+        "/supplies/",
+        {"action": "warehouse", "area": world.p1.pk, "name": "北门采样点物资", "sampling_point": point.pk},
+    )
+    assert done.status_code == 302
+    store = Warehouse.objects.get(name="北门采样点物资")
+    assert (store.area, store.sampling_point, store.keeper) == (world.p1, point, world.staff)
+    twice = client.post("/supplies/", {"action": "warehouse", "area": world.p1.pk, "name": "北门采样点物资"})
+    assert twice.status_code == 422 and "already has a warehouse of this name" in twice.content.decode()
+    assert (
+        client.post(
+            "/supplies/", {"action": "item", "item_name": "N95口罩", "unit": "box", "category": "protective"}
+        ).status_code
+        == 302
+    )
+    assert Item.objects.filter(name="N95口罩", unit="box", category="protective").count() == 1
+    refused = client.post(
+        "/supplies/", {"action": "item", "item_name": "N95口罩", "unit": "box", "category": "protective"}
+    )
+    assert refused.status_code == 422 and 'data-field="item_name"' in refused.content.decode()

@@ -30,6 +30,7 @@ from firstline.supplies.models import (
     ResupplyStatus,
     Unit,
 )
+from firstline.testing.rounds.selectors import point_get
 
 router = Router(tags=["supplies"])
 
@@ -326,6 +327,19 @@ class UsageIn(Schema):
     note: Text(300) = ""
 
 
+class ItemIn(Schema):
+    name: Text(60, min_length=1)
+    unit: Unit
+    category: Category = Category.OTHER
+
+
+class WarehouseIn(Schema):
+    area_id: Id = Field(description="The street, community, village or compound it serves.")
+    name: Text(100, min_length=1)
+    location: Text(200) = ""
+    sampling_point_id: Id | None = Field(None, description="For a sampling point's own store.")
+
+
 # --------------------------------------------------------------------------------------------- reads
 
 
@@ -396,6 +410,33 @@ def resupply_list(request: HttpRequest, query: Query[ResupplyQuery]):
 
 
 # -------------------------------------------------------------------------------------------- writes
+
+
+@router.post("/items", response={201: ItemOut, **WRITE_ERRORS}, summary="Add an item to the catalogue")
+def item_create(request: HttpRequest, payload: ItemIn):
+    return Status(
+        201,
+        services.item_create(
+            acting_user=request.user, name=payload.name, unit=payload.unit, category=payload.category
+        ),
+    )
+
+
+@router.post("/warehouses", response={201: WarehouseOut, **WRITE_ERRORS}, summary="Open a warehouse")
+def warehouse_create(request: HttpRequest, payload: WarehouseIn):
+    area = area_get(user=request.user, pk=payload.area_id, perm=Perm.SUPPLY_VIEW)
+    point = None
+    if payload.sampling_point_id is not None:
+        point = point_get(user=request.user, pk=payload.sampling_point_id)
+    store = services.warehouse_create(
+        acting_user=request.user,
+        area=area,
+        name=payload.name,
+        location=payload.location,
+        sampling_point=point,
+    )
+    store.below = 0
+    return Status(201, store)
 
 
 @router.post(

@@ -58,6 +58,10 @@ class Item(models.Model):
         return f"{self.name} ({self.get_unit_display()})"
 
 
+# The kinds of place a warehouse serves.
+WAREHOUSE_AREAS = ("street", "township", "community", "village", "compound")
+
+
 class Warehouse(models.Model):
     """A store of a street, a community or a compound, or a sampling point's own store."""
 

@@ -4,10 +4,12 @@ from django.db.models import Count, Prefetch, Q, Sum
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import scope_filter, scope_paths, work_scope
+from firstline.areas.models import Area
 from firstline.common.errors import NotFound
 from firstline.common.paths import any_subtree_q
 from firstline.supplies.models import (
     OUTSTANDING,
+    WAREHOUSE_AREAS,
     Donation,
     DonationLine,
     Donor,
@@ -19,6 +21,7 @@ from firstline.supplies.models import (
     StockTakeLine,
     Warehouse,
 )
+from firstline.testing.models import SamplingPoint
 
 
 def warehouses_visible(user, perm: str = Perm.SUPPLY_VIEW):
@@ -170,3 +173,19 @@ def donation_totals(user) -> dict[str, list[dict]]:
         .order_by("donation__donor__name", "item__name")
     )
     return {"by_item": by_item, "by_donor": by_donor}
+
+
+def areas_for_warehouses(user) -> list:
+    """The streets, communities and compounds where the user may open a warehouse, with the sampling
+    points of those compounds that have no store yet."""
+    areas = list(
+        scope_filter(Area.objects.filter(kind__in=WAREHOUSE_AREAS), user, Perm.SUPPLY_MANAGE).order_by(
+            "path"
+        )[:300]
+    )
+    points = list(
+        SamplingPoint.objects.filter(compound__in=[a.pk for a in areas], store__isnull=True, is_active=True)
+        .select_related("compound")
+        .order_by("compound__path", "name")[:300]
+    )
+    return areas, points

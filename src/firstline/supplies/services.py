@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from firstline.accounts.roles import Perm
-from firstline.accounts.scope import can, require
+from firstline.accounts.scope import can, require, require_any
 from firstline.common.audit import audit_record
 from firstline.common.errors import Conflict, NotFound
 from firstline.common.identity import normalise_phone
@@ -26,8 +26,10 @@ from firstline.supplies.models import (
     OUTSTANDING,
     QUANTITY,
     SIGNED,
+    WAREHOUSE_AREAS,
     ZERO,
     AdjustReason,
+    Category,
     Donation,
     DonationLine,
     Donor,
@@ -40,6 +42,7 @@ from firstline.supplies.models import (
     StockMovement,
     StockTake,
     StockTakeLine,
+    Unit,
     Warehouse,
 )
 
@@ -761,6 +764,55 @@ def sampling_usage_report(
             )
         )
     return movements
+
+
+# -- the catalogue and the warehouses ------------------------------------------------------------
+
+
+@transaction.atomic
+def item_create(*, acting_user, name: str, unit: str, category: str = Category.OTHER) -> Item:
+    """A new item of the shared catalogue (the same name in another unit is another item)."""
+    require_any(acting_user, Perm.SUPPLY_MANAGE)
+    name = clean_text(name, field="name", max_length=60, required=True)
+    if unit not in Unit.values:
+        raise ValidationError({"unit": _("Choose the unit: jin, bag, box, drum, pack, piece.")})
+    if category not in Category.values:
+        raise ValidationError({"category": _("Choose the category.")})
+    if Item.objects.filter(name=name, unit=unit).exists():
+        raise ValidationError({"name": _("This item is already in the catalogue in this unit.")})
+    item = Item.objects.create(name=name, unit=unit, category=category)
+    audit_record(
+        actor=acting_user, action="item.create", target=item, changes={"item_name": name, "unit": unit}
+    )
+    return item
+
+
+@transaction.atomic
+def warehouse_create(*, acting_user, area, name: str, location: str = "", sampling_point=None) -> Warehouse:
+    """A store of a street, a community (a village) or a compound; a sampling point's store is in its
+    compound."""
+    require(acting_user, Perm.SUPPLY_MANAGE, area.path)
+    if area.kind not in WAREHOUSE_AREAS:
+        raise ValidationError({"area": _("A warehouse belongs to a street, a community or a compound.")})
+    name = clean_text(name, field="name", max_length=100, required=True)
+    location = clean_text(location, field="location", max_length=200)
+    if sampling_point is not None and sampling_point.compound_id != area.pk:
+        raise ValidationError({"sampling_point": _("A sampling point's store is in the point's compound.")})
+    if Warehouse.objects.filter(area=area, name=name).exists():
+        raise ValidationError({"name": _("This area already has a warehouse of this name.")})
+    if sampling_point is not None and Warehouse.objects.filter(sampling_point=sampling_point).exists():
+        raise ValidationError({"sampling_point": _("This sampling point already has its store.")})
+    warehouse = Warehouse.objects.create(
+        area=area, name=name, location=location, sampling_point=sampling_point, keeper=acting_user
+    )
+    audit_record(
+        actor=acting_user,
+        action="warehouse.create",
+        target=warehouse,
+        area_path=area.path,
+        changes={"sampling_point": sampling_point is not None},
+    )
+    return warehouse
 
 
 __all__ = [

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from firstline.supplies.models import DonorKind
+from firstline.supplies.models import DonorKind, Unit
 from firstline.web.audit_words_base import _label, _Words, vars_
 
 
@@ -108,6 +108,15 @@ SENTENCES: dict[str, Callable[[_Words], tuple[str, list[str]]]] = {
         _("%(actor)s cancelled a resupply request of %(item)s at %(place)s") % {**vars_(w), "item": _item(w)},
         [],
     ),
+    "item.create": lambda w: (
+        _("%(actor)s added %(item)s to the catalogue of supplies, from %(place)s")
+        % {**vars_(w), "item": _item(w)},
+        [_label(Unit, w.get("unit"))],
+    ),
+    "warehouse.create": lambda w: (
+        _("%(actor)s opened a warehouse at %(place)s") % vars_(w),
+        [_("The store of a sampling point")] if w.get("sampling_point") is True else [],
+    ),
     "donor.create": lambda w: (
         _("%(actor)s added a donor at %(place)s") % vars_(w),
         [_label(DonorKind, w.get("kind"))],
@@ -120,5 +129,8 @@ SENTENCES: dict[str, Callable[[_Words], tuple[str, list[str]]]] = {
 
 # key -> (action prefixes, label in words, gettext_noop)
 ACTION_GROUPS: dict[str, tuple[tuple[str, ...], str]] = {
-    "supplies": (("stock.", "stocktake.", "resupply.", "donor.", "donation."), gettext_noop("Supplies")),
+    "supplies": (
+        ("stock.", "stocktake.", "resupply.", "donor.", "donation.", "item.", "warehouse."),
+        gettext_noop("Supplies"),
+    ),
 }

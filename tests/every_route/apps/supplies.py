@@ -71,6 +71,7 @@ WEB_PATHS = {
 }
 
 WEB_POSTS = {
+    "web:supplies_warehouses": lambda s: {"action": "warehouse", "area": s.compound.pk, "name": "小区物资点"},
     "web:supplies_warehouse": lambda s: {"action": "receive", "item": s.oil.pk, "quantity": "5"},
     "web:supplies_stocktake": lambda s: {f"counted-{s.oil.pk}": "58", f"reason-{s.oil.pk}": "found"},
     "web:supplies_usage": lambda s: {f"used-{s.swabs.pk}": "3"},
@@ -87,6 +88,14 @@ _W = "/api/v1/supplies/warehouses/{warehouse_id}"
 API_CALLS = {
     ("GET", "/api/v1/supplies/items"): lambda s: ("/api/v1/supplies/items", None),
     ("GET", "/api/v1/supplies/warehouses"): lambda s: ("/api/v1/supplies/warehouses", None),
+    ("POST", "/api/v1/supplies/items"): lambda s: (
+        "/api/v1/supplies/items",
+        {"name": "84消毒液", "unit": "bottle", "category": "disinfectant"},
+    ),
+    ("POST", "/api/v1/supplies/warehouses"): lambda s: (
+        "/api/v1/supplies/warehouses",
+        {"area_id": s.compound.pk, "name": "小区物资点"},
+    ),
     ("GET", f"{_W}/stock"): lambda s: (f"/api/v1/supplies/warehouses/{s.store.pk}/stock", None),
     ("GET", f"{_W}/ledger"): lambda s: (f"/api/v1/supplies/warehouses/{s.store.pk}/ledger", None),
     ("GET", f"{_W}/stock-takes"): lambda s: (f"/api/v1/supplies/warehouses/{s.store.pk}/stock-takes", None),
@@ -141,9 +150,13 @@ API_CALLS = {
 
 # route: coordinator | staff | leader | volunteer | lab | resident | outsider | anonymous
 EXPECTED = {
+    "web:supplies_warehouses POST": "302 302 | 302 404 | 404 404 | 403 404 | "
+    "404 404 | 404 404 | 404 302 | 302L 302L",
+    "POST /api/v1/supplies/items": "201 201 | 201 201 | 403 403 | 403 403 | "
+    "403 403 | 403 403 | 201 201 | 401 401",
+    "POST /api/v1/supplies/warehouses": "201 201 | 201 404 | 404 404 | 403 404 | "
+    "404 404 | 404 404 | 404 201 | 401 401",
     "web:supplies_warehouses GET": "200 200 | 200 200 | 200 200 | 200 200 | "
-    "404 404 | 404 404 | 200 200 | 302L 302L",
-    "web:supplies_warehouses POST": "200 200 | 200 200 | 200 200 | 200 200 | "
     "404 404 | 404 404 | 200 200 | 302L 302L",
     "web:supplies_warehouse GET": "200 200 | 200 404 | 404 404 | 404 404 | "
     "404 404 | 404 404 | 404 200 | 302L 302L",

@@ -26,5 +26,7 @@ CHANGES = {
     "resupply.receive": {"status": ["sent", "received"], "item": 3, "item_name": "口罩", "quantity": "48"},
     "resupply.cancel": {"status": ["open", "cancelled"], "item": 3, "item_name": "口罩"},
     "donor.create": {"kind": "village"},
+    "item.create": {"item_name": "生菜", "unit": "jin"},
+    "warehouse.create": {"sampling_point": True},
     "donation.receive": {"donor": 1, "lines": 2},
 }

@@ -17,11 +17,13 @@ from django.views.decorators.http import require_POST
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import can, scope_paths, work_scope
+from firstline.areas.selectors import area_get
 from firstline.common.identity import mask_phone
 from firstline.common.paths import is_within
 from firstline.supplies import selectors, services
 from firstline.supplies.export import ledger_export
-from firstline.supplies.models import AdjustReason, DonorKind, MovementKind, Warehouse
+from firstline.supplies.models import AdjustReason, Category, DonorKind, MovementKind, Unit, Warehouse
+from firstline.testing.rounds.selectors import point_get
 from firstline.web.errors import flash_errors, submit
 
 LEDGER_PAGE = 50
@@ -56,16 +58,58 @@ def _item(value, field: str = "item"):
     return selectors.item_get(item_id)
 
 
+def _open_warehouse(request):
+    post = request.POST
+    area_id, point_id = _int(post.get("area")), _int(post.get("sampling_point"))
+    if area_id is None:
+        raise ValidationError({"area": _("Choose the area the warehouse serves.")})
+    return services.warehouse_create(
+        acting_user=request.user,
+        area=area_get(user=request.user, pk=area_id, perm=Perm.SUPPLY_VIEW),
+        name=post.get("name", ""),
+        location=post.get("location", ""),
+        sampling_point=point_get(user=request.user, pk=point_id) if point_id else None,
+    )
+
+
+def _add_item(request):
+    post = request.POST
+    return services.item_create(
+        acting_user=request.user,
+        name=post.get("item_name", ""),
+        unit=post.get("unit", ""),
+        category=post.get("category", ""),
+    )
+
+
 @login_required
 def warehouses(request):
     work_scope(request.user, Perm.SUPPLY_VIEW)
+    manage = bool(scope_paths(request.user, Perm.SUPPLY_MANAGE))
+    errors, status = {}, 200
+    if request.method == "POST" and request.POST.get("action") in ("warehouse", "item"):
+        write = _open_warehouse if request.POST["action"] == "warehouse" else _add_item
+        done = submit(lambda: write(request))
+        if done:
+            messages.success(request, _("Recorded."))
+            return redirect("web:supplies_warehouses")
+        errors, status = done.errors, done.status
+    areas, points = selectors.areas_for_warehouses(request.user) if manage else ([], [])
     return render(
         request,
         "web/supplies/warehouses.html",
         {
             "warehouses": selectors.warehouses_with_stock(request.user),
-            "may_donate": bool(scope_paths(request.user, Perm.SUPPLY_MANAGE)),
+            "may_donate": manage,
+            "areas": areas,
+            "points": points,
+            "units": Unit.choices,
+            "categories": Category.choices,
+            "errors": errors,
+            "values": request.POST,
+            "open_form": request.POST.get("action", ""),
         },
+        status=status,
     )
 
 
