@@ -6,7 +6,7 @@ from firstline.accounts.roles import Perm
 from firstline.accounts.scope import scope_filter, scope_paths, work_scope
 from firstline.areas.models import Area
 from firstline.common.errors import NotFound
-from firstline.common.paths import any_subtree_q
+from firstline.common.paths import any_subtree_q, is_within
 from firstline.supplies.models import (
     OUTSTANDING,
     WAREHOUSE_AREAS,
@@ -119,10 +119,31 @@ def resupply_visible(user, perm: str = Perm.SUPPLY_VIEW):
     )
 
 
-def resupply_queue(user) -> list[ResupplyRequest]:
-    """What the user's warehouses are asked to send (open first), and their own requests still outstanding."""
-    work_scope(user, Perm.SUPPLY_VIEW)
-    return list(resupply_visible(user).filter(status__in=OUTSTANDING)[:500])
+def supplies_work(user, perm: str = Perm.SUPPLY_VIEW) -> bool:
+    """NotFound unless the user has supplies work (`perm`) somewhere; whether they may also move stock."""
+    work_scope(user, perm)
+    return bool(scope_paths(user, Perm.SUPPLY_MANAGE))
+
+
+def resupply_queue(user) -> dict[str, list[ResupplyRequest]]:
+    """What the user's warehouses are asked to send ("asked", open first) and their own requests still
+    outstanding ("ours"), each with what the user may do with it (`may_send`, `may_receive`,
+    `may_cancel`: the services check again)."""
+    view = work_scope(user, Perm.SUPPLY_VIEW)
+    manage = scope_paths(user, Perm.SUPPLY_MANAGE)
+    queue = list(resupply_visible(user).filter(status__in=OUTSTANDING)[:500])
+    for entry in queue:
+        supplier_path = entry.supplier.area.path if entry.supplier else None
+        entry.may_send = (
+            entry.status == "open" and supplier_path is not None and is_within(supplier_path, manage)
+        )
+        entry.may_receive = entry.status == "sent" and is_within(entry.warehouse.area.path, manage)
+        entry.may_cancel = entry.status == "open" and (
+            is_within(entry.warehouse.area.path, manage)
+            or (supplier_path is not None and is_within(supplier_path, manage))
+        )
+    asked = [e for e in queue if e.supplier is not None and is_within(e.supplier.area.path, view)]
+    return {"asked": asked, "ours": [e for e in queue if e not in asked]}
 
 
 def resupply_get(user, request_id: int) -> ResupplyRequest:

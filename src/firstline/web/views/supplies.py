@@ -16,10 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from firstline.accounts.roles import Perm
-from firstline.accounts.scope import can, scope_paths, work_scope
+from firstline.accounts.scope import can
 from firstline.areas.selectors import area_get
 from firstline.common.identity import mask_phone
-from firstline.common.paths import is_within
 from firstline.supplies import selectors, services
 from firstline.supplies.export import ledger_export
 from firstline.supplies.models import AdjustReason, Category, DonorKind, MovementKind, Unit, Warehouse
@@ -84,8 +83,7 @@ def _add_item(request):
 
 @login_required
 def warehouses(request):
-    work_scope(request.user, Perm.SUPPLY_VIEW)
-    manage = bool(scope_paths(request.user, Perm.SUPPLY_MANAGE))
+    manage = selectors.supplies_work(request.user)
     errors, status = {}, 200
     if request.method == "POST" and request.POST.get("action") in ("warehouse", "item"):
         write = _open_warehouse if request.POST["action"] == "warehouse" else _add_item
@@ -116,18 +114,18 @@ def warehouses(request):
 def _warehouse_context(request, warehouse: Warehouse, **extra) -> dict:
     page = Paginator(selectors.ledger_of(warehouse), LEDGER_PAGE).get_page(request.GET.get("page"))
     stock = selectors.stock_of(warehouse)
-    manage = can(request.user, Perm.SUPPLY_MANAGE, warehouse.area.path)
+    can_manage = can(request.user, Perm.SUPPLY_MANAGE, warehouse.area.path)
     return {
         "warehouse": warehouse,
         "stock": stock,
         "below": sum(1 for s in stock if s.below_minimum),
         "ledger": page,
-        "manage": manage,
-        "sample": warehouse.sampling_point_id is not None
+        "can_manage": can_manage,
+        "can_sample": warehouse.sampling_point_id is not None
         and can(request.user, Perm.TESTING_SAMPLE, warehouse.area.path),
-        "items": list(selectors.items_all()) if manage else [],
+        "items": list(selectors.items_all()) if can_manage else [],
         "targets": [w for w in selectors.warehouses_visible(request.user) if w.pk != warehouse.pk]
-        if manage
+        if can_manage
         else [],
         "adjust_reasons": ADJUST_REASONS,
         "last_take": selectors.stock_takes_of(request.user, warehouse.pk).first(),
@@ -205,7 +203,7 @@ def ledger_xlsx(request, pk: int):
 @login_required
 def stock_take(request, pk: int):
     store = selectors.warehouse_get(request.user, pk)
-    manage = can(request.user, Perm.SUPPLY_MANAGE, store.area.path)
+    can_manage = can(request.user, Perm.SUPPLY_MANAGE, store.area.path)
     rows = selectors.stock_of(store)
     errors: dict = {}
     status = 200
@@ -248,7 +246,7 @@ def stock_take(request, pk: int):
             "rows": rows,
             "reasons": COUNT_REASONS,
             "errors": errors,
-            "manage": manage,
+            "can_manage": can_manage,
             "values": request.POST,
         },
         status=status,
@@ -286,7 +284,7 @@ def usage(request, pk: int):
 
 @login_required
 def donations(request):
-    work_scope(request.user, Perm.SUPPLY_VIEW)
+    manage = selectors.supplies_work(request.user)
     page = Paginator(selectors.donations_visible(request.user), 30).get_page(request.GET.get("page"))
     donors = list(selectors.donors_visible(request.user)[:500])
     for donor in donors:
@@ -298,7 +296,7 @@ def donations(request):
             "donations": page,
             "donors": donors,
             "totals": selectors.donation_totals(request.user),
-            "may_donate": bool(scope_paths(request.user, Perm.SUPPLY_MANAGE)),
+            "may_donate": manage,
         },
     )
 
@@ -341,7 +339,7 @@ def _donation_write(request):
 
 @login_required
 def donation_add(request):
-    work_scope(request.user, Perm.SUPPLY_MANAGE)
+    selectors.supplies_work(request.user, Perm.SUPPLY_MANAGE)
     errors: dict = {}
     status = 200
     if request.method == "POST":
@@ -392,25 +390,7 @@ def donation_letter(request, pk: int):
 
 @login_required
 def resupply(request):
-    work_scope(request.user, Perm.SUPPLY_VIEW)
-    queue = selectors.resupply_queue(request.user)
-    manage = scope_paths(request.user, Perm.SUPPLY_MANAGE)
-    for entry in queue:
-        entry.may_send = (
-            entry.status == "open" and entry.supplier and is_within(entry.supplier.area.path, manage)
-        )
-        entry.may_receive = entry.status == "sent" and is_within(entry.warehouse.area.path, manage)
-        entry.may_cancel = entry.status == "open" and (
-            is_within(entry.warehouse.area.path, manage)
-            or (entry.supplier is not None and is_within(entry.supplier.area.path, manage))
-        )
-    view = scope_paths(request.user, Perm.SUPPLY_VIEW)
-    asked = [e for e in queue if e.supplier is not None and is_within(e.supplier.area.path, view)]
-    return render(
-        request,
-        "web/supplies/resupply.html",
-        {"asked": asked, "ours": [e for e in queue if e not in asked]},
-    )
+    return render(request, "web/supplies/resupply.html", selectors.resupply_queue(request.user))
 
 
 @login_required
