@@ -11,6 +11,7 @@ BENCHES = [
     ["bench_pages.py", "--residents", os.environ.get("BENCH_RESIDENTS", "1000000")],
     ["bench_testing.py", "--residents", os.environ.get("BENCH_TESTING_RESIDENTS", "100000")],
     ["bench_demo_pages.py"],
+    ["bench_supplies.py"],
     ["bench_daily_pages.py", "--world", "demo"],
     [
         "bench_daily_pages.py",

@@ -135,6 +135,7 @@ def test_every_view_module_is_read():
         "resident.py",
         "search.py",
         "signin.py",
+        "supplies.py",
         "survey.py",
         "team.py",
         "testing.py",
