@@ -70,7 +70,6 @@ class CampaignArea(models.Model):
         return f"{self.campaign_id}: {self.area_id}"
 
 
-
 class CampaignItem(models.Model):
     """An item of the campaign and how much of it one unit of a share is (a bag of lettuce: 7.8 斤)."""
 
@@ -87,7 +86,6 @@ class CampaignItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}: {self.item_id} × {self.per_unit}"
-
 
 
 class BatchStatus(models.TextChoices):
@@ -157,7 +155,6 @@ class Allocation(models.Model):
         return f"{self.campaign_id}: {self.stairwell_id}"
 
 
-
 class ShareStatus(models.TextChoices):
     DUE = "due", _("Due")
     DELIVERED = "delivered", _("Delivered")
@@ -192,7 +189,6 @@ class Share(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}: {self.household_id} {self.status}"
-
 
 
 class Receipt(models.Model):
@@ -232,4 +228,3 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}: {self.household_id} {self.outcome}"
-

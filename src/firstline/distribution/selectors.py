@@ -35,7 +35,7 @@ def campaigns_visible(user, perm: str = Perm.SUPPLY_VIEW):
         return Campaign.objects.none()
     inside = any_subtree_q(paths, "area__path")
     serving = Q(
-        pk__in=Allocation.objects.filter(any_subtree_q(paths, "building__path")).values("campaign_id")
+        pk__in=Allocation.objects.filter(any_subtree_q(paths, "stairwell__path")).values("campaign_id")
     )
     return Campaign.objects.filter(inside | serving).select_related("warehouse", "area").distinct()
 
@@ -238,7 +238,7 @@ def campaign_reconciliation(campaign: Campaign) -> Reconciliation:
         .annotate(q=Sum("quantity"))
         .values_list("item_id", "kind", "q")
     ):
-        ledger[(item_id, kind)] = abs(quantity)
+        ledger[(item_id, kind)] = abs(Decimal(quantity)).quantize(Decimal("0.01"))
     for campaign_item in campaign_items(campaign):
         per = campaign_item.per_unit
 
@@ -322,3 +322,39 @@ def buildings_for_user(user, campaign: Campaign) -> list[Allocation]:
             field="stairwell__path",
         ).order_by("position")
     )
+
+
+def households_by_id(ids) -> dict[int, Area]:
+    """Households by id, for a fixed list (the campaign then checks that each is in its places)."""
+    from firstline.areas.models import AreaKind
+    from firstline.common.bulk import in_values
+
+    return {
+        a.pk: a for a in Area.objects.filter(pk__in=in_values(Area, "id", set(ids)), kind=AreaKind.HOUSEHOLD)
+    }
+
+
+def allocations_visible(user, campaign: Campaign, perm: str = Perm.SUPPLY_VIEW) -> list[Allocation]:
+    """The campaign's stairwells inside the user's areas, in hand-out order, with their people."""
+    return list(
+        scope_filter(
+            Allocation.objects.filter(campaign=campaign).select_related(
+                "building",
+                "stairwell",
+                "batch",
+                "building_leader",
+                "unit_leader",
+                "confirmed_by",
+                "handed_to",
+            ),
+            user,
+            perm,
+            field="stairwell__path",
+        ).order_by("position")
+    )
+
+
+def allocation_full(allocation_id: int) -> Allocation:
+    return Allocation.objects.select_related(
+        "building", "stairwell", "batch", "building_leader", "unit_leader", "confirmed_by", "handed_to"
+    ).get(pk=allocation_id)
