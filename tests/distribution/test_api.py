@@ -93,9 +93,9 @@ def test_the_lettuce_from_plan_to_reconciliation(api, world, store, unit_leader)
 def test_refusals_name_the_field_and_write_nothing(api, world, store):
     answer = _create(api, world, store, batches=[[world.b1.pk]])
     assert answer.status_code == 422
-    assert "Put every building in a batch; missing: 2号楼、3号楼." in answer.content.decode()
+    assert answer.json()["errors"] == {"batches": ["Put every building in a batch; missing: 2号楼、3号楼."]}
     bad = _create(api, world, store, items=[{"item_id": store[1].pk, "per_share": "7.855"}])
-    assert bad.status_code == 422 and "items.1.quantity" in bad.content.decode()
+    assert bad.json()["errors"] == {"items.1.quantity": ["Give the quantity to at most two decimal places."]}
     assert Campaign.objects.count() == 0 and Allocation.objects.count() == 0
 
 
