@@ -277,6 +277,10 @@ class Door:
     units: Decimal
     handed: bool
 
+    @property
+    def status_label(self) -> str:
+        return str(ShareStatus(self.status).label)
+
 
 def building_doors(campaign: Campaign, building: Area) -> list[Door]:
     """The doors of a building in the campaign, unit → floor → door, in one query (no phone, no name)."""
