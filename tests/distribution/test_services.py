@@ -189,6 +189,14 @@ def test_a_second_share_to_the_same_household_is_refused(world, campaign):
     )
     assert other["rejected"] == [{"household": door.pk, "reason": "already_delivered"}]
     assert Receipt.objects.filter(household=door).count() == 1
+    # A key used again for another door is not a retry: refused, nothing recorded.
+    neighbour = household(world.b1, "102")
+    reused = services.receipts_record(
+        acting_user=world.leader,
+        campaign=campaign,
+        entries=[{"household": neighbour.pk, "outcome": "delivered", "client_key": "a1"}],
+    )
+    assert reused["rejected"] == [{"household": neighbour.pk, "reason": "client_key_reused"}]
     # And the database refuses it whatever path writes it.
     share = Share.objects.get(campaign=campaign, household=door)
     with pytest.raises(IntegrityError), transaction.atomic():

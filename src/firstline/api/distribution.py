@@ -143,7 +143,9 @@ class ReceiptsIn(Schema):
 
 class RejectedOut(Schema):
     household: int
-    reason: Literal["not_in_campaign", "not_handed_over", "already_delivered", "returned"]
+    reason: Literal[
+        "not_in_campaign", "not_handed_over", "already_delivered", "returned", "client_key_reused"
+    ]
 
 
 class ReceiptsOut(Schema):

@@ -491,14 +491,15 @@ def _receipts_record(*, acting_user, campaign: Campaign, entries: list[dict]) ->
             raise ValidationError({f"receipts.{number}.household": _("Give the household.")}) from None
         cleaned.append((household, outcome, key))
     keys = [key for _h, _o, key in cleaned if key]
+    # A key already recorded: the same try sent again (nothing to do), or a key reused for another door.
     replayed_keys = (
-        set(
+        dict(
             Receipt.objects.filter(
                 campaign=campaign, client_key__in=in_values(Receipt, "client_key", keys)
-            ).values_list("client_key", flat=True)
+            ).values_list("client_key", "household_id")
         )
         if keys
-        else set()
+        else {}
     )
     shares = _shares_of(campaign, {h for h, _o, _k in cleaned})
     now = timezone.now()
@@ -509,7 +510,10 @@ def _receipts_record(*, acting_user, campaign: Campaign, entries: list[dict]) ->
     seen_delivered = set()
     for household, outcome, key in cleaned:
         if key and key in replayed_keys:
-            replayed += 1
+            if replayed_keys[key] == household:
+                replayed += 1
+            else:
+                _refuse(refused, household, "client_key_reused")
             continue
         share = shares.get(household)
         if share is None or not is_within(share["household__path"], paths):

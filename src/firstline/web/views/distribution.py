@@ -311,6 +311,9 @@ def distribution_door(request, pk: int, building_id: int):
         "not_handed_over": _("This building's shares have not been handed over yet."),
         "not_in_campaign": _("This door is not yours in this campaign."),
         "returned": _("This share was returned to stock."),
+        "client_key_reused": _(
+            "This try was already used for another door; reload the page and mark it again."
+        ),
     }
     if done:
         rejected = done.result["rejected"]
