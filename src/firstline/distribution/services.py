@@ -9,7 +9,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from firstline.areas.models import Area, AreaKind
 from firstline.common.audit import audit_record
 from firstline.common.bulk import in_values
 from firstline.common.errors import Conflict, PermissionDenied
-from firstline.common.paths import SEGMENT_WIDTH, any_subtree_q, is_within
+from firstline.common.paths import SEGMENT_WIDTH, any_subtree_q, is_within, subtree_sql
 from firstline.common.text import clean_text
 from firstline.distribution.models import (
     OPEN_STATUSES,
@@ -97,6 +97,20 @@ def _split(buildings: list[int], households: dict[int, int], count: int) -> list
     return [run for run in runs if run]
 
 
+def _shares_insert_per_household(campaign: Campaign, paths: list[str]) -> None:
+    """One share for every door of the allocated stairwells, written by one INSERT … SELECT."""
+    area, allocation, share = Area._meta.db_table, Allocation._meta.db_table, Share._meta.db_table
+    inside, params = subtree_sql(paths, "h.path")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {share} (campaign_id, allocation_id, batch_id, household_id, units, status)"  # noqa: S608
+            f" SELECT a.campaign_id, a.id, a.batch_id, h.id, 1, %s FROM {area} h"
+            f" JOIN {allocation} a ON a.stairwell_id = h.parent_id AND a.campaign_id = %s"
+            f" WHERE h.kind = %s AND {inside}",
+            [ShareStatus.DUE, campaign.pk, AreaKind.HOUSEHOLD, *params],
+        )
+
+
 @transaction.atomic
 def campaign_create(
     *,
@@ -153,45 +167,67 @@ def campaign_create(
     scope_q = any_subtree_q([a.path for a in scope])
 
     # One aggregate query for every household of the scope.
-    rows = list(_households(scope_q, rule, tags))
-    if rule == Rule.LIST:
-        wanted: dict[int, Decimal] = {}
-        for number, (household, units) in enumerate(fixed or [], start=1):
-            if household.pk in wanted:
-                raise ValidationError(
-                    {"list": _("Row %(row)s: this door is listed twice.") % {"row": number}}
-                )
-            wanted[household.pk] = clean_quantity(units, field=f"list.{number}")
-        if not wanted:
-            raise ValidationError({"list": _("Give the list of households and their shares.")})
-        in_scope = {row[0] for row in rows}
-        outside = [pk for pk in wanted if pk not in in_scope]
-        if outside:
-            raise ValidationError(
-                {
-                    "list": _("%(count)s listed households are outside the campaign's places.")
-                    % {"count": len(outside)}
-                }
-            )
-    units_of: dict[int, Decimal] = {}
-    stairwell_of: dict[int, int] = {}
+    stairwell_units: dict[int, Decimal] = defaultdict(Decimal)
+    stairwell_households: dict[int, int] = defaultdict(int)
     building_of_stairwell: dict[int, int] = {}
     stairwell_order: dict[int, tuple] = {}
-    for row in rows:
-        pk, parent_id, parent_kind, grandparent_id, parent_sort, parent_path = row[:6]
-        if rule == Rule.HOUSEHOLD:
-            units = Decimal(1)
-        elif rule == Rule.LIST:
-            units = wanted.get(pk, Decimal(0))
-        else:
-            units = Decimal(row[6])
-        if units <= 0:
-            continue
-        units_of[pk] = units
-        stairwell_of[pk] = parent_id
-        building_of_stairwell[parent_id] = parent_id if parent_kind == AreaKind.BUILDING else grandparent_id
-        stairwell_order[parent_id] = (parent_sort, parent_path)
-    if not units_of:
+    units_of: dict[int, Decimal] = {}
+    stairwell_of: dict[int, int] = {}
+    if rule == Rule.HOUSEHOLD:
+        # One share a door: the households are counted per stairwell, and the shares written by the
+        # database itself from the same rows (INSERT … SELECT) after the allocation.
+        for parent_id, parent_kind, grandparent_id, parent_sort, parent_path, count in (
+            Area.objects.filter(
+                scope_q, kind=AreaKind.HOUSEHOLD, parent__kind__in=(AreaKind.UNIT, AreaKind.BUILDING)
+            )
+            .values_list("parent_id", "parent__kind", "parent__parent_id", "parent__sort_key", "parent__path")
+            .annotate(n=Count("id"))
+            .values_list(
+                "parent_id", "parent__kind", "parent__parent_id", "parent__sort_key", "parent__path", "n"
+            )
+            .order_by()
+        ):
+            stairwell_units[parent_id] = Decimal(count)
+            stairwell_households[parent_id] = count
+            building_of_stairwell[parent_id] = (
+                parent_id if parent_kind == AreaKind.BUILDING else grandparent_id
+            )
+            stairwell_order[parent_id] = (parent_sort, parent_path)
+    else:
+        rows = list(_households(scope_q, rule, tags))
+        if rule == Rule.LIST:
+            wanted: dict[int, Decimal] = {}
+            for number, (household, units) in enumerate(fixed or [], start=1):
+                if household.pk in wanted:
+                    raise ValidationError(
+                        {"list": _("Row %(row)s: this door is listed twice.") % {"row": number}}
+                    )
+                wanted[household.pk] = clean_quantity(units, field=f"list.{number}")
+            if not wanted:
+                raise ValidationError({"list": _("Give the list of households and their shares.")})
+            in_scope = {row[0] for row in rows}
+            outside = [pk for pk in wanted if pk not in in_scope]
+            if outside:
+                raise ValidationError(
+                    {
+                        "list": _("%(count)s listed households are outside the campaign's places.")
+                        % {"count": len(outside)}
+                    }
+                )
+        for row in rows:
+            pk, parent_id, parent_kind, grandparent_id, parent_sort, parent_path = row[:6]
+            units = wanted.get(pk, Decimal(0)) if rule == Rule.LIST else Decimal(row[6])
+            if units <= 0:
+                continue
+            units_of[pk] = units
+            stairwell_of[pk] = parent_id
+            stairwell_units[parent_id] += units
+            stairwell_households[parent_id] += 1
+            building_of_stairwell[parent_id] = (
+                parent_id if parent_kind == AreaKind.BUILDING else grandparent_id
+            )
+            stairwell_order[parent_id] = (parent_sort, parent_path)
+    if not stairwell_households:
         raise ValidationError({"scope": _("No household in these places is due a share by this rule.")})
 
     building_info = {
@@ -201,8 +237,8 @@ def campaign_create(
         )
     }
     households_per_building: dict[int, int] = defaultdict(int)
-    for stairwell in stairwell_of.values():
-        households_per_building[building_of_stairwell[stairwell]] += 1
+    for stairwell, count in stairwell_households.items():
+        households_per_building[building_of_stairwell[stairwell]] += count
     ordered = sorted(
         building_info,
         key=lambda b: (
@@ -265,11 +301,6 @@ def campaign_create(
     stairwells_of_building: dict[int, list[int]] = defaultdict(list)
     for stairwell, building in building_of_stairwell.items():
         stairwells_of_building[building].append(stairwell)
-    stairwell_units: dict[int, Decimal] = defaultdict(Decimal)
-    stairwell_households: dict[int, int] = defaultdict(int)
-    for pk, stairwell in stairwell_of.items():
-        stairwell_units[stairwell] += units_of[pk]
-        stairwell_households[stairwell] += 1
     allocations = []
     position = 0
     batch_of_stairwell: dict[int, int] = {}
@@ -292,21 +323,24 @@ def campaign_create(
                     )
                 )
     Allocation.objects.bulk_create(allocations, batch_size=2000)
-    allocation_of = dict(Allocation.objects.filter(campaign=campaign).values_list("stairwell_id", "pk"))
-    Share.objects.bulk_create(
-        (
-            Share(
-                campaign=campaign,
-                allocation_id=allocation_of[stairwell],
-                batch_id=batch_of_stairwell[stairwell],
-                household_id=pk,
-                units=units_of[pk],
-            )
-            for pk, stairwell in stairwell_of.items()
-        ),
-        batch_size=5000,
-    )
-    total_units = sum(units_of.values())
+    if rule == Rule.HOUSEHOLD:
+        _shares_insert_per_household(campaign, [a.path for a in scope])
+    else:
+        allocation_of = dict(Allocation.objects.filter(campaign=campaign).values_list("stairwell_id", "pk"))
+        Share.objects.bulk_create(
+            (
+                Share(
+                    campaign=campaign,
+                    allocation_id=allocation_of[stairwell],
+                    batch_id=batch_of_stairwell[stairwell],
+                    household_id=pk,
+                    units=units_of[pk],
+                )
+                for pk, stairwell in stairwell_of.items()
+            ),
+            batch_size=5000,
+        )
+    total_units = sum(stairwell_units.values())
     audit_record(
         actor=acting_user,
         action="distribution.create",
@@ -315,7 +349,7 @@ def campaign_create(
         changes={
             "name": name,
             "rule": rule,
-            "households": len(units_of),
+            "households": sum(stairwell_households.values()),
             "shares": fmt_quantity(total_units),
             "batches": len(runs),
             "buildings": len(building_info),
