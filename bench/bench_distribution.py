@@ -81,7 +81,10 @@ def main() -> int:
         name="生菜", unit=Unit.JIN, defaults={"category": Category.VEGETABLES}
     )
     warehouse, _ = Warehouse.objects.get_or_create(name="基准仓库", area=street)
-    Campaign.objects.filter(warehouse=warehouse).delete()
+    old = Campaign.objects.filter(warehouse=warehouse)
+    for model in (Receipt, Share, Allocation, Batch):  # an earlier run's campaign, children first
+        model.objects.filter(campaign__in=old).delete()
+    old.delete()
     stock_post(
         acting_user=user,
         warehouse=warehouse,
