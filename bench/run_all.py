@@ -10,6 +10,7 @@ BENCHES = [
     ["bench_import.py", "--rows", os.environ.get("BENCH_IMPORT_ROWS", "100000")],
     ["bench_pages.py", "--residents", os.environ.get("BENCH_RESIDENTS", "1000000")],
     ["bench_testing.py", "--residents", os.environ.get("BENCH_TESTING_RESIDENTS", "100000")],
+    ["bench_distribution.py", "--households", os.environ.get("BENCH_DISTRIBUTION_HOUSEHOLDS", "100000")],
     ["bench_demo_pages.py"],
     ["bench_supplies.py"],
     ["bench_daily_pages.py", "--world", "demo"],

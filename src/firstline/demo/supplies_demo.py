@@ -18,6 +18,7 @@ from firstline.supplies.services import (
     stock_levels_set,
     stock_post,
     stock_take_record,
+    stock_transfer,
 )
 from firstline.testing.models import SamplingPoint
 
@@ -81,17 +82,16 @@ class SuppliesDemo:
                 quantity=quantity,
                 moved_at=day,
             )
-        # Three batches of lettuce to the compound's community (seed 000: 27,300 jin in 3 batches).
-        for batch, jin in enumerate(("9100", "9100", "9100"), start=1):
-            stock_post(
-                acting_user=self.coordinator,
-                warehouse=street_store,
-                item=items["生菜"],
-                kind=MovementKind.ISSUE,
-                quantity=jin,
-                note=f"第{batch}批 {self.compound.name}",
-                moved_at=day + dt.timedelta(hours=batch * 6),
-            )
+        # The compound's community takes its share of the lettuce (seed 000: 27,300+ jin for 3,500+
+        # households); the distribution demo hands it out through the building leaders.
+        stock_transfer(
+            acting_user=self.coordinator,
+            source=street_store,
+            target=store,
+            item=items["生菜"],
+            quantity="28600",
+            note=f"{self.compound.name} 每户一份",
+        )
         for name, quantity in (("食用油", "80"), ("大米", "120"), ("面粉", "100"), ("口罩", "50")):
             stock_post(
                 acting_user=self.staff,

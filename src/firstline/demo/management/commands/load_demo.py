@@ -15,6 +15,7 @@ from firstline.areas.services import AreaSpec, area_create_root, areas_bulk_crea
 from firstline.common.audit import audit_record
 from firstline.common.identity import IdType
 from firstline.demo.builder import DEMO_COMPOUND, SMALL_COMPOUND, StreetBuilder, set_risk
+from firstline.demo.distribution_demo import DistributionDemo
 from firstline.demo.supplies_demo import SuppliesDemo
 from firstline.demo.testing_demo import TestingDemo, VillageTestingDemo
 from firstline.people.models import DuplicateCandidate, Person, Relation, Residence
@@ -109,6 +110,14 @@ class Command(BaseCommand):
         VillageTestingDemo(village=village, users={u.username: u for u in users}).load()
         SuppliesDemo(
             street=street, community=ruihe, compound=built.compound, users={u.username: u for u in users}
+        ).load()
+        DistributionDemo(
+            street=street,
+            community=ruihe,
+            compound=built.compound,
+            users={u.username: u for u in users},
+            password=PASSWORD,
+            small=small,
         ).load()
         audit_record(
             actor=None,

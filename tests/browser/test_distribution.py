@@ -1,0 +1,100 @@
+"""The village's lettuce (seed 000) from stock to the last door, on a phone in Chinese: staff plan the
+campaign by the form, the unit leader confirms the count, staff issue the batch and hand it over,
+the leader marks the doors (one not at home, tried again later), and the campaign page shows the
+total reconciled: issued = delivered."""
+
+import pytest
+from playwright.sync_api import expect
+
+from firstline.accounts.roles import Role
+from tests.browser.conftest import sign_in
+from tests.conftest import make_user
+from tests.factories.areas import BuildingFactory, CompoundFactory
+from tests.factories.distribution import lettuce_store
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def small_compound(world):
+    """睿和小区 in C1: 1号楼, one unit of 2 floors × 2 doors, with its leader; 100 jin of lettuce in
+    C1's store."""
+    compound = CompoundFactory(parent=world.c1, name="睿和小区")
+    building = BuildingFactory(
+        acting_user=world.staff,
+        compound=compound,
+        name="1号楼",
+        units=1,
+        floors=2,
+        doors_per_floor=2,
+        has_lift=False,
+    )
+    make_user("wangpeng", Role.BUILDING_LEADER, building)
+    lettuce_store(acting_user=world.staff, area=world.c1, jin="100")
+    return compound
+
+
+def _as(page, live_server, username):
+    page.context.clear_cookies()
+    sign_in(page, live_server, username)
+
+
+def test_the_lettuce_from_stock_to_the_last_door(zh_page, live_server, world, small_compound):
+    page = zh_page
+    _as(page, live_server, "staff")
+    page.goto(f"{live_server.url}/distributions/")
+    page.get_by_test_id("dist-new").click()
+    page.fill("input[name=name]", "爱心生菜 每户一份")
+    page.select_option("select[name=item_1]", label="生菜 (jin (斤))")
+    page.fill("input[name=quantity_1]", "7.8")
+    page.get_by_label("睿和小区").check()
+    page.fill("textarea[name=order]", "1号楼")
+    page.get_by_test_id("dist-create").click()
+    expect(page.locator("h1")).to_contain_text("爱心生菜 每户一份")
+    campaign_url = page.url
+    expect(page.get_by_test_id("dist-building")).to_have_count(1)
+
+    # The leader confirms the household count first.
+    _as(page, live_server, "wangpeng")
+    page.goto(campaign_url)
+    page.get_by_test_id("dist-doors-link").click()
+    doors_url = page.url
+    page.get_by_test_id("dist-confirm").click()
+    expect(page.get_by_test_id("dist-confirmed")).to_contain_text("wangpeng")
+    expect(page.get_by_test_id("dist-door")).to_have_count(4)
+    expect(page.get_by_test_id("dist-delivered")).to_have_count(0)  # not handed over yet
+
+    # Staff issue batch 1 from stock and hand the building over.
+    _as(page, live_server, "staff")
+    page.goto(campaign_url)
+    page.get_by_test_id("dist-issue-1").click()
+    expect(page.get_by_test_id("dist-issued")).to_have_text("31.2")
+    page.get_by_test_id("dist-handover").click()
+    expect(page.get_by_test_id("dist-handover")).to_have_count(0)
+
+    # The leader marks the doors with one thumb; 102 is not at home, and tried again in the evening.
+    _as(page, live_server, "wangpeng")
+    page.goto(doors_url)
+    doors = page.get_by_test_id("dist-door")
+    for index, outcome in (
+        (0, "dist-delivered"),
+        (1, "dist-not-home"),
+        (2, "dist-delivered"),
+        (3, "dist-delivered"),
+    ):
+        doors.nth(index).get_by_test_id(outcome).click()
+        expect(doors.nth(index).get_by_test_id("dist-door-status")).to_have_text(
+            "不在家" if outcome == "dist-not-home" else "已送达"
+        )
+    page.reload()
+    expect(page.get_by_test_id("dist-door-counts")).to_contain_text("已送达 3 · 不在家 1")
+    page.get_by_test_id("dist-door").nth(1).get_by_test_id("dist-delivered").click()
+    expect(page.get_by_test_id("dist-door").nth(1).get_by_test_id("dist-door-status")).to_have_text("已送达")
+
+    # The campaign reconciles: 31.2 jin issued, handed over and delivered, nothing left with leaders.
+    _as(page, live_server, "staff")
+    page.goto(campaign_url)
+    expect(page.get_by_test_id("dist-reconciled")).to_have_text("账目相符")
+    expect(page.get_by_test_id("dist-delivered")).to_have_text("31.2")
+    expect(page.get_by_test_id("dist-with-leaders")).to_have_text("0")
+    expect(page.get_by_test_id("dist-building-figures")).to_contain_text("4 户中已送达 4 户")
