@@ -28,7 +28,11 @@ def _photos(settings, tmp_path):
 def test_register_by_door_copies_the_block_and_floor(world):
     door = household(world.b1, "602", "Unit 2")
     made = services.parcel_register(
-        acting_user=world.volunteer, household=door, description=" 1桶20斤的油 ", count="1", weight_class="heavy"
+        acting_user=world.volunteer,
+        household=door,
+        description=" 1桶20斤的油 ",
+        count="1",
+        weight_class="heavy",
     )
     assert (made.description, made.count, made.state, made.block_id, made.floor) == (
         "1桶20斤的油",
@@ -65,7 +69,9 @@ def test_register_refuses_bad_input_naming_the_field(world):
         services.parcel_register(acting_user=world.volunteer, household=door, description="米", count=0)
     assert bad.value.message_dict == {"count": ["The count is from 1 to 999."]}
     with pytest.raises(ValidationError) as bad:
-        services.parcel_register(acting_user=world.volunteer, code_payload="FL1.abc.xyz", description="米", count=1)
+        services.parcel_register(
+            acting_user=world.volunteer, code_payload="FL1.abc.xyz", description="米", count=1
+        )
     assert list(bad.value.message_dict) == ["code"]
     assert Parcel.objects.count() == 0
 

@@ -15,7 +15,8 @@ A building is a lift building when its `has_lift` is True; unknown is walk-up.
 Balancing: longest job first onto the volunteer who would finish it earliest (building visits
 counted), then a local improvement that moves a volunteer's share of a building to another volunteer
 already in that building when the plan's makespan does not grow, and moves single jobs off the most
-loaded volunteer while that lowers the makespan. The lower bound is max(total work ÷ volunteers,
+loaded volunteer while that lowers the makespan (and two volunteers sharing two buildings trade
+them, one each, when neither ends above the makespan). The lower bound is max(total work ÷ volunteers,
 largest single job), each counted with at least one building visit per building.
 """
 
@@ -128,7 +129,11 @@ def split(jobs: list[Job], volunteers: list[int], model: CostModel = COSTS) -> P
 
 def _improve(shares: list[Share], model: CostModel, passes: int = 50) -> None:
     for _ in range(passes):
-        if not (_gather_buildings(shares, model) or _unload_busiest(shares, model)):
+        if not (
+            _gather_buildings(shares, model)
+            or _trade_buildings(shares, model)
+            or _unload_busiest(shares, model)
+        ):
             return
 
 
@@ -149,6 +154,33 @@ def _gather_buildings(shares: list[Share], model: CostModel) -> bool:
                     giver.load = _load(giver.jobs, model)
                     taker.load = _load(taker.jobs, model)
                     return True
+    return False
+
+
+def _trade_buildings(shares: list[Share], model: CostModel) -> bool:
+    """Two volunteers both in buildings A and B: one gives the other their part of A and takes the
+    other's part of B, if neither ends above the makespan: two building visits fewer."""
+    makespan = max(s.load for s in shares)
+    for first in shares:
+        for second in shares:
+            if first is second:
+                continue
+            both = sorted(first.buildings & second.buildings)
+            for given in both:
+                for taken in both:
+                    if given == taken:
+                        continue
+                    first_jobs = [j for j in first.jobs if j.building != given] + [
+                        j for j in second.jobs if j.building == taken
+                    ]
+                    second_jobs = [j for j in second.jobs if j.building != taken] + [
+                        j for j in first.jobs if j.building == given
+                    ]
+                    first_load, second_load = _load(first_jobs, model), _load(second_jobs, model)
+                    if max(first_load, second_load) <= makespan:
+                        first.jobs, first.load = first_jobs, first_load
+                        second.jobs, second.load = second_jobs, second_load
+                        return True
     return False
 
 
