@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from firstline.accounts.roles import Perm
@@ -29,12 +30,12 @@ from firstline.web.errors import flash_errors, submit
 from firstline.web.views.doors import door_picker
 
 COLUMN_LABELS = {
-    "registered": _("Registered"),
-    "holding": _("Holding"),
-    "deliverable": _("Deliverable"),
-    "out": _("Out for delivery"),
-    "delivered": _("Delivered today"),
-    "returned": _("Returned to the gate"),
+    "registered": gettext_lazy("Registered"),
+    "holding": gettext_lazy("Holding"),
+    "deliverable": gettext_lazy("Deliverable"),
+    "out": gettext_lazy("Out for delivery"),
+    "delivered": gettext_lazy("Delivered today"),
+    "returned": gettext_lazy("Returned to the gate"),
 }
 COLUMN_BADGES = {
     "registered": "badge-muted",
