@@ -171,7 +171,7 @@ def courier_queue(*, user, site: Area, block_id=None) -> Queue:
         floors: dict[int, list[Parcel]] = {}
         for parcel in (
             base.filter(block=chosen)
-            .select_related("household", "household__parent")
+            .select_related("household", "household__parent", "household__parent__parent")
             .order_by("-floor", "household_path", "pk")
         ):
             floors.setdefault(parcel.floor, []).append(parcel)
@@ -196,7 +196,7 @@ def split_jobs(*, site: Area, now=None, model: CostModel = COSTS) -> tuple[list[
     parcels = list(
         Parcel.objects.filter(compound=site, courier__isnull=True)
         .filter(_deliverable_q(now))
-        .select_related("household", "household__parent", "block")
+        .select_related("household", "household__parent", "household__parent__parent", "block")
         .order_by("household_path", "pk")
     )
     grouped: dict[tuple, list[Parcel]] = {}

@@ -239,6 +239,11 @@ def parcel_deliver(*, acting_user, parcel: Parcel, code_payload: str = "", photo
     """Confirm a parcel at the door: the resident's code scanned (it must be this household's) or a
     photo. Refused while the hold lasts, with the time left; a second confirmation changes nothing."""
     require(acting_user, Perm.PARCEL_HANDLE, parcel.household_path)
+    now = timezone.now()
+    parcel.refresh_from_db(fields=["state", "hold_until", "delivered_at"])
+    if parcel.state == ParcelState.DELIVERED or parcel.hold_until is None or parcel.hold_until > now:
+        # The courier hears of the hold before being asked for a proof; the UPDATE below still decides.
+        raise _refusal(parcel, now)
     if code_payload:
         if household_of_code(code_payload) != parcel.household_id:
             raise ValidationError({"code": _("This code belongs to another household; check the door.")})
@@ -249,7 +254,6 @@ def parcel_deliver(*, acting_user, parcel: Parcel, code_payload: str = "", photo
         if picture is None:
             raise ValidationError({"code": _("Scan the resident's code or take a photo at the door.")})
         proof = DeliveryProof.PHOTO
-    now = timezone.now()
     stored = ""
     if picture is not None:
         stored = Parcel._meta.get_field("door_photo").storage.save(
