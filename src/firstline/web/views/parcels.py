@@ -168,8 +168,22 @@ def _left(parcel, now) -> str:
 def parcels_queue(request):
     site = _site(request)
     queue = selectors.courier_queue(user=request.user, site=site, block_id=request.GET.get("block"))
+    # The parcel's address prefix is built once: reversing two URLs per parcel costs more than the rest.
+    prefix = reverse("web:parcels_deliver", args=[0]).removesuffix("0/deliver/")
+    wait = _("wait %(left)s")
     floors = [
-        (floor, [(p, door_label(p.household), _left(p, queue.now)) for p in parcels])
+        (
+            floor,
+            [
+                (
+                    p,
+                    door_label(p.household),
+                    wait % {"left": left} if (left := _left(p, queue.now)) else "",
+                    f"{prefix}{p.pk}/",
+                )
+                for p in parcels
+            ],
+        )
         for floor, parcels in queue.floors
     ]
     return render(request, "web/parcels/queue.html", {"site": site, "queue": queue, "floors": floors})
