@@ -48,11 +48,11 @@ def build():
         parent=community, specs=[AreaSpec(kind=AreaKind.COMPOUND, name="基准小区")]
     )
     users = get_user_model().objects
-    staff = users.create_user(username="bench_staff", password="x-bench-pass-1")
+    staff = users.create_user(username="bench_staff", password=None)  # signed in with force_login
     Grant.objects.create(user=staff, role=Role.COMMUNITY_STAFF, area=community)
     volunteers = []
     for n in range(VOLUNTEERS):
-        volunteer = users.create_user(username=f"bench_v{n:02d}", password="x-bench-pass-1")
+        volunteer = users.create_user(username=f"bench_v{n:02d}", password=None)  # signed in with force_login
         Grant.objects.create(user=volunteer, role=Role.VOLUNTEER, area=compound)
         volunteers.append(volunteer)
     for n in range(BUILDINGS):
