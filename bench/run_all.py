@@ -19,6 +19,7 @@ BENCHES = [
         "--residents",
         os.environ.get("BENCH_RESIDENTS", "1000000"),
     ],
+    ["bench_parcels.py"],
 ]
 
 
