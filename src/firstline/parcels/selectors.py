@@ -16,7 +16,7 @@ from firstline.areas.models import SITE_KINDS, Area, AreaKind
 from firstline.common.errors import NotFound
 from firstline.common.paths import ancestor_paths, subtree_q
 from firstline.parcels.models import OPEN_STATES, OVERDUE_AFTER, SENDABLE_STATES, Parcel, ParcelState
-from firstline.parcels.split import COSTS, CostModel, Job, Plan, split
+from firstline.parcels.split import COSTS, CostModel, Job, Plan, Share, load_of, lower_bound, split
 
 # The board's columns, in the parcel's order of life.
 BOARD_COLUMNS = ("registered", "holding", "deliverable", "out", "delivered", "returned")
@@ -199,6 +199,11 @@ def split_jobs(*, site: Area, now=None, model: CostModel = COSTS) -> tuple[list[
         .select_related("household", "household__parent", "household__parent__parent", "block")
         .order_by("household_path", "pk")
     )
+    return jobs_of(parcels, model), {p.pk: p for p in parcels}
+
+
+def jobs_of(parcels: list[Parcel], model: CostModel = COSTS) -> list[Job]:
+    """Parcels (with their household, its parent and their block loaded) as stairwell-floor jobs."""
     grouped: dict[tuple, list[Parcel]] = {}
     for parcel in parcels:
         grouped.setdefault((parcel.block_id, parcel.household.parent_id, parcel.floor), []).append(parcel)
@@ -222,7 +227,7 @@ def split_jobs(*, site: Area, now=None, model: CostModel = COSTS) -> tuple[list[
                 doors=len({p.household_id for p in group}),
             )
         )
-    return jobs, {p.pk: p for p in parcels}
+    return jobs
 
 
 @dataclass
@@ -245,6 +250,38 @@ def delivery_split(*, user, site: Area, volunteer_ids=None) -> SplitView:
         volunteers = {pk: v for pk, v in volunteers.items() if pk in chosen}
     jobs, parcels = split_jobs(site=site)
     return SplitView(site=site, plan=split(jobs, list(volunteers)), volunteers=volunteers, parcels=parcels)
+
+
+def assigned_split(*, user, site: Area) -> SplitView:
+    """What was given out: each courier's parcels out for delivery now, as a plan (loads by the same
+    cost model), for the printed lists after assigning."""
+    require(user, Perm.DELIVERY_PLAN, site.path)
+    parcels = list(
+        Parcel.objects.filter(compound=site, state=ParcelState.OUT)
+        .select_related("household", "household__parent", "household__parent__parent", "block", "courier")
+        .order_by("household_path", "pk")
+    )
+    by_courier: dict[int, list[Parcel]] = {}
+    for parcel in parcels:
+        by_courier.setdefault(parcel.courier_id, []).append(parcel)
+    shares = []
+    all_jobs = []
+    for courier_id, mine in by_courier.items():
+        jobs = sorted(jobs_of(mine), key=lambda j: j.order)
+        all_jobs += jobs
+        shares.append(Share(volunteer=courier_id, jobs=jobs, load=load_of(jobs)))
+    plan = Plan(
+        shares=shares,
+        makespan=max((s.load for s in shares), default=0),
+        lower_bound=lower_bound(all_jobs, len(shares)),
+        total_work=sum(s.load for s in shares),
+    )
+    volunteers = {p.courier_id: p.courier for p in parcels}
+    return SplitView(site=site, plan=plan, volunteers=volunteers, parcels={p.pk: p for p in parcels})
+
+
+def parcels_out_exist(*, site: Area) -> bool:
+    return Parcel.objects.filter(compound=site, state=ParcelState.OUT).exists()
 
 
 def household_parcels(*, household_ids, days: int = 3) -> list[Parcel]:

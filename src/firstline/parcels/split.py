@@ -90,6 +90,11 @@ def _load(jobs: list[Job], model: CostModel) -> int:
     return sum(job.cost for job in jobs) + model.building_visit * len({job.building for job in jobs})
 
 
+def load_of(jobs: list[Job], model: CostModel = None) -> int:
+    """A volunteer's work for these jobs: the jobs plus one visit per building."""
+    return _load(jobs, model or COSTS)
+
+
 def lower_bound(jobs: list[Job], volunteers: int, model: CostModel = COSTS) -> int:
     """max(total work ÷ volunteers, largest single job), each building visited at least once; rounded up."""
     if not jobs or not volunteers:

@@ -232,8 +232,11 @@ def _minutes(seconds: int) -> int:
     return -(-seconds // 60)
 
 
-def _split_context(request, site):
-    view = selectors.delivery_split(user=request.user, site=site, volunteer_ids=request.GET.getlist("v"))
+def _split_context(request, site, *, assigned: bool = False):
+    if assigned:
+        view = selectors.assigned_split(user=request.user, site=site)
+    else:
+        view = selectors.delivery_split(user=request.user, site=site, volunteer_ids=request.GET.getlist("v"))
     plan = view.plan
     widest = max([plan.makespan, plan.lower_bound, 1])
     shares = []
@@ -264,6 +267,7 @@ def _split_context(request, site):
         "bound_percent": round(100 * plan.lower_bound / widest),
         "parcels": len(view.parcels),
         "view": view,
+        "assigned": assigned,
     }
 
 
@@ -291,7 +295,9 @@ def parcels_split(request):
 @login_required
 def parcels_split_print(request):
     site = _site(request)
-    return render(request, "web/parcels/split_print.html", _split_context(request, site))
+    # After assigning, the lists of what each courier carries now; before, the plan proposed.
+    assigned = request.GET.get("plan") != "1" and selectors.parcels_out_exist(site=site)
+    return render(request, "web/parcels/split_print.html", _split_context(request, site, assigned=assigned))
 
 
 @login_required
