@@ -164,3 +164,12 @@ def test_a_resident_sees_their_households_parcels_on_their_page(world):
     page = _client(world.resident).get("/mine/")
     text = page.content.decode()
     assert "45个蔬菜包 ×45" in text and "别人家的" not in text
+
+
+def test_the_desks_door_picker_answers_a_volunteer_with_the_buildings_units(world):
+    response = _client(world.volunteer).get(
+        f"/parcels/doors/{world.p1.pk}/?door_from=block&door_block={world.b1.pk}"
+    )
+    assert response.status_code == 200
+    assert [u.name for u in response.context["pick"].units] == ["Unit 1", "Unit 2"]
+    assert f'hx-get="/parcels/doors/{world.p1.pk}/"' in response.content.decode()

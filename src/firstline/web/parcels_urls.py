@@ -7,6 +7,7 @@ from firstline.web.views import parcels
 
 urlpatterns: list = [
     path("parcels/", parcels.parcels_desk, name="parcels_desk"),
+    path("parcels/doors/<int:pk>/", parcels.parcels_doors, name="parcels_doors"),
     path("parcels/disinfect/", parcels.parcels_disinfect, name="parcels_disinfect"),
     path("parcels/board/", parcels.parcels_board, name="parcels_board"),
     path("parcels/queue/", parcels.parcels_queue, name="parcels_queue"),

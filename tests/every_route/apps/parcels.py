@@ -8,6 +8,10 @@ from tests.factories.parcels import parcel
 # is the whole gate's, so a leader of some buildings is refused it. A role without parcels meets 403
 # on a write naming a door of its own areas (a resident's own door), 404 elsewhere.
 EXPECTED = {
+    "web:parcels_doors "
+    "GET": "200 200 | 200 404 | 200 404 | 200 404 | 404 404 | 404 404 | 404 200 | 302L 302L",
+    "web:parcels_doors "
+    "POST": "200 200 | 200 404 | 200 404 | 200 404 | 404 404 | 404 404 | 404 200 | 302L 302L",
     "web:parcels_desk GET": "200 200 | 200 404 | 200 404 | 200 404 | 404 404 | 404 404 | 404 200 | 302L 302L",
     "web:parcels_desk "
     "POST": "302 302 | 302 404 | 302 404 | 302 404 | 404 404 | 404 404 | 404 302 | 302L 302L",
@@ -60,6 +64,9 @@ EXPECTED = {
 }
 
 WEB_PATHS = {
+    "web:parcels_doors": lambda s: (
+        f"/parcels/doors/{s.compound.pk}/?door_from=block&door_block={s.building.pk}"
+    ),
     "web:parcels_desk": lambda s: f"/parcels/?site={s.compound.pk}",
     "web:parcels_disinfect": lambda s: f"/parcels/disinfect/?site={s.compound.pk}",
     "web:parcels_board": lambda s: f"/parcels/board/?site={s.compound.pk}",

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import can
-from firstline.areas.doors import door_search
+from firstline.areas.doors import door_pick, door_search, picker_site
 from firstline.areas.models import Area, AreaKind
 from firstline.areas.selectors import door_label
 from firstline.common.errors import NotFound
@@ -107,6 +107,7 @@ def parcels_desk(request):
             "site": site,
             "sites": selectors.parcel_sites(user=request.user),
             "pick": door_picker(request, site, perm=Perm.PARCEL_HANDLE),
+            "picker_url": reverse("web:parcels_doors", args=[site.pk]),
             "errors": errors,
             "values": values,
             "weights": WeightClass.choices,
@@ -116,6 +117,27 @@ def parcels_desk(request):
         status=422 if errors else 200,
     )
     return response
+
+
+@login_required
+def parcels_doors(request, pk: int):
+    """The desk's door picker below its building choice, for htmx, in the user's areas for parcels
+    (the ledger's own partial asks for the right to correct households, which volunteers lack)."""
+    within = picker_site(user=request.user, pk=pk, perm=Perm.PARCEL_HANDLE)
+    source = request.GET.get("door_from", "")
+    pick = door_pick(
+        user=request.user,
+        within=within,
+        perm=Perm.PARCEL_HANDLE,
+        block=request.GET.get("door_block") if source != "q" else None,
+        unit=request.GET.get("door_unit") if source != "q" else None,
+        query=request.GET.get("door_q", "") if source == "q" else "",
+    )
+    return render(
+        request,
+        "web/parcels/_door_pick.html",
+        {"pick": pick, "picker_url": reverse("web:parcels_doors", args=[within.pk])},
+    )
 
 
 @login_required
