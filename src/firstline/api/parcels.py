@@ -10,6 +10,7 @@ import io
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from firstline.accounts.roles import Perm
 from firstline.api.pagination import PageQuery, page_of
@@ -142,13 +143,16 @@ def parcel_register(request: HttpRequest, payload: RegisterIn):
         if payload.household
         else None
     )
-    return 201, services.parcel_register(
-        acting_user=request.user,
-        household=household,
-        code_payload=payload.code,
-        description=payload.description,
-        count=payload.count,
-        weight_class=payload.weight_class,
+    return Status(
+        201,
+        services.parcel_register(
+            acting_user=request.user,
+            household=household,
+            code_payload=payload.code,
+            description=payload.description,
+            count=payload.count,
+            weight_class=payload.weight_class,
+        ),
     )
 
 
