@@ -173,3 +173,23 @@ def test_the_desks_door_picker_answers_a_volunteer_with_the_buildings_units(worl
     assert response.status_code == 200
     assert [u.name for u in response.context["pick"].units] == ["Unit 1", "Unit 2"]
     assert f'hx-get="/parcels/doors/{world.p1.pk}/"' in response.content.decode()
+
+
+def test_a_label_photo_is_shown_only_to_those_who_handle_the_door(world):
+    from firstline.parcels import services
+
+    made = services.parcel_register(
+        acting_user=world.volunteer,
+        household=household(world.b1, "101"),
+        description="1箱牛奶",
+        count=1,
+        label_photo=jpeg(50),
+    )
+    shown = _client(world.staff).get(f"/parcels/{made.pk}/photo/label/")
+    assert (shown.status_code, shown["Content-Type"], shown.content[:3]) == (
+        200,
+        "image/jpeg",
+        b"\xff\xd8\xff",
+    )
+    assert _client(world.outsider).get(f"/parcels/{made.pk}/photo/label/").status_code == 404
+    assert _client(world.staff).get(f"/parcels/{made.pk}/photo/door/").status_code == 404

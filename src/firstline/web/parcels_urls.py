@@ -13,6 +13,7 @@ urlpatterns: list = [
     path("parcels/queue/", parcels.parcels_queue, name="parcels_queue"),
     path("parcels/<int:pk>/deliver/", parcels.parcels_deliver, name="parcels_deliver"),
     path("parcels/<int:pk>/return/", parcels.parcels_return, name="parcels_return"),
+    path("parcels/<int:pk>/photo/<str:kind>/", parcels.parcels_photo, name="parcels_photo"),
     path("parcels/split/", parcels.parcels_split, name="parcels_split"),
     path("parcels/split/print/", parcels.parcels_split_print, name="parcels_split_print"),
     path("parcels/export/", parcels.parcels_export_day, name="parcels_export"),

@@ -1,6 +1,7 @@
 """Every-route rows of gate parcels: a parcel waiting at the door of each side's household."""
 
-from tests.factories.parcels import parcel
+from firstline.parcels import services
+from tests.factories.parcels import jpeg, parcel
 
 # route: coordinator | staff | leader | volunteer | lab | resident | outsider | anonymous
 # Parcels are handled by staff, leaders and volunteers of the place; a leader of 1号楼 works at P1's
@@ -8,6 +9,10 @@ from tests.factories.parcels import parcel
 # is the whole gate's, so a leader of some buildings is refused it. A role without parcels meets 403
 # on a write naming a door of its own areas (a resident's own door), 404 elsewhere.
 EXPECTED = {
+    "web:parcels_photo "
+    "GET": "200 200 | 200 404 | 200 404 | 200 404 | 404 404 | 404 404 | 404 200 | 302L 302L",
+    "web:parcels_photo "
+    "POST": "200 200 | 200 404 | 200 404 | 200 404 | 404 404 | 404 404 | 404 200 | 302L 302L",
     "web:parcels_doors "
     "GET": "200 200 | 200 404 | 200 404 | 200 404 | 404 404 | 404 404 | 404 200 | 302L 302L",
     "web:parcels_doors "
@@ -64,6 +69,7 @@ EXPECTED = {
 }
 
 WEB_PATHS = {
+    "web:parcels_photo": lambda s: f"/parcels/{s.parcel_new.pk}/photo/label/",
     "web:parcels_doors": lambda s: (
         f"/parcels/doors/{s.compound.pk}/?door_from=block&door_block={s.building.pk}"
     ),
@@ -119,6 +125,8 @@ API_CALLS = {
 
 
 def build(side, *, world, staff, tag) -> dict:
-    new = parcel(acting_user=staff, household=side.household, description=f"{tag}面粉")
+    new = services.parcel_register(
+        acting_user=staff, household=side.household, description=f"{tag}面粉", count=1, label_photo=jpeg()
+    )
     ready = parcel(acting_user=staff, household=side.household, description=f"{tag}大米", state="deliverable")
     return {"parcel_new": new, "parcel_ready": ready}

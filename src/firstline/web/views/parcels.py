@@ -250,6 +250,27 @@ def parcels_return(request, pk: int):
     return _back_to_queue(request, parcel)
 
 
+@login_required
+def parcels_photo(request, pk: int, kind: str):
+    """A parcel's label photo or its photo at the door, for those who handle that door's parcels
+    (kept outside any public folder)."""
+    parcel = selectors.parcel_get(user=request.user, pk=pk)
+    photo = parcel.label_photo if kind == "label" else parcel.door_photo
+    if not photo or not photo.storage.exists(photo.name):
+        raise NotFound
+    data = photo.storage.open(photo.name).read()
+    kind = (
+        "image/jpeg"
+        if data.startswith(b"\xff\xd8")
+        else "image/png"
+        if data.startswith(b"\x89PNG")
+        else "image/webp"
+    )
+    response = HttpResponse(data, content_type=kind)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
 def _minutes(seconds: int) -> int:
     return -(-seconds // 60)
 
