@@ -21,6 +21,7 @@ BENCHES = [
         "--residents",
         os.environ.get("BENCH_RESIDENTS", "1000000"),
     ],
+    ["bench_parcels.py"],
 ]
 
 
