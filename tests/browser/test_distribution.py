@@ -45,7 +45,7 @@ def test_the_lettuce_from_stock_to_the_last_door(zh_page, live_server, world, sm
     page.goto(f"{live_server.url}/distributions/")
     page.get_by_test_id("dist-new").click()
     page.fill("input[name=name]", "爱心生菜 每户一份")
-    page.select_option("select[name=item_1]", label="生菜 (jin (斤))")
+    page.select_option("select[name=item_1]", label="生菜 (斤)")
     page.fill("input[name=quantity_1]", "7.8")
     page.get_by_label("睿和小区").check()
     page.fill("textarea[name=order]", "1号楼")

@@ -24,7 +24,6 @@ def navigation(request) -> dict:
             "followups": bool(scope_paths(user, Perm.FOLLOWUP_MANAGE)),
             "antigen": bool(scope_paths(user, Perm.ANTIGEN_REPORT)),
             "supplies": bool(scope_paths(user, Perm.SUPPLY_VIEW)),
-            "distribution": bool(scope_paths(user, Perm.SUPPLY_VIEW)),
             "parcels": bool(scope_paths(user, Perm.PARCEL_HANDLE)),
         }
     }
