@@ -240,7 +240,9 @@ def test_a_neighbour_of_the_same_building_offers_and_staff_accept_then_unmatch(w
         "unmatched",
     )
     assert list(
-        AuditEntry.objects.filter(action__startswith="errands.offer").order_by("pk").values_list("action", flat=True)
+        AuditEntry.objects.filter(action__startswith="errands.offer")
+        .order_by("pk")
+        .values_list("action", flat=True)
     ) == [
         "errands.offer.create",
         "errands.offer.accept",

@@ -36,7 +36,7 @@ def requests_visible(*, user, perm: str = Perm.HELP_WORK) -> QuerySet[HelpReques
     return scope_filter(HelpRequest.objects.all(), user, perm, "household_path")
 
 
-def request_queue(*, user, filters: QueueFilter = QueueFilter(), page: int = 1, size: int = QUEUE_PAGE):
+def request_queue(*, user, filters: QueueFilter = QueueFilter(), offset: int = 0, size: int = QUEUE_PAGE):
     """A page of the queue: critical and escalated first, then the earliest due (overdue at the top
     of its rank), on the index (rank, due_at, id). `size + 1` rows read, to know if a next page exists."""
     paths = work_scope(user, Perm.HELP_WORK)
@@ -49,7 +49,7 @@ def request_queue(*, user, filters: QueueFilter = QueueFilter(), page: int = 1, 
         rows = rows.filter(category=filters.category)
     if filters.block_id:
         rows = rows.filter(block_id=filters.block_id)
-    start = (max(page, 1) - 1) * size
+    start = max(offset, 0)
     found = list(
         rows.select_related(*_ROW_RELATED).order_by("rank", "due_at", "id")[start : start + size + 1]
     )
