@@ -58,6 +58,8 @@ class ErrandGroup(models.Model):
     name = models.CharField(_("name"), max_length=60)
     # A volunteer's own phone, posted on purpose in the buildings (the poster).
     phone = models.CharField(_("phone"), max_length=20, blank=True, default="")
+    # The building leader's own phone, posted beside the group's (the poster of a group's buildings).
+    leader_phone = models.CharField(_("leader's phone"), max_length=20, blank=True, default="")
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="errand_groups")
     created_at = models.DateTimeField(auto_now_add=True)
 

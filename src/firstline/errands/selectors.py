@@ -164,3 +164,43 @@ def requests_for_export(*, user, perm: str = Perm.HELP_MANAGE) -> QuerySet[HelpR
         .select_related(*_ROW_RELATED, "person")
         .order_by("-asked_at", "-id")
     )
+
+
+def site_of(*, area: Area) -> Area:
+    """The compound (or village) holding a building."""
+    from firstline.areas.models import SITE_KINDS
+    from firstline.common.paths import ancestor_paths
+
+    found = (
+        Area.objects.filter(path__in=[*ancestor_paths(area.path), area.path], kind__in=SITE_KINDS)
+        .order_by("-path")
+        .first()
+    )
+    if found is None:
+        raise NotFound
+    return found
+
+
+def groups_over(*, area: Area) -> list[ErrandGroup]:
+    from firstline.common.paths import ancestor_paths
+
+    return list(
+        ErrandGroup.objects.filter(area_path__in=[*ancestor_paths(area.path), area.path]).order_by("name")
+    )
+
+
+def leaders_of(*, area: Area) -> list:
+    """The building's leaders, with the phone they gave on their account (posted on purpose)."""
+    grants = Grant.objects.filter(area=area, role=Role.BUILDING_LEADER, user__is_active=True).select_related(
+        "user"
+    )
+    return sorted({g.user for g in grants}, key=lambda u: u.username)
+
+
+def volunteers_under(*, paths: list[str]) -> list:
+    grants = Grant.objects.filter(
+        any_subtree_q(paths, "area__path"),
+        role__in=[Role.VOLUNTEER, Role.BUILDING_LEADER],
+        user__is_active=True,
+    ).select_related("user")
+    return sorted({g.user for g in grants}, key=lambda u: u.username)[:500]

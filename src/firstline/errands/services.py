@@ -645,13 +645,18 @@ def offer_unmatch(*, acting_user, offer: HelpOffer, reason: str = "") -> HelpOff
 
 
 @transaction.atomic
-def group_create(*, acting_user, area: Area, name: str, phone: str = "", members=()) -> ErrandGroup:
+def group_create(
+    *, acting_user, area: Area, name: str, phone: str = "", leader_phone: str = "", members=()
+) -> ErrandGroup:
     """A named list of volunteers of the area (跑腿组), with the phone posted in its buildings."""
     require(acting_user, Perm.HELP_MANAGE, area.path)
     name = clean_text(name, field="name", max_length=60, required=True, label=_("The name"))
-    phone = clean_text(phone, field="phone", max_length=20)
-    if phone and not phone.replace("-", "").replace(" ", "").isdigit():
-        raise ValidationError({"phone": _("A phone has digits only, e.g. 13800138000.")})
+    phones = {}
+    for field, value in (("phone", phone), ("leader_phone", leader_phone)):
+        value = clean_text(value, field=field, max_length=20)
+        if value and not value.replace("-", "").replace(" ", "").isdigit():
+            raise ValidationError({field: _("A phone has digits only, e.g. 13800138000.")})
+        phones[field] = value
     members = list(members)
     outside = [
         m.username
@@ -666,7 +671,7 @@ def group_create(*, acting_user, area: Area, name: str, phone: str = "", members
         )
     try:
         with transaction.atomic():
-            group = ErrandGroup.objects.create(area=area, area_path=area.path, name=name, phone=phone)
+            group = ErrandGroup.objects.create(area=area, area_path=area.path, name=name, **phones)
     except IntegrityError:
         raise ValidationError({"name": _("This area already has a group of that name.")}) from None
     group.members.set(members)
