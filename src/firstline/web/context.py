@@ -23,5 +23,6 @@ def navigation(request) -> dict:
             "transport": bool(scope_paths(user, Perm.TESTING_TRANSPORT)),
             "followups": bool(scope_paths(user, Perm.FOLLOWUP_MANAGE)),
             "antigen": bool(scope_paths(user, Perm.ANTIGEN_REPORT)),
+            "errands": bool(scope_paths(user, Perm.HELP_WORK)),
         }
     }
