@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import can, scope_paths
+from firstline.areas.doors import picker_site
 from firstline.areas.models import BLOCK_KINDS, AreaKind
 from firstline.areas.selectors import (
     area_effective_risk,
@@ -99,15 +100,8 @@ def new(request):
     roots = scope_paths(request.user, Perm.HELP_REQUEST)
     if not roots or not can(request.user, Perm.HELP_WORK, roots[0]):
         raise NotFound
-    within = (
-        area_get(
-            user=request.user,
-            pk=_int(request.GET.get("site") or request.POST.get("site")) or 0,
-            perm=Perm.HELP_REQUEST,
-        )
-        if _int(request.GET.get("site") or request.POST.get("site"))
-        else None
-    )
+    site_id = _int(request.GET.get("site") or request.POST.get("site"))
+    within = picker_site(user=request.user, pk=site_id, perm=Perm.HELP_REQUEST) if site_id else None
     errors, status = {}, 200
     if within is None:
         sites = _sites(request.user)
@@ -159,16 +153,15 @@ def new(request):
 
 
 def _sites(user):
+    """The compounds and villages the user takes requests in (a leader's compound above their building)."""
+    from firstline.areas.doors import _touching_scope
     from firstline.areas.models import SITE_KINDS, Area
-    from firstline.common.paths import any_subtree_q
 
-    paths = scope_paths(user, Perm.HELP_REQUEST)
-    inside = Area.objects.filter(any_subtree_q(paths), kind__in=SITE_KINDS)
-    above = Area.objects.filter(kind__in=SITE_KINDS, path__in=[p[: len(p)] for p in paths])
-    return list((inside | above).distinct().order_by("path")[:200])
-
-
-ACTIONS = {"triage", "assign", "take", "note", "done", "cancel", "offer", "confirm"}
+    return list(
+        Area.objects.filter(_touching_scope(user, Perm.HELP_REQUEST), kind__in=SITE_KINDS).order_by("path")[
+            :200
+        ]
+    )
 
 
 def _act(request, found: HelpRequest):
