@@ -204,3 +204,20 @@ def volunteers_under(*, paths: list[str]) -> list:
         user__is_active=True,
     ).select_related("user")
     return sorted({g.user for g in grants}, key=lambda u: u.username)[:500]
+
+
+def neighbours_requests(*, user, households: list[Area], limit: int = 30) -> list[HelpRequest]:
+    """Open requests of the buildings the resident lives in, but their own: what a neighbour may
+    offer to answer (seed 003). Shown with the floor only, never the door."""
+    from firstline.areas.models import BLOCK_KINDS
+    from firstline.common.paths import ancestor_paths
+
+    blocks = Area.objects.filter(
+        path__in={p for h in households for p in ancestor_paths(h.path)}, kind__in=BLOCK_KINDS
+    ).values("pk")
+    return list(
+        HelpRequest.objects.filter(block__in=blocks, state__in=[HelpState.OPEN, HelpState.ASSIGNED])
+        .exclude(household__in=[h.pk for h in households])
+        .select_related("household")
+        .order_by("rank", "due_at", "id")[:limit]
+    )

@@ -437,6 +437,21 @@ def resident(request):
         raise NotFound
     home = next((h for h in homes if h.pk == _int(request.POST.get("household"))), homes[0])
     errors, status = {}, 200
+    neighbours = selectors.neighbours_requests(user=request.user, households=homes)
+    if request.method == "POST" and request.POST.get("action") == "offer":
+        wanted = next((r for r in neighbours if r.pk == _int(request.POST.get("request"))), None)
+        if wanted is None:
+            raise NotFound
+        done = submit(
+            lambda: services.offer_create(
+                acting_user=request.user, request=wanted, text=request.POST.get("text", "")
+            )
+        )
+        if done:
+            messages.success(request, _("Thank you: staff will call you about your offer."))
+        else:
+            flash_errors(request, done.errors)
+        return redirect("web:errands_resident")
     if request.method == "POST":
         done = submit(
             lambda: services.request_create(
@@ -458,6 +473,7 @@ def resident(request):
             "home": home,
             "door": door_label(home),
             "requests": selectors.household_requests(household=home),
+            "neighbours": neighbours,
             "errors": errors,
             "values": request.POST,
             "stars": range(1, 6),
