@@ -15,6 +15,7 @@ from firstline.areas.services import AreaSpec, area_create_root, areas_bulk_crea
 from firstline.common.audit import audit_record
 from firstline.common.identity import IdType
 from firstline.demo.builder import DEMO_COMPOUND, SMALL_COMPOUND, StreetBuilder, set_risk
+from firstline.demo.errands_demo import ErrandsDemo
 from firstline.demo.testing_demo import TestingDemo, VillageTestingDemo
 from firstline.people.models import DuplicateCandidate, Person, Relation, Residence
 from firstline.registration.services import registration_submit
@@ -106,6 +107,7 @@ class Command(BaseCommand):
         users = self.make_users(district, street, ruihe, lvyuan, village, built, buildings, small)
         TestingDemo(built=built, users={u.username: u for u in users}, small=small).load()
         VillageTestingDemo(village=village, users={u.username: u for u in users}).load()
+        ErrandsDemo(built=built, users={u.username: u for u in users}).load()
         audit_record(
             actor=None,
             action="demo.load",
