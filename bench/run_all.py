@@ -11,6 +11,7 @@ BENCHES = [
     ["bench_pages.py", "--residents", os.environ.get("BENCH_RESIDENTS", "1000000")],
     ["bench_testing.py", "--residents", os.environ.get("BENCH_TESTING_RESIDENTS", "100000")],
     ["bench_demo_pages.py"],
+    ["bench_errands.py", "--requests", os.environ.get("BENCH_HELP_REQUESTS", "10000")],
     ["bench_daily_pages.py", "--world", "demo"],
     [
         "bench_daily_pages.py",

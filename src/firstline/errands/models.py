@@ -98,7 +98,7 @@ class HelpRequest(models.Model):
     rank = models.PositiveSmallIntegerField(default=1)
     escalated_at = models.DateTimeField(null=True, blank=True)
     # The escalation pass that escalated the request: each pass reads back its own rows.
-    escalation_pass = models.CharField(max_length=32, blank=True, default="")
+    escalation_stamp = models.CharField(max_length=32, blank=True, default="")
     assigned_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="errands"
     )

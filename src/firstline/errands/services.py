@@ -451,9 +451,9 @@ def requests_escalate(*, now=None) -> list[HelpRequest]:
     with transaction.atomic():
         HelpRequest.objects.filter(
             state__in=PENDING_STATES, escalated_at__isnull=True, due_at__lt=now
-        ).update(escalated_at=now, escalation_pass=stamp, rank=0)
+        ).update(escalated_at=now, escalation_stamp=stamp, rank=0)
         escalated = list(
-            HelpRequest.objects.filter(escalation_pass=stamp).select_related("household").order_by("due_at")
+            HelpRequest.objects.filter(escalation_stamp=stamp).select_related("household").order_by("due_at")
         )
         if not escalated:
             return []
