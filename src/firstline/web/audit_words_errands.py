@@ -65,11 +65,11 @@ SENTENCES: dict[str, Callable[[_Words], tuple[str, list[str]]]] = {
         [],
     ),
     "errands.offer.accept": lambda w: (
-        _("%(actor)s accepted a offer of help from a neighbour at %(place)s") % vars_(w),
+        _("%(actor)s accepted an offer of help from a neighbour at %(place)s") % vars_(w),
         [],
     ),
     "errands.offer.decline": lambda w: (
-        _("%(actor)s declined a offer of help from a neighbour at %(place)s") % vars_(w),
+        _("%(actor)s declined an offer of help from a neighbour at %(place)s") % vars_(w),
         [],
     ),
     "errands.offer.unmatch": lambda w: (
