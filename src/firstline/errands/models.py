@@ -130,6 +130,9 @@ class HelpRequest(models.Model):
                 name="help_escalation_due",
             ),
             models.Index(fields=["household_path", "state"], name="help_household_state"),
+            models.Index(
+                fields=["escalation_stamp"], condition=~Q(escalation_stamp=""), name="help_escalation_stamp"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -49,6 +49,8 @@ from firstline.registration.models import CodeKind, PersonalCode
 CRITICAL_AUDIENCE = [Role.BUILDING_LEADER, Role.COMMUNITY_STAFF]
 # Who hears of an overdue one: the level above the community (the street's coordinators).
 ESCALATION_AUDIENCE = [Role.STREET_COORDINATOR]
+# An escalation notice names this many requests (the most overdue first), then counts the others.
+NOTICE_LINES = 30
 
 
 def _rank(urgency: str, escalated: bool) -> int:
@@ -453,7 +455,9 @@ def requests_escalate(*, now=None) -> list[HelpRequest]:
             state__in=PENDING_STATES, escalated_at__isnull=True, due_at__lt=now
         ).update(escalated_at=now, escalation_stamp=stamp, rank=0)
         escalated = list(
-            HelpRequest.objects.filter(escalation_stamp=stamp).select_related("household").order_by("due_at")
+            HelpRequest.objects.filter(escalation_stamp=stamp)
+            .only("pk", "household_id", "household_path", "due_at", "category", "details")
+            .order_by("due_at", "id")
         )
         if not escalated:
             return []
@@ -484,8 +488,13 @@ def requests_escalate(*, now=None) -> list[HelpRequest]:
             above = [p for p in ancestor_paths(r.household_path) if p in communities]
             by_community[above[0] if above else r.household_path].append(r)
         for path, rows in by_community.items():
-            area = communities.get(path) or rows[0].household
-            lines = [f"{r.get_category_display()}: {r.details[:60]}" for r in rows]
+            area = communities.get(path) or Area.objects.get(pk=rows[0].household_id)
+            labels = dict(HelpCategory.choices)
+            lines = [f"{labels[r.category]}: {r.details[:60]}" for r in rows[:NOTICE_LINES]]
+            if len(rows) > NOTICE_LINES:
+                lines.append(
+                    _("… and %(n)d more: see the help request queue.") % {"n": len(rows) - NOTICE_LINES}
+                )
             notice_send(
                 acting_user=None,
                 area=area,
