@@ -200,3 +200,39 @@ def test_the_poster_shows_the_groups_phones_and_the_help_qr(world):
 @pytest.mark.parametrize("path", ["/errands/", "/errands/mine/"])
 def test_a_resident_has_no_queue(world, path):
     assert _client(world.resident).get(path).status_code == 404
+
+
+def test_the_queue_filters_by_building_and_shows_a_sealed_door(world):
+    sealed = household(world.b1, "101")
+    sealed.risk_status = RiskStatus.SEALED
+    sealed.save()
+    in_b1 = help_request(world.staff, sealed, "insulin")
+    help_request(world.staff, household(world.b2, "101", "Unit 1"), "documents")
+    body = _client(world.staff).get(f"/errands/?block={world.b1.pk}").content.decode()
+    assert body.count('data-testid="help-row"') == 1 and f"/errands/{in_b1.pk}/" in body
+    assert '<span class="badge sealed">Sealed</span>' in body
+    assert f"/errands/poster/{world.b1.pk}/" in body
+
+
+def test_triage_names_the_person_in_quarantine(world):
+    door = household(world.b1, "101")
+    patient = PersonFactory(acting_user=world.staff, household=door, name="张建国", name_only=True)
+    request = help_request(world.staff, door, "documents")
+    _client(world.staff).post(
+        f"/errands/{request.pk}/",
+        {
+            "action": "triage",
+            "category": "medicine",
+            "urgency": "urgent",
+            "person": patient.pk,
+            "brand": "诺和锐",
+            "maker": "诺和诺德",
+        },
+    )
+    request.refresh_from_db()
+    assert (request.person, request.category, request.urgency, request.brand) == (
+        patient,
+        "medicine",
+        "urgent",
+        "诺和锐",
+    )

@@ -66,6 +66,9 @@ class RequestIn(Schema):
 class TriageIn(Schema):
     category: HelpCategory
     urgency: Urgency
+    brand: Text(80) | None = Field(None, description="Left out: kept as it is.")
+    maker: Text(80) | None = Field(None, description="Left out: kept as it is.")
+    person_id: Id | None = Field(None, description="For whom in the household; left out: kept as it is.")
 
 
 class AssignIn(Schema):
@@ -174,8 +177,17 @@ def request_detail(request: HttpRequest, request_id: int):
 )
 def request_triage(request: HttpRequest, request_id: int, payload: TriageIn):
     found = selectors.request_get(user=request.user, pk=request_id)
+    extra = {}
+    if payload.person_id:
+        extra["person"] = person_get(user=request.user, pk=payload.person_id)
     return services.request_triage(
-        acting_user=request.user, request=found, category=payload.category, urgency=payload.urgency
+        acting_user=request.user,
+        request=found,
+        category=payload.category,
+        urgency=payload.urgency,
+        brand=payload.brand,
+        maker=payload.maker,
+        **extra,
     )
 
 

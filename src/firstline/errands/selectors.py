@@ -221,3 +221,34 @@ def neighbours_requests(*, user, households: list[Area], limit: int = 30) -> lis
         .select_related("household")
         .order_by("rank", "due_at", "id")[:limit]
     )
+
+
+def household_members(*, household: Area) -> list:
+    """The people living at the door now: for whom in the household the help is."""
+    from firstline.people.models import Person
+
+    return list(
+        Person.objects.filter(residences__household=household, residences__is_current=True).order_by(
+            "name", "pk"
+        )
+    )
+
+
+def queue_blocks(*, user, limit: int = 300) -> list[Area]:
+    """The buildings (and villages) of the user's areas, for the queue's filter, in one query."""
+    from firstline.areas.models import BLOCK_KINDS
+
+    return list(
+        scope_filter(Area.objects.filter(kind__in=BLOCK_KINDS), user, Perm.HELP_WORK)
+        .select_related("parent")
+        .order_by("path")[:limit]
+    )
+
+
+def door_risk(household: Area) -> str:
+    """The most severe risk status of a door and its stairwell and building (loaded with it)."""
+    from firstline.areas.models import RISK_SEVERITY, RiskStatus
+
+    chain = [household, household.parent, household.parent.parent if household.parent_id else None]
+    statuses = [a.risk_status for a in chain if a is not None and a.kind != "compound"]
+    return max(statuses, key=lambda s: RISK_SEVERITY[RiskStatus(s)])

@@ -243,21 +243,54 @@ def _change_state(request: HelpRequest, *, from_states, **values) -> None:
         setattr(request, name, value)
 
 
+_KEEP = object()
+
+
 @transaction.atomic
-def request_triage(*, acting_user, request: HelpRequest, category: str, urgency: str) -> HelpRequest:
-    """Staff set the category and urgency; the due time is counted again from when it was asked."""
+def request_triage(
+    *,
+    acting_user,
+    request: HelpRequest,
+    category: str,
+    urgency: str,
+    brand: str | None = None,
+    maker: str | None = None,
+    person=_KEEP,
+) -> HelpRequest:
+    """Staff set the category and urgency (and, if given, the brand and maker, and for whom in the
+    household: a person, or None for the whole household); the due time is counted again from when
+    it was asked."""
     require(acting_user, Perm.HELP_MANAGE, request.household_path)
     fields = _clean_fields(
-        category=category, urgency=urgency, details=request.details, brand=request.brand, maker=request.maker
+        category=category,
+        urgency=urgency,
+        details=request.details,
+        brand=request.brand if brand is None else brand,
+        maker=request.maker if maker is None else maker,
     )
+    values = {}
+    if person is not _KEEP:
+        if (
+            person is not None
+            and not Residence.objects.filter(
+                person=person, household_id=request.household_id, is_current=True
+            ).exists()
+        ):
+            raise ValidationError(
+                {"person": _("%(name)s does not live in this household.") % {"name": person.name}}
+            )
+        values["person"] = person
     old = {"category": request.category, "urgency": request.urgency}
     _change_state(
         request,
         from_states=OPEN_STATES,
         category=fields["category"],
         urgency=fields["urgency"],
+        brand=fields["brand"],
+        maker=fields["maker"],
         due_at=due_at(urgency=fields["urgency"], asked_at=request.asked_at),
         rank=_rank(fields["urgency"], request.escalated_at is not None),
+        **values,
     )
     _event(
         request,

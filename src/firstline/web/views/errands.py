@@ -74,8 +74,12 @@ def queue(request):
         request,
         "web/errands/queue.html",
         {
-            "rows": [(r, door_label(r.household), selectors.is_overdue(r, now)) for r in rows],
+            "rows": [
+                (r, door_label(r.household), selectors.is_overdue(r, now), selectors.door_risk(r.household))
+                for r in rows
+            ],
             "filters": filters,
+            "blocks": selectors.queue_blocks(user=request.user),
             "page": page,
             "more": more,
             "manage": bool(scope_paths(request.user, Perm.HELP_MANAGE)),
@@ -168,11 +172,15 @@ def _act(request, found: HelpRequest):
     action = request.POST.get("action", "")
     user = request.user
     if action == "triage":
+        person_id = _int(request.POST.get("person"))
         return services.request_triage(
             acting_user=user,
             request=found,
             category=request.POST.get("category", ""),
             urgency=request.POST.get("urgency", ""),
+            brand=request.POST.get("brand"),
+            maker=request.POST.get("maker"),
+            person=person_get(user=user, pk=person_id) if person_id else None,
         )
     if action == "take":
         return services.request_assign(acting_user=user, request=found, user=user)
@@ -229,6 +237,7 @@ def detail(request, pk: int):
             "offers": selectors.request_offers(request=found),
             "groups": selectors.groups_for_request(request=found) if manage else [],
             "workers": selectors.workers_for(request=found) if manage else [],
+            "members": selectors.household_members(household=found.household) if manage else [],
             "manage": manage,
             "work": work,
             "confirm_url": request.build_absolute_uri(
@@ -281,7 +290,12 @@ def mine(request):
     return render(
         request,
         "web/errands/mine.html",
-        {"rows": [(r, door_label(r.household), selectors.is_overdue(r, now)) for r in rows]},
+        {
+            "rows": [
+                (r, door_label(r.household), selectors.is_overdue(r, now), selectors.door_risk(r.household))
+                for r in rows
+            ]
+        },
     )
 
 
