@@ -13,6 +13,7 @@ BENCHES = [
     ["bench_distribution.py", "--households", os.environ.get("BENCH_DISTRIBUTION_HOUSEHOLDS", "100000")],
     ["bench_demo_pages.py"],
     ["bench_supplies.py"],
+    ["bench_errands.py", "--requests", os.environ.get("BENCH_HELP_REQUESTS", "10000")],
     ["bench_daily_pages.py", "--world", "demo"],
     [
         "bench_daily_pages.py",

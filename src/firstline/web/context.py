@@ -25,5 +25,6 @@ def navigation(request) -> dict:
             "antigen": bool(scope_paths(user, Perm.ANTIGEN_REPORT)),
             "supplies": bool(scope_paths(user, Perm.SUPPLY_VIEW)),
             "parcels": bool(scope_paths(user, Perm.PARCEL_HANDLE)),
+            "errands": bool(scope_paths(user, Perm.HELP_WORK)),
         }
     }

@@ -16,6 +16,7 @@ from firstline.common.audit import audit_record
 from firstline.common.identity import IdType
 from firstline.demo.builder import DEMO_COMPOUND, SMALL_COMPOUND, StreetBuilder, set_risk
 from firstline.demo.distribution_demo import DistributionDemo
+from firstline.demo.errands_demo import ErrandsDemo
 from firstline.demo.parcels_demo import ParcelsDemo
 from firstline.demo.supplies_demo import SuppliesDemo
 from firstline.demo.testing_demo import TestingDemo, VillageTestingDemo
@@ -121,6 +122,7 @@ class Command(BaseCommand):
             small=small,
         ).load()
         ParcelsDemo(built=built, users={u.username: u for u in users}).load()
+        ErrandsDemo(built=built, users={u.username: u for u in users}).load()
         audit_record(
             actor=None,
             action="demo.load",
