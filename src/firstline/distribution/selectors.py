@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from firstline.accounts.roles import Perm
-from firstline.accounts.scope import scope_filter, scope_paths
-from firstline.areas.models import Area
+from firstline.accounts.scope import can, scope_filter, scope_paths, work_scope
+from firstline.areas.models import Area, AreaKind
 from firstline.common.errors import NotFound
 from firstline.common.paths import any_subtree_q
 from firstline.distribution.models import (
@@ -22,7 +22,8 @@ from firstline.distribution.models import (
     ShareStatus,
 )
 from firstline.distribution.services import REF_BATCH, REF_RETURN
-from firstline.supplies.models import MovementKind, StockMovement
+from firstline.supplies.models import Item, MovementKind, StockMovement
+from firstline.supplies.selectors import warehouses_visible
 
 ZERO = Decimal(0)
 
@@ -38,6 +39,42 @@ def campaigns_visible(user, perm: str = Perm.SUPPLY_VIEW):
         pk__in=Allocation.objects.filter(any_subtree_q(paths, "stairwell__path")).values("campaign_id")
     )
     return Campaign.objects.filter(inside | serving).select_related("warehouse", "area").distinct()
+
+
+def campaigns_page(user, rows: int = 100) -> list[Campaign]:
+    """The list page's campaigns, with their batches; NotFound for someone who holds the view of
+    supplies nowhere (the page of this work does not exist for them)."""
+    work_scope(user, Perm.SUPPLY_VIEW)
+    return list(campaigns_visible(user).prefetch_related("batches")[:rows])
+
+
+def may_plan(user) -> bool:
+    """Whether the user manages supplies anywhere (the list then offers to plan a campaign)."""
+    return bool(scope_paths(user, Perm.SUPPLY_MANAGE))
+
+
+def plan_choices(user) -> tuple[list, list[Area], list[Item]]:
+    """What the planning form offers: the active warehouses, the communities and compounds inside
+    the user's areas for managing supplies, and the items; NotFound for someone who manages supplies
+    nowhere."""
+    work_scope(user, Perm.SUPPLY_MANAGE)
+    warehouses = list(warehouses_visible(user, Perm.SUPPLY_MANAGE).filter(is_active=True)[:200])
+    places = list(
+        scope_filter(
+            Area.objects.filter(kind__in=(AreaKind.COMMUNITY, AreaKind.COMPOUND)), user, Perm.SUPPLY_MANAGE
+        ).order_by("path")[:300]
+    )
+    return warehouses, places, list(Item.objects.all()[:300])
+
+
+def buildings_by_name(places: list[Area]) -> dict[str, list[int]]:
+    """The ids of the buildings inside the chosen places, by name (two may share one)."""
+    names: dict[str, list[int]] = {}
+    for pk, name in Area.objects.filter(
+        any_subtree_q([p.path for p in places]), kind=AreaKind.BUILDING
+    ).values_list("pk", "name"):
+        names.setdefault(name, []).append(pk)
+    return names
 
 
 def campaign_get(user, campaign_id: int, perm: str = Perm.SUPPLY_VIEW) -> Campaign:
@@ -268,6 +305,28 @@ def campaign_reconciliation(campaign: Campaign) -> Reconciliation:
 
 
 @dataclass
+class CampaignView:
+    """The campaign's page as the user may see it: the whole reconciliation where they hold the view
+    of supplies on its area, otherwise only the buildings of their own stairwells."""
+
+    report: Reconciliation
+    whole: bool
+    buildings: list[BuildingRow]
+
+
+def campaign_view(user, campaign: Campaign) -> CampaignView:
+    """The reconciliation narrowed to what the user may see; each row's `mine` says whether the user
+    hands out there (and so has its doors page)."""
+    whole = can(user, Perm.SUPPLY_VIEW, campaign.area.path)
+    report = campaign_reconciliation(campaign)
+    mine = {a.building_id for a in allocations_visible(user, campaign, Perm.SUPPLY_DELIVER)}
+    buildings = [row for row in report.buildings if whole or row.building_id in mine]
+    for row in buildings:
+        row.mine = row.building_id in mine
+    return CampaignView(report=report, whole=whole, buildings=buildings)
+
+
+@dataclass
 class Door:
     household_id: int
     floor: int | None
@@ -330,7 +389,6 @@ def buildings_for_user(user, campaign: Campaign) -> list[Allocation]:
 
 def households_by_id(ids) -> dict[int, Area]:
     """Households by id, for a fixed list (the campaign then checks that each is in its places)."""
-    from firstline.areas.models import AreaKind
     from firstline.common.bulk import in_values
 
     return {

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from firstline.accounts.models import Grant
 from firstline.accounts.roles import Perm, Role
-from firstline.accounts.scope import scope_filter, work_scope
+from firstline.accounts.scope import can, scope_filter, scope_paths, work_scope
 from firstline.areas.models import Area
 from firstline.common.errors import NotFound
 from firstline.common.paths import any_subtree_q
@@ -197,9 +197,10 @@ def leaders_of(*, area: Area) -> list:
     return sorted({g.user for g in grants}, key=lambda u: u.username)
 
 
-def volunteers_under(*, paths: list[str]) -> list:
+def volunteers_under(*, user) -> list:
+    """The volunteers and building leaders of the user's managed areas, who may join a group there."""
     grants = Grant.objects.filter(
-        any_subtree_q(paths, "area__path"),
+        any_subtree_q(work_scope(user, Perm.HELP_MANAGE), "area__path"),
         role__in=[Role.VOLUNTEER, Role.BUILDING_LEADER],
         user__is_active=True,
     ).select_related("user")
@@ -252,3 +253,112 @@ def door_risk(household: Area) -> str:
     chain = [household, household.parent, household.parent.parent if household.parent_id else None]
     statuses = [a.risk_status for a in chain if a is not None and a.kind != "compound"]
     return max(statuses, key=lambda s: RISK_SEVERITY[RiskStatus(s)])
+
+
+# What the pages ask before they show anything: each NotFound where the page does not exist for the
+# user, as for an address that does not exist (the web middleware answers 404).
+
+
+def manages_any(*, user) -> bool:
+    """Whether the user manages help requests somewhere (the queue then offers the groups and export)."""
+    return bool(scope_paths(user, Perm.HELP_MANAGE))
+
+
+def manage_scope(*, user) -> list[str]:
+    """The roots where the user manages help requests; NotFound for someone who manages none (the
+    errand groups, the export)."""
+    return work_scope(user, Perm.HELP_MANAGE)
+
+
+def intake_scope(*, user) -> list[str]:
+    """The roots where the user takes help requests; NotFound unless they also work requests there
+    (intake is for staff on the phone and building leaders, not for a resident asking for their own
+    door)."""
+    roots = scope_paths(user, Perm.HELP_REQUEST)
+    if not roots or not can(user, Perm.HELP_WORK, roots[0]):
+        raise NotFound
+    return roots
+
+
+def intake_sites(*, user, limit: int = 200) -> list[Area]:
+    """The compounds and villages the user takes requests in (a leader's compound above their building)."""
+    from firstline.areas.doors import _touching_scope
+    from firstline.areas.models import SITE_KINDS
+
+    return list(
+        Area.objects.filter(_touching_scope(user, Perm.HELP_REQUEST), kind__in=SITE_KINDS).order_by("path")[
+            :limit
+        ]
+    )
+
+
+def intake_channel(*, user, household: Area) -> str:
+    """How a request taken by the user came in: by phone to staff who manage the door, else from a
+    building leader."""
+    return "phone" if can(user, Perm.HELP_MANAGE, household.path) else "leader"
+
+
+def assignee_named(*, target: str):
+    """The (volunteer, group) a form's assignee names ("u12" or "g3"), either None when not found;
+    the service checks that whoever it is works in the request's area."""
+    from django.contrib.auth import get_user_model
+
+    pk = int(target[1:]) if target[1:].isdigit() else 0
+    if target.startswith("g"):
+        return None, ErrandGroup.objects.filter(pk=pk).first()
+    if target.startswith("u"):
+        return get_user_model().objects.filter(pk=pk, is_active=True).first(), None
+    return None, None
+
+
+def active_users(*, ids) -> QuerySet:
+    """The active accounts of these ids (a group's members as picked; the service checks their areas)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(pk__in=ids, is_active=True)
+
+
+def group_areas(*, user, limit: int = 200) -> list[Area]:
+    """The communities, compounds and villages of the user's managed areas, where a group may work."""
+    from firstline.areas.models import AreaKind
+
+    return list(
+        Area.objects.filter(
+            any_subtree_q(manage_scope(user=user)),
+            kind__in=[AreaKind.COMMUNITY, AreaKind.COMPOUND, AreaKind.VILLAGE],
+        ).order_by("path")[:limit]
+    )
+
+
+def my_errands_page(*, user) -> list[HelpRequest]:
+    """The volunteer's errands page: NotFound for someone who works help requests nowhere."""
+    work_scope(user, Perm.HELP_WORK)
+    return my_errands(user=user)
+
+
+def request_by_token(*, token: str) -> HelpRequest:
+    """The request behind a household's one-time confirmation link; NotFound for no such link."""
+    found = HelpRequest.objects.filter(confirm_token=token).select_related("household").first()
+    if found is None:
+        raise NotFound
+    return found
+
+
+def resident_homes(*, user) -> list[Area]:
+    """The doors the user is a resident of; NotFound for nobody's resident (the page is not theirs)."""
+    from firstline.registration.services import resident_households
+
+    homes = resident_households(user=user)
+    if not homes:
+        raise NotFound
+    return homes
+
+
+def neighbour_request(*, requests: list[HelpRequest], pk) -> HelpRequest:
+    """The one of the neighbours' open requests (as listed to the resident) a form names; NotFound
+    for any other."""
+    pk = int(pk) if str(pk or "").isdigit() else None
+    wanted = next((r for r in requests if r.pk == pk), None)
+    if wanted is None:
+        raise NotFound
+    return wanted

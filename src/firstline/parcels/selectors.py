@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from firstline.accounts.models import Grant
 from firstline.accounts.roles import Perm, Role
-from firstline.accounts.scope import require, scope_q, work_scope
+from firstline.accounts.scope import can, require, scope_q, work_scope
 from firstline.areas.models import SITE_KINDS, Area, AreaKind
 from firstline.common.errors import NotFound
 from firstline.common.paths import ancestor_paths, subtree_q
@@ -31,6 +31,25 @@ def parcel_get(*, user, pk) -> Parcel:
         return parcels_visible(user=user).select_related("household", "household__parent").get(pk=int(pk))
     except (Parcel.DoesNotExist, TypeError, ValueError):
         raise NotFound from None
+
+
+def parcel_door(*, user, pk) -> Area:
+    """A door the user handles parcels for, by its id (the desk's picked door); else NotFound."""
+    door = Area.objects.filter(pk=pk, kind=AreaKind.HOUSEHOLD).select_related("parent").first()
+    if door is None or not can(user, Perm.PARCEL_HANDLE, door.path):  # outside the areas: no such door
+        raise NotFound
+    return door
+
+
+def parcel_photo(*, user, pk, kind: str) -> bytes:
+    """The bytes of a parcel's label photo ("label") or its photo at the door, for those who handle
+    that door's parcels; NotFound when there is none."""
+    parcel = parcel_get(user=user, pk=pk)
+    photo = parcel.label_photo if kind == "label" else parcel.door_photo
+    if not photo or not photo.storage.exists(photo.name):
+        raise NotFound
+    with photo.storage.open(photo.name) as handle:
+        return handle.read()
 
 
 def parcel_sites(*, user) -> list[Area]:

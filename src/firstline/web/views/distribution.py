@@ -13,13 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from firstline.accounts.roles import Perm
-from firstline.accounts.scope import can, scope_filter, work_scope
-from firstline.areas.models import Area, AreaKind
+from firstline.accounts.scope import can
+from firstline.areas.models import Area
 from firstline.distribution import selectors, services
 from firstline.distribution.export import campaign_export
 from firstline.distribution.models import Rule, ShareStatus
-from firstline.supplies.models import Item
-from firstline.supplies.selectors import item_get, warehouse_get, warehouses_visible
+from firstline.supplies.selectors import item_get, warehouse_get
 from firstline.web.errors import flash_errors, submit
 
 ITEM_ROWS = 3
@@ -27,30 +26,12 @@ ITEM_ROWS = 3
 
 @login_required
 def distribution_list(request):
-    work_scope(request.user, Perm.SUPPLY_VIEW)
-    campaigns = list(selectors.campaigns_visible(request.user).prefetch_related("batches")[:100])
+    campaigns = selectors.campaigns_page(request.user)
     return render(
         request,
         "web/distribution/list.html",
-        {"campaigns": campaigns, "can_plan": bool(work_scope_or_none(request.user, Perm.SUPPLY_MANAGE))},
+        {"campaigns": campaigns, "can_plan": selectors.may_plan(request.user)},
     )
-
-
-def work_scope_or_none(user, perm):
-    try:
-        return work_scope(user, perm)
-    except Exception:  # noqa: BLE001 (NotFound: none of this work anywhere)
-        return []
-
-
-def _form_choices(user):
-    warehouses = list(warehouses_visible(user, Perm.SUPPLY_MANAGE).filter(is_active=True)[:200])
-    places = list(
-        scope_filter(
-            Area.objects.filter(kind__in=(AreaKind.COMMUNITY, AreaKind.COMPOUND)), user, Perm.SUPPLY_MANAGE
-        ).order_by("path")[:300]
-    )
-    return warehouses, places, list(Item.objects.all()[:300])
 
 
 def _batches_from_text(text: str, places: list[Area]) -> list[list[int]] | None:
@@ -58,13 +39,7 @@ def _batches_from_text(text: str, places: list[Area]) -> list[list[int]] | None:
     lines = [line.split() for line in (text or "").splitlines() if line.strip()]
     if not lines:
         return None
-    from firstline.common.paths import any_subtree_q
-
-    names: dict[str, list[int]] = {}
-    for pk, name in Area.objects.filter(
-        any_subtree_q([p.path for p in places]), kind=AreaKind.BUILDING
-    ).values_list("pk", "name"):
-        names.setdefault(name, []).append(pk)
+    names = selectors.buildings_by_name(places)
     batches = []
     for number, words in enumerate(lines, start=1):
         batch = []
@@ -93,8 +68,7 @@ def _batches_from_text(text: str, places: list[Area]) -> list[list[int]] | None:
 
 @login_required
 def distribution_new(request):
-    work_scope(request.user, Perm.SUPPLY_MANAGE)
-    warehouses, places, items = _form_choices(request.user)
+    warehouses, places, items = selectors.plan_choices(request.user)
     errors, status, data = {}, 200, request.POST if request.method == "POST" else {}
     if request.method == "POST":
 
@@ -160,27 +134,24 @@ def _bar(due, delivered, returned) -> dict:
 @login_required
 def distribution_detail(request, pk: int):
     campaign = selectors.campaign_get(request.user, pk)
-    whole = can(request.user, Perm.SUPPLY_VIEW, campaign.area.path)
-    report = selectors.campaign_reconciliation(campaign)
-    mine = {a.building_id for a in selectors.allocations_visible(request.user, campaign, Perm.SUPPLY_DELIVER)}
-    buildings = [row for row in report.buildings if whole or row.building_id in mine]
-    for row in buildings:
+    view = selectors.campaign_view(request.user, campaign)
+    report = view.report
+    for row in view.buildings:
         row.bar = _bar(row.tally.due, row.tally.delivered, row.tally.returned)
-        row.mine = row.building_id in mine
     batches = [
         (batch, tally, _bar(tally.due, tally.delivered, tally.returned)) for batch, tally in report.batches
     ]
-    manage = can(request.user, Perm.SUPPLY_MANAGE, campaign.area.path)
+    can_manage = can(request.user, Perm.SUPPLY_MANAGE, campaign.area.path)
     return render(
         request,
         "web/distribution/detail.html",
         {
             "campaign": campaign,
             "report": report,
-            "whole": whole,
-            "buildings": buildings,
+            "whole": view.whole,
+            "buildings": view.buildings,
             "batches": batches,
-            "manage": manage,
+            "manage": can_manage,
             "total_bar": _bar(report.total.due, report.total.delivered, report.total.returned),
         },
     )

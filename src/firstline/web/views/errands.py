@@ -3,7 +3,6 @@ errands, errand groups, the export, the building's poster; the public help page 
 one-time confirmation and the resident's own requests."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from firstline.accounts.roles import Perm
-from firstline.accounts.scope import can, scope_paths
+from firstline.accounts.scope import can
 from firstline.areas.doors import picker_site
 from firstline.areas.models import BLOCK_KINDS, AreaKind
 from firstline.areas.selectors import (
@@ -23,20 +22,12 @@ from firstline.areas.selectors import (
     door_label,
 )
 from firstline.areas.services import area_public_token_ensure
-from firstline.common.errors import NotFound
 from firstline.common.identity import mask_phone
 from firstline.errands import export, selectors, services
-from firstline.errands.models import (
-    BRANDED_CATEGORIES,
-    ErrandGroup,
-    HelpCategory,
-    HelpRequest,
-    HelpState,
-)
+from firstline.errands.models import BRANDED_CATEGORIES, HelpCategory, HelpRequest, HelpState
 from firstline.errands.urgency import Urgency, due_minutes
 from firstline.people.selectors import person_get
 from firstline.registration import codes
-from firstline.registration.services import resident_households
 from firstline.web.errors import flash_errors, submit
 from firstline.web.views.doors import door_picker
 
@@ -82,7 +73,7 @@ def queue(request):
             "blocks": selectors.queue_blocks(user=request.user),
             "page": page,
             "more": more,
-            "manage": bool(scope_paths(request.user, Perm.HELP_MANAGE)),
+            "manage": selectors.manages_any(user=request.user),
             **_choices(),
         },
     )
@@ -101,14 +92,12 @@ def _fields(post) -> dict:
 @login_required
 def new(request):
     """Intake by staff on the phone or by a building leader: the door from the picker or typed."""
-    roots = scope_paths(request.user, Perm.HELP_REQUEST)
-    if not roots or not can(request.user, Perm.HELP_WORK, roots[0]):
-        raise NotFound
+    selectors.intake_scope(user=request.user)
     site_id = _int(request.GET.get("site") or request.POST.get("site"))
     within = picker_site(user=request.user, pk=site_id, perm=Perm.HELP_REQUEST) if site_id else None
     errors, status = {}, 200
     if within is None:
-        sites = _sites(request.user)
+        sites = selectors.intake_sites(user=request.user)
         if len(sites) == 1:
             within = sites[0]
         else:
@@ -129,7 +118,7 @@ def new(request):
                 acting_user=request.user,
                 household=household,
                 person=person,
-                channel="phone" if can(request.user, Perm.HELP_MANAGE, household.path) else "leader",
+                channel=selectors.intake_channel(user=request.user, household=household),
                 **_fields(request.POST),
             )
 
@@ -156,18 +145,6 @@ def new(request):
     )
 
 
-def _sites(user):
-    """The compounds and villages the user takes requests in (a leader's compound above their building)."""
-    from firstline.areas.doors import _touching_scope
-    from firstline.areas.models import SITE_KINDS, Area
-
-    return list(
-        Area.objects.filter(_touching_scope(user, Perm.HELP_REQUEST), kind__in=SITE_KINDS).order_by("path")[
-            :200
-        ]
-    )
-
-
 def _act(request, found: HelpRequest):
     action = request.POST.get("action", "")
     user = request.user
@@ -185,12 +162,7 @@ def _act(request, found: HelpRequest):
     if action == "take":
         return services.request_assign(acting_user=user, request=found, user=user)
     if action == "assign":
-        target = request.POST.get("assignee", "")
-        worker = group = None
-        if target.startswith("g"):
-            group = ErrandGroup.objects.filter(pk=_int(target[1:]) or 0).first()
-        elif target.startswith("u"):
-            worker = get_user_model().objects.filter(pk=_int(target[1:]) or 0, is_active=True).first()
+        worker, group = selectors.assignee_named(target=request.POST.get("assignee", ""))
         return services.request_assign(acting_user=user, request=found, user=worker, group=group)
     if action == "note":
         return services.request_note(acting_user=user, request=found, text=request.POST.get("text", ""))
@@ -223,8 +195,8 @@ def detail(request, pk: int):
             return redirect("web:errands_request", pk=found.pk)
         errors, status = done.errors, done.status
         found = selectors.request_get(user=request.user, pk=pk, perm=Perm.HELP_REQUEST)
-    manage = can(request.user, Perm.HELP_MANAGE, found.household_path)
-    work = can(request.user, Perm.HELP_WORK, found.household_path)
+    can_manage = can(request.user, Perm.HELP_MANAGE, found.household_path)
+    can_work = can(request.user, Perm.HELP_WORK, found.household_path)
     return render(
         request,
         "web/errands/request.html",
@@ -235,15 +207,15 @@ def detail(request, pk: int):
             "overdue": selectors.is_overdue(found),
             "timeline": selectors.request_timeline(request=found),
             "offers": selectors.request_offers(request=found),
-            "groups": selectors.groups_for_request(request=found) if manage else [],
-            "workers": selectors.workers_for(request=found) if manage else [],
-            "members": selectors.household_members(household=found.household) if manage else [],
-            "manage": manage,
-            "work": work,
+            "groups": selectors.groups_for_request(request=found) if can_manage else [],
+            "workers": selectors.workers_for(request=found) if can_manage else [],
+            "members": selectors.household_members(household=found.household) if can_manage else [],
+            "manage": can_manage,
+            "work": can_work,
             "confirm_url": request.build_absolute_uri(
                 reverse("web:errands_confirm", args=[found.confirm_token])
             )
-            if manage and found.is_open
+            if can_manage and found.is_open
             else "",
             "errors": errors,
             **_choices(),
@@ -283,9 +255,7 @@ def offer(request, pk: int):
 @login_required
 def mine(request):
     """The volunteer's errands: what they (or their groups) carry, most urgent first."""
-    if not scope_paths(request.user, Perm.HELP_WORK):
-        raise NotFound
-    rows = selectors.my_errands(user=request.user)
+    rows = selectors.my_errands_page(user=request.user)
     now = timezone.now()
     return render(
         request,
@@ -301,9 +271,7 @@ def mine(request):
 
 @login_required
 def groups(request):
-    paths = scope_paths(request.user, Perm.HELP_MANAGE)
-    if not paths:
-        raise NotFound
+    selectors.manage_scope(user=request.user)
     errors, status = {}, 200
     if request.method == "POST":
 
@@ -318,7 +286,7 @@ def groups(request):
                 name=request.POST.get("name", ""),
                 phone=request.POST.get("phone", ""),
                 leader_phone=request.POST.get("leader_phone", ""),
-                members=get_user_model().objects.filter(pk__in=ids, is_active=True),
+                members=selectors.active_users(ids=ids),
             )
 
         done = submit(create)
@@ -326,9 +294,6 @@ def groups(request):
             messages.success(request, _("Group made."))
             return redirect("web:errands_groups")
         errors, status = done.errors, done.status
-    from firstline.areas.models import Area
-    from firstline.common.paths import any_subtree_q
-
     return render(
         request,
         "web/errands/groups.html",
@@ -337,10 +302,8 @@ def groups(request):
                 (g, mask_phone(g.phone))
                 for g in selectors.groups_visible(user=request.user).select_related("area")[:200]
             ],
-            "areas": Area.objects.filter(
-                any_subtree_q(paths), kind__in=[AreaKind.COMMUNITY, AreaKind.COMPOUND, AreaKind.VILLAGE]
-            ).order_by("path")[:200],
-            "volunteers": selectors.volunteers_under(paths=paths),
+            "areas": selectors.group_areas(user=request.user),
+            "volunteers": selectors.volunteers_under(user=request.user),
             "errors": errors,
             "values": request.POST,
         },
@@ -350,8 +313,7 @@ def groups(request):
 
 @login_required
 def export_log(request):
-    if not scope_paths(request.user, Perm.HELP_MANAGE):
-        raise NotFound
+    selectors.manage_scope(user=request.user)
     if request.method != "POST":
         return render(request, "web/errands/export.html")
     data, _rows = export.request_log_export(acting_user=request.user)
@@ -421,9 +383,7 @@ def public_help(request, token: str):
 
 def confirm(request, token: str):
     """The household's one-time link: say the help arrived and rate it."""
-    found = HelpRequest.objects.filter(confirm_token=token).select_related("household").first()
-    if found is None:
-        raise NotFound
+    found = selectors.request_by_token(token=token)
     errors, status = {}, 200
     if request.method == "POST":
         done = submit(
@@ -446,16 +406,12 @@ def confirm(request, token: str):
 @login_required
 def resident(request):
     """A signed-in resident's help: ask for their household, see their requests, confirm and rate."""
-    homes = resident_households(user=request.user)
-    if not homes:
-        raise NotFound
+    homes = selectors.resident_homes(user=request.user)
     home = next((h for h in homes if h.pk == _int(request.POST.get("household"))), homes[0])
     errors, status = {}, 200
     neighbours = selectors.neighbours_requests(user=request.user, households=homes)
     if request.method == "POST" and request.POST.get("action") == "offer":
-        wanted = next((r for r in neighbours if r.pk == _int(request.POST.get("request"))), None)
-        if wanted is None:
-            raise NotFound
+        wanted = selectors.neighbour_request(requests=neighbours, pk=request.POST.get("request"))
         done = submit(
             lambda: services.offer_create(
                 acting_user=request.user, request=wanted, text=request.POST.get("text", "")

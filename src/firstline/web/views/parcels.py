@@ -19,9 +19,8 @@ from django.views.decorators.http import require_POST
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import can
 from firstline.areas.doors import door_pick, door_search, picker_site
-from firstline.areas.models import Area, AreaKind
+from firstline.areas.models import Area
 from firstline.areas.selectors import door_label
-from firstline.common.errors import NotFound
 from firstline.parcels import selectors, services
 from firstline.parcels.export import parcels_export
 from firstline.parcels.models import WeightClass
@@ -55,10 +54,7 @@ def _chosen_household(request, site: Area) -> Area | None:
     """The door of the desk's form: picked, or typed ('3-2-603') and naming exactly one door."""
     pk = request.POST.get("household")
     if pk:
-        door = Area.objects.filter(pk=pk, kind=AreaKind.HOUSEHOLD).select_related("parent").first()
-        if door is None:
-            raise NotFound
-        return door
+        return selectors.parcel_door(user=request.user, pk=pk)
     typed = request.POST.get("door_q", "").strip()
     if typed:
         found = door_search(user=request.user, within=site, query=typed, perm=Perm.PARCEL_HANDLE, limit=2)
@@ -254,11 +250,7 @@ def parcels_return(request, pk: int):
 def parcels_photo(request, pk: int, kind: str):
     """A parcel's label photo or its photo at the door, for those who handle that door's parcels
     (kept outside any public folder)."""
-    parcel = selectors.parcel_get(user=request.user, pk=pk)
-    photo = parcel.label_photo if kind == "label" else parcel.door_photo
-    if not photo or not photo.storage.exists(photo.name):
-        raise NotFound
-    data = photo.storage.open(photo.name).read()
+    data = selectors.parcel_photo(user=request.user, pk=pk, kind=kind)
     kind = (
         "image/jpeg"
         if data.startswith(b"\xff\xd8")
