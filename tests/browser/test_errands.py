@@ -1,4 +1,5 @@
-"""Help requests in the browser, on a phone in Chinese: the seeds' infant formula from the staff's
+"""Help requests in the browser, on a phone in Chinese: the seeds' infant formula, stroke medicine,
+a pregnant woman's hospital pass and documents from another compound, from the staff's
 phone intake to the household's confirmation; insulin for a quarantined resident, critical at the
 top of the queue, escalated when overdue and confirmed from the one-time link; a neighbour's offer
 accepted."""
@@ -151,3 +152,67 @@ def test_a_neighbours_offer_is_accepted(zh_page, live_server, world):
     expect(page.get_by_test_id("help-offer")).to_contain_text("我家菜多")
     request.refresh_from_db()
     assert (request.state, request.assigned_user.username) == ("assigned", "neighbour")
+
+
+@pytest.mark.parametrize(
+    ("category", "urgency", "details", "brand", "maker", "note"),
+    [
+        # Seed 003: a stroke patient's daily medicine, the brand and the maker exactly as on the box.
+        (
+            "medicine",
+            "urgent",
+            "脑梗后每天吃的阿司匹林肠溶片没有了",
+            "拜阿司匹灵",
+            "拜耳医药",
+            "药店买到同款",
+        ),
+        # Seed 001: a pregnant woman's check-up at the maternity hospital needs a pass out and back.
+        (
+            "hospital",
+            "urgent",
+            "孕36周，明天上午去妇幼保健院产检，需要出入通行证",
+            "",
+            "",
+            "通行证已开，车已约",
+        ),
+        # Seed 000: documents left at a relative's in another compound.
+        ("documents", "normal", "户口本落在绿园小区亲戚家，办住院要用", "", "", "已从绿园小区取回"),
+    ],
+    ids=["stroke-medicine", "hospital-pass", "documents"],
+)
+def test_the_seeds_other_requests_from_intake_to_the_households_confirmation(
+    zh_page, live_server, world, category, urgency, details, brand, maker, note
+):
+    page = zh_page
+    sign_in(page, live_server, "staff")
+    request = _intake(
+        page,
+        live_server,
+        world,
+        "1-1-101",
+        category=category,
+        urgency=urgency,
+        details=details,
+        brand=brand,
+        maker=maker,
+    )
+    assert (request.category, request.urgency, request.details) == (category, urgency, details)
+    if brand:
+        expect(page.get_by_test_id("help-brand")).to_contain_text(brand)
+        expect(page.get_by_test_id("help-brand")).to_contain_text(maker)
+    page.get_by_test_id("help-assignee").select_option(f"u{world.volunteer.pk}")
+    page.locator("form.help-assign button").click()
+    expect(page.get_by_test_id("help-state")).to_have_text("已派单")
+    _switch(page, live_server, "volunteer")
+    page.goto(f"{live_server.url}/errands/{request.pk}/")
+    page.locator("input[name=text]").first.fill(note)
+    page.locator("button[name=action][value=done]").click()
+    expect(page.get_by_test_id("help-timeline")).to_contain_text(note)
+    _switch(page, live_server, "resident")
+    page.goto(f"{live_server.url}/help/mine/")
+    rows = page.get_by_test_id("resident-requests")
+    rows.locator("input[name=rating][value='4']").check()
+    rows.locator("button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    request.refresh_from_db()
+    assert (request.state, request.rating) == ("confirmed", 4)
