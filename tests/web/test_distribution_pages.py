@@ -1,5 +1,7 @@
 """The distribution pages: list, plan, the campaign with its bars, a leader's doors; query counts."""
 
+import re
+
 import pytest
 
 from firstline.distribution import services
@@ -127,3 +129,37 @@ def test_export_is_a_workbook_and_audited(client, world, campaign):  # noqa: F81
     rows = list(book["Buildings"].iter_rows(values_only=True))
     assert rows[1][:4] == ("1号楼", 1, "leader", 24) and rows[3][:4] == ("3号楼", 2, "compound staff", 4)
     assert AuditEntry.objects.filter(action="distribution.export").count() == 1
+
+
+def test_a_fixed_list_pasted_as_a_property_manager_keeps_it(client, world, store):  # noqa: F811
+    """The list rule from a pasted list: tabs or spaces, full-width digits, a door alone is one share;
+    a line naming no door, or several, is refused with its line number and nothing is planned."""
+    warehouse, item = store
+    for door in ("101", "102", "201"):
+        household(world.b1, door)
+    household(world.b2, "101")  # more 101s in the compound: "101" alone names several doors
+    client.force_login(world.staff)
+    form = {
+        "name": "困难户加发",
+        "warehouse": warehouse.pk,
+        "item_1": item.pk,
+        "quantity_1": "5",
+        "rule": "list",
+        "scope": [world.p1.pk],
+    }
+    refused = client.post("/distributions/new/", {**form, "list": "1-1-101\t2\n101 1\n\n1-1-909 1\n"})
+    page = refused.content.decode()
+    assert re.findall(r'data-field="list">([^<]*)', page) == [
+        "Line 2: “101” names 4 doors; write the building and unit, e.g. 3-2-603. "
+        "Line 4: no door “1-1-909” in the places chosen."
+    ]
+    assert refused.status_code == 422
+    assert Campaign.objects.count() == 0
+    answer = client.post("/distributions/new/", {**form, "list": "1-1-101\t2\n1－1－102\n1号楼1单元201 3\n"})
+    assert answer.status_code == 302
+    planned = Campaign.objects.get()
+    shares = {
+        (s["household__door"], str(s["units"].normalize()))
+        for s in planned.shares.values("household__door", "units")
+    }
+    assert shares == {("101", "2"), ("102", "1"), ("201", "3")}

@@ -155,3 +155,60 @@ def door_search(
             parent__kind=AreaKind.UNIT, parent__name__in=[f"{unit}单元", f"Unit {unit}", unit]
         )
     return list(doors.select_related("parent", "parent__parent").order_by("path")[:limit])
+
+
+def _building_names(number: str) -> set[str]:
+    return {
+        f"{number}号楼",
+        f"{number}栋",
+        f"{number}幢",
+        f"{number}号",
+        number,
+        f"Building {number}",
+        f"{number}组",
+        f"{number}队",
+        f"第{number}组",
+    }
+
+
+def doors_by_text(*, user, within: list[Area], texts: list[str], perm: str = Perm.LEDGER_EDIT) -> dict:
+    """Each typed door of a list ('3-2-603', '3号楼603') -> the doors of `within` in the user's scope
+    it names, read the way `door_search` reads one, for the whole list in one query."""
+    parsed = {}
+    for text in texts:
+        match = _DOOR_QUERY.match(fold(text or "").strip())
+        if match:
+            parsed[text] = match.groups()
+    found: dict[str, list[Area]] = {text: [] for text in texts}
+    if not parsed or not within:
+        return found
+    numbers = {door for _b, _u, door in parsed.values()}
+    numbers |= {f"{n}号" for n in numbers} | {n.upper() for n in numbers}
+    site_q = Q()
+    for area in within:
+        site_q |= subtree_q(area.path)
+    by_number: dict[str, list[Area]] = {}
+    for candidate in (
+        _doors_in_scope(user, perm)
+        .filter(site_q, door__in=numbers)
+        .select_related("parent", "parent__parent")
+        .order_by("path")
+    ):
+        by_number.setdefault(candidate.door, []).append(candidate)
+    for text, (building, unit, door) in parsed.items():
+        names = _building_names(building) if building else None
+        units = {f"{unit}单元", f"Unit {unit}", unit} if unit else None
+        for candidate in [
+            d
+            for number in dict.fromkeys((door, f"{door}号", door.upper()))
+            for d in by_number.get(number, [])
+        ]:
+            parent, grandparent = candidate.parent, candidate.parent.parent if candidate.parent else None
+            if names and not (
+                (parent and parent.name in names) or (grandparent and grandparent.name in names)
+            ):
+                continue
+            if units and not (parent and parent.kind == AreaKind.UNIT and parent.name in units):
+                continue
+            found[text].append(candidate)
+    return found

@@ -5,10 +5,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
 
 from firstline.accounts.roles import Perm
 from firstline.accounts.scope import can, scope_filter, scope_paths, work_scope
+from firstline.areas.doors import doors_by_text
 from firstline.areas.models import Area, AreaKind
 from firstline.common.errors import NotFound
 from firstline.common.paths import any_subtree_q
@@ -420,3 +423,52 @@ def allocation_full(allocation_id: int) -> Allocation:
     return Allocation.objects.select_related(
         "building", "stairwell", "batch", "building_leader", "unit_leader", "confirmed_by", "handed_to"
     ).get(pk=allocation_id)
+
+
+MAX_LIST_LINES = 5_000
+
+
+def fixed_list_from_text(*, user, places: list[Area], text: str) -> list[tuple[Area, str]]:
+    """The list rule's households from a pasted list, one door and its shares a line
+    ('3-2-603 2'; a line with the door alone is one share), resolved in one query within the chosen
+    places. A line that names no door, or several, is refused with its number and what to write."""
+    lines = [(number, line.strip()) for number, line in enumerate((text or "").splitlines(), start=1)]
+    lines = [(number, line) for number, line in lines if line]
+    if not lines:
+        raise ValidationError({"list": _("Paste the list: one door and its shares a line, e.g. 3-2-603 2.")})
+    if len(lines) > MAX_LIST_LINES:
+        raise ValidationError(
+            {
+                "list": _("The list has %(n)s lines; at most %(max)s at a time.")
+                % {"n": len(lines), "max": MAX_LIST_LINES}
+            }
+        )
+    rows = []
+    for number, line in lines:
+        door, _space, shares = line.replace("\t", " ").rpartition(" ")
+        if not door:
+            door, shares = shares, "1"
+        rows.append((number, door.strip(), shares.strip()))
+    found = doors_by_text(
+        user=user, within=places, texts=[door for _n, door, _s in rows], perm=Perm.SUPPLY_MANAGE
+    )
+    faults, fixed = [], []
+    for number, door, shares in rows:
+        doors = found.get(door, [])
+        if len(doors) != 1:
+            message = (
+                _("Line %(line)s: no door “%(door)s” in the places chosen.")
+                if not doors
+                else _(
+                    "Line %(line)s: “%(door)s” names %(n)s doors; write the building and unit, e.g. 3-2-603."
+                )
+            )
+            faults.append(message % {"line": number, "door": door, "n": len(doors)})
+            continue
+        fixed.append((doors[0], shares))
+    if faults:
+        shown = faults[:20]
+        if len(faults) > len(shown):
+            shown.append(_("…and %(n)s more lines like these.") % {"n": len(faults) - len(shown)})
+        raise ValidationError({"list": shown})
+    return fixed

@@ -88,12 +88,19 @@ def distribution_new(request):
             batch_count = (data.get("batch_count") or "1").strip()
             if not batch_count.isdigit():
                 raise ValidationError({"batch_count": _("Give the number of batches as a whole number.")})
+            rule = data.get("rule") or Rule.HOUSEHOLD
+            fixed = None
+            if rule == Rule.LIST and chosen:
+                fixed = selectors.fixed_list_from_text(
+                    user=request.user, places=chosen, text=data.get("list", "")
+                )
             return services.campaign_create(
                 acting_user=request.user,
                 name=data.get("name", ""),
                 warehouse=warehouse,
                 items=chosen_items,
-                rule=data.get("rule") or Rule.HOUSEHOLD,
+                rule=rule,
+                fixed=fixed,
                 scope=chosen,
                 batches=_batches_from_text(data.get("order", ""), chosen) if chosen else None,
                 batch_count=int(batch_count),
@@ -117,6 +124,12 @@ def distribution_new(request):
             "data": data,
             "chosen": set(data.getlist("scope")) if data else set(),
             "errors": errors,
+            # The items' faults under the items ("items", "items.2.quantity", "item_3").
+            "item_errors": [
+                (key, texts)
+                for key, texts in errors.items()
+                if key == "items" or key.startswith(("items.", "item_"))
+            ],
         },
         status=status,
     )
