@@ -60,6 +60,28 @@ def test_register_by_a_residents_code_finds_their_household(world):
     assert (made.household_id, made.floor, made.count) == (door.pk, 3, 45)
 
 
+def test_a_second_tap_with_the_forms_key_registers_nothing_new(world):
+    door = household(world.b1, "301")
+    first = services.parcel_register(
+        acting_user=world.volunteer, household=door, description="1桶20斤的油", count=1, client_key="k-301"
+    )
+    again = services.parcel_register(
+        acting_user=world.volunteer, household=door, description="1桶20斤的油", count=1, client_key="k-301"
+    )
+    assert again.pk == first.pk
+    assert Parcel.objects.filter(household=door).count() == 1
+    assert AuditEntry.objects.filter(action="parcels.register", area_path=door.path).count() == 1
+    with pytest.raises(Conflict):  # the same form's key for another door is a mistake, said so
+        services.parcel_register(
+            acting_user=world.volunteer,
+            household=household(world.b1, "302"),
+            description="45个蔬菜包",
+            count=1,
+            client_key="k-301",
+        )
+    assert Parcel.objects.count() == 1
+
+
 def test_register_refuses_bad_input_naming_the_field(world):
     door = household(world.b1, "101")
     with pytest.raises(ValidationError) as bad:

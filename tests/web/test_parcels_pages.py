@@ -60,6 +60,23 @@ def test_the_desk_registers_a_typed_door_and_disinfects_what_waits(world):
     assert (made.state, made.disinfected_by) == ("holding", world.volunteer)
 
 
+def test_a_tired_double_tap_on_register_registers_one_parcel(world):
+    client = _client(world.volunteer)
+    desk = client.get(f"/parcels/?site={world.p1.pk}")
+    key = desk.context["client_key"]
+    assert f'name="client_key" value="{key}"' in desk.content.decode()
+    form = {
+        "site": world.p1.pk,
+        "door_q": "1-2-602",
+        "description": "1袋50斤的大米",
+        "count": "1",
+        "client_key": key,
+    }
+    assert [client.post("/parcels/", form).status_code for _tap in range(2)] == [302, 302]
+    assert Parcel.objects.filter(description="1袋50斤的大米").count() == 1
+    assert client.get(f"/parcels/?site={world.p1.pk}").context["client_key"] != key  # the next form's own
+
+
 def test_the_desk_names_the_field_of_a_bad_form_and_writes_nothing(world):
     response = _client(world.volunteer).post(
         "/parcels/", {"site": world.p1.pk, "door_q": "9-9-909", "description": "米", "count": "1"}

@@ -66,6 +66,11 @@ class RegisterIn(Schema):
     description: str = Field(max_length=200, description="What it is: '2袋50斤的面粉'.")
     count: int = 1
     weight_class: WeightClass = WeightClass.LIGHT
+    client_key: str = Field(
+        "",
+        max_length=64,
+        description="The client's key for this parcel: a retried request registers it once.",
+    )
 
 
 class BoardOut(Schema):
@@ -152,6 +157,7 @@ def parcel_register(request: HttpRequest, payload: RegisterIn):
             description=payload.description,
             count=payload.count,
             weight_class=payload.weight_class,
+            client_key=payload.client_key,
         ),
     )
 

@@ -90,6 +90,8 @@ class Parcel(models.Model):
     door_photo = models.FileField(storage=_photo_storage, upload_to="doors/%Y%m%d", blank=True)
     returned_at = models.DateTimeField(null=True, blank=True)
     return_reason = models.CharField(_("reason"), max_length=200, blank=True, default="")
+    # The desk form's (or an API client's) key: a second tap or a retried request registers nothing new.
+    client_key = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["household_path", "id"]
@@ -111,6 +113,9 @@ class Parcel(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(state="out") | Q(courier__isnull=False), name="parcel_out_has_courier"
+            ),
+            models.UniqueConstraint(
+                fields=["client_key"], condition=~Q(client_key=""), name="parcel_client_key_once"
             ),
         ]
 

@@ -13,7 +13,7 @@ import math
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -106,6 +106,13 @@ def _site_and_block(household: Area) -> tuple[Area, Area]:
     return site, block
 
 
+def _registered_with(client_key: str, household: Area) -> Parcel | None:
+    earlier = Parcel.objects.filter(client_key=client_key).select_related("household").first()
+    if earlier is not None and earlier.household_id != household.pk:
+        raise Conflict(_("This form was already used for another door; register the parcel again."))
+    return earlier
+
+
 @transaction.atomic
 def parcel_register(
     *,
@@ -116,8 +123,12 @@ def parcel_register(
     household: Area | None = None,
     code_payload: str = "",
     label_photo=None,
+    client_key: str = "",
 ) -> Parcel:
-    """Register a parcel that reached the gate, for a door chosen or a resident's code scanned."""
+    """Register a parcel that reached the gate, for a door chosen or a resident's code scanned.
+
+    With a `client_key` (the desk form's, or an API client's) the same key registers once: a second
+    tap or a retried request gets the parcel already registered, for the same door only."""
     if household is None and code_payload:
         household_id = household_of_code(code_payload)
         household = Area.objects.select_related("parent").filter(pk=household_id).first()
@@ -137,6 +148,11 @@ def parcel_register(
         raise ValidationError({"count": _("The count is from 1 to %(max)d.") % {"max": MAX_COUNT}})
     if weight_class not in WeightClass.values:
         raise ValidationError({"weight_class": _("Choose light, medium or heavy.")})
+    client_key = clean_text(client_key, field="client_key", max_length=64)
+    if client_key:
+        earlier = _registered_with(client_key, household)
+        if earlier is not None:
+            return earlier
     photo = _photo(label_photo, field="label_photo")
     site, block = _site_and_block(household)
     parcel = Parcel(
@@ -149,10 +165,18 @@ def parcel_register(
         count=count,
         weight_class=weight_class,
         registered_by=acting_user,
+        client_key=client_key,
     )
     if photo is not None:
         parcel.label_photo.save(photo.name, photo, save=False)
-    parcel.save(force_insert=True)
+    try:
+        with transaction.atomic():  # two taps at once: the key's unique index lets one in
+            parcel.save(force_insert=True)
+    except IntegrityError:
+        earlier = _registered_with(client_key, household) if client_key else None
+        if earlier is None:
+            raise
+        return earlier
     audit_record(
         actor=acting_user,
         action="parcels.register",

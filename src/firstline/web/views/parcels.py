@@ -4,6 +4,7 @@ resident's code or a photo, the delivery split with a bar per volunteer, printab
 day's XLSX export."""
 
 import datetime as dt
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -83,6 +84,7 @@ def parcels_desk(request):
                 count=request.POST.get("count", "1"),
                 weight_class=request.POST.get("weight_class", WeightClass.LIGHT),
                 label_photo=request.FILES.get("label_photo"),
+                client_key=request.POST.get("client_key", ""),
             )
 
         done = submit(write)
@@ -107,6 +109,8 @@ def parcels_desk(request):
             "errors": errors,
             "values": values,
             "weights": WeightClass.choices,
+            # One key a form: a second tap on "register" finds the parcel the first one registered.
+            "client_key": values.get("client_key") or uuid.uuid4().hex,
             "waiting": [(p, door_label(p.household)) for p in board.parcels],
             "counts": board.counts,
         },
