@@ -135,7 +135,7 @@ def parcels_doors(request, pk: int):
     )
     return render(
         request,
-        "web/parcels/_door_pick.html",
+        "web/_door_pick.html",
         {"pick": pick, "picker_url": reverse("web:parcels_doors", args=[within.pk])},
     )
 
